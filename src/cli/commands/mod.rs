@@ -1,0 +1,312 @@
+//! Dispatch: global options, management groups, aliases, flag and argument validation, and the
+//! "not simulated yet" answer for commands Dockling does not run yet.
+
+mod container;
+mod image;
+mod system;
+
+use super::args::{flags_from_help, parse, Parsed};
+use super::{help, Ctx, Outcome};
+
+pub use system::CLIENT_VERSION;
+
+/// How many positional arguments a command takes (cobra's `Args` validators).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ArgRule {
+    Any,
+    No,
+    Exact(usize),
+    Min(usize),
+    Max(usize),
+    Range(usize, usize),
+}
+
+type Handler = fn(&Parsed, &mut Ctx, &Invocation) -> Outcome;
+
+/// A resolved command: how it was typed and what runs it.
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    /// As typed: `docker container ls`.
+    pub path: String,
+}
+
+struct Def {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    key: &'static str,
+    rule: ArgRule,
+    interspersed: bool,
+    run: Option<Handler>,
+}
+
+const fn def(name: &'static str, key: &'static str, rule: ArgRule, run: Option<Handler>) -> Def {
+    Def { name, aliases: &[], key, rule, interspersed: true, run }
+}
+
+const fn def_alias(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    key: &'static str,
+    rule: ArgRule,
+    run: Option<Handler>,
+) -> Def {
+    Def { name, aliases, key, rule, interspersed: true, run }
+}
+
+const fn def_stop(name: &'static str, key: &'static str, rule: ArgRule, run: Option<Handler>) -> Def {
+    Def { name, aliases: &[], key, rule, interspersed: false, run }
+}
+
+use ArgRule::*;
+
+const TOP: &[Def] = &[
+    def_stop("run", "run", Min(1), Some(container::run)),
+    def_stop("exec", "exec", Min(2), None),
+    def("ps", "ps", No, Some(container::ps)),
+    def("build", "build", Exact(1), None),
+    def("pull", "pull", Exact(1), Some(image::pull)),
+    def("push", "push", Exact(1), None),
+    def("images", "images", Max(1), Some(image::images)),
+    def("login", "login", Max(1), None),
+    def("logout", "logout", Max(1), None),
+    def("search", "search", Exact(1), None),
+    def("version", "version", No, Some(system::version)),
+    def("info", "info", No, None),
+    def("attach", "attach", Exact(1), None),
+    def("commit", "commit", Range(1, 2), None),
+    def("cp", "cp", Exact(2), None),
+    def_stop("create", "create", Min(1), None),
+    def("diff", "diff", Exact(1), None),
+    def("events", "events", No, None),
+    def("export", "export", Exact(1), None),
+    def("history", "history", Exact(1), None),
+    def("import", "import", Min(1), None),
+    def("inspect", "inspect", Min(1), None),
+    def("kill", "kill", Min(1), None),
+    def("load", "load", No, None),
+    def("logs", "logs", Exact(1), None),
+    def("pause", "pause", Min(1), None),
+    def("port", "port", Range(1, 2), None),
+    def("rename", "rename", Exact(2), None),
+    def("restart", "restart", Min(1), None),
+    def("rm", "rm", Min(1), Some(container::rm)),
+    def("rmi", "rmi", Min(1), Some(image::rmi)),
+    def("save", "save", Min(1), None),
+    def("start", "start", Min(1), None),
+    def("stats", "stats", Any, None),
+    def("stop", "stop", Min(1), None),
+    def("tag", "tag", Exact(2), None),
+    def("top", "top", Min(1), None),
+    def("unpause", "unpause", Min(1), None),
+    def("update", "update", Min(1), None),
+    def("wait", "wait", Min(1), None),
+];
+
+const CONTAINER: &[Def] = &[
+    def_alias("ls", &["list", "ps"], "container-ls", No, Some(container::ps)),
+    def_stop("run", "container-run", Min(1), Some(container::run)),
+    def_alias("rm", &["remove"], "container-rm", Min(1), Some(container::rm)),
+];
+
+const IMAGE: &[Def] = &[
+    def_alias("ls", &["list"], "image-ls", Max(1), Some(image::images)),
+    def("pull", "image-pull", Exact(1), Some(image::pull)),
+    def_alias("rm", &["remove"], "image-rm", Min(1), Some(image::rmi)),
+];
+
+/// Management commands: their sub-commands come from their help text; those listed in the tables
+/// above are simulated.
+const GROUPS: &[(&str, &[Def])] = &[
+    ("builder", &[]),
+    ("container", CONTAINER),
+    ("context", &[]),
+    ("image", IMAGE),
+    ("manifest", &[]),
+    ("network", &[]),
+    ("plugin", &[]),
+    ("system", &[]),
+    ("trust", &[]),
+    ("volume", &[]),
+    ("swarm", &[]),
+];
+
+/// Global options of `docker` itself (from `docker --help`).
+fn global_specs() -> Vec<super::args::FlagSpec> {
+    flags_from_help(help::text("docker").unwrap_or(""))
+}
+
+pub fn dispatch(argv: &[String], ctx: &mut Ctx) -> Outcome {
+    // Global options end at the first non-flag word.
+    let specs = global_specs();
+    let first_cmd = find_command_index(argv, &specs);
+    let globals = match parse(&argv[..first_cmd], &specs, true) {
+        Ok(p) => p,
+        Err(e) => return flag_error(ctx, "docker [OPTIONS] COMMAND [ARG...]", "docker", &e.0),
+    };
+    if globals.bool("version") {
+        ctx.out(&format!("Docker version {CLIENT_VERSION}, build e6534b4\n"));
+        return Outcome::Done(0);
+    }
+    let rest = &argv[first_cmd..];
+    if globals.help && rest.is_empty() {
+        ctx.out(help::text("docker").unwrap_or(""));
+        return Outcome::Done(0);
+    }
+    for unsupported in ["host", "context", "config", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey"] {
+        if globals.has(unsupported) {
+            ctx.err(&format!("dockling: the global option --{unsupported} is not simulated; using the simulated daemon\n"));
+        }
+    }
+    let Some(name) = rest.first() else {
+        ctx.err(help::text("docker").unwrap_or(""));
+        return Outcome::Done(0);
+    };
+    if name == "help" {
+        return help_command(&rest[1..], ctx);
+    }
+    if let Some((group, defs)) = GROUPS.iter().find(|(g, _)| g == name) {
+        return dispatch_group(group, defs, &rest[1..], ctx);
+    }
+    match TOP.iter().find(|d| d.name == name || d.aliases.contains(&name.as_str())) {
+        Some(d) => invoke(d, &format!("docker {}", d.name), &rest[1..], globals.help, ctx),
+        None => {
+            ctx.err(&format!("docker: unknown command: docker {name}\n\nRun 'docker --help' for more information\n"));
+            Outcome::Done(1)
+        }
+    }
+}
+
+/// Index of the first word that is not a global option or its value.
+fn find_command_index(argv: &[String], specs: &[super::args::FlagSpec]) -> usize {
+    let mut i = 0;
+    while i < argv.len() {
+        let a = &argv[i];
+        if !a.starts_with('-') || a == "-" {
+            return i;
+        }
+        if a == "--" {
+            return i;
+        }
+        let takes_value = if let Some(long) = a.strip_prefix("--") {
+            !long.contains('=') && specs.iter().any(|s| s.long == long && s.kind.is_some())
+        } else {
+            let last = a.chars().last().unwrap_or('-');
+            a.len() == 2 && specs.iter().any(|s| s.short == Some(last) && s.kind.is_some())
+        };
+        i += if takes_value { 2 } else { 1 };
+    }
+    argv.len()
+}
+
+fn help_command(rest: &[String], ctx: &mut Ctx) -> Outcome {
+    let key = match rest {
+        [] => "docker".to_string(),
+        [one] => one.clone(),
+        [group, sub, ..] => format!("{group}-{sub}"),
+    };
+    match help::text(&key) {
+        Some(t) => {
+            ctx.out(t);
+            Outcome::Done(0)
+        }
+        None => {
+            ctx.err(&format!("unknown help topic: {}\n", rest.join(" ")));
+            Outcome::Done(1)
+        }
+    }
+}
+
+fn dispatch_group(group: &str, defs: &[Def], rest: &[String], ctx: &mut Ctx) -> Outcome {
+    let group_help = help::text(group).unwrap_or("");
+    let Some(sub) = rest.first() else {
+        ctx.err(group_help);
+        return Outcome::Done(0);
+    };
+    if sub == "--help" || sub == "-h" {
+        ctx.out(group_help);
+        return Outcome::Done(0);
+    }
+    if sub.starts_with('-') {
+        let specs = Vec::new();
+        if let Err(e) = parse(&rest[..1], &specs, true) {
+            return flag_error(ctx, &format!("docker {group} COMMAND"), &format!("docker {group}"), &e.0);
+        }
+    }
+    if let Some(d) = defs.iter().find(|d| d.name == sub || d.aliases.contains(&sub.as_str())) {
+        return invoke(d, &format!("docker {group} {}", d.name), &rest[1..], false, ctx);
+    }
+    let key = format!("{group}-{sub}");
+    if help::text(&key).is_some() && is_listed(group_help, sub) {
+        let d = Def { name: "", aliases: &[], key: "", rule: Any, interspersed: true, run: None };
+        return invoke_key(&d, &key, &format!("docker {group} {sub}"), &rest[1..], false, ctx);
+    }
+    ctx.err(&format!(
+        "docker: unknown command: docker {group} {sub}\n\nUsage:  docker {group}\n\nRun 'docker {group} --help' for more information\n"
+    ));
+    Outcome::Done(1)
+}
+
+fn is_listed(group_help: &str, sub: &str) -> bool {
+    group_help.lines().any(|l| l.starts_with("  ") && l.split_whitespace().next() == Some(sub))
+}
+
+fn invoke(d: &Def, path: &str, args: &[String], help_given: bool, ctx: &mut Ctx) -> Outcome {
+    invoke_key(d, d.key, path, args, help_given, ctx)
+}
+
+fn usage_line(help_text: &str) -> &str {
+    help_text.lines().next().and_then(|l| l.strip_prefix("Usage:  ")).unwrap_or("")
+}
+
+fn invoke_key(d: &Def, key: &str, path: &str, args: &[String], help_given: bool, ctx: &mut Ctx) -> Outcome {
+    let help_text = help::text(key).unwrap_or("");
+    let specs = flags_from_help(help_text);
+    let usage = usage_line(help_text);
+    let parsed = match parse(args, &specs, d.interspersed) {
+        Ok(p) => p,
+        Err(e) => return flag_error(ctx, usage, path, &e.0),
+    };
+    if parsed.help || help_given {
+        if parsed.help_shorthand {
+            ctx.out("Flag shorthand -h has been deprecated, use --help\n");
+        }
+        ctx.out(help_text);
+        return Outcome::Done(0);
+    }
+    let n = parsed.args.len();
+    let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
+    let problem = match d.rule {
+        Any => None,
+        No if n > 0 => Some((format!("accepts no arguments"), "Run")),
+        Exact(k) if n != k => Some((format!("requires {k} {}", plural(k)), "Run")),
+        Min(k) if n < k => Some((format!("requires at least {k} {}", plural(k)), "See")),
+        Max(k) if n > k => Some((format!("requires at most {k} {}", plural(k)), "SRun")),
+        Range(a, b) if n < a || n > b => Some((format!("requires at least {a} and at most {b} arguments"), "See")),
+        _ => None,
+    };
+    if let Some((what, verb)) = problem {
+        ctx.err(&format!(
+            "docker: '{path}' {what}\n\nUsage:  {usage}\n\n{verb} '{path} --help' for more information\n"
+        ));
+        return Outcome::Done(1);
+    }
+    let inv = Invocation { path: path.to_string() };
+    match d.run {
+        Some(run) => run(&parsed, ctx, &inv),
+        None => {
+            ctx.err(&format!("dockling: '{path}' is not simulated yet\n"));
+            Outcome::Done(1)
+        }
+    }
+}
+
+fn flag_error(ctx: &mut Ctx, usage: &str, path: &str, msg: &str) -> Outcome {
+    ctx.err(&format!("{msg}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information\n"));
+    Outcome::Done(125)
+}
+
+/// Prints a daemon error as the CLI does and returns exit code 1.
+pub(super) fn daemon_error(ctx: &mut Ctx, e: &crate::api::ApiError) -> Outcome {
+    ctx.err(&format!("Error response from daemon: {}\n", e.message));
+    Outcome::Done(1)
+}

@@ -1,0 +1,76 @@
+//! The docker CLI 28.2.2: argv in, calls to the daemon's Engine-API-shaped methods, output out.
+//! Output text, errors and exit codes are byte for byte what the real client prints.
+
+pub mod args;
+mod commands;
+pub mod help;
+mod jsonmessage;
+mod table;
+
+pub use commands::CLIENT_VERSION;
+
+use crate::api::StdStream;
+use crate::clock::SimTime;
+use crate::daemon::Daemon;
+
+/// Where the CLI writes. The session implements it and routes to the terminal or to files.
+pub trait Io {
+    /// Text on stdout or stderr.
+    fn write(&mut self, stream: StdStream, text: &str);
+    /// A line that a terminal rewrites in place while `key` stays the same (pull progress).
+    fn progress(&mut self, stream: StdStream, key: &str, line: &str);
+}
+
+/// Everything a command may touch.
+pub struct Ctx<'a> {
+    pub daemon: &'a mut Daemon,
+    pub now: SimTime,
+    /// stdout/stderr are a terminal (the web terminal, or a TTY natively).
+    pub tty: bool,
+    pub io: &'a mut dyn Io,
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").field("now", &self.now).field("tty", &self.tty).finish()
+    }
+}
+
+impl Ctx<'_> {
+    pub fn out(&mut self, text: &str) {
+        self.io.write(StdStream::Stdout, text);
+    }
+    pub fn err(&mut self, text: &str) {
+        self.io.write(StdStream::Stderr, text);
+    }
+}
+
+/// What a docker invocation did: finished with an exit code, or is attached to a container and
+/// goes on as time passes.
+#[derive(Debug)]
+pub enum Outcome {
+    Done(i32),
+    Attached(Attached),
+}
+
+/// A foreground `docker run` streaming a container's output until it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attached {
+    handle: u64,
+}
+
+impl Attached {
+    /// Copies new output to the terminal; the exit code once the container has exited.
+    pub fn poll(&mut self, daemon: &mut Daemon, io: &mut dyn Io) -> Option<i32> {
+        let Some(a) = daemon.attachment_poll(self.handle) else { return Some(0) };
+        for (stream, text) in &a.pending {
+            io.write(*stream, text);
+        }
+        a.exit_code
+    }
+}
+
+/// Runs `docker ARGS…` (`argv[0]` is `docker`).
+pub fn run(argv: &[String], ctx: &mut Ctx) -> Outcome {
+    commands::dispatch(argv.get(1..).unwrap_or(&[]), ctx)
+}

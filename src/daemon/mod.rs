@@ -1,0 +1,107 @@
+//! The simulated dockerd: images, layers, containers and their processes. Sans-IO: every call takes
+//! the current virtual time (`now`) and returns data; nothing here reads a clock, draws from a
+//! thread RNG or does I/O. The docker CLI (`crate::cli`) is its only client inside the crate.
+//!
+//! Calling order for a driver (the session): make calls as commands need them, then
+//! `advance(now)` whenever time moves, and ask `next_wakeup()` for the next time anything happens.
+
+mod containers;
+mod images;
+mod names;
+mod rng;
+
+use std::collections::BTreeMap;
+
+pub use containers::{Attachment, Container, ContainerStatus};
+pub use images::Image;
+pub use rng::Rng;
+
+use crate::api::ServerVersion;
+use crate::clock::SimTime;
+use crate::registry::Hub;
+
+/// The daemon's whole state.
+#[derive(Clone, Debug)]
+pub struct Daemon {
+    rng: Rng,
+    hub: Hub,
+    /// Images by ID (`sha256:…`).
+    images: BTreeMap<String, Image>,
+    /// Tag and digest references (`docker.io/library/nginx:latest`, `…@sha256:…`) → image ID.
+    refs: BTreeMap<String, String>,
+    /// Layer chain IDs → how many images use them.
+    layers: BTreeMap<String, u32>,
+    /// Containers by 64-hex ID.
+    containers: BTreeMap<String, Container>,
+    /// Creation order, for `ps` (newest last).
+    order: Vec<String>,
+    attachments: BTreeMap<u64, Attachment>,
+    next_attach: u64,
+    next_pid: u32,
+}
+
+impl Daemon {
+    /// A daemon with no images or containers, drawing IDs and names from `seed`.
+    pub fn new(seed: u64) -> Daemon {
+        Daemon {
+            rng: Rng::new(seed),
+            hub: Hub::builtin(),
+            images: BTreeMap::new(),
+            refs: BTreeMap::new(),
+            layers: BTreeMap::new(),
+            containers: BTreeMap::new(),
+            order: Vec::new(),
+            attachments: BTreeMap::new(),
+            next_attach: 1,
+            next_pid: 1000,
+        }
+    }
+
+    /// The registries this daemon pulls from.
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    /// `GET /version`.
+    pub fn version(&self) -> ServerVersion {
+        ServerVersion {
+            version: "28.2.2",
+            api_version: "1.50",
+            min_api_version: "1.24",
+            go_version: "go1.24.3",
+            git_commit: "45873be",
+            built: "Fri May 30 12:07:26 2025",
+            os: "linux",
+            arch: "amd64",
+            experimental: false,
+            components: vec![
+                ("containerd", "1.7.27", "05044ec0a9a75232cad458027ca83437aae3f4da"),
+                ("runc", "1.2.5", "v1.2.5-0-g59923ef"),
+                ("docker-init", "0.19.0", "de40ad0"),
+            ],
+        }
+    }
+
+    /// Steps every process whose wake-up time has come, until none is due at `now`.
+    pub fn advance(&mut self, now: SimTime) {
+        loop {
+            let due: Vec<String> = self
+                .containers
+                .iter()
+                .filter(|(_, c)| c.wake.is_some_and(|t| t <= now))
+                .map(|(id, _)| id.clone())
+                .collect();
+            if due.is_empty() {
+                return;
+            }
+            for id in due {
+                self.step_container(&id, now);
+            }
+        }
+    }
+
+    /// When the next process wants to run, if any.
+    pub fn next_wakeup(&self) -> Option<SimTime> {
+        self.containers.values().filter_map(|c| c.wake).min()
+    }
+}

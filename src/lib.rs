@@ -1,0 +1,30 @@
+//! Dockling: Docker, simulated, in the browser.
+//!
+//! Crate map (see ARCHITECTURE.md for the invariants):
+//! - [`session`]: the learner's host — host shell, host filesystem, virtual clock; the only entry point.
+//! - `cli`: the docker CLI 28.2.2, a client of `api`.
+//! - `api`: Engine-API-1.50-shaped request and response types, image references.
+//! - `daemon`: the sans-IO state machine of dockerd.
+//! - `registry`: the built-in Docker Hub catalog (data).
+//! - `proc`: programs that run inside containers.
+//! - `vfs`: in-memory file trees.
+//! - `clock`: virtual time (`SimTime`) and calendar formatting; `text`: go-units and tabwriter formatting.
+//! - `web` (wasm32 only): the yew terminal.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+pub mod api;
+pub mod clock;
+pub mod cli;
+pub mod daemon;
+pub mod proc;
+pub mod registry;
+pub mod session;
+pub mod text;
+pub mod vfs;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use clock::SimTime;
+pub use session::{Config, Event, Session, Stream};

@@ -1,0 +1,155 @@
+//! Loads `catalog.json` and derives digests from canonical JSON, so the same content always has the
+//! same digest.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{ImageData, Layer, Manifest, Repository};
+use crate::clock::{parse_rfc3339, SimTime};
+use crate::vfs::sha256_digest;
+
+/// An image's runtime configuration (`container.Config` of the image).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ImageConfig {
+    pub env: Vec<String>,
+    pub cmd: Option<Vec<String>>,
+    pub entrypoint: Option<Vec<String>>,
+    pub working_dir: String,
+    pub user: String,
+    pub labels: BTreeMap<String, String>,
+    pub exposed_ports: BTreeMap<String, BTreeMap<String, String>>,
+    pub volumes: BTreeMap<String, BTreeMap<String, String>>,
+    pub stop_signal: Option<String>,
+}
+
+/// A file of a catalog layer. `program` names the simulated program that runs when it is executed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CatalogFile {
+    pub path: String,
+    pub mode: u32,
+    pub size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Catalog {
+    default_path: String,
+    repositories: BTreeMap<String, RepoEntry>,
+}
+
+#[derive(Deserialize)]
+struct RepoEntry {
+    description: String,
+    stars: u32,
+    tags: BTreeMap<String, String>,
+    images: BTreeMap<String, ImageEntry>,
+}
+
+#[derive(Deserialize)]
+struct ImageEntry {
+    created: String,
+    config: ImageConfig,
+    history: Vec<String>,
+    layers: Vec<LayerEntry>,
+}
+
+#[derive(Deserialize)]
+struct LayerEntry {
+    #[serde(default)]
+    size: Option<u64>,
+    files: Vec<CatalogFile>,
+}
+
+const CATALOG: &str = include_str!("catalog.json");
+
+pub(super) fn load() -> BTreeMap<String, Repository> {
+    // The catalog is compiled in and checked by tests; a broken file yields an empty Hub, never a panic.
+    let catalog: Catalog = match serde_json::from_str(CATALOG) {
+        Ok(c) => c,
+        Err(_) => return BTreeMap::new(),
+    };
+    let mut repos = BTreeMap::new();
+    for (path, entry) in catalog.repositories {
+        let images: BTreeMap<String, Manifest> = entry
+            .images
+            .into_iter()
+            .map(|(key, img)| (key, build_manifest(img, &catalog.default_path)))
+            .collect();
+        let tags = entry
+            .tags
+            .into_iter()
+            .filter_map(|(tag, key)| Some((tag, images.get(&key)?.clone())))
+            .collect();
+        repos.insert(
+            format!("docker.io/{path}"),
+            Repository {
+                description: entry.description,
+                stars: entry.stars,
+                official: path.starts_with("library/"),
+                tags,
+            },
+        );
+    }
+    repos
+}
+
+fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
+    let created = parse_rfc3339(&img.created).unwrap_or(SimTime(0));
+    let mut config = img.config;
+    for e in &mut config.env {
+        if e == "$PATH" {
+            *e = default_path.to_string();
+        }
+    }
+    let layers: Vec<Arc<Layer>> = img.layers.into_iter().map(|l| Arc::new(build_layer(l))).collect();
+    let created_s = img.created.clone();
+    let config_json = json!({
+        "architecture": "amd64",
+        "config": &config,
+        "created": created_s,
+        "history": img.history.iter().map(|h| json!({"created": created_s, "created_by": h})).collect::<Vec<_>>(),
+        "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>()},
+    });
+    let config_bytes = serde_json::to_vec(&config_json).unwrap_or_default();
+    let id = sha256_digest(&config_bytes);
+    let manifest_json = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": id, "size": config_bytes.len()},
+        "layers": layers.iter().map(|l| json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l.blob_digest, "size": l.size})).collect::<Vec<_>>(),
+    });
+    let digest = sha256_digest(&serde_json::to_vec(&manifest_json).unwrap_or_default());
+    Manifest {
+        digest,
+        image: Arc::new(ImageData { id, created, config, history: img.history, layers }),
+    }
+}
+
+fn build_layer(l: LayerEntry) -> Layer {
+    let canonical = serde_json::to_vec(&l.files).unwrap_or_default();
+    let diff_id = sha256_digest(&canonical);
+    let blob_digest = sha256_digest(format!("gzip\n{diff_id}").as_bytes());
+    let size = l.size.unwrap_or_else(|| l.files.iter().map(|f| f.size).sum());
+    Layer { diff_id, blob_digest, size, files: l.files }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn catalog_parses() {
+        let parsed: Result<super::Catalog, _> = serde_json::from_str(super::CATALOG);
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
+        assert!(super::load().len() >= 4);
+    }
+}

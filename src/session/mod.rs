@@ -1,0 +1,287 @@
+//! The learner's host: a virtual home folder, a host shell, `docker` as a program on it, and the
+//! virtual clock. The front ends (web terminal, native REPL, script mode, tests) drive a `Session`
+//! the sans-IO way:
+//!
+//! 1. `input(line)` for each typed line (`interrupt()` for Ctrl+C),
+//! 2. drain `poll_event()` and show the events,
+//! 3. when `poll_timeout()` is `Some(t)`, call `advance_to(t)` once time `t` has come (the web app
+//!    at real time, script mode and tests at once), then drain events again.
+//!
+//! `prompt()` is `Some` when the shell waits for a new command.
+
+mod builtins;
+mod exec;
+mod expand;
+mod lex;
+mod ls;
+mod parse;
+mod script;
+
+use std::collections::{BTreeMap, VecDeque};
+
+pub use crate::api::StdStream as Stream;
+pub use script::{run_script, Transcript};
+
+use crate::clock::SimTime;
+use crate::daemon::Daemon;
+use crate::vfs::{Meta, Tree};
+use exec::Job;
+use parse::{parse, ParseResult};
+
+/// How a session starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Seed of every generated ID and name.
+    pub seed: u64,
+    /// Virtual time at start.
+    pub start: SimTime,
+    /// Output goes to a terminal (web terminal, native TTY): progress updates in place.
+    pub tty: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { seed: 0, start: SimTime::DEFAULT_START, tty: false }
+    }
+}
+
+/// Something for the terminal to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Text written to stdout or stderr.
+    Output { stream: Stream, text: String },
+    /// A line that replaces the earlier line with the same `key` in the current command's output
+    /// (only on a terminal).
+    Progress { stream: Stream, key: String, line: String },
+    /// `clear` / Ctrl+L.
+    Clear,
+}
+
+pub(crate) const USER: &str = "learner";
+pub(crate) const HOME: &str = "/home/learner";
+pub(crate) const HOSTNAME: &str = "dockling";
+pub(crate) const UID: u32 = 1000;
+
+/// The host: its file system, shell state and the docker daemon.
+#[derive(Debug)]
+pub(crate) struct Host {
+    pub tty: bool,
+    pub now: SimTime,
+    pub daemon: Daemon,
+    pub fs: Tree,
+    pub cwd: String,
+    pub oldpwd: Option<String>,
+    pub vars: BTreeMap<String, String>,
+    pub status: i32,
+}
+
+impl Host {
+    pub fn meta(&self, mode: u32) -> Meta {
+        Meta { mode, uid: UID, gid: UID, mtime: self.now }
+    }
+}
+
+/// A learner's terminal session.
+#[derive(Debug)]
+pub struct Session {
+    host: Host,
+    events: VecDeque<Event>,
+    /// Lines of a command still being typed (open quote, `&&` at the end, here-document).
+    partial: Vec<String>,
+    /// Lines typed while a command runs; they run after it, as in a real terminal.
+    queued: VecDeque<String>,
+    job: Option<Job>,
+    exited: Option<i32>,
+}
+
+impl Session {
+    pub fn new(config: Config) -> Session {
+        let root = Meta { mode: 0o755, uid: 0, gid: 0, mtime: config.start };
+        let mut fs = Tree::new(root.clone());
+        for dir in ["/home", "/tmp", "/etc", "/usr/bin", "/bin"] {
+            let _ = fs.mkdir(dir, true, &root);
+        }
+        let home = Meta { mode: 0o750, uid: UID, gid: UID, mtime: config.start };
+        let _ = fs.mkdir(HOME, false, &home);
+        let _ = fs.write("/etc/hostname", format!("{HOSTNAME}\n").as_bytes(), false, &Meta { mode: 0o644, ..root });
+        let vars = [
+            ("HOME", HOME),
+            ("USER", USER),
+            ("LOGNAME", USER),
+            ("SHELL", "/bin/bash"),
+            ("HOSTNAME", HOSTNAME),
+            ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            ("PWD", HOME),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        Session {
+            host: Host {
+                tty: config.tty,
+                now: config.start,
+                daemon: Daemon::new(config.seed),
+                fs,
+                cwd: HOME.to_string(),
+                oldpwd: None,
+                vars,
+                status: 0,
+            },
+            events: VecDeque::new(),
+            partial: Vec::new(),
+            queued: VecDeque::new(),
+            job: None,
+            exited: None,
+        }
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> SimTime {
+        self.host.now
+    }
+
+    /// The exit status of the last command (`$?`).
+    pub fn status(&self) -> i32 {
+        self.host.status
+    }
+
+    /// `Some(code)` once `exit` ran.
+    pub fn exited(&self) -> Option<i32> {
+        self.exited
+    }
+
+    /// True while a command runs (a `sleep`, an attached container).
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The prompt to show, or `None` while a command runs: `learner@dockling:~$ `, or `> ` while a
+    /// command is unfinished.
+    pub fn prompt(&self) -> Option<String> {
+        if self.job.is_some() {
+            return None;
+        }
+        if !self.partial.is_empty() {
+            return Some("> ".into());
+        }
+        Some(format!("{USER}@{HOSTNAME}:{}$ ", self.display_cwd()))
+    }
+
+    /// The working directory with the home folder shown as `~`.
+    pub fn display_cwd(&self) -> String {
+        match self.host.cwd.strip_prefix(HOME) {
+            Some("") => "~".into(),
+            Some(rest) if rest.starts_with('/') => format!("~{rest}"),
+            _ => self.host.cwd.clone(),
+        }
+    }
+
+    /// The next event for the terminal.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When `advance_to` should next be called, if anything is waiting for time to pass.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<SimTime> {
+        let job = self.job.as_ref().and_then(|j| j.wake_time());
+        let daemon = self.host.daemon.next_wakeup();
+        match (job, daemon) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Moves virtual time forward to `now` (never backwards) and runs what became due.
+    pub fn advance_to(&mut self, now: SimTime) {
+        if now > self.host.now {
+            self.host.now = now;
+        }
+        self.host.daemon.advance(self.host.now);
+        self.resume_job();
+    }
+
+    /// A line typed at the terminal (without its newline).
+    pub fn input(&mut self, line: &str) {
+        if self.exited.is_some() {
+            return;
+        }
+        if self.job.is_some() {
+            self.queued.push_back(line.to_string());
+            return;
+        }
+        self.partial.push(line.to_string());
+        // The command is the shortest prefix of the typed lines that parses; here-document bodies
+        // follow it.
+        let mut parsed = ParseResult::Incomplete;
+        let mut end = 0;
+        for k in 1..=self.partial.len() {
+            parsed = parse(&self.partial[..k].join("\n"));
+            if parsed != ParseResult::Incomplete {
+                end = k;
+                break;
+            }
+        }
+        match parsed {
+            ParseResult::Incomplete => {}
+            ParseResult::Error(msg) => {
+                self.partial.clear();
+                self.emit_err(&format!("bash: {msg}\n"));
+                self.host.status = 2;
+            }
+            ParseResult::Complete { items, heredocs } => {
+                if heredocs.is_empty() {
+                    self.partial.clear();
+                    self.start_job(items);
+                } else if let Some(bodies) = exec::heredoc_bodies(&self.partial[end..], &heredocs) {
+                    self.partial.clear();
+                    self.start_job(exec::attach_bodies(items, bodies));
+                }
+            }
+        }
+    }
+
+    /// Ctrl+C: interrupts the running command, or abandons a half-typed one.
+    pub fn interrupt(&mut self) {
+        self.partial.clear();
+        self.queued.clear();
+        if self.job.take().is_some() {
+            self.host.status = 130;
+        }
+    }
+
+    fn emit_err(&mut self, text: &str) {
+        self.events.push_back(Event::Output { stream: Stream::Stderr, text: text.to_string() });
+    }
+
+    fn start_job(&mut self, items: Vec<parse::Item>) {
+        if items.is_empty() {
+            return;
+        }
+        self.job = Some(Job::new(items));
+        self.resume_job();
+    }
+
+    /// Runs the current job until it blocks or ends, then the lines typed meanwhile.
+    fn resume_job(&mut self) {
+        if let Some(mut job) = self.job.take() {
+            match job.run(&mut self.host, &mut self.events) {
+                exec::JobState::Blocked => {
+                    self.job = Some(job);
+                    return;
+                }
+                exec::JobState::Done => {}
+                exec::JobState::Exit(code) => {
+                    self.exited = Some(code);
+                    self.queued.clear();
+                    return;
+                }
+            }
+        }
+        while self.job.is_none() && self.exited.is_none() {
+            let Some(line) = self.queued.pop_front() else { break };
+            self.input(&line);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Text formatting shared by the daemon and the CLI: docker/go-units durations and sizes, and Go's
+//! `text/tabwriter` as the docker CLI configures it.
+
+use crate::clock::Millis;
+
+/// go-units `HumanDuration`: `Less than a second`, `About a minute`, `3 hours`, `2 weeks`...
+pub fn human_duration(d: Millis) -> String {
+    let seconds = d.0 / 1000;
+    let minutes = seconds / 60;
+    let hours_f = d.0 as f64 / 3_600_000.0;
+    let hours = (hours_f + 0.5) as u64;
+    if seconds < 1 {
+        "Less than a second".into()
+    } else if seconds == 1 {
+        "1 second".into()
+    } else if seconds < 60 {
+        format!("{seconds} seconds")
+    } else if minutes == 1 {
+        "About a minute".into()
+    } else if minutes < 60 {
+        format!("{minutes} minutes")
+    } else if hours == 1 {
+        "About an hour".into()
+    } else if hours < 48 {
+        format!("{hours} hours")
+    } else if hours < 24 * 7 * 2 {
+        format!("{} days", hours / 24)
+    } else if hours < 24 * 30 * 2 {
+        format!("{} weeks", hours / 24 / 7)
+    } else if hours < 24 * 365 * 2 {
+        format!("{} months", hours / 24 / 30)
+    } else {
+        format!("{} years", hours_f as u64 / 24 / 365)
+    }
+}
+
+const DECIMAL_UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+
+/// go-units `HumanSizeWithPrecision(size, precision)`: decimal units, `%.*g`, no space.
+pub fn human_size_prec(size: f64, precision: usize) -> String {
+    let mut size = size;
+    let mut i = 0;
+    while size >= 1000.0 && i < DECIMAL_UNITS.len() - 1 {
+        size /= 1000.0;
+        i += 1;
+    }
+    format!("{}{}", go_g(size, precision), DECIMAL_UNITS[i])
+}
+
+/// go-units `HumanSize` (precision 4), used for "Total reclaimed space".
+pub fn human_size(size: u64) -> String {
+    human_size_prec(size as f64, 4)
+}
+
+/// The size columns of `docker images` / `ps -s` (precision 3).
+pub fn size3(size: u64) -> String {
+    human_size_prec(size as f64, 3)
+}
+
+/// Go's `%.{prec}g` for a non-negative finite float.
+pub fn go_g(x: f64, prec: usize) -> String {
+    let prec = prec.max(1);
+    if x == 0.0 {
+        return "0".into();
+    }
+    let sci = format!("{:.*e}", prec - 1, x);
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if exp < -4 || exp >= prec as i32 {
+        let mant = trim_zeros(mant);
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mant}e{sign}{:02}", exp.abs())
+    } else {
+        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
+        trim_zeros(&format!("{:.*}", decimals, x)).to_string()
+    }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// Renders rows through Go's tabwriter with docker's settings (minwidth 10, padding 3, spaces).
+/// Every cell but the last of a row is padded to its column's width; the last is written as is.
+pub fn tabwrite(rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (j, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
+            let w = (cell.chars().count() + 3).max(10);
+            if j >= widths.len() {
+                widths.push(w);
+            } else if w > widths[j] {
+                widths[j] = w;
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        for (j, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if j + 1 < row.len() {
+                for _ in cell.chars().count()..widths[j] {
+                    out.push(' ');
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Truncates to `max` display cells, replacing the tail with `…` as the docker CLI's `Ellipsis` does.
+pub fn ellipsis(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut t: String = s.chars().take(max - 1).collect();
+    t.push('…');
+    t
+}
+
+/// Go's `%q` / `strconv.Quote` for the strings the CLI quotes (printable Unicode kept as is).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_follow_go_units() {
+        let s = |secs: u64| human_duration(Millis(secs * 1000));
+        assert_eq!(human_duration(Millis(999)), "Less than a second");
+        assert_eq!(s(1), "1 second");
+        assert_eq!(s(59), "59 seconds");
+        assert_eq!(s(60), "About a minute");
+        assert_eq!(s(119), "About a minute");
+        assert_eq!(s(120), "2 minutes");
+        assert_eq!(s(3599), "59 minutes");
+        assert_eq!(s(3600), "About an hour");
+        assert_eq!(s(5399), "About an hour");
+        assert_eq!(s(5400), "2 hours");
+        assert_eq!(s(47 * 3600), "47 hours");
+        assert_eq!(s(48 * 3600), "2 days");
+        assert_eq!(s(14 * 86400), "2 weeks");
+        assert_eq!(s(60 * 86400), "2 months");
+        assert_eq!(s(3 * 365 * 86400), "3 years");
+    }
+
+    #[test]
+    fn sizes_follow_go_units() {
+        assert_eq!(size3(0), "0B");
+        assert_eq!(size3(123), "123B");
+        assert_eq!(size3(10_072), "10.1kB");
+        assert_eq!(size3(7_800_000), "7.8MB");
+        assert_eq!(size3(77_900_000), "77.9MB");
+        assert_eq!(size3(1_200_000_000), "1.2GB");
+        assert_eq!(size3(999_700), "1e+03kB");
+        assert_eq!(human_size(1_084_000), "1.084MB");
+    }
+
+    #[test]
+    fn tabwriter_pads_to_min_width_plus_padding() {
+        let rows = vec![
+            vec!["REPOSITORY".to_string(), "TAG".into(), "SIZE".into()],
+            vec!["hello-world".into(), "latest".into(), "10.1kB".into()],
+        ];
+        assert_eq!(
+            tabwrite(&rows),
+            "REPOSITORY    TAG       SIZE\nhello-world   latest    10.1kB\n"
+        );
+    }
+
+    #[test]
+    fn ellipsis_keeps_width() {
+        assert_eq!(ellipsis("docker-entrypoint.sh postgres", 20), "docker-entrypoint.s…");
+        assert_eq!(go_quote("a\"b"), "\"a\\\"b\"");
+    }
+}

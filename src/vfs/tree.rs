@@ -1,0 +1,200 @@
+//! A mutable file tree with POSIX-like errors.
+
+use std::collections::BTreeMap;
+
+use super::path::{parent, split};
+use crate::clock::SimTime;
+
+/// Ownership, permissions and modification time of a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    /// Permission bits (e.g. 0o644), without the file type.
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub mtime: SimTime,
+}
+
+/// What a node is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    File(Vec<u8>),
+    Dir(BTreeMap<String, Node>),
+    Symlink(String),
+}
+
+/// A file, directory or symlink with its metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub meta: Meta,
+}
+
+impl Node {
+    pub fn is_dir(&self) -> bool {
+        matches!(self.kind, NodeKind::Dir(_))
+    }
+    /// Size as `ls -l` shows it: bytes of a file, 4096 for a directory, target length for a symlink.
+    pub fn size(&self) -> u64 {
+        match &self.kind {
+            NodeKind::File(d) => d.len() as u64,
+            NodeKind::Dir(_) => 4096,
+            NodeKind::Symlink(t) => t.len() as u64,
+        }
+    }
+}
+
+/// Why a file-system operation failed, worded as coreutils words it (`strerror`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FsError {
+    NotFound,
+    NotADirectory,
+    IsADirectory,
+    Exists,
+    NotEmpty,
+}
+
+impl FsError {
+    pub fn message(self) -> &'static str {
+        match self {
+            FsError::NotFound => "No such file or directory",
+            FsError::NotADirectory => "Not a directory",
+            FsError::IsADirectory => "Is a directory",
+            FsError::Exists => "File exists",
+            FsError::NotEmpty => "Directory not empty",
+        }
+    }
+}
+
+/// A tree rooted at `/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tree {
+    root: Node,
+}
+
+impl Tree {
+    /// An empty tree whose root directory has `meta`.
+    pub fn new(meta: Meta) -> Tree {
+        Tree { root: Node { kind: NodeKind::Dir(BTreeMap::new()), meta } }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Node> {
+        let mut node = &self.root;
+        for seg in split(path) {
+            match &node.kind {
+                NodeKind::Dir(entries) => node = entries.get(seg)?,
+                _ => return None,
+            }
+        }
+        Some(node)
+    }
+
+    fn get_mut(&mut self, path: &str) -> Result<&mut Node, FsError> {
+        let mut node = &mut self.root;
+        for seg in split(path) {
+            match &mut node.kind {
+                NodeKind::Dir(entries) => node = entries.get_mut(seg).ok_or(FsError::NotFound)?,
+                _ => return Err(FsError::NotADirectory),
+            }
+        }
+        Ok(node)
+    }
+
+    /// The entries of the directory at `path`.
+    pub fn list(&self, path: &str) -> Result<&BTreeMap<String, Node>, FsError> {
+        match &self.get(path).ok_or(FsError::NotFound)?.kind {
+            NodeKind::Dir(entries) => Ok(entries),
+            _ => Err(FsError::NotADirectory),
+        }
+    }
+
+    fn parent_entries(&mut self, path: &str) -> Result<(&mut BTreeMap<String, Node>, String), FsError> {
+        let name = split(path).last().ok_or(FsError::Exists)?.to_string();
+        match &mut self.get_mut(parent(path))?.kind {
+            NodeKind::Dir(entries) => Ok((entries, name)),
+            _ => Err(FsError::NotADirectory),
+        }
+    }
+
+    /// Creates a directory; with `parents`, creates missing ancestors and accepts an existing directory.
+    pub fn mkdir(&mut self, path: &str, parents: bool, meta: &Meta) -> Result<(), FsError> {
+        if parents {
+            let mut node = &mut self.root;
+            for seg in split(path) {
+                match &mut node.kind {
+                    NodeKind::Dir(entries) => {
+                        node = entries.entry(seg.to_string()).or_insert_with(|| Node {
+                            kind: NodeKind::Dir(BTreeMap::new()),
+                            meta: meta.clone(),
+                        });
+                    }
+                    _ => return Err(FsError::NotADirectory),
+                }
+            }
+            return if node.is_dir() { Ok(()) } else { Err(FsError::NotADirectory) };
+        }
+        let (entries, name) = self.parent_entries(path)?;
+        if entries.contains_key(&name) {
+            return Err(FsError::Exists);
+        }
+        entries.insert(name, Node { kind: NodeKind::Dir(BTreeMap::new()), meta: meta.clone() });
+        Ok(())
+    }
+
+    /// Writes (or appends to) a regular file, creating it with `meta` if it does not exist.
+    pub fn write(&mut self, path: &str, data: &[u8], append: bool, meta: &Meta) -> Result<(), FsError> {
+        let (entries, name) = self.parent_entries(path)?;
+        match entries.get_mut(&name) {
+            Some(Node { kind: NodeKind::File(existing), meta: m }) => {
+                if !append {
+                    existing.clear();
+                }
+                existing.extend_from_slice(data);
+                m.mtime = meta.mtime;
+                Ok(())
+            }
+            Some(Node { kind: NodeKind::Dir(_), .. }) => Err(FsError::IsADirectory),
+            Some(_) => Err(FsError::Exists),
+            None => {
+                entries.insert(name, Node { kind: NodeKind::File(data.to_vec()), meta: meta.clone() });
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes a node; a non-empty directory only with `recursive`.
+    pub fn remove(&mut self, path: &str, recursive: bool) -> Result<Node, FsError> {
+        let (entries, name) = self.parent_entries(path)?;
+        match entries.get(&name) {
+            None => Err(FsError::NotFound),
+            Some(Node { kind: NodeKind::Dir(children), .. }) if !recursive && !children.is_empty() => {
+                Err(FsError::NotEmpty)
+            }
+            Some(_) => entries.remove(&name).ok_or(FsError::NotFound),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> Meta {
+        Meta { mode: 0o755, uid: 0, gid: 0, mtime: SimTime(0) }
+    }
+
+    #[test]
+    fn write_read_remove() {
+        let mut t = Tree::new(meta());
+        t.mkdir("/a/b", true, &meta()).unwrap();
+        assert_eq!(t.mkdir("/a/b", false, &meta()), Err(FsError::Exists));
+        assert_eq!(t.mkdir("/x/y", false, &meta()), Err(FsError::NotFound));
+        t.write("/a/b/f", b"hi", false, &meta()).unwrap();
+        t.write("/a/b/f", b"!", true, &meta()).unwrap();
+        assert_eq!(t.get("/a/b/f").unwrap().kind, NodeKind::File(b"hi!".to_vec()));
+        assert_eq!(t.write("/a/b/f/g", b"", false, &meta()), Err(FsError::NotADirectory));
+        assert_eq!(t.remove("/a", false).unwrap_err(), FsError::NotEmpty);
+        t.remove("/a", true).unwrap();
+        assert!(t.get("/a").is_none());
+    }
+}
