@@ -43,22 +43,40 @@ impl Session {
 pub fn run_script(config: Config, script: &str) -> Transcript {
     let mut session = Session::new(config);
     let mut t = Transcript::default();
+    // Progress lines of the current block, by key, with their byte offsets in `merged`, so a later
+    // update rewrites the line as a terminal does and the transcript shows the final frame.
+    let mut block: Vec<(String, usize, usize)> = Vec::new();
     for line in script.lines() {
         if session.exited().is_some() {
             break;
         }
         session.run_line(line, &mut |e| match e {
             Event::Output { stream, text } => {
+                block.clear();
                 t.merged.push_str(&text);
                 match stream {
                     Stream::Stdout => t.stdout.push_str(&text),
                     Stream::Stderr => t.stderr.push_str(&text),
                 }
             }
-            Event::Progress { line, .. } => {
-                t.merged.push_str(&line);
-                t.merged.push('\n');
-            }
+            Event::Progress { key, line, .. } => match block.iter().position(|(k, _, _)| *k == key) {
+                Some(i) => {
+                    let (_, start, end) = block[i];
+                    t.merged.replace_range(start..end, &line);
+                    let delta = line.len() as isize - (end - start) as isize;
+                    block[i].2 = start + line.len();
+                    for b in block.iter_mut().skip(i + 1) {
+                        b.1 = (b.1 as isize + delta) as usize;
+                        b.2 = (b.2 as isize + delta) as usize;
+                    }
+                }
+                None => {
+                    let start = t.merged.len();
+                    t.merged.push_str(&line);
+                    block.push((key, start, t.merged.len()));
+                    t.merged.push('\n');
+                }
+            },
             Event::Clear => {}
         });
     }
