@@ -80,8 +80,11 @@ run_tests() {
 
 bench() {
   build_web
-  cargo build -q --release
-  DOCKLING_DIST="$PWD/dist" cargo run -q --release --example bench
+  setup_browser
+  say "bench"
+  DOCKLING_DIST="$PWD/dist" cargo run -q --release --bin dockling-bench
+  echo "time to first prompt in headless Chromium (budget: 500 ms after load):"
+  DOCKLING_DIST="$PWD/dist" cargo test -q --release --test e2e -- --nocapture 2>&1 | grep -E "first prompt" | sed 's/^/  /'
 }
 
 case "${1:-}" in

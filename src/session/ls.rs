@@ -94,7 +94,7 @@ pub fn ls(host: &mut Host, args: &[String], tty: bool, out: &mut Captured) -> i3
             list.push((".".into(), node));
             list.push(("..".into(), parent));
         }
-        for (name, n) in entries {
+        for (name, n) in entries.iter() {
             if name.starts_with('.') && !(o.all || o.almost_all) {
                 continue;
             }

@@ -7,4 +7,4 @@ mod tree;
 
 pub use digest::{hex_of, sha256_digest, short_id};
 pub use path::{basename, join, normalize, parent, split};
-pub use tree::{FsError, Meta, Node, NodeKind, Tree};
+pub use tree::{Entries, FsError, Meta, Node, NodeKind, Tree};

@@ -1,6 +1,7 @@
 //! A mutable file tree with POSIX-like errors.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::path::{parent, split};
 use crate::clock::SimTime;
@@ -15,11 +16,15 @@ pub struct Meta {
     pub mtime: SimTime,
 }
 
-/// What a node is.
+/// The entries of a directory, shared until written (copy-on-write).
+pub type Entries = Arc<BTreeMap<String, Node>>;
+
+/// What a node is. Contents are behind `Arc`s, so cloning a tree is cheap and clones share
+/// everything they have not changed: a container's root file system is a clone of its image's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeKind {
-    File(Vec<u8>),
-    Dir(BTreeMap<String, Node>),
+    File(Arc<Vec<u8>>),
+    Dir(Entries),
     Symlink(String),
 }
 
@@ -75,7 +80,7 @@ pub struct Tree {
 impl Tree {
     /// An empty tree whose root directory has `meta`.
     pub fn new(meta: Meta) -> Tree {
-        Tree { root: Node { kind: NodeKind::Dir(BTreeMap::new()), meta } }
+        Tree { root: Node { kind: NodeKind::Dir(Arc::default()), meta } }
     }
 
     pub fn get(&self, path: &str) -> Option<&Node> {
@@ -93,7 +98,7 @@ impl Tree {
         let mut node = &mut self.root;
         for seg in split(path) {
             match &mut node.kind {
-                NodeKind::Dir(entries) => node = entries.get_mut(seg).ok_or(FsError::NotFound)?,
+                NodeKind::Dir(entries) => node = Arc::make_mut(entries).get_mut(seg).ok_or(FsError::NotFound)?,
                 _ => return Err(FsError::NotADirectory),
             }
         }
@@ -111,7 +116,7 @@ impl Tree {
     fn parent_entries(&mut self, path: &str) -> Result<(&mut BTreeMap<String, Node>, String), FsError> {
         let name = split(path).last().ok_or(FsError::Exists)?.to_string();
         match &mut self.get_mut(parent(path))?.kind {
-            NodeKind::Dir(entries) => Ok((entries, name)),
+            NodeKind::Dir(entries) => Ok((Arc::make_mut(entries), name)),
             _ => Err(FsError::NotADirectory),
         }
     }
@@ -123,8 +128,8 @@ impl Tree {
             for seg in split(path) {
                 match &mut node.kind {
                     NodeKind::Dir(entries) => {
-                        node = entries.entry(seg.to_string()).or_insert_with(|| Node {
-                            kind: NodeKind::Dir(BTreeMap::new()),
+                        node = Arc::make_mut(entries).entry(seg.to_string()).or_insert_with(|| Node {
+                            kind: NodeKind::Dir(Arc::default()),
                             meta: meta.clone(),
                         });
                     }
@@ -137,7 +142,7 @@ impl Tree {
         if entries.contains_key(&name) {
             return Err(FsError::Exists);
         }
-        entries.insert(name, Node { kind: NodeKind::Dir(BTreeMap::new()), meta: meta.clone() });
+        entries.insert(name, Node { kind: NodeKind::Dir(Arc::default()), meta: meta.clone() });
         Ok(())
     }
 
@@ -146,6 +151,7 @@ impl Tree {
         let (entries, name) = self.parent_entries(path)?;
         match entries.get_mut(&name) {
             Some(Node { kind: NodeKind::File(existing), meta: m }) => {
+                let existing = Arc::make_mut(existing);
                 if !append {
                     existing.clear();
                 }
@@ -156,10 +162,24 @@ impl Tree {
             Some(Node { kind: NodeKind::Dir(_), .. }) => Err(FsError::IsADirectory),
             Some(_) => Err(FsError::Exists),
             None => {
-                entries.insert(name, Node { kind: NodeKind::File(data.to_vec()), meta: meta.clone() });
+                entries.insert(name, Node { kind: NodeKind::File(Arc::new(data.to_vec())), meta: meta.clone() });
                 Ok(())
             }
         }
+    }
+
+    /// Puts `node` at `path` (replacing what was there), creating missing parent directories with `dir_meta`.
+    pub fn insert(&mut self, path: &str, node: Node, dir_meta: &Meta) -> Result<(), FsError> {
+        self.mkdir(parent(path), true, dir_meta)?;
+        let (entries, name) = self.parent_entries(path)?;
+        entries.insert(name, node);
+        Ok(())
+    }
+
+    /// Changes a node's metadata in place.
+    pub fn set_meta(&mut self, path: &str, f: impl FnOnce(&mut Meta)) -> Result<(), FsError> {
+        f(&mut self.get_mut(path)?.meta);
+        Ok(())
     }
 
     /// Removes a node; a non-empty directory only with `recursive`.
@@ -191,7 +211,7 @@ mod tests {
         assert_eq!(t.mkdir("/x/y", false, &meta()), Err(FsError::NotFound));
         t.write("/a/b/f", b"hi", false, &meta()).unwrap();
         t.write("/a/b/f", b"!", true, &meta()).unwrap();
-        assert_eq!(t.get("/a/b/f").unwrap().kind, NodeKind::File(b"hi!".to_vec()));
+        assert_eq!(t.get("/a/b/f").unwrap().kind, NodeKind::File(Arc::new(b"hi!".to_vec())));
         assert_eq!(t.write("/a/b/f/g", b"", false, &meta()), Err(FsError::NotADirectory));
         assert_eq!(t.remove("/a", false).unwrap_err(), FsError::NotEmpty);
         t.remove("/a", true).unwrap();
