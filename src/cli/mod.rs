@@ -21,6 +21,15 @@ pub trait Io {
     fn progress(&mut self, stream: StdStream, key: &str, line: &str);
 }
 
+impl Io for crate::proc::Captured {
+    fn write(&mut self, stream: StdStream, text: &str) {
+        crate::proc::Captured::write(self, stream, text);
+    }
+    fn progress(&mut self, stream: StdStream, key: &str, line: &str) {
+        self.chunks.push(crate::proc::Chunk::Progress(stream, key.to_string(), line.to_string()));
+    }
+}
+
 /// Everything a command may touch.
 pub struct Ctx<'a> {
     pub daemon: &'a mut Daemon,

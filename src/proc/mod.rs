@@ -1,7 +1,12 @@
 //! What runs inside containers. A process is a state machine stepped by the daemon on the virtual
 //! clock: it runs until it waits (a timer, stdin) or exits.
 
+pub mod coreutils;
 mod hello;
+mod io;
+pub mod sh;
+
+pub use io::{Captured, Chunk};
 
 use crate::api::StdStream;
 use crate::clock::SimTime;

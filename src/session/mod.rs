@@ -10,23 +10,22 @@
 //! `prompt()` is `Some` when the shell waits for a new command.
 
 mod builtins;
-mod exec;
-mod expand;
-mod lex;
-mod ls;
-mod parse;
 mod script;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 pub use crate::api::StdStream as Stream;
 pub use script::{run_script, Transcript};
 
+use crate::cli::Attached;
 use crate::clock::SimTime;
 use crate::daemon::Daemon;
+use crate::proc::sh::{self, parse, ParseResult, Shell, Vm, VmState};
+use crate::proc::{Captured, Chunk};
 use crate::vfs::{Meta, Tree};
-use exec::Job;
-use parse::{parse, ParseResult};
+
+/// A running command line.
+type Job = Vm<Attached>;
 
 /// How a session starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,29 +61,20 @@ pub(crate) const HOME: &str = "/home/learner";
 pub(crate) const HOSTNAME: &str = "dockling";
 pub(crate) const UID: u32 = 1000;
 
-/// The host: its file system, shell state and the docker daemon.
+/// The host machine: its file system, clock and docker daemon. The shell runs on it.
 #[derive(Debug)]
 pub(crate) struct Host {
     pub tty: bool,
     pub now: SimTime,
     pub daemon: Daemon,
     pub fs: Tree,
-    pub cwd: String,
-    pub oldpwd: Option<String>,
-    pub vars: BTreeMap<String, String>,
-    pub status: i32,
-}
-
-impl Host {
-    pub fn meta(&self, mode: u32) -> Meta {
-        Meta { mode, uid: UID, gid: UID, mtime: self.now }
-    }
 }
 
 /// A learner's terminal session.
 #[derive(Debug)]
 pub struct Session {
     host: Host,
+    shell: Shell,
     events: VecDeque<Event>,
     /// Lines of a command still being typed (open quote, `&&` at the end, here-document).
     partial: Vec<String>,
@@ -104,29 +94,9 @@ impl Session {
         let home = Meta { mode: 0o750, uid: UID, gid: UID, mtime: config.start };
         let _ = fs.mkdir(HOME, false, &home);
         let _ = fs.write("/etc/hostname", format!("{HOSTNAME}\n").as_bytes(), false, &Meta { mode: 0o644, ..root });
-        let vars = [
-            ("HOME", HOME),
-            ("USER", USER),
-            ("LOGNAME", USER),
-            ("SHELL", "/bin/bash"),
-            ("HOSTNAME", HOSTNAME),
-            ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-            ("PWD", HOME),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
         Session {
-            host: Host {
-                tty: config.tty,
-                now: config.start,
-                daemon: Daemon::new(config.seed),
-                fs,
-                cwd: HOME.to_string(),
-                oldpwd: None,
-                vars,
-                status: 0,
-            },
+            host: Host { tty: config.tty, now: config.start, daemon: Daemon::new(config.seed), fs },
+            shell: builtins::login_shell(),
             events: VecDeque::new(),
             partial: Vec::new(),
             queued: VecDeque::new(),
@@ -142,7 +112,7 @@ impl Session {
 
     /// The exit status of the last command (`$?`).
     pub fn status(&self) -> i32 {
-        self.host.status
+        self.shell.status
     }
 
     /// `Some(code)` once `exit` ran.
@@ -169,10 +139,10 @@ impl Session {
 
     /// The working directory with the home folder shown as `~`.
     pub fn display_cwd(&self) -> String {
-        match self.host.cwd.strip_prefix(HOME) {
+        match self.shell.cwd.strip_prefix(HOME) {
             Some("") => "~".into(),
             Some(rest) if rest.starts_with('/') => format!("~{rest}"),
-            _ => self.host.cwd.clone(),
+            _ => self.shell.cwd.clone(),
         }
     }
 
@@ -228,16 +198,16 @@ impl Session {
             ParseResult::Error(msg) => {
                 self.partial.clear();
                 self.emit_err(&format!("bash: {msg}\n"));
-                self.host.status = 2;
+                self.shell.status = 2;
             }
-            ParseResult::Complete { items, heredocs } => {
-                if heredocs.is_empty() {
-                    self.partial.clear();
-                    self.start_job(items);
-                } else if let Some(bodies) = exec::heredoc_bodies(&self.partial[end..], &heredocs) {
-                    self.partial.clear();
-                    self.start_job(exec::attach_bodies(items, bodies));
+            ParseResult::Complete { mut program, heredocs } => {
+                if !heredocs.is_empty() {
+                    let Some(bodies) = sh::heredoc_bodies(&self.partial[end..], &heredocs) else { return };
+                    sh::attach_bodies(&mut program, bodies);
                 }
+                self.partial.clear();
+                self.job = Some(Vm::new(sh::compile(&program)));
+                self.resume_job();
             }
         }
     }
@@ -247,7 +217,30 @@ impl Session {
         self.partial.clear();
         self.queued.clear();
         if self.job.take().is_some() {
-            self.host.status = 130;
+            self.shell.status = 130;
+        }
+    }
+
+    /// Turns terminal output into events, merging consecutive text of one stream.
+    fn show(&mut self, term: Captured) {
+        for chunk in term.chunks {
+            match chunk {
+                Chunk::Text(stream, text) => {
+                    if let Some(Event::Output { stream: s, text: t }) = self.events.back_mut() {
+                        if *s == stream {
+                            t.push_str(&text);
+                            continue;
+                        }
+                    }
+                    self.events.push_back(Event::Output { stream, text });
+                }
+                Chunk::Progress(stream, key, line) => self.events.push_back(Event::Progress { stream, key, line }),
+                Chunk::Clear => {
+                    if self.host.tty {
+                        self.events.push_back(Event::Clear);
+                    }
+                }
+            }
         }
     }
 
@@ -255,24 +248,19 @@ impl Session {
         self.events.push_back(Event::Output { stream: Stream::Stderr, text: text.to_string() });
     }
 
-    fn start_job(&mut self, items: Vec<parse::Item>) {
-        if items.is_empty() {
-            return;
-        }
-        self.job = Some(Job::new(items));
-        self.resume_job();
-    }
-
     /// Runs the current job until it blocks or ends, then the lines typed meanwhile.
     fn resume_job(&mut self) {
         if let Some(mut job) = self.job.take() {
-            match job.run(&mut self.host, &mut self.events) {
-                exec::JobState::Blocked => {
+            let mut term = Captured::default();
+            let state = job.run(&mut self.shell, &mut self.host, &mut term);
+            self.show(term);
+            match state {
+                VmState::Blocked => {
                     self.job = Some(job);
                     return;
                 }
-                exec::JobState::Done => {}
-                exec::JobState::Exit(code) => {
+                VmState::Done => {}
+                VmState::Exit(code) => {
                     self.exited = Some(code);
                     self.queued.clear();
                     return;

@@ -1,9 +1,9 @@
 //! GNU `ls` over the host file system: `-l`, `-a`, `-A`, `-1`, `-d`, columns on a terminal and
 //! one name per line otherwise.
 
-use super::exec::Captured;
-use super::{Host, UID};
+use super::{Env, Tools};
 use crate::clock::SimTime;
+use crate::proc::Captured;
 use crate::vfs::{normalize, Node, NodeKind};
 
 #[derive(Default)]
@@ -21,7 +21,8 @@ fn collate_key(name: &str) -> (String, String) {
     (key, name.to_string())
 }
 
-pub fn ls(host: &mut Host, args: &[String], tty: bool, out: &mut Captured) -> i32 {
+pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let tty = env.tty;
     let mut o = Opts::default();
     let mut paths: Vec<String> = Vec::new();
     for a in args {
@@ -63,21 +64,24 @@ pub fn ls(host: &mut Host, args: &[String], tty: bool, out: &mut Captured) -> i3
     let mut sorted = paths.clone();
     sorted.sort_by_key(|p| collate_key(p));
     for p in &sorted {
-        let full = normalize(&host.cwd, p);
-        match host.fs.get(&full) {
+        let full = normalize(env.cwd, p);
+        match env.fs.get(&full) {
             None => {
-                out.err(&format!("ls: cannot access '{p}': No such file or directory\n"));
-                status = 2;
+                match env.tools {
+                    Tools::Gnu => out.err(&format!("ls: cannot access '{p}': No such file or directory\n")),
+                    Tools::Busybox => out.err(&format!("ls: {p}: No such file or directory\n")),
+                }
+                status = if env.tools == Tools::Gnu { 2 } else { 1 };
             }
             Some(n) if n.is_dir() && !o.dir_itself => dirs.push((p.clone(), full)),
             Some(n) => files.push((p.clone(), n)),
         }
     }
-    let now = host.now;
+    let now = env.now;
     let mut text = String::new();
     let show_headers = paths.len() > 1;
     if !files.is_empty() {
-        text.push_str(&render(&files, &o, tty, now, false));
+        text.push_str(&render(env, &files, &o, tty, now, false));
     }
     for (i, (shown, full)) in dirs.iter().enumerate() {
         if !files.is_empty() || i > 0 {
@@ -86,9 +90,9 @@ pub fn ls(host: &mut Host, args: &[String], tty: bool, out: &mut Captured) -> i3
         if show_headers {
             text.push_str(&format!("{shown}:\n"));
         }
-        let Some(node) = host.fs.get(full) else { continue };
+        let Some(node) = env.fs.get(full) else { continue };
         let NodeKind::Dir(entries) = &node.kind else { continue };
-        let parent = host.fs.get(crate::vfs::parent(full)).unwrap_or(node);
+        let parent = env.fs.get(crate::vfs::parent(full)).unwrap_or(node);
         let mut list: Vec<(String, &Node)> = Vec::new();
         if o.all {
             list.push((".".into(), node));
@@ -101,15 +105,15 @@ pub fn ls(host: &mut Host, args: &[String], tty: bool, out: &mut Captured) -> i3
             list.push((name.clone(), n));
         }
         list.sort_by_key(|(n, _)| if n == "." || n == ".." { (String::new(), n.clone()) } else { collate_key(n) });
-        text.push_str(&render(&list, &o, tty, now, true));
+        text.push_str(&render(env, &list, &o, tty, now, true));
     }
     out.out(&text);
     status
 }
 
-fn render(list: &[(String, &Node)], o: &Opts, tty: bool, now: SimTime, total: bool) -> String {
+fn render(env: &Env, list: &[(String, &Node)], o: &Opts, tty: bool, now: SimTime, total: bool) -> String {
     if o.long {
-        return long(list, now, total);
+        return long(env, list, now, total);
     }
     let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
     if !tty || o.one {
@@ -171,14 +175,6 @@ fn mode_string(n: &Node) -> String {
     s
 }
 
-fn owner(uid: u32) -> String {
-    match uid {
-        0 => "root".into(),
-        UID => super::USER.into(),
-        n => n.to_string(),
-    }
-}
-
 fn links(n: &Node) -> u64 {
     match &n.kind {
         NodeKind::Dir(e) => 2 + e.values().filter(|c| c.is_dir()).count() as u64,
@@ -204,7 +200,7 @@ fn date(t: SimTime, now: SimTime) -> String {
     }
 }
 
-fn long(list: &[(String, &Node)], now: SimTime, total: bool) -> String {
+fn long(env: &Env, list: &[(String, &Node)], now: SimTime, total: bool) -> String {
     let rows: Vec<[String; 6]> = list
         .iter()
         .map(|(name, n)| {
@@ -212,7 +208,7 @@ fn long(list: &[(String, &Node)], now: SimTime, total: bool) -> String {
                 NodeKind::Symlink(t) => format!("{name} -> {t}"),
                 _ => name.clone(),
             };
-            [mode_string(n), links(n).to_string(), owner(n.meta.uid), owner(n.meta.gid), n.size().to_string(), format!("{} {shown}", date(n.meta.mtime, now))]
+            [mode_string(n), links(n).to_string(), env.user_name(n.meta.uid), env.user_name(n.meta.gid), n.size().to_string(), format!("{} {shown}", date(n.meta.mtime, now))]
         })
         .collect();
     let w = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);

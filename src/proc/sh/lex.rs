@@ -1,4 +1,4 @@
-//! The host shell's lexer: words (with their quoting kept), operators and redirections.
+//! The shell's lexer: words (with their quoting kept), operators and redirections.
 //! Never fails on bad input: unfinished input is reported as `Incomplete` so the terminal can ask
 //! for more (bash's `> ` prompt).
 
@@ -162,7 +162,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                 let op = match two.as_str() {
                     "&&" => "&&",
                     "||" => "||",
-                    ";;" => return Err(LexError::Syntax("syntax error near unexpected token `;;'".into())),
+                    ";;" => ";;",
                     _ => match c {
                         ';' => ";",
                         '&' => "&",
@@ -202,7 +202,9 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                 i += op.len();
             }
             '(' | ')' => {
-                return Err(LexError::Syntax(format!("syntax error near unexpected token `{c}'")));
+                end_word!();
+                toks.push(Token::Op(if c == '(' { "(" } else { ")" }));
+                i += 1;
             }
             _ => {
                 in_word = true;

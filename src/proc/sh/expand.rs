@@ -2,11 +2,11 @@
 //! unquoted expansions, and pathname globbing (`*`, `?`) against the host file system.
 
 use super::lex::{Part, Word};
-use super::Host;
-use crate::vfs::{join, normalize, NodeKind};
+use super::Shell;
+use crate::vfs::{join, normalize, NodeKind, Tree};
 
-/// Runs a command substitution's source and returns its standard output.
-pub type SubstFn<'a> = dyn FnMut(&mut Host, &str) -> String + 'a;
+/// Gives the output of a command substitution, by its source text.
+pub type SubstFn<'a> = dyn FnMut(&str) -> String + 'a;
 
 /// A field under construction: its text and which bytes may glob (unquoted `*`/`?`).
 #[derive(Default)]
@@ -26,63 +26,80 @@ impl Field {
     }
 }
 
-/// The value of `$name`.
-pub fn var(host: &Host, name: &str) -> String {
+/// The value of `$name` (`${name:-default}` and friends are resolved too).
+pub fn var(sh: &Shell, name: &str) -> String {
+    if let Some((n, default)) = name.split_once(":-") {
+        let v = var(sh, n);
+        return if v.is_empty() { default.to_string() } else { v };
+    }
+    if let Some((n, alt)) = name.split_once(":+") {
+        return if var(sh, n).is_empty() { String::new() } else { alt.to_string() };
+    }
+    if let Some(n) = name.strip_prefix('#') {
+        if !n.is_empty() {
+            return var(sh, n).chars().count().to_string();
+        }
+    }
     match name {
-        "?" => host.status.to_string(),
-        "$" => "4242".into(),
-        "#" => "0".into(),
-        "0" => "bash".into(),
-        "PWD" => host.cwd.clone(),
-        _ => host.vars.get(name).cloned().unwrap_or_default(),
+        "?" => sh.status.to_string(),
+        "$" => sh.pid.to_string(),
+        "#" => sh.args.len().to_string(),
+        "@" | "*" => sh.args.join(" "),
+        "0" => sh.name.clone(),
+        "PWD" => sh.cwd.clone(),
+        n if n.len() == 1 && n.as_bytes()[0].is_ascii_digit() => {
+            let i = (n.as_bytes()[0] - b'0') as usize;
+            sh.args.get(i.wrapping_sub(1)).cloned().unwrap_or_default()
+        }
+        _ => sh.vars.get(name).cloned().unwrap_or_default(),
     }
 }
 
 /// Expands words into argument fields.
-pub fn expand_words(host: &mut Host, words: &[Word], subst: &mut SubstFn) -> Vec<String> {
+pub fn expand_words(sh: &Shell, fs: &Tree, words: &[Word], subst: &mut SubstFn) -> Vec<String> {
     let mut out = Vec::new();
     for w in words {
-        expand_into(host, w, subst, &mut out);
+        expand_into(sh, fs, w, subst, &mut out);
     }
     out
 }
 
 /// Expands one word without field splitting or globbing (redirection targets, assignments).
-pub fn expand_single(host: &mut Host, w: &Word, subst: &mut SubstFn) -> String {
+pub fn expand_single(sh: &Shell, w: &Word, subst: &mut SubstFn) -> String {
     let mut s = String::new();
     for (i, p) in w.iter().enumerate() {
         match p {
-            Part::Lit(t) if i == 0 => s.push_str(&tilde(host, t)),
+            Part::Lit(t) if i == 0 => s.push_str(&tilde(sh, t)),
             Part::Lit(t) | Part::Quoted(t) => s.push_str(t),
-            Part::Var { name, .. } => s.push_str(&var(host, name)),
-            Part::Subst { source, .. } => s.push_str(subst(host, source).trim_end_matches('\n')),
+            Part::Var { name, .. } => s.push_str(&var(sh, name)),
+            Part::Subst { source, .. } => s.push_str(subst(source).trim_end_matches('\n')),
         }
     }
     s
 }
 
-fn tilde(host: &Host, t: &str) -> String {
+fn tilde(sh: &Shell, t: &str) -> String {
     if t == "~" || t.starts_with("~/") {
-        format!("{}{}", host.vars.get("HOME").map(String::as_str).unwrap_or("/"), &t[1..])
+        format!("{}{}", sh.vars.get("HOME").map(String::as_str).unwrap_or("/"), &t[1..])
     } else {
         t.to_string()
     }
 }
 
-fn expand_into(host: &mut Host, w: &Word, subst: &mut SubstFn, out: &mut Vec<String>) {
+fn expand_into(sh: &Shell, fs: &Tree, w: &Word, subst: &mut SubstFn, out: &mut Vec<String>) {
     let mut fields: Vec<Field> = vec![Field::default()];
     for (i, p) in w.iter().enumerate() {
         let cur = fields.len() - 1;
         match p {
             Part::Lit(t) => {
-                let t = if i == 0 { tilde(host, t) } else { t.clone() };
+                let t = if i == 0 { tilde(sh, t) } else { t.clone() };
                 fields[cur].push(&t, true);
             }
             Part::Quoted(t) => fields[cur].push(t, false),
             Part::Var { name, quoted } | Part::Subst { source: name, quoted } => {
                 let value = match p {
-                    Part::Var { .. } => var(host, name),
-                    _ => subst(host, name).trim_end_matches('\n').to_string(),
+                    Part::Var { .. } => var(sh, name),
+                    _ => subst(name).trim_end_matches('\n').to_string(),
                 };
                 if *quoted {
                     fields[cur].push(&value, false);
@@ -113,7 +130,7 @@ fn expand_into(host: &mut Host, w: &Word, subst: &mut SubstFn, out: &mut Vec<Str
             continue;
         }
         if f.globbable.iter().any(|g| *g) {
-            let matches = glob(host, &f.text, &f.globbable);
+            let matches = glob(sh, fs, &f.text, &f.globbable);
             if !matches.is_empty() {
                 out.extend(matches);
                 continue;
@@ -124,7 +141,7 @@ fn expand_into(host: &mut Host, w: &Word, subst: &mut SubstFn, out: &mut Vec<Str
 }
 
 /// Expands a pattern whose globbable characters are marked; only the last path component globs.
-fn glob(host: &Host, pattern: &str, globbable: &[bool]) -> Vec<String> {
+fn glob(sh: &Shell, fs: &Tree, pattern: &str, globbable: &[bool]) -> Vec<String> {
     let chars: Vec<char> = pattern.chars().collect();
     let split = chars.iter().rposition(|c| *c == '/');
     if let Some(s) = split {
@@ -136,8 +153,8 @@ fn glob(host: &Host, pattern: &str, globbable: &[bool]) -> Vec<String> {
         Some(s) => (chars[..=s].iter().collect(), chars[s + 1..].to_vec(), &globbable[s + 1..]),
         None => (String::new(), chars.clone(), globbable),
     };
-    let dir = normalize(&host.cwd, if dir_text.is_empty() { "." } else { &dir_text });
-    let Some(node) = host.fs.get(&dir) else { return Vec::new() };
+    let dir = normalize(&sh.cwd, if dir_text.is_empty() { "." } else { &dir_text });
+    let Some(node) = fs.get(&dir) else { return Vec::new() };
     let NodeKind::Dir(entries) = &node.kind else { return Vec::new() };
     let mut out: Vec<String> = entries
         .keys()
@@ -149,7 +166,8 @@ fn glob(host: &Host, pattern: &str, globbable: &[bool]) -> Vec<String> {
     out
 }
 
-fn matches(p: &[char], g: &[bool], s: &[char]) -> bool {
+/// Matches a glob pattern (`*`, `?` where `g` marks them active) against a name.
+pub fn matches(p: &[char], g: &[bool], s: &[char]) -> bool {
     match p.first() {
         None => s.is_empty(),
         Some('*') if g[0] => (0..=s.len()).any(|k| matches(&p[1..], &g[1..], &s[k..])),

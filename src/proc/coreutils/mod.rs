@@ -1,0 +1,97 @@
+//! Coreutils over a file tree, shared by the learner's host (GNU flavour) and the containers
+//! (GNU in Debian/Ubuntu images, BusyBox in busybox/alpine).
+
+mod files;
+mod ls;
+
+use crate::clock::{Millis, SimTime};
+use crate::proc::Captured;
+use crate::vfs::{Meta, Tree};
+
+/// Whose messages to imitate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tools {
+    Gnu,
+    Busybox,
+}
+
+/// What a utility may touch.
+#[derive(Debug)]
+pub struct Env<'a> {
+    pub fs: &'a mut Tree,
+    pub cwd: &'a str,
+    pub now: SimTime,
+    pub uid: u32,
+    /// stdout is a terminal (`ls` prints columns).
+    pub tty: bool,
+    pub stdin: &'a str,
+    pub tools: Tools,
+    /// Names for `ls -l`: uid → user name.
+    pub users: &'a [(u32, &'a str)],
+}
+
+impl Env<'_> {
+    pub fn meta(&self, mode: u32) -> Meta {
+        Meta { mode, uid: self.uid, gid: self.uid, mtime: self.now }
+    }
+    pub fn user_name(&self, uid: u32) -> String {
+        self.users.iter().find(|(u, _)| *u == uid).map(|(_, n)| n.to_string()).unwrap_or_else(|| uid.to_string())
+    }
+}
+
+/// What a utility did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done(i32),
+    /// `sleep`: wait until then, exit 0.
+    Sleep(SimTime),
+}
+
+/// Names of the utilities implemented here.
+pub const NAMES: &[&str] = &["ls", "cat", "mkdir", "rm", "touch", "sleep"];
+
+/// Runs utility `name`; `None` if it is not one of ours.
+pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Option<Outcome> {
+    let code = match name {
+        "ls" => ls::ls(env, args, out),
+        "cat" => files::cat(env, args, out),
+        "mkdir" => files::mkdir(env, args, out),
+        "rm" => files::rm(env, args, out),
+        "touch" => files::touch(env, args, out),
+        "sleep" => return Some(sleep(env, args, out)),
+        _ => return None,
+    };
+    Some(Outcome::Done(code))
+}
+
+/// `sleep NUMBER[smhd]…`: waits in virtual time.
+fn sleep(env: &Env, args: &[String], out: &mut Captured) -> Outcome {
+    if args.is_empty() {
+        match env.tools {
+            Tools::Gnu => out.err("sleep: missing operand\nTry 'sleep --help' for more information.\n"),
+            Tools::Busybox => out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: sleep [N]...\n\nPause for a time equal to the total of the args given, where each arg can\nhave an optional suffix of (s)econds, (m)inutes, (h)ours, or (d)ays\n"),
+        }
+        return Outcome::Done(1);
+    }
+    let mut total_ms: f64 = 0.0;
+    for a in args {
+        let (num, mult) = match a.chars().last() {
+            Some('s') => (&a[..a.len() - 1], 1.0),
+            Some('m') => (&a[..a.len() - 1], 60.0),
+            Some('h') => (&a[..a.len() - 1], 3600.0),
+            Some('d') => (&a[..a.len() - 1], 86400.0),
+            _ => (a.as_str(), 1.0),
+        };
+        match num.parse::<f64>() {
+            Ok(n) if n >= 0.0 && n.is_finite() => total_ms += n * mult * 1000.0,
+            _ => {
+                match env.tools {
+                    Tools::Gnu => out.err(&format!("sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n")),
+                    Tools::Busybox => out.err(&format!("sleep: invalid number '{a}'\n")),
+                }
+                return Outcome::Done(1);
+            }
+        }
+    }
+    Outcome::Sleep(env.now + Millis(total_ms.round() as u64))
+}

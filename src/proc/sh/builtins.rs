@@ -1,0 +1,323 @@
+//! Shell builtins: `cd`, `pwd`, `echo`, `printf`, `export`, `unset`, `set`, `exit`, `true`,
+//! `false`, `:`, `test`/`[`.
+
+use super::{Flavor, Run, Shell, System};
+use crate::proc::Captured;
+use crate::vfs::{normalize, NodeKind};
+
+/// Runs `argv` if it is a builtin; `None` otherwise.
+pub fn run<S: System>(sh: &mut Shell, sys: &mut S, argv: &[String], _stdin: &str, out: &mut Captured) -> Option<Run<S::Wait>> {
+    let args = &argv[1..];
+    let code = match argv[0].as_str() {
+        "cd" => cd(sh, sys, args, out),
+        "pwd" => {
+            out.out(&format!("{}\n", sh.cwd));
+            0
+        }
+        "echo" => echo(sh.flavor, args, out),
+        "printf" => printf(args, out),
+        "true" | ":" => 0,
+        "false" => 1,
+        "export" => {
+            for a in args {
+                match a.split_once('=') {
+                    Some((k, v)) => {
+                        sh.vars.insert(k.to_string(), v.to_string());
+                        sh.exported.insert(k.to_string());
+                    }
+                    None => {
+                        sh.exported.insert(a.clone());
+                    }
+                }
+            }
+            0
+        }
+        "unset" => {
+            for a in args {
+                sh.vars.remove(a);
+                sh.exported.remove(a);
+            }
+            0
+        }
+        "set" => {
+            for a in args {
+                match a.as_str() {
+                    "-e" => sh.errexit = true,
+                    "+e" => sh.errexit = false,
+                    _ => {}
+                }
+            }
+            0
+        }
+        "exit" => {
+            let code = match args.first() {
+                None => sh.status,
+                Some(a) => match a.parse::<i64>() {
+                    Ok(n) => (n & 0xff) as i32,
+                    Err(_) => {
+                        out.err(&sh.builtin_error("exit", &format!("{a}: numeric argument required")));
+                        2
+                    }
+                },
+            };
+            return Some(Run::Exit(code));
+        }
+        "test" => test(sh, sys, args, out),
+        "[" => {
+            if args.last().map(String::as_str) != Some("]") {
+                out.err(&sh.builtin_error("[", "missing `]'"));
+                2
+            } else {
+                test(sh, sys, &args[..args.len() - 1], out)
+            }
+        }
+        _ => return None,
+    };
+    Some(Run::Done(code))
+}
+
+fn cd<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
+    if args.len() > 1 && sh.flavor == Flavor::Bash {
+        out.err(&sh.builtin_error("cd", "too many arguments"));
+        return 1;
+    }
+    let target = match args.first().map(String::as_str) {
+        None => sh.vars.get("HOME").cloned().unwrap_or_else(|| "/".to_string()),
+        Some("-") => match &sh.oldpwd {
+            Some(o) => {
+                out.out(&format!("{o}\n"));
+                o.clone()
+            }
+            None => {
+                out.err(&sh.builtin_error("cd", "OLDPWD not set"));
+                return 1;
+            }
+        },
+        Some(p) => p.to_string(),
+    };
+    let path = normalize(&sh.cwd, &target);
+    match sys.fs().get(&path) {
+        Some(n) if n.is_dir() => {
+            sh.oldpwd = Some(std::mem::replace(&mut sh.cwd, path));
+            0
+        }
+        other => {
+            let why = if other.is_some() { "Not a directory" } else { "No such file or directory" };
+            let msg = match sh.flavor {
+                Flavor::Bash => sh.builtin_error("cd", &format!("{target}: {why}")),
+                Flavor::Dash => format!("{}: 1: cd: can't cd to {target}\n", sh.name),
+                Flavor::Ash => format!("{}: cd: can't cd to {target}: {why}\n", sh.name),
+            };
+            out.err(&msg);
+            if sh.flavor == Flavor::Bash {
+                1
+            } else {
+                2
+            }
+        }
+    }
+}
+
+fn echo(flavor: Flavor, args: &[String], out: &mut Captured) -> i32 {
+    let mut newline = true;
+    // dash's echo always interprets escapes.
+    let mut escapes = flavor == Flavor::Dash;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+            for c in a[1..].chars() {
+                match c {
+                    'n' => newline = false,
+                    'e' => escapes = true,
+                    _ => escapes = false,
+                }
+            }
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut s = args[i..].join(" ");
+    if escapes {
+        let (t, stop) = unescape(&s);
+        s = t;
+        if stop {
+            newline = false;
+        }
+    }
+    if newline {
+        s.push('\n');
+    }
+    out.out(&s);
+    0
+}
+
+/// Backslash escapes of `echo -e` / `printf %b`; the flag is set by `\c` (stop output).
+pub fn unescape(s: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some('a') => out.push('\x07'),
+            Some('b') => out.push('\x08'),
+            Some('e') => out.push('\x1b'),
+            Some('c') => return (out, true),
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    (out, false)
+}
+
+fn printf(args: &[String], out: &mut Captured) -> i32 {
+    let Some(format) = args.first() else {
+        out.err("printf: usage: printf [-v var] format [arguments]\n");
+        return 2;
+    };
+    let mut rest = args[1..].iter();
+    let mut s = String::new();
+    let mut status = 0;
+    let chars: Vec<char> = format.chars().collect();
+    loop {
+        let mut consumed = false;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\\' {
+                let (t, _) = unescape(&chars[i..(i + 2).min(chars.len())].iter().collect::<String>());
+                s.push_str(&t);
+                i += 2;
+                continue;
+            }
+            if c != '%' {
+                s.push(c);
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < chars.len() && (chars[j] == '-' || chars[j].is_ascii_digit() || chars[j] == '.') {
+                j += 1;
+            }
+            let spec: String = chars[i + 1..j].iter().collect();
+            let conv = chars.get(j).copied().unwrap_or('%');
+            i = j + 1;
+            if conv == '%' {
+                s.push('%');
+                continue;
+            }
+            let arg = rest.next();
+            consumed |= arg.is_some();
+            let arg = arg.map(String::as_str).unwrap_or("");
+            let text = match conv {
+                'd' | 'i' => match arg.trim().parse::<i64>() {
+                    Ok(n) => n.to_string(),
+                    Err(_) if arg.is_empty() => "0".into(),
+                    Err(_) => {
+                        out.err(&format!("bash: printf: {arg}: invalid number\n"));
+                        status = 1;
+                        "0".into()
+                    }
+                },
+                'b' => unescape(arg).0,
+                _ => arg.to_string(),
+            };
+            s.push_str(&pad(&text, &spec));
+        }
+        if !consumed || rest.len() == 0 {
+            break;
+        }
+    }
+    out.out(&s);
+    status
+}
+
+fn pad(text: &str, spec: &str) -> String {
+    let left = spec.starts_with('-');
+    let mut parts = spec.trim_start_matches('-').split('.');
+    let width: usize = parts.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+    let text: String = match parts.next().and_then(|p| p.parse::<usize>().ok()) {
+        Some(prec) => text.chars().take(prec).collect(),
+        None => text.to_string(),
+    };
+    let len = text.chars().count();
+    if len >= width {
+        return text;
+    }
+    let fill = " ".repeat(width - len);
+    if left {
+        format!("{text}{fill}")
+    } else {
+        format!("{fill}{text}")
+    }
+}
+
+/// `test` / `[`: files, strings, integers, `!`, `-a`, `-o`.
+fn test<S: System>(sh: &Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
+    match eval_test(sh, sys, args) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(msg) => {
+            out.err(&sh.builtin_error("test", &msg));
+            2
+        }
+    }
+}
+
+fn eval_test<S: System>(sh: &Shell, sys: &mut S, args: &[String]) -> Result<bool, String> {
+    if let Some(i) = args.iter().position(|a| a == "-o") {
+        return Ok(eval_test(sh, sys, &args[..i])? || eval_test(sh, sys, &args[i + 1..])?);
+    }
+    if let Some(i) = args.iter().position(|a| a == "-a") {
+        if i > 0 {
+            return Ok(eval_test(sh, sys, &args[..i])? && eval_test(sh, sys, &args[i + 1..])?);
+        }
+    }
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    match a.as_slice() {
+        [] => Ok(false),
+        ["!", rest @ ..] => Ok(!eval_test(sh, sys, &args[args.len() - rest.len()..])?),
+        [s] => Ok(!s.is_empty()),
+        [op, path] if op.len() == 2 && op.starts_with('-') => {
+            let node = sys.fs().get(&normalize(&sh.cwd, path)).cloned();
+            Ok(match *op {
+                "-n" => !path.is_empty(),
+                "-z" => path.is_empty(),
+                "-e" => node.is_some(),
+                "-f" => matches!(node.map(|n| n.kind), Some(NodeKind::File(_))),
+                "-d" => matches!(node.map(|n| n.kind), Some(NodeKind::Dir(_))),
+                "-s" => matches!(node.map(|n| n.kind), Some(NodeKind::File(d)) if !d.is_empty()),
+                "-L" | "-h" => matches!(node.map(|n| n.kind), Some(NodeKind::Symlink(_))),
+                "-r" | "-w" => node.is_some(),
+                "-x" => node.is_some_and(|n| n.meta.mode & 0o111 != 0),
+                _ => return Err(format!("{op}: unary operator expected")),
+            })
+        }
+        [l, op, r] => {
+            let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+            Ok(match *op {
+                "=" | "==" => l == r,
+                "!=" => l != r,
+                "-eq" => int(l)? == int(r)?,
+                "-ne" => int(l)? != int(r)?,
+                "-lt" => int(l)? < int(r)?,
+                "-le" => int(l)? <= int(r)?,
+                "-gt" => int(l)? > int(r)?,
+                "-ge" => int(l)? >= int(r)?,
+                _ => return Err(format!("{op}: binary operator expected")),
+            })
+        }
+        _ => Err("too many arguments".into()),
+    }
+}

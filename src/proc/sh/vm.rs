@@ -1,0 +1,478 @@
+//! The machine that runs compiled scripts: pipelines stage by stage through buffers, redirections,
+//! here-documents, expansions, `set -e`, and stopping/resuming at waiting commands.
+
+use super::ast::Simple;
+use super::compile::{Code, Op};
+use super::expand::{expand_single, expand_words, matches};
+use super::lex::{Part, Word};
+use super::parse::PendingHeredoc;
+use super::{builtins, Exec, Run, Shell, System};
+use crate::api::StdStream;
+use crate::clock::{Millis, SimTime};
+use crate::proc::{Captured, Chunk};
+use crate::vfs::{normalize, NodeKind};
+
+/// Operations a script may run without waiting before it yields to the clock (a busy loop then
+/// costs virtual time instead of hanging the simulation).
+const SPIN_BUDGET: u32 = 10_000;
+
+/// Where a command's stdout or stderr goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Sink {
+    Terminal(StdStream),
+    Pipe,
+    File(String),
+    Null,
+}
+
+#[derive(Debug)]
+enum Waiting<W> {
+    Until(SimTime),
+    System(W),
+}
+
+#[derive(Debug)]
+struct Blocked<W> {
+    pipeline: usize,
+    stage: usize,
+    checked: bool,
+    negate_after: bool,
+    waiting: Waiting<W>,
+    sinks: [Sink; 2],
+    pipe: String,
+}
+
+/// How far `Vm::run` got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VmState {
+    /// A command waits; call `run` again after time passes (see `wake_time`).
+    Blocked,
+    Done,
+    /// `exit` (or `set -e`) ended the shell with this status.
+    Exit(i32),
+}
+
+/// A running script.
+#[derive(Debug)]
+pub struct Vm<W> {
+    code: Code,
+    pc: usize,
+    iters: Vec<(Vec<String>, usize)>,
+    blocked: Option<Blocked<W>>,
+    /// Operations since the last wait.
+    spin: u32,
+    spin_until: Option<SimTime>,
+}
+
+impl<W: std::fmt::Debug> Vm<W> {
+    pub fn new(code: Code) -> Vm<W> {
+        Vm { code, pc: 0, iters: Vec::new(), blocked: None, spin: 0, spin_until: None }
+    }
+
+    /// When a waiting `sleep` (or a busy loop's time slice) ends, if that is what it waits for.
+    pub fn wake_time(&self) -> Option<SimTime> {
+        if let Some(t) = self.spin_until {
+            return Some(t);
+        }
+        match &self.blocked {
+            Some(Blocked { waiting: Waiting::Until(t), .. }) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// The system-specific wait the machine is stopped at, if any.
+    pub fn waiting_mut(&mut self) -> Option<&mut W> {
+        match &mut self.blocked {
+            Some(Blocked { waiting: Waiting::System(w), .. }) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some() || self.spin_until.is_some()
+    }
+
+    /// Runs until a command waits or the script ends. Output for the terminal goes to `term`.
+    pub fn run<S: System<Wait = W>>(&mut self, sh: &mut Shell, sys: &mut S, term: &mut Captured) -> VmState {
+        if let Some(t) = self.spin_until {
+            if sys.now() < t {
+                return VmState::Blocked;
+            }
+            self.spin_until = None;
+            self.spin = 0;
+        }
+        if let Some(mut b) = self.blocked.take() {
+            let done = match &mut b.waiting {
+                Waiting::Until(t) => (*t <= sys.now()).then_some(0),
+                Waiting::System(w) => {
+                    let mut cap = Captured::default();
+                    let r = sys.poll(w, &mut cap);
+                    route(sys, term, cap, &b.sinks, &mut b.pipe);
+                    r
+                }
+            };
+            let Some(status) = done else {
+                self.blocked = Some(b);
+                return VmState::Blocked;
+            };
+            self.spin = 0;
+            if let Some(state) = self.continue_pipeline(sh, sys, term, b.pipeline, b.stage + 1, status, b.pipe, b.checked, b.negate_after) {
+                return state;
+            }
+        }
+        while self.pc < self.code.ops.len() {
+            self.spin += 1;
+            if self.spin > SPIN_BUDGET {
+                self.spin_until = Some(sys.now() + Millis(1000));
+                return VmState::Blocked;
+            }
+            let op = self.code.ops[self.pc].clone();
+            self.pc += 1;
+            match op {
+                Op::Run { pipeline, checked } => {
+                    let negate = matches!(self.code.ops.get(self.pc), Some(Op::Negate));
+                    if let Some(state) = self.continue_pipeline(sh, sys, term, pipeline, 0, 0, String::new(), checked, negate) {
+                        return state;
+                    }
+                }
+                Op::Jump(t) => self.pc = t,
+                Op::JumpIfOk(t) => {
+                    if sh.status == 0 {
+                        self.pc = t;
+                    }
+                }
+                Op::JumpIfFail(t) => {
+                    if sh.status != 0 {
+                        self.pc = t;
+                    }
+                }
+                Op::ForStart(words) => {
+                    let items = match words {
+                        Some(ws) => {
+                            let results = substitutions(sh, sys, &ws);
+                            let mut it = results.into_iter();
+                            expand_words(sh, sys.fs(), &ws, &mut |_| it.next().unwrap_or_default())
+                        }
+                        None => sh.args.clone(),
+                    };
+                    self.iters.push((items, 0));
+                }
+                Op::ForNext { var, end } => match self.iters.last_mut() {
+                    Some((items, i)) if *i < items.len() => {
+                        sh.vars.insert(var, items[*i].clone());
+                        *i += 1;
+                    }
+                    _ => self.pc = end,
+                },
+                Op::PopIter => {
+                    self.iters.pop();
+                }
+                Op::Case { word, arms, end } => {
+                    let results = substitutions(sh, sys, std::slice::from_ref(&word));
+                    let mut it = results.into_iter();
+                    let value = expand_single(sh, &word, &mut |_| it.next().unwrap_or_default());
+                    let chars: Vec<char> = value.chars().collect();
+                    let target = arms.iter().find(|(pats, _)| {
+                        pats.iter().any(|p| {
+                            let (pc, pg) = pattern(sh, p);
+                            matches(&pc, &pg, &chars)
+                        })
+                    });
+                    self.pc = target.map(|(_, t)| *t).unwrap_or(end);
+                }
+                Op::Negate => sh.status = if sh.status == 0 { 1 } else { 0 },
+                Op::SetStatus(s) => sh.status = s,
+            }
+        }
+        VmState::Done
+    }
+
+    /// Runs stages `from..` of a pipeline; `None` when it finished and the script goes on.
+    #[allow(clippy::too_many_arguments)]
+    fn continue_pipeline<S: System<Wait = W>>(
+        &mut self,
+        sh: &mut Shell,
+        sys: &mut S,
+        term: &mut Captured,
+        pipeline: usize,
+        from: usize,
+        mut status: i32,
+        mut stdin: String,
+        checked: bool,
+        negate_after: bool,
+    ) -> Option<VmState> {
+        let n = self.code.pipelines[pipeline].stages.len();
+        for stage in from..n {
+            let cmd = self.code.pipelines[pipeline].stages[stage].clone();
+            let last = stage + 1 == n;
+            let mut pipe = String::new();
+            let (result, sinks) = run_simple(sh, sys, term, &cmd, last, &stdin, &mut pipe);
+            match result {
+                Run::Done(code) => status = code,
+                Run::Exit(code) => return Some(VmState::Exit(code)),
+                Run::Sleep(t) => {
+                    self.blocked = Some(Blocked { pipeline, stage, checked, negate_after, waiting: Waiting::Until(t), sinks, pipe });
+                    return Some(VmState::Blocked);
+                }
+                Run::Wait(w) => {
+                    self.blocked = Some(Blocked { pipeline, stage, checked, negate_after, waiting: Waiting::System(w), sinks, pipe });
+                    return Some(VmState::Blocked);
+                }
+            }
+            stdin = pipe;
+        }
+        sh.status = status;
+        if checked && sh.errexit && status != 0 && !negate_after {
+            return Some(VmState::Exit(status));
+        }
+        None
+    }
+}
+
+/// A case pattern's characters and which of them are active glob characters.
+fn pattern(sh: &Shell, w: &Word) -> (Vec<char>, Vec<bool>) {
+    let mut chars = Vec::new();
+    let mut glob = Vec::new();
+    for p in w {
+        let (text, active) = match p {
+            Part::Lit(t) => (t.clone(), true),
+            Part::Quoted(t) => (t.clone(), false),
+            Part::Var { name, .. } => (super::expand::var(sh, name), false),
+            Part::Subst { .. } => (String::new(), false),
+        };
+        for c in text.chars() {
+            chars.push(c);
+            glob.push(active && matches!(c, '*' | '?'));
+        }
+    }
+    (chars, glob)
+}
+
+/// Runs the command substitutions of `words` in order and returns their outputs.
+fn substitutions<S: System>(sh: &mut Shell, sys: &mut S, words: &[Word]) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words {
+        for p in w {
+            if let Part::Subst { source, .. } = p {
+                out.push(substitute(sh, sys, source));
+            }
+        }
+    }
+    out
+}
+
+/// Runs `$(source)` to completion (a command that would wait is abandoned) and returns its stdout.
+fn substitute<S: System>(sh: &mut Shell, sys: &mut S, source: &str) -> String {
+    let super::ParseResult::Complete { program, .. } = super::parse(source) else { return String::new() };
+    let code = super::compile(&program);
+    let mut vm: Vm<S::Wait> = Vm::new(code);
+    let mut inner = sh.clone();
+    let mut cap = Captured::default();
+    let _ = vm.run(&mut inner, sys, &mut cap);
+    sh.status = inner.status;
+    cap.text(StdStream::Stdout)
+}
+
+/// Expands the here-document body (unless its delimiter was quoted).
+fn heredoc_text(sh: &Shell, body: &str, quoted: bool) -> String {
+    if quoted {
+        return body.to_string();
+    }
+    let mut out = String::new();
+    for line in body.split_inclusive('\n') {
+        let (text, nl) = match line.strip_suffix('\n') {
+            Some(t) => (t, "\n"),
+            None => (line, ""),
+        };
+        let escaped = format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
+        match super::lex::lex(&escaped) {
+            Ok(toks) => {
+                if let Some(super::lex::Token::Word(w)) = toks.first() {
+                    out.push_str(&expand_single(sh, w, &mut |_| String::new()));
+                }
+            }
+            Err(_) => out.push_str(text),
+        }
+        out.push_str(nl);
+    }
+    out
+}
+
+/// Runs one simple command: expansions, redirections, then a builtin or the system's program.
+fn run_simple<S: System>(
+    sh: &mut Shell,
+    sys: &mut S,
+    term: &mut Captured,
+    cmd: &Simple,
+    last: bool,
+    stdin: &str,
+    pipe: &mut String,
+) -> (Run<S::Wait>, [Sink; 2]) {
+    let mut sinks = [if last { Sink::Terminal(StdStream::Stdout) } else { Sink::Pipe }, Sink::Terminal(StdStream::Stderr)];
+    let mut input = stdin.to_string();
+    let results = substitutions(sh, sys, &cmd.words);
+    let mut it = results.into_iter();
+    let argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| it.next().unwrap_or_default());
+    let mut assigns = Vec::new();
+    for (name, value) in &cmd.assigns {
+        let results = substitutions(sh, sys, std::slice::from_ref(value));
+        let mut it = results.into_iter();
+        assigns.push((name.clone(), expand_single(sh, value, &mut |_| it.next().unwrap_or_default())));
+    }
+    for r in &cmd.redirs {
+        let fd = r.fd.min(2) as usize;
+        if r.op.starts_with("<<") {
+            input = heredoc_text(sh, r.body.as_deref().unwrap_or(""), r.quoted);
+            continue;
+        }
+        let target = expand_single(sh, &r.target, &mut |_| String::new());
+        match r.op {
+            ">&" => match target.as_str() {
+                "1" => sinks[fd] = sinks[0].clone(),
+                "2" => sinks[fd] = sinks[1].clone(),
+                _ => {}
+            },
+            "<" => {
+                let path = normalize(&sh.cwd, &target);
+                match sys.fs().get(&path).map(|n| &n.kind) {
+                    Some(NodeKind::File(d)) => input = String::from_utf8_lossy(d).into_owned(),
+                    _ if target == "/dev/null" => input.clear(),
+                    Some(_) => return fail(sh, term, &target, "Is a directory", sinks),
+                    None => return fail(sh, term, &target, "No such file or directory", sinks),
+                }
+            }
+            _ => {
+                if target == "/dev/null" {
+                    sinks[fd] = Sink::Null;
+                    continue;
+                }
+                let path = normalize(&sh.cwd, &target);
+                let meta = sys.meta(0o644);
+                if let Err(e) = sys.fs().write(&path, b"", r.op == ">>", &meta) {
+                    return fail(sh, term, &target, e.message(), sinks);
+                }
+                sinks[fd] = Sink::File(path);
+            }
+        }
+    }
+    if argv.is_empty() {
+        for (k, v) in assigns {
+            sh.vars.insert(k, v);
+        }
+        return (Run::Done(0), sinks);
+    }
+    let tty = sinks[0] == Sink::Terminal(StdStream::Stdout);
+    let mut cap = Captured::default();
+    let result = match builtins::run(sh, sys, &argv, &input, &mut cap) {
+        Some(r) => r,
+        None => sys.exec(sh, Exec { argv: &argv, assigns: &assigns, stdin: &input, tty }, &mut cap),
+    };
+    route(sys, term, cap, &sinks, pipe);
+    (result, sinks)
+}
+
+fn fail<W>(sh: &Shell, term: &mut Captured, target: &str, msg: &str, sinks: [Sink; 2]) -> (Run<W>, [Sink; 2]) {
+    let text = match sh.flavor {
+        super::Flavor::Bash => format!("{}: {target}: {msg}\n", sh.name),
+        super::Flavor::Dash => format!("{}: 1: cannot create {target}: {msg}\n", sh.name),
+        super::Flavor::Ash => format!("{}: can't create {target}: {msg}\n", sh.name),
+    };
+    term.err(&text);
+    (Run::Done(if sh.flavor == super::Flavor::Bash { 1 } else { 2 }), sinks)
+}
+
+/// Sends captured output where the command's redirections say.
+fn route<S: System>(sys: &mut S, term: &mut Captured, cap: Captured, sinks: &[Sink; 2], pipe: &mut String) {
+    for chunk in cap.chunks {
+        let (stream, text, key) = match chunk {
+            Chunk::Clear => {
+                term.chunks.push(Chunk::Clear);
+                continue;
+            }
+            Chunk::Text(s, t) => (s, t, None),
+            Chunk::Progress(s, k, l) => (s, l, Some(k)),
+        };
+        let sink = &sinks[if stream == StdStream::Stdout { 0 } else { 1 }];
+        match sink {
+            Sink::Terminal(to) => match key {
+                Some(key) => term.chunks.push(Chunk::Progress(*to, key, text)),
+                None => term.write(*to, &text),
+            },
+            Sink::Pipe => {
+                pipe.push_str(&text);
+                if key.is_some() {
+                    pipe.push('\n');
+                }
+            }
+            Sink::File(path) => {
+                let meta = sys.meta(0o644);
+                let mut t = text;
+                if key.is_some() {
+                    t.push('\n');
+                }
+                let _ = sys.fs().write(path, t.as_bytes(), true, &meta);
+            }
+            Sink::Null => {}
+        }
+    }
+}
+
+/// Reads the here-document bodies from the lines after the command; `None` while incomplete.
+pub fn heredoc_bodies(lines: &[String], docs: &[PendingHeredoc]) -> Option<Vec<String>> {
+    let mut bodies = Vec::new();
+    let mut i = 0;
+    for doc in docs {
+        let mut body = String::new();
+        loop {
+            let line = lines.get(i)?;
+            i += 1;
+            let l = if doc.strip_tabs { line.trim_start_matches('\t') } else { line.as_str() };
+            if l == doc.delimiter {
+                break;
+            }
+            body.push_str(l);
+            body.push('\n');
+        }
+        bodies.push(body);
+    }
+    Some(bodies)
+}
+
+/// Puts here-document bodies into their redirections, in source order.
+pub fn attach_bodies(program: &mut super::ast::Node, bodies: Vec<String>) {
+    fn walk(n: &mut super::ast::Node, it: &mut std::vec::IntoIter<String>) {
+        use super::ast::Node;
+        match n {
+            Node::Simple(s) => {
+                for r in &mut s.redirs {
+                    if r.op.starts_with("<<") {
+                        r.body = it.next();
+                    }
+                }
+            }
+            Node::Pipeline { stages, .. } => stages.iter_mut().for_each(|s| walk(s, it)),
+            Node::AndOr { first, rest } => {
+                walk(first, it);
+                rest.iter_mut().for_each(|(_, s)| walk(s, it));
+            }
+            Node::List(items) => items.iter_mut().for_each(|s| walk(s, it)),
+            Node::If { branches, otherwise } => {
+                for (c, b) in branches {
+                    walk(c, it);
+                    walk(b, it);
+                }
+                if let Some(o) = otherwise {
+                    walk(o, it);
+                }
+            }
+            Node::While { cond, body, .. } => {
+                walk(cond, it);
+                walk(body, it);
+            }
+            Node::For { body, .. } => walk(body, it),
+            Node::Case { arms, .. } => arms.iter_mut().for_each(|(_, b)| walk(b, it)),
+            Node::Group(b) => walk(b, it),
+        }
+    }
+    walk(program, &mut bodies.into_iter());
+}
