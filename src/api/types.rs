@@ -115,6 +115,11 @@ pub struct ContainerCreateRequest {
     pub open_stdin: bool,
     pub auto_remove: bool,
     pub labels: BTreeMap<String, String>,
+    pub hostname: Option<String>,
+    pub working_dir: Option<String>,
+    pub init: bool,
+    pub stop_signal: Option<String>,
+    pub stop_timeout: Option<i64>,
 }
 
 /// `POST /containers/create` response.

@@ -5,7 +5,10 @@ pub mod args;
 mod commands;
 pub mod help;
 mod jsonmessage;
+mod pending;
 mod table;
+
+pub use pending::Pending;
 
 pub use commands::CLIENT_VERSION;
 
@@ -34,6 +37,9 @@ impl Io for crate::proc::Captured {
 pub struct Ctx<'a> {
     pub daemon: &'a mut Daemon,
     pub now: SimTime,
+    /// The host's file system and working directory (`--env-file`, `cp`, build contexts).
+    pub fs: &'a mut crate::vfs::Tree,
+    pub cwd: &'a str,
     /// stdout/stderr are a terminal (the web terminal, or a TTY natively).
     pub tty: bool,
     pub io: &'a mut dyn Io,
@@ -54,29 +60,11 @@ impl Ctx<'_> {
     }
 }
 
-/// What a docker invocation did: finished with an exit code, or is attached to a container and
-/// goes on as time passes.
+/// What a docker invocation did: finished with an exit code, or goes on as time passes.
 #[derive(Debug)]
 pub enum Outcome {
     Done(i32),
-    Attached(Attached),
-}
-
-/// A foreground `docker run` streaming a container's output until it exits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attached {
-    handle: u64,
-}
-
-impl Attached {
-    /// Copies new output to the terminal; the exit code once the container has exited.
-    pub fn poll(&mut self, daemon: &mut Daemon, io: &mut dyn Io) -> Option<i32> {
-        let Some(a) = daemon.attachment_poll(self.handle) else { return Some(0) };
-        for (stream, text) in &a.pending {
-            io.write(*stream, text);
-        }
-        a.exit_code
-    }
+    Pending(Pending),
 }
 
 /// Runs `docker ARGS…` (`argv[0]` is `docker`).

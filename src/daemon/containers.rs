@@ -1,5 +1,6 @@
-//! Containers: create, start, stop by exit, remove, list; attachments that stream output to clients.
-//! Wording follows moby `daemon/errors.go`, `daemon/delete.go`, `daemon/container/state.go`.
+//! Containers: create, start, stop (signal, grace period, SIGKILL), kill, pause, rename, remove,
+//! list; their processes and the clients attached to them. Wording follows moby v28.2.2
+//! (`daemon/errors.go`, `delete.go`, `kill.go`, `stop.go`, `start.go`, `container/state.go`).
 
 use std::collections::BTreeMap;
 
@@ -8,16 +9,18 @@ use crate::api::{
     ApiError, ContainerCreateRequest, ContainerCreateResponse, ContainerListOptions, ContainerSummary, LogEntry,
     StdStream,
 };
-use crate::clock::SimTime;
-use crate::proc::{Output, Process, Step};
+use crate::clock::{Millis, SimTime};
+use crate::proc::machine::{resolve, Machine};
+use crate::proc::{Output, Process, Signal, Step};
 use crate::text::human_duration;
-use crate::vfs::{join, normalize, parent, short_id};
+use crate::vfs::{short_id, Meta, Tree};
 
 /// The lifecycle state of a container (`State.StateString`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContainerStatus {
     Created,
     Running,
+    Paused,
     Exited,
 }
 
@@ -26,12 +29,24 @@ impl ContainerStatus {
         match self {
             ContainerStatus::Created => "created",
             ContainerStatus::Running => "running",
+            ContainerStatus::Paused => "paused",
             ContainerStatus::Exited => "exited",
         }
     }
 }
 
-/// A container and its main process.
+/// A process started with `docker exec`.
+#[derive(Clone, Debug)]
+pub struct ExecProcess {
+    pub id: String,
+    pub argv: Vec<String>,
+    pub process: Option<Process>,
+    pub wake: Option<SimTime>,
+    pub exit_code: Option<i32>,
+    pub tty: bool,
+}
+
+/// A container, its file system and its processes.
 #[derive(Clone, Debug)]
 pub struct Container {
     pub id: String,
@@ -43,32 +58,45 @@ pub struct Container {
     pub path: String,
     pub args: Vec<String>,
     pub env: Vec<String>,
+    pub working_dir: String,
+    pub hostname: String,
     pub tty: bool,
     pub open_stdin: bool,
     pub auto_remove: bool,
+    pub init: bool,
     pub labels: BTreeMap<String, String>,
+    pub stop_signal: Signal,
+    pub stop_timeout: Option<i64>,
     pub status: ContainerStatus,
     pub pid: u32,
     pub exit_code: i32,
+    pub error: String,
     pub started_at: Option<SimTime>,
     pub finished_at: Option<SimTime>,
+    pub restart_count: u32,
     pub logs: Vec<LogEntry>,
+    pub rootfs: Tree,
+    pub execs: BTreeMap<String, ExecProcess>,
     pub(super) process: Option<Process>,
-    /// When the process wants to be stepped next.
+    /// When the main process wants to be stepped next.
     pub(super) wake: Option<SimTime>,
+    /// When a `docker stop` grace period ends in SIGKILL.
+    pub(super) kill_at: Option<SimTime>,
+    /// Waiting for input (stepped again when some arrives).
+    pub(super) wants_stdin: bool,
 }
 
 impl Container {
     pub fn is_running(&self) -> bool {
-        self.status == ContainerStatus::Running
+        matches!(self.status, ContainerStatus::Running | ContainerStatus::Paused)
     }
 
-    /// `State.String()`: `Up 3 minutes`, `Exited (0) 2 hours ago`, `Created`.
+    /// `State.String()`: `Up 3 minutes`, `Up 2 seconds (Paused)`, `Exited (0) 2 hours ago`, `Created`.
     pub fn status_text(&self, now: SimTime) -> String {
+        let up = || human_duration(now.since(self.started_at.unwrap_or(self.created)));
         match self.status {
-            ContainerStatus::Running => {
-                format!("Up {}", human_duration(now.since(self.started_at.unwrap_or(self.created))))
-            }
+            ContainerStatus::Running => format!("Up {}", up()),
+            ContainerStatus::Paused => format!("Up {} (Paused)", up()),
             ContainerStatus::Created => "Created".into(),
             ContainerStatus::Exited => match self.finished_at {
                 Some(t) => format!("Exited ({}) {} ago", self.exit_code, human_duration(now.since(t))),
@@ -92,13 +120,24 @@ impl Container {
         }
         s
     }
+
+    fn machine(&mut self, now: SimTime) -> (Machine<'_>, &mut Option<Process>) {
+        (Machine { fs: &mut self.rootfs, now, hostname: &self.hostname, uid: 0 }, &mut self.process)
+    }
 }
 
-/// A client attached to a container's output (`POST /containers/{id}/attach`), kept until the
-/// client has read the exit, even if the container is auto-removed meanwhile.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a client is attached to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttachTarget {
+    Container(String),
+    Exec(String, String),
+}
+
+/// A client attached to a container's (or an exec's) output, kept until the client has read the
+/// exit, even if the container is removed meanwhile.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
-    pub container_id: String,
+    pub target: AttachTarget,
     pub pending: Vec<(StdStream, String)>,
     pub exit_code: Option<i32>,
 }
@@ -110,6 +149,20 @@ fn valid_name(name: &str) -> bool {
         && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }
 
+/// The OCI runtime's error when the command cannot be executed (Engine 28 with runc 1.2).
+fn exec_error(exe: &str) -> ApiError {
+    let detail = if exe.contains('/') {
+        format!("exec: \"{exe}\": stat {exe}: no such file or directory")
+    } else {
+        format!("exec: \"{exe}\": executable file not found in $PATH")
+    };
+    ApiError {
+        status: 400,
+        message: format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {detail}: unknown"),
+        exit_code: Some(127),
+    }
+}
+
 impl Daemon {
     /// `GetContainer`: full ID, name, or unique ID prefix.
     pub fn find_container(&self, name: &str) -> Result<&Container, ApiError> {
@@ -117,7 +170,12 @@ impl Daemon {
         self.containers.get(&id).ok_or_else(|| ApiError::no_such_container(name))
     }
 
-    fn resolve_container(&self, name: &str) -> Result<String, ApiError> {
+    /// The full ID of a container by name, ID or ID prefix.
+    pub fn resolve_id(&self, name: &str) -> Result<String, ApiError> {
+        self.resolve_container(name)
+    }
+
+    pub(super) fn resolve_container(&self, name: &str) -> Result<String, ApiError> {
         if name.is_empty() {
             return Err(ApiError::no_such_container(name));
         }
@@ -136,21 +194,18 @@ impl Daemon {
         }
     }
 
+    /// All containers, oldest first.
+    pub fn containers(&self) -> impl Iterator<Item = &Container> {
+        self.order.iter().filter_map(|id| self.containers.get(id))
+    }
+
     /// The first container (in creation order) using an image and matching `pred`.
     pub(super) fn container_using(&self, image_id: &str, pred: impl Fn(&Container) -> bool) -> Option<String> {
-        self.order
-            .iter()
-            .filter_map(|id| self.containers.get(id))
-            .find(|c| c.image_id == image_id && pred(c))
-            .map(|c| c.id.clone())
+        self.containers().find(|c| c.image_id == image_id && pred(c)).map(|c| c.id.clone())
     }
 
     /// `POST /containers/create`. A missing image answers `No such image: <ref>` (the CLI then pulls).
-    pub fn container_create(
-        &mut self,
-        req: &ContainerCreateRequest,
-        now: SimTime,
-    ) -> Result<ContainerCreateResponse, ApiError> {
+    pub fn container_create(&mut self, req: &ContainerCreateRequest, now: SimTime) -> Result<ContainerCreateResponse, ApiError> {
         if let Some(n) = &req.name {
             let bare = n.strip_prefix('/').unwrap_or(n);
             if !valid_name(bare) {
@@ -171,10 +226,9 @@ impl Daemon {
                 .unwrap_or_else(|_| req.image.clone());
             ApiError::no_such_image(&shown)
         })?;
-        let config = match self.images.get(&image_id) {
-            Some(img) => img.data.config.clone(),
-            None => return Err(ApiError::no_such_image(&req.image)),
-        };
+        let Some(img) = self.images.get(&image_id) else { return Err(ApiError::no_such_image(&req.image)) };
+        let config = img.data.config.clone();
+        let mut rootfs = img.rootfs.clone();
         let entrypoint = req.entrypoint.clone().unwrap_or_else(|| config.entrypoint.clone().unwrap_or_default());
         let cmd = match &req.cmd {
             Some(c) if !c.is_empty() => c.clone(),
@@ -193,6 +247,16 @@ impl Daemon {
             env.push(e.clone());
         }
         let id = self.rng.hex_id();
+        let hostname = req.hostname.clone().unwrap_or_else(|| id[..12].to_string());
+        if !env.iter().any(|e| e.starts_with("HOSTNAME=")) {
+            env.insert(env.iter().position(|e| e.starts_with("PATH=")).map(|i| i + 1).unwrap_or(0), format!("HOSTNAME={hostname}"));
+        }
+        if !env.iter().any(|e| e.starts_with("HOME=")) {
+            env.push("HOME=/root".into());
+        }
+        if req.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
+            env.push("TERM=xterm".into());
+        }
         let name = match &req.name {
             Some(n) => n.strip_prefix('/').unwrap_or(n).to_string(),
             None => {
@@ -200,8 +264,20 @@ impl Daemon {
                 names::generate(&mut self.rng, |n| taken.iter().any(|t| t == n), short_id(&id))
             }
         };
+        let meta = Meta { mode: 0o644, uid: 0, gid: 0, mtime: now };
+        if rootfs.get("/etc").is_some() {
+            let _ = rootfs.write("/etc/hostname", format!("{hostname}\n").as_bytes(), false, &meta);
+            let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n172.17.0.2\t{hostname}\n");
+            let _ = rootfs.write("/etc/hosts", hosts.as_bytes(), false, &meta);
+        }
+        let working_dir = req.working_dir.clone().filter(|w| !w.is_empty()).unwrap_or_else(|| if config.working_dir.is_empty() { "/".into() } else { config.working_dir.clone() });
+        let dir_meta = Meta { mode: 0o755, ..meta };
+        if rootfs.get(&working_dir).is_none() {
+            let _ = rootfs.mkdir(&working_dir, true, &dir_meta);
+        }
         let mut labels = config.labels.clone();
         labels.extend(req.labels.clone());
+        let stop_signal = req.stop_signal.as_deref().or(config.stop_signal.as_deref()).and_then(Signal::parse).unwrap_or(Signal::Term);
         let container = Container {
             id: id.clone(),
             name,
@@ -211,147 +287,200 @@ impl Daemon {
             path: argv[0].clone(),
             args: argv[1..].to_vec(),
             env,
+            working_dir,
+            hostname,
             tty: req.tty,
             open_stdin: req.open_stdin,
             auto_remove: req.auto_remove,
+            init: req.init,
             labels,
+            stop_signal,
+            stop_timeout: req.stop_timeout,
             status: ContainerStatus::Created,
             pid: 0,
             exit_code: 0,
+            error: String::new(),
             started_at: None,
             finished_at: None,
+            restart_count: 0,
             logs: Vec::new(),
+            rootfs,
+            execs: BTreeMap::new(),
             process: None,
             wake: None,
+            kill_at: None,
+            wants_stdin: false,
         };
         self.containers.insert(id.clone(), container);
         self.order.push(id.clone());
         Ok(ContainerCreateResponse { id, warnings: Vec::new() })
     }
 
-    /// `POST /containers/{id}/attach` before start: output from now on is kept for the client.
+    /// `POST /containers/{id}/attach`: output from now on is kept for the client.
     pub fn container_attach(&mut self, name: &str) -> Result<u64, ApiError> {
         let id = self.resolve_container(name)?;
-        let handle = self.next_attach;
-        self.next_attach += 1;
-        self.attachments.insert(handle, Attachment { container_id: id, ..Attachment::default() });
-        Ok(handle)
+        Ok(self.new_attachment(AttachTarget::Container(id)))
     }
 
-    /// Takes what an attached client has not read yet; `exit_code` is set once the container exited.
+    pub(super) fn new_attachment(&mut self, target: AttachTarget) -> u64 {
+        let handle = self.next_attach;
+        self.next_attach += 1;
+        self.attachments.insert(handle, Attachment { target, pending: Vec::new(), exit_code: None });
+        handle
+    }
+
+    /// Takes what an attached client has not read yet; `exit_code` is set once the target exited.
     pub fn attachment_poll(&mut self, handle: u64) -> Option<Attachment> {
         let a = self.attachments.get_mut(&handle)?;
-        let out = Attachment { container_id: a.container_id.clone(), pending: std::mem::take(&mut a.pending), exit_code: a.exit_code };
+        let out = Attachment { target: a.target.clone(), pending: std::mem::take(&mut a.pending), exit_code: a.exit_code };
         if out.exit_code.is_some() {
             self.attachments.remove(&handle);
         }
         Some(out)
     }
 
+    /// Detaches a client (Ctrl+P Ctrl+Q); the container keeps running.
+    pub fn attachment_close(&mut self, handle: u64) {
+        self.attachments.remove(&handle);
+    }
+
     /// `POST /containers/{id}/start`.
     pub fn container_start(&mut self, name: &str, now: SimTime) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
-        let Some(c) = self.containers.get(&id) else { return Err(ApiError::no_such_container(name)) };
-        if c.is_running() {
-            return Ok(());
+        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        match c.status {
+            ContainerStatus::Paused => return Err(ApiError::conflict("cannot start a paused container, try unpause instead")),
+            ContainerStatus::Running => return Ok(()),
+            _ => {}
         }
-        let program = self.resolve_program(&id)?;
+        let path_var = c.env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("").to_string();
+        let Some((_, program)) = resolve(&c.rootfs, &c.working_dir, &path_var, &c.path) else {
+            c.exit_code = 127;
+            c.error = exec_error(&c.path).message;
+            return Err(exec_error(&c.path));
+        };
+        let mut argv = vec![c.path.clone()];
+        argv.extend(c.args.iter().cloned());
+        let process = Process::start(&argv, &program, &c.env, &c.working_dir, c.tty, c.open_stdin, c.init, &c.rootfs);
         self.next_pid += 1;
         let pid = self.next_pid;
-        if let Some(c) = self.containers.get_mut(&id) {
-            c.status = ContainerStatus::Running;
-            c.pid = pid;
-            c.started_at = Some(now);
-            c.finished_at = None;
-            c.process = program;
-            c.wake = Some(now);
-        }
+        let Some(c) = self.containers.get_mut(&id) else { return Ok(()) };
+        c.status = ContainerStatus::Running;
+        c.pid = pid;
+        c.started_at = Some(now);
+        c.finished_at = None;
+        c.exit_code = 0;
+        c.error.clear();
+        c.process = Some(process);
+        c.wake = Some(now);
+        c.kill_at = None;
         self.step_container(&id, now);
         Ok(())
     }
 
-    /// Finds the executable of a container's command in its image. `Ok(None)`: the file exists but
-    /// Dockling does not simulate it.
-    fn resolve_program(&mut self, id: &str) -> Result<Option<Process>, ApiError> {
-        let c = &self.containers[id];
-        let files: Vec<&crate::registry::CatalogFile> = self
-            .images
-            .get(&c.image_id)
-            .map(|img| img.data.layers.iter().flat_map(|l| l.files.iter()).collect())
-            .unwrap_or_default();
-        let lookup = |path: &str| -> Option<&crate::registry::CatalogFile> {
-            let mut p = path.to_string();
-            for _ in 0..8 {
-                let f = files.iter().rev().find(|f| f.path == p)?;
-                match &f.link {
-                    Some(target) => p = normalize(parent(&p), target),
-                    None => return Some(f),
-                }
+    /// Sends text to a container's stdin (an attached terminal typing).
+    pub fn container_stdin(&mut self, id: &str, text: &str, now: SimTime) {
+        let Some(c) = self.containers.get_mut(id) else { return };
+        if let Some(p) = c.process.as_mut() {
+            p.input(text);
+            if c.status == ContainerStatus::Running {
+                c.wake = Some(now);
             }
-            None
-        };
-        let exe = &c.path;
-        let found = if exe.contains('/') {
-            lookup(&normalize("/", exe))
+        }
+        self.advance(now);
+    }
+
+    /// Closes a container's stdin (Ctrl+D).
+    pub fn container_close_stdin(&mut self, id: &str, now: SimTime) {
+        let Some(c) = self.containers.get_mut(id) else { return };
+        if let Some(p) = c.process.as_mut() {
+            p.close_stdin();
+            c.wake = Some(now);
+        }
+        self.advance(now);
+    }
+
+    /// Ctrl+C typed on a container's terminal (`-t`), or proxied as SIGINT without one.
+    pub fn container_interrupt(&mut self, id: &str, now: SimTime) {
+        let Some(c) = self.containers.get_mut(id) else { return };
+        if c.tty {
+            if let Some(p) = c.process.as_mut() {
+                let mut out = Vec::new();
+                p.tty_interrupt(&mut out);
+                Self::emit(c, &mut self.attachments, out, now);
+                c.wake = Some(now);
+            }
+            self.advance(now);
         } else {
-            let path_var = c.env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("");
-            path_var.split(':').find_map(|dir| lookup(&join(dir, exe)))
-        };
-        match found {
-            Some(f) => Ok(f.program.as_deref().and_then(|p| Process::spawn(p, &c.args))),
-            None => {
-                let detail = if exe.contains('/') {
-                    format!("exec: \"{exe}\": stat {exe}: no such file or directory")
-                } else {
-                    format!("exec: \"{exe}\": executable file not found in $PATH")
-                };
-                let c = self.containers.get_mut(id).expect("container exists");
-                c.exit_code = 127;
-                Err(ApiError {
-                    status: 400,
-                    message: format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {detail}: unknown"),
-                    exit_code: Some(127),
-                })
+            let _ = self.deliver_signal(id, Signal::Int, now);
+        }
+    }
+
+    fn emit(c: &mut Container, attachments: &mut BTreeMap<u64, Attachment>, out: Output, now: SimTime) {
+        for (stream, text) in out {
+            // With a TTY, stdout and stderr are one stream.
+            let stream = if c.tty { StdStream::Stdout } else { stream };
+            if text.is_empty() {
+                continue;
+            }
+            c.logs.push(LogEntry { time: now, stream, text: text.clone() });
+            for a in attachments.values_mut().filter(|a| a.target == AttachTarget::Container(c.id.clone())) {
+                a.pending.push((stream, text.clone()));
             }
         }
     }
 
-    /// Runs a container's process until it waits or exits, routing its output.
+    /// Runs a container's main process until it waits or exits, routing its output.
     pub(super) fn step_container(&mut self, id: &str, now: SimTime) {
         let Some(c) = self.containers.get_mut(id) else { return };
         c.wake = None;
+        if c.status != ContainerStatus::Running {
+            return;
+        }
         let mut out: Output = Vec::new();
-        let step = match c.process.as_mut() {
-            Some(p) => p.step(now, &mut out),
-            None => {
-                let exe = crate::vfs::basename(&c.path).to_string();
-                out.push((StdStream::Stderr, format!("dockling: '{exe}' is not simulated in this image yet\n")));
-                Step::Exited(127)
-            }
+        let (mut m, process) = c.machine(now);
+        let step = match process.as_mut() {
+            Some(p) => p.step(&mut m, &mut out),
+            None => Step::Exited(0),
         };
-        for (stream, text) in out {
-            c.logs.push(LogEntry { time: now, stream, text: text.clone() });
-            for a in self.attachments.values_mut().filter(|a| a.container_id == id) {
-                a.pending.push((stream, text.clone()));
+        Self::emit(c, &mut self.attachments, out, now);
+        match step {
+            Step::Until(t) => c.wake = Some(t.max(now)),
+            Step::Stdin => c.wants_stdin = true,
+            Step::Exited(code) => self.container_exited(id, code, now),
+        }
+    }
+
+    /// The main process ended: record it, end execs, tell attached clients, auto-remove.
+    pub(super) fn container_exited(&mut self, id: &str, code: i32, now: SimTime) {
+        let Some(c) = self.containers.get_mut(id) else { return };
+        c.status = ContainerStatus::Exited;
+        c.exit_code = code;
+        c.finished_at = Some(now);
+        c.process = None;
+        c.wake = None;
+        c.kill_at = None;
+        c.pid = 0;
+        let exec_ids: Vec<String> = c.execs.keys().cloned().collect();
+        for e in c.execs.values_mut() {
+            if e.exit_code.is_none() {
+                e.exit_code = Some(137);
+                e.process = None;
+                e.wake = None;
             }
         }
-        match step {
-            Step::Until(t) => c.wake = Some(t),
-            Step::Stdin => {}
-            Step::Exited(code) => {
-                c.status = ContainerStatus::Exited;
-                c.exit_code = code;
-                c.finished_at = Some(now);
-                c.process = None;
-                c.pid = 0;
-                let auto_remove = c.auto_remove;
-                for a in self.attachments.values_mut().filter(|a| a.container_id == id) {
-                    a.exit_code = Some(code);
+        let auto_remove = c.auto_remove;
+        for a in self.attachments.values_mut() {
+            match &a.target {
+                AttachTarget::Container(t) if t == id => a.exit_code = Some(code),
+                AttachTarget::Exec(t, e) if t == id && exec_ids.contains(e) => {
+                    a.exit_code.get_or_insert(137);
                 }
-                if auto_remove {
-                    self.forget_container(id);
-                }
+                _ => {}
             }
+        }
+        if auto_remove {
+            self.forget_container(id);
         }
     }
 
@@ -360,20 +489,160 @@ impl Daemon {
         self.order.retain(|x| x != id);
     }
 
+    /// Sends a signal to the main process; `Ok(true)` if the container exited.
+    fn deliver_signal(&mut self, id: &str, sig: Signal, now: SimTime) -> Result<bool, ApiError> {
+        let Some(c) = self.containers.get_mut(id) else { return Err(ApiError::no_such_container(id)) };
+        let outcome = match c.process.as_mut() {
+            Some(p) => p.signal(sig),
+            None => Some(128 + sig.number()),
+        };
+        match outcome {
+            Some(code) => {
+                self.container_exited(id, code, now);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// `POST /containers/{id}/kill`.
+    pub fn container_kill(&mut self, name: &str, signal: Option<&str>, now: SimTime) -> Result<(), ApiError> {
+        let sig = match signal {
+            None => Signal::Kill,
+            Some(s) => Signal::parse(s).ok_or_else(|| ApiError::bad_request(format!("Invalid signal: {s}")))?,
+        };
+        let id = self.resolve_container(name)?;
+        let running = self.containers.get(&id).is_some_and(|c| c.is_running());
+        if !running {
+            return Err(ApiError::conflict(format!("cannot kill container: {name}: container {id} is not running")));
+        }
+        if let Some(c) = self.containers.get_mut(&id) {
+            if c.status == ContainerStatus::Paused {
+                c.status = ContainerStatus::Running;
+            }
+        }
+        self.deliver_signal(&id, sig, now)?;
+        Ok(())
+    }
+
+    /// `POST /containers/{id}/stop`: the stop signal, then SIGKILL after the grace period.
+    /// `Ok(true)` when the container is stopped now; otherwise it will be by `next_wakeup`.
+    pub fn container_stop(&mut self, name: &str, timeout: Option<i64>, signal: Option<&str>, now: SimTime) -> Result<bool, ApiError> {
+        let id = self.resolve_container(name)?;
+        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        if !c.is_running() {
+            return Ok(true);
+        }
+        if c.status == ContainerStatus::Paused {
+            c.status = ContainerStatus::Running;
+        }
+        let sig = match signal {
+            Some(s) => Signal::parse(s).ok_or_else(|| ApiError::bad_request(format!("Invalid signal: {s}")))?,
+            None => c.stop_signal,
+        };
+        let grace = timeout.or(c.stop_timeout).unwrap_or(10);
+        if self.deliver_signal(&id, sig, now)? {
+            return Ok(true);
+        }
+        if grace == 0 {
+            self.deliver_signal(&id, Signal::Kill, now)?;
+            return Ok(true);
+        }
+        if grace > 0 {
+            if let Some(c) = self.containers.get_mut(&id) {
+                c.kill_at = Some(now + Millis::from_secs(grace as u64));
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether a container (by ID) is running; `None` if it no longer exists.
+    pub fn container_running(&self, id: &str) -> Option<bool> {
+        self.containers.get(id).map(|c| c.is_running())
+    }
+
+    /// `POST /containers/{id}/pause`.
+    pub fn container_pause(&mut self, name: &str) -> Result<(), ApiError> {
+        let id = self.resolve_container(name)?;
+        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        match c.status {
+            ContainerStatus::Running => {
+                c.status = ContainerStatus::Paused;
+                Ok(())
+            }
+            ContainerStatus::Paused => Err(ApiError::conflict(format!("Container {id} is already paused"))),
+            _ => Err(ApiError::conflict(format!("container {id} is not running"))),
+        }
+    }
+
+    /// `POST /containers/{id}/unpause`.
+    pub fn container_unpause(&mut self, name: &str, now: SimTime) -> Result<(), ApiError> {
+        let id = self.resolve_container(name)?;
+        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        if c.status != ContainerStatus::Paused {
+            return Err(ApiError::server(format!("Container {id} is not paused")));
+        }
+        c.status = ContainerStatus::Running;
+        c.wake = Some(c.wake.map_or(now, |w| w.max(now)));
+        self.advance(now);
+        Ok(())
+    }
+
+    /// `POST /containers/{id}/rename`.
+    pub fn container_rename(&mut self, name: &str, new_name: &str) -> Result<(), ApiError> {
+        let id = self.resolve_container(name)?;
+        let new_bare = new_name.strip_prefix('/').unwrap_or(new_name);
+        if new_bare.is_empty() {
+            return Err(ApiError::bad_request("Neither old nor new names may be empty"));
+        }
+        if !valid_name(new_bare) {
+            return Err(ApiError::bad_request(format!("Invalid container name ({new_bare}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")));
+        }
+        let current = self.containers.get(&id).map(|c| c.name.clone()).unwrap_or_default();
+        if current == new_bare {
+            return Err(ApiError::bad_request("Renaming a container with the same name as its current name"));
+        }
+        if let Some(other) = self.containers.values().find(|c| c.name == new_bare) {
+            return Err(ApiError::conflict(format!(
+                "Conflict. The container name \"/{new_bare}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+                other.id
+            )));
+        }
+        if let Some(c) = self.containers.get_mut(&id) {
+            c.name = new_bare.to_string();
+        }
+        Ok(())
+    }
+
     /// `DELETE /containers/{id}`.
-    pub fn container_remove(&mut self, name: &str, force: bool) -> Result<(), ApiError> {
+    pub fn container_remove(&mut self, name: &str, force: bool, now: SimTime) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
         let Some(c) = self.containers.get(&id) else { return Err(ApiError::no_such_container(name)) };
         if c.is_running() && !force {
-            return Err(ApiError::conflict(format!(
-                "cannot remove container \"{name}\": container is running: stop the container before removing or force remove"
-            )));
+            let why = if c.status == ContainerStatus::Paused {
+                "container is paused and must be unpaused first".to_string()
+            } else {
+                "container is running: stop the container before removing or force remove".to_string()
+            };
+            return Err(ApiError::conflict(format!("cannot remove container \"{name}\": {why}")));
         }
-        for a in self.attachments.values_mut().filter(|a| a.container_id == id) {
+        if c.is_running() {
+            self.container_exited(&id, 137, now);
+        }
+        for a in self.attachments.values_mut().filter(|a| a.target == AttachTarget::Container(id.clone())) {
             a.exit_code.get_or_insert(137);
         }
         self.forget_container(&id);
         Ok(())
+    }
+
+    /// `POST /containers/prune`: removes every stopped container; their IDs.
+    pub fn container_prune(&mut self) -> Vec<String> {
+        let ids: Vec<String> = self.containers().filter(|c| !c.is_running()).map(|c| c.id.clone()).collect();
+        for id in &ids {
+            self.forget_container(id);
+        }
+        ids
     }
 
     /// `GET /containers/json`: newest first.
@@ -404,5 +673,25 @@ impl Daemon {
             });
         }
         out
+    }
+
+    /// Steps a container's exec processes that are due, and applies grace-period kills.
+    pub(super) fn step_due(&mut self, id: &str, now: SimTime) {
+        let Some(c) = self.containers.get(id) else { return };
+        if c.kill_at.is_some_and(|t| t <= now) {
+            let _ = self.deliver_signal(id, Signal::Kill, now);
+            return;
+        }
+        if c.status == ContainerStatus::Running && c.wake.is_some_and(|t| t <= now) {
+            self.step_container(id, now);
+        }
+        self.step_execs(id, now);
+    }
+
+    /// When anything in a container is next due.
+    pub fn container_wakeup(c: &Container) -> Option<SimTime> {
+        let main = if c.status == ContainerStatus::Running { c.wake } else { None };
+        let execs = if c.status == ContainerStatus::Running { c.execs.values().filter_map(|e| e.wake).min() } else { None };
+        [main, execs, c.kill_at].into_iter().flatten().min()
     }
 }

@@ -13,6 +13,8 @@ use crate::vfs::{sha256_digest, short_id};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Image {
     pub data: Arc<ImageData>,
+    /// The root file system every container of this image starts from (shared, copy-on-write).
+    pub rootfs: crate::vfs::Tree,
     /// Layer chain IDs, bottom first.
     pub chain_ids: Vec<String>,
 }
@@ -101,7 +103,7 @@ impl Daemon {
             for chain in &chains {
                 *self.layers.entry(chain.clone()).or_insert(0) += 1;
             }
-            self.images.insert(image_id.clone(), Image { data: manifest.image.clone(), chain_ids: chains });
+            self.images.insert(image_id.clone(), Image { rootfs: manifest.image.rootfs(), data: manifest.image.clone(), chain_ids: chains });
         }
         msgs.push(ProgressMessage::status(format!("Digest: {}", manifest.digest)));
         let shown = r.familiar();

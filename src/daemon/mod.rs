@@ -6,13 +6,15 @@
 //! `advance(now)` whenever time moves, and ask `next_wakeup()` for the next time anything happens.
 
 mod containers;
+mod exec;
 mod images;
 mod names;
 mod rng;
 
 use std::collections::BTreeMap;
 
-pub use containers::{Attachment, Container, ContainerStatus};
+pub use exec::ExecConfig;
+pub use containers::{AttachTarget, Attachment, Container, ContainerStatus, ExecProcess};
 pub use images::Image;
 pub use rng::Rng;
 
@@ -82,26 +84,24 @@ impl Daemon {
         }
     }
 
-    /// Steps every process whose wake-up time has come, until none is due at `now`.
+    /// Runs everything that is due at or before `now`, in time order, each step at its own time.
     pub fn advance(&mut self, now: SimTime) {
-        loop {
+        for _ in 0..100_000 {
+            let Some(t) = self.next_wakeup().filter(|t| *t <= now) else { return };
             let due: Vec<String> = self
                 .containers
-                .iter()
-                .filter(|(_, c)| c.wake.is_some_and(|t| t <= now))
-                .map(|(id, _)| id.clone())
+                .values()
+                .filter(|c| Daemon::container_wakeup(c).is_some_and(|w| w <= t))
+                .map(|c| c.id.clone())
                 .collect();
-            if due.is_empty() {
-                return;
-            }
             for id in due {
-                self.step_container(&id, now);
+                self.step_due(&id, t);
             }
         }
     }
 
     /// When the next process wants to run, if any.
     pub fn next_wakeup(&self) -> Option<SimTime> {
-        self.containers.values().filter_map(|c| c.wake).min()
+        self.containers.values().filter_map(Daemon::container_wakeup).min()
     }
 }

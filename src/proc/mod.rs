@@ -2,7 +2,9 @@
 //! clock: it runs until it waits (a timer, stdin) or exits.
 
 pub mod coreutils;
-mod hello;
+pub mod hello;
+pub mod machine;
+mod process;
 mod io;
 pub mod sh;
 
@@ -25,26 +27,4 @@ pub enum Step {
 /// Output written by a step, in order.
 pub type Output = Vec<(StdStream, String)>;
 
-/// A running program.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Process {
-    Hello(hello::Hello),
-}
-
-impl Process {
-    /// Starts the simulated program `program` (a catalog file's `program` name) with `argv`.
-    /// `None` when Dockling does not simulate it.
-    pub fn spawn(program: &str, _argv: &[String]) -> Option<Process> {
-        match program {
-            "hello" => Some(Process::Hello(hello::Hello::default())),
-            _ => None,
-        }
-    }
-
-    /// Runs until the process waits or exits.
-    pub fn step(&mut self, now: SimTime, out: &mut Output) -> Step {
-        match self {
-            Process::Hello(p) => p.step(now, out),
-        }
-    }
-}
+pub use process::{Process, Signal};

@@ -58,6 +58,8 @@ struct RepoEntry {
 #[derive(Deserialize)]
 struct ImageEntry {
     created: String,
+    #[serde(default)]
+    os: String,
     config: ImageConfig,
     history: Vec<String>,
     layers: Vec<LayerEntry>,
@@ -115,6 +117,7 @@ fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
     let created_s = img.created.clone();
     let config_json = json!({
         "architecture": "amd64",
+        "dockling_os": img.os,
         "config": &config,
         "created": created_s,
         "history": img.history.iter().map(|h| json!({"created": created_s, "created_by": h})).collect::<Vec<_>>(),
@@ -132,7 +135,7 @@ fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
     let digest = sha256_digest(&serde_json::to_vec(&manifest_json).unwrap_or_default());
     Manifest {
         digest,
-        image: Arc::new(ImageData { id, created, config, history: img.history, layers }),
+        image: Arc::new(ImageData { id, created, config, history: img.history, layers, os: img.os }),
     }
 }
 

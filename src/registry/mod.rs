@@ -2,6 +2,7 @@
 //! content-addressed manifests, configs and layers. Pure: lookups only.
 
 mod catalog;
+pub mod rootfs;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,12 +32,20 @@ pub struct ImageData {
     /// `created_by` of each history entry.
     pub history: Vec<String>,
     pub layers: Vec<Arc<Layer>>,
+    /// The OS family whose base layout the root file system has (`busybox`, `debian`, `scratch`…).
+    pub os: String,
 }
 
 impl ImageData {
     /// Sum of the layer sizes, as `docker images` shows it.
     pub fn size(&self) -> u64 {
         self.layers.iter().map(|l| l.size).sum()
+    }
+
+    /// The image's root file system.
+    pub fn rootfs(&self) -> crate::vfs::Tree {
+        let files: Vec<&CatalogFile> = self.layers.iter().flat_map(|l| l.files.iter()).collect();
+        rootfs::build(&self.os, &files, self.created)
     }
 }
 

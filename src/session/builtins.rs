@@ -2,7 +2,7 @@
 //! (`cd`, `echo`, `export`…) live in the shell itself.
 
 use super::{Host, HOME, UID, USER};
-use crate::cli::{self, Attached, Ctx, Outcome};
+use crate::cli::{self, Ctx, Outcome, Pending};
 use crate::clock::SimTime;
 use crate::proc::coreutils::{self, Env, Tools};
 use crate::proc::sh::{Exec, Run, Shell, System};
@@ -22,7 +22,7 @@ Anything Dockling does not simulate says so in one line.
 ";
 
 impl System for Host {
-    type Wait = Attached;
+    type Wait = Pending;
 
     fn fs(&mut self) -> &mut Tree {
         &mut self.fs
@@ -36,15 +36,15 @@ impl System for Host {
         Meta { mode, uid: UID, gid: UID, mtime: self.now }
     }
 
-    fn exec(&mut self, sh: &mut Shell, cmd: Exec<'_>, out: &mut Captured) -> Run<Attached> {
+    fn exec(&mut self, sh: &mut Shell, cmd: Exec<'_>, out: &mut Captured) -> Run<Pending> {
         let name = cmd.argv[0].as_str();
         let args = &cmd.argv[1..];
         match name {
             "docker" => {
-                let mut ctx = Ctx { daemon: &mut self.daemon, now: self.now, tty: self.tty && cmd.tty, io: out };
+                let mut ctx = Ctx { daemon: &mut self.daemon, now: self.now, fs: &mut self.fs, cwd: &sh.cwd, tty: self.tty && cmd.tty, io: out };
                 return match cli::run(cmd.argv, &mut ctx) {
                     Outcome::Done(code) => Run::Done(code),
-                    Outcome::Attached(a) => Run::Wait(a),
+                    Outcome::Pending(p) => Run::Wait(p),
                 };
             }
             "clear" => {
@@ -58,6 +58,11 @@ impl System for Host {
             _ => {}
         }
         let users = [(0, "root"), (UID, USER)];
+        let mut environ = sh.environ();
+        for (k, v) in cmd.assigns {
+            environ.retain(|e| !e.starts_with(&format!("{k}=")));
+            environ.push(format!("{k}={v}"));
+        }
         let mut env = Env {
             fs: &mut self.fs,
             cwd: &sh.cwd,
@@ -67,6 +72,8 @@ impl System for Host {
             stdin: cmd.stdin,
             tools: Tools::Gnu,
             users: &users,
+            hostname: super::HOSTNAME,
+            environ: &environ,
         };
         match coreutils::run(name, &mut env, args, out) {
             Some(coreutils::Outcome::Done(code)) => Run::Done(code),
@@ -82,8 +89,8 @@ impl System for Host {
         }
     }
 
-    fn poll(&mut self, wait: &mut Attached, out: &mut Captured) -> Option<i32> {
-        wait.poll(&mut self.daemon, out)
+    fn poll(&mut self, wait: &mut Pending, out: &mut Captured) -> Option<i32> {
+        wait.poll(&mut self.daemon, self.now, out)
     }
 }
 

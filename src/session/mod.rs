@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 pub use crate::api::StdStream as Stream;
 pub use script::{run_script, Transcript};
 
-use crate::cli::Attached;
+use crate::cli::Pending;
 use crate::clock::SimTime;
 use crate::daemon::Daemon;
 use crate::proc::sh::{self, parse, ParseResult, Shell, Vm, VmState};
@@ -25,7 +25,7 @@ use crate::proc::{Captured, Chunk};
 use crate::vfs::{Meta, Tree};
 
 /// A running command line.
-type Job = Vm<Attached>;
+type Job = Vm<Pending>;
 
 /// How a session starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,8 +177,16 @@ impl Session {
         if self.exited.is_some() {
             return;
         }
-        if self.job.is_some() {
-            self.queued.push_back(line.to_string());
+        if let Some(job) = self.job.as_mut() {
+            // A foreground docker command reading input (an attached `-i` container, a prompt)
+            // takes the line; otherwise it waits for the shell, as type-ahead does.
+            let (daemon, now) = (&mut self.host.daemon, self.host.now);
+            let taken = job.waiting_mut().is_some_and(|p| p.input(daemon, now, line));
+            if taken {
+                self.resume_job();
+            } else {
+                self.queued.push_back(line.to_string());
+            }
             return;
         }
         self.partial.push(line.to_string());
@@ -212,12 +220,47 @@ impl Session {
         }
     }
 
-    /// Ctrl+C: interrupts the running command, or abandons a half-typed one.
+    /// Ctrl+C: goes to an attached container (which may ignore it), otherwise interrupts the
+    /// running command or abandons a half-typed one.
     pub fn interrupt(&mut self) {
         self.partial.clear();
         self.queued.clear();
+        if let Some(job) = self.job.as_mut() {
+            let (daemon, now) = (&mut self.host.daemon, self.host.now);
+            if job.waiting_mut().is_some_and(|p| p.interrupt(daemon, now)) {
+                self.resume_job();
+                return;
+            }
+        }
         if self.job.take().is_some() {
             self.shell.status = 130;
+        }
+    }
+
+    /// Ctrl+D: ends the input of an attached container; at the shell prompt it logs out, as bash
+    /// does (`exit`).
+    pub fn end_of_input(&mut self) {
+        if let Some(job) = self.job.as_mut() {
+            let (daemon, now) = (&mut self.host.daemon, self.host.now);
+            if job.waiting_mut().is_some_and(|p| p.end_of_input(daemon, now)) {
+                self.resume_job();
+            }
+            return;
+        }
+        if self.partial.is_empty() {
+            self.events.push_back(Event::Output { stream: Stream::Stdout, text: "exit\n".into() });
+            self.exited = Some(self.shell.status);
+        }
+    }
+
+    /// Ctrl+P Ctrl+Q: detaches from a container attached with `-it`; it keeps running.
+    pub fn detach(&mut self) {
+        if let Some(job) = self.job.as_mut() {
+            if job.waiting_mut().is_some_and(|p| p.detach(&mut self.host.daemon)) {
+                self.job = None;
+                self.shell.status = 0;
+                self.resume_job();
+            }
         }
     }
 

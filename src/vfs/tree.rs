@@ -83,7 +83,24 @@ impl Tree {
         Tree { root: Node { kind: NodeKind::Dir(Arc::default()), meta } }
     }
 
+    /// The node at `path`. Symlinks in the directories on the way are followed (as the kernel
+    /// does); a symlink at the end is returned as is.
     pub fn get(&self, path: &str) -> Option<&Node> {
+        let mut node = &self.root;
+        for seg in split(path) {
+            match &node.kind {
+                NodeKind::Dir(entries) => node = entries.get(seg)?,
+                NodeKind::Symlink(_) => {
+                    let dir = self.canonical(parent(path))?;
+                    return self.get_exact(&super::path::join(&dir, super::path::basename(path)));
+                }
+                _ => return None,
+            }
+        }
+        Some(node)
+    }
+
+    fn get_exact(&self, path: &str) -> Option<&Node> {
         let mut node = &self.root;
         for seg in split(path) {
             match &node.kind {
@@ -94,7 +111,40 @@ impl Tree {
         Some(node)
     }
 
+    /// The path with every symlink followed, if it exists.
+    pub fn canonical(&self, path: &str) -> Option<String> {
+        let mut resolved = String::from("/");
+        let mut rest: std::collections::VecDeque<String> = split(path).map(str::to_string).collect();
+        let mut hops = 0;
+        while let Some(c) = rest.pop_front() {
+            let candidate = super::path::join(&resolved, &c);
+            match &self.get_exact(&candidate)?.kind {
+                NodeKind::Symlink(target) => {
+                    hops += 1;
+                    if hops > 40 {
+                        return None;
+                    }
+                    let t = super::path::normalize(&resolved, target);
+                    let mut again: std::collections::VecDeque<String> = split(&t).map(str::to_string).collect();
+                    again.extend(rest);
+                    rest = again;
+                    resolved = "/".into();
+                }
+                _ => resolved = candidate,
+            }
+        }
+        Some(resolved)
+    }
+
     fn get_mut(&mut self, path: &str) -> Result<&mut Node, FsError> {
+        let resolved;
+        let path = match self.canonical(parent(path)) {
+            Some(dir) if dir != parent(path) => {
+                resolved = super::path::join(&dir, super::path::basename(path));
+                resolved.as_str()
+            }
+            _ => path,
+        };
         let mut node = &mut self.root;
         for seg in split(path) {
             match &mut node.kind {

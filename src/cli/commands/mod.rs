@@ -3,7 +3,10 @@
 
 mod container;
 mod image;
+mod lifecycle;
 mod system;
+
+pub use lifecycle::container_prune_now;
 
 use super::args::{flags_from_help, parse, Parsed};
 use super::{help, Ctx, Outcome};
@@ -61,7 +64,7 @@ use ArgRule::*;
 
 const TOP: &[Def] = &[
     def_stop("run", "run", Min(1), Some(container::run)),
-    def_stop("exec", "exec", Min(2), None),
+    def_stop("exec", "exec", Min(2), Some(lifecycle::exec)),
     def("ps", "ps", No, Some(container::ps)),
     def("build", "build", Exact(1), None),
     def("pull", "pull", Exact(1), Some(image::pull)),
@@ -72,40 +75,54 @@ const TOP: &[Def] = &[
     def("search", "search", Exact(1), None),
     def("version", "version", No, Some(system::version)),
     def("info", "info", No, None),
-    def("attach", "attach", Exact(1), None),
+    def("attach", "attach", Exact(1), Some(lifecycle::attach)),
     def("commit", "commit", Range(1, 2), None),
     def("cp", "cp", Exact(2), None),
-    def_stop("create", "create", Min(1), None),
+    def_stop("create", "create", Min(1), Some(container::create_cmd)),
     def("diff", "diff", Exact(1), None),
     def("events", "events", No, None),
     def("export", "export", Exact(1), None),
     def("history", "history", Exact(1), None),
     def("import", "import", Min(1), None),
     def("inspect", "inspect", Min(1), None),
-    def("kill", "kill", Min(1), None),
+    def("kill", "kill", Min(1), Some(lifecycle::kill)),
     def("load", "load", No, None),
-    def("logs", "logs", Exact(1), None),
-    def("pause", "pause", Min(1), None),
+    def("logs", "logs", Exact(1), Some(lifecycle::logs)),
+    def("pause", "pause", Min(1), Some(lifecycle::pause)),
     def("port", "port", Range(1, 2), None),
-    def("rename", "rename", Exact(2), None),
-    def("restart", "restart", Min(1), None),
+    def("rename", "rename", Exact(2), Some(lifecycle::rename)),
+    def("restart", "restart", Min(1), Some(lifecycle::restart)),
     def("rm", "rm", Min(1), Some(container::rm)),
     def("rmi", "rmi", Min(1), Some(image::rmi)),
     def("save", "save", Min(1), None),
-    def("start", "start", Min(1), None),
+    def("start", "start", Min(1), Some(lifecycle::start)),
     def("stats", "stats", Any, None),
-    def("stop", "stop", Min(1), None),
+    def("stop", "stop", Min(1), Some(lifecycle::stop)),
     def("tag", "tag", Exact(2), None),
-    def("top", "top", Min(1), None),
-    def("unpause", "unpause", Min(1), None),
+    def("top", "top", Min(1), Some(lifecycle::top)),
+    def("unpause", "unpause", Min(1), Some(lifecycle::unpause)),
     def("update", "update", Min(1), None),
-    def("wait", "wait", Min(1), None),
+    def("wait", "wait", Min(1), Some(lifecycle::wait)),
 ];
 
 const CONTAINER: &[Def] = &[
     def_alias("ls", &["list", "ps"], "container-ls", No, Some(container::ps)),
     def_stop("run", "container-run", Min(1), Some(container::run)),
+    def_stop("create", "container-create", Min(1), Some(container::create_cmd)),
     def_alias("rm", &["remove"], "container-rm", Min(1), Some(container::rm)),
+    def("start", "container-start", Min(1), Some(lifecycle::start)),
+    def("stop", "container-stop", Min(1), Some(lifecycle::stop)),
+    def("restart", "container-restart", Min(1), Some(lifecycle::restart)),
+    def("kill", "container-kill", Min(1), Some(lifecycle::kill)),
+    def("pause", "container-pause", Min(1), Some(lifecycle::pause)),
+    def("unpause", "container-unpause", Min(1), Some(lifecycle::unpause)),
+    def("rename", "container-rename", Exact(2), Some(lifecycle::rename)),
+    def("wait", "container-wait", Min(1), Some(lifecycle::wait)),
+    def("logs", "container-logs", Exact(1), Some(lifecycle::logs)),
+    def("attach", "container-attach", Exact(1), Some(lifecycle::attach)),
+    def_stop("exec", "container-exec", Min(2), Some(lifecycle::exec)),
+    def("top", "container-top", Min(1), Some(lifecycle::top)),
+    def("prune", "container-prune", No, Some(lifecycle::container_prune)),
 ];
 
 const IMAGE: &[Def] = &[

@@ -168,3 +168,164 @@ pub fn touch(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     }
     status
 }
+
+pub fn rmdir(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let mut status = 0;
+    for p in args.iter().filter(|a| !a.starts_with('-')) {
+        let path = normalize(env.cwd, p);
+        let err = match env.fs.get(&path) {
+            None => Some("No such file or directory"),
+            Some(n) if !n.is_dir() => Some("Not a directory"),
+            Some(_) => env.fs.remove(&path, false).err().map(|e| e.message()),
+        };
+        if let Some(e) = err {
+            match env.tools {
+                Tools::Gnu => out.err(&format!("rmdir: failed to remove '{p}': {e}\n")),
+                Tools::Busybox => out.err(&format!("rmdir: '{p}': {e}\n")),
+            }
+            status = 1;
+        }
+    }
+    status
+}
+
+/// The destination path for copying/moving `src` to `dst` (into `dst` when it is a directory).
+fn target_path(env: &Env, src: &str, dst: &str) -> String {
+    let d = normalize(env.cwd, dst);
+    match env.fs.get(&d) {
+        Some(n) if n.is_dir() => crate::vfs::join(&d, crate::vfs::basename(src)),
+        _ => d,
+    }
+}
+
+pub fn cp(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let (opts, paths) = match split_opts(env, args, "rRpaf", "cp", out) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let recursive = opts.iter().any(|c| matches!(c, 'r' | 'R' | 'a'));
+    if paths.len() < 2 {
+        out.err("cp: missing file operand\nTry 'cp --help' for more information.\n");
+        return 1;
+    }
+    let (srcs, dst) = paths.split_at(paths.len() - 1);
+    let mut status = 0;
+    for s in srcs {
+        let from = normalize(env.cwd, s);
+        let Some(node) = env.fs.get(&from).cloned() else {
+            out.err(&format!("cp: cannot stat '{s}': No such file or directory\n"));
+            status = 1;
+            continue;
+        };
+        if node.is_dir() && !recursive {
+            out.err(&format!("cp: -r not specified; omitting directory '{s}'\n"));
+            status = 1;
+            continue;
+        }
+        let to = target_path(env, s, dst[0]);
+        let dir_meta = env.meta(0o755);
+        if let Err(e) = env.fs.insert(&to, node, &dir_meta) {
+            out.err(&format!("cp: cannot create regular file '{}': {}\n", dst[0], e.message()));
+            status = 1;
+        }
+    }
+    status
+}
+
+pub fn mv(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if paths.len() < 2 {
+        out.err("mv: missing file operand\nTry 'mv --help' for more information.\n");
+        return 1;
+    }
+    let (srcs, dst) = paths.split_at(paths.len() - 1);
+    let mut status = 0;
+    for s in srcs {
+        let from = normalize(env.cwd, s);
+        let to = target_path(env, s, dst[0]);
+        match env.fs.remove(&from, true) {
+            Ok(node) => {
+                let dir_meta = env.meta(0o755);
+                let _ = env.fs.insert(&to, node, &dir_meta);
+            }
+            Err(_) => {
+                out.err(&format!("mv: cannot stat '{s}': No such file or directory\n"));
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
+pub fn ln(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let symbolic = args.iter().any(|a| a.starts_with('-') && a.contains('s'));
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if paths.len() != 2 {
+        out.err("ln: missing file operand\nTry 'ln --help' for more information.\n");
+        return 1;
+    }
+    let to = target_path(env, paths[0], paths[1]);
+    let node = if symbolic {
+        crate::vfs::Node { kind: NodeKind::Symlink(paths[0].to_string()), meta: env.meta(0o777) }
+    } else {
+        match env.fs.get(&normalize(env.cwd, paths[0])).cloned() {
+            Some(n) => n,
+            None => {
+                out.err(&format!("ln: failed to access '{}': No such file or directory\n", paths[0]));
+                return 1;
+            }
+        }
+    };
+    if env.fs.get(&to).is_some() {
+        out.err(&format!("ln: failed to create {}link '{}': File exists\n", if symbolic { "symbolic " } else { "hard " }, paths[1]));
+        return 1;
+    }
+    let dir_meta = env.meta(0o755);
+    let _ = env.fs.insert(&to, node, &dir_meta);
+    0
+}
+
+pub fn chmod(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).collect();
+    let Some((mode, files)) = paths.split_first() else {
+        out.err("chmod: missing operand\nTry 'chmod --help' for more information.\n");
+        return 1;
+    };
+    let mut status = 0;
+    for f in files {
+        let path = normalize(env.cwd, f);
+        let m = mode.to_string();
+        let r = env.fs.set_meta(&path, |meta| {
+            if let Ok(bits) = u32::from_str_radix(&m, 8) {
+                meta.mode = bits;
+            } else {
+                let add = !m.contains('-');
+                let mut bits = 0;
+                let who = m.split(['+', '-', '=']).next().unwrap_or("");
+                let what = m.rsplit(['+', '-', '=']).next().unwrap_or("");
+                let mask = if who.is_empty() || who.contains('a') { 0o777 } else {
+                    (if who.contains('u') { 0o700 } else { 0 }) | (if who.contains('g') { 0o070 } else { 0 }) | (if who.contains('o') { 0o007 } else { 0 })
+                };
+                for c in what.chars() {
+                    bits |= match c {
+                        'r' => 0o444,
+                        'w' => 0o222,
+                        'x' => 0o111,
+                        _ => 0,
+                    };
+                }
+                bits &= mask;
+                if add {
+                    meta.mode |= bits;
+                } else {
+                    meta.mode &= !bits;
+                }
+            }
+        });
+        if r.is_err() {
+            out.err(&format!("chmod: cannot access '{f}': No such file or directory\n"));
+            status = 1;
+        }
+    }
+    status
+}

@@ -3,6 +3,8 @@
 
 mod files;
 mod ls;
+mod sys;
+mod text;
 
 use crate::clock::{Millis, SimTime};
 use crate::proc::Captured;
@@ -28,6 +30,9 @@ pub struct Env<'a> {
     pub tools: Tools,
     /// Names for `ls -l`: uid → user name.
     pub users: &'a [(u32, &'a str)],
+    pub hostname: &'a str,
+    /// The environment (`env`), `KEY=value`.
+    pub environ: &'a [String],
 }
 
 impl Env<'_> {
@@ -48,7 +53,11 @@ pub enum Outcome {
 }
 
 /// Names of the utilities implemented here.
-pub const NAMES: &[&str] = &["ls", "cat", "mkdir", "rm", "touch", "sleep"];
+pub const NAMES: &[&str] = &[
+    "ls", "cat", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "ln", "chmod", "sleep", "head", "tail", "grep", "wc", "sort",
+    "uniq", "seq", "tee", "basename", "dirname", "env", "printenv", "whoami", "id", "hostname", "uname", "date", "which",
+    "nproc", "yes", "clear",
+];
 
 /// Runs utility `name`; `None` if it is not one of ours.
 pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Option<Outcome> {
@@ -58,6 +67,39 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
         "mkdir" => files::mkdir(env, args, out),
         "rm" => files::rm(env, args, out),
         "touch" => files::touch(env, args, out),
+        "rmdir" => files::rmdir(env, args, out),
+        "cp" => files::cp(env, args, out),
+        "mv" => files::mv(env, args, out),
+        "ln" => files::ln(env, args, out),
+        "chmod" => files::chmod(env, args, out),
+        "head" => text::head_tail(env, args, out, true),
+        "tail" => text::head_tail(env, args, out, false),
+        "grep" => text::grep(env, args, out),
+        "wc" => text::wc(env, args, out),
+        "sort" => text::sort(env, args, out),
+        "uniq" => text::uniq(env, args, out),
+        "seq" => text::seq(env, args, out),
+        "tee" => text::tee(env, args, out),
+        "yes" => text::yes(args, out),
+        "basename" | "dirname" => text::path_part(name, args, out),
+        "env" | "printenv" => sys::env(env, args, out),
+        "whoami" => sys::whoami(env, out),
+        "id" => sys::id(env, out),
+        "hostname" => {
+            out.out(&format!("{}\n", env.hostname));
+            0
+        }
+        "uname" => sys::uname(env, args, out),
+        "date" => sys::date(env, args, out),
+        "which" => sys::which(env, args, out),
+        "nproc" => {
+            out.out("2\n");
+            0
+        }
+        "clear" => {
+            out.chunks.push(crate::proc::Chunk::Clear);
+            0
+        }
         "sleep" => return Some(sleep(env, args, out)),
         _ => return None,
     };

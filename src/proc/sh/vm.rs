@@ -25,13 +25,13 @@ enum Sink {
     Null,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Waiting<W> {
     Until(SimTime),
     System(W),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Blocked<W> {
     pipeline: usize,
     stage: usize,
@@ -53,7 +53,7 @@ pub enum VmState {
 }
 
 /// A running script.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Vm<W> {
     code: Code,
     pc: usize,
@@ -71,12 +71,18 @@ impl<W: std::fmt::Debug> Vm<W> {
 
     /// When a waiting `sleep` (or a busy loop's time slice) ends, if that is what it waits for.
     pub fn wake_time(&self) -> Option<SimTime> {
+        self.wake_time_by(|_| None)
+    }
+
+    /// Like `wake_time`, asking `system` about a system-specific wait.
+    pub fn wake_time_by(&self, system: impl Fn(&W) -> Option<SimTime>) -> Option<SimTime> {
         if let Some(t) = self.spin_until {
             return Some(t);
         }
         match &self.blocked {
             Some(Blocked { waiting: Waiting::Until(t), .. }) => Some(*t),
-            _ => None,
+            Some(Blocked { waiting: Waiting::System(w), .. }) => system(w),
+            None => None,
         }
     }
 

@@ -1,0 +1,323 @@
+//! `start`, `stop`, `restart`, `kill`, `pause`, `unpause`, `rename`, `wait`, `container prune`,
+//! `logs`, `attach`, `exec`, `top` (cli/command/container/*.go at v28.2.2).
+
+use super::container::attached;
+use super::{daemon_error, Invocation};
+use crate::api::{ApiError, StdStream};
+use crate::cli::args::Parsed;
+use crate::cli::pending::{Confirmed, Kind, Pending};
+use crate::cli::{Ctx, Io, Outcome};
+use crate::daemon::{AttachTarget, Daemon, ExecConfig};
+use crate::text::human_size;
+
+fn pending(ctx: &mut Ctx, kind: Kind) -> Outcome {
+    let mut p = Pending { kind };
+    match p.poll(ctx.daemon, ctx.now, ctx.io) {
+        Some(code) => Outcome::Done(code),
+        None => Outcome::Pending(p),
+    }
+}
+
+/// Prints errors joined as `errors.Join` does and returns the exit status.
+fn finish(ctx: &mut Ctx, errors: Vec<ApiError>) -> Outcome {
+    for e in &errors {
+        let _ = daemon_error(ctx, e);
+    }
+    Outcome::Done(if errors.is_empty() { 0 } else { 1 })
+}
+
+pub fn start(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    if p.bool("attach") || p.bool("interactive") {
+        if p.args.len() > 1 {
+            ctx.err("you cannot start and attach multiple containers at once\n");
+            return Outcome::Done(1);
+        }
+        let (id, tty, open_stdin) = match ctx.daemon.find_container(&p.args[0]) {
+            Ok(c) => (c.id.clone(), c.tty, c.open_stdin),
+            Err(e) => return daemon_error(ctx, &e),
+        };
+        let handle = match ctx.daemon.container_attach(&id) {
+            Ok(h) => h,
+            Err(e) => return daemon_error(ctx, &e),
+        };
+        if let Err(e) = ctx.daemon.container_start(&id, ctx.now) {
+            ctx.daemon.attachment_close(handle);
+            return daemon_error(ctx, &e);
+        }
+        return attached(ctx, handle, AttachTarget::Container(id), p.bool("interactive") && open_stdin, tty, true);
+    }
+    let mut failed = Vec::new();
+    for name in &p.args {
+        match ctx.daemon.container_start(name, ctx.now) {
+            Ok(()) => ctx.out(&format!("{name}\n")),
+            Err(e) => {
+                ctx.err(&format!("Error response from daemon: {}\n", e.message));
+                failed.push(name.clone());
+            }
+        }
+    }
+    if failed.is_empty() {
+        return Outcome::Done(0);
+    }
+    ctx.err(&format!("Error: failed to start containers: {}\n", failed.join(", ")));
+    Outcome::Done(1)
+}
+
+fn stop_timeout(p: &Parsed) -> Option<i64> {
+    p.string("time").or(p.string("timeout")).and_then(|t| t.parse().ok())
+}
+
+fn stop_or_restart(p: &Parsed, ctx: &mut Ctx, restart: bool) -> Outcome {
+    if p.has("time") && p.has("timeout") {
+        ctx.err("conflicting options: cannot specify both --timeout and --time\n");
+        return Outcome::Done(1);
+    }
+    let timeout = stop_timeout(p);
+    let signal = p.string("signal").map(str::to_string);
+    let mut items = Vec::new();
+    for name in &p.args {
+        let r = ctx.daemon.container_stop(name, timeout, signal.as_deref(), ctx.now).and_then(|_| ctx.daemon.resolve_id(name));
+        items.push((name.clone(), r));
+    }
+    pending(ctx, Kind::Stop { items, restart })
+}
+
+pub fn stop(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    stop_or_restart(p, ctx, false)
+}
+
+pub fn restart(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    stop_or_restart(p, ctx, true)
+}
+
+pub fn kill(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let signal = p.string("signal").map(str::to_string);
+    let mut errors = Vec::new();
+    for name in &p.args {
+        match ctx.daemon.container_kill(name, signal.as_deref(), ctx.now) {
+            Ok(()) => ctx.out(&format!("{name}\n")),
+            Err(e) => errors.push(e),
+        }
+    }
+    finish(ctx, errors)
+}
+
+pub fn pause(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let mut errors = Vec::new();
+    for name in &p.args {
+        match ctx.daemon.container_pause(name) {
+            Ok(()) => ctx.out(&format!("{name}\n")),
+            Err(e) => errors.push(e),
+        }
+    }
+    finish(ctx, errors)
+}
+
+pub fn unpause(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let mut errors = Vec::new();
+    for name in &p.args {
+        match ctx.daemon.container_unpause(name, ctx.now) {
+            Ok(()) => ctx.out(&format!("{name}\n")),
+            Err(e) => errors.push(e),
+        }
+    }
+    finish(ctx, errors)
+}
+
+pub fn rename(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let (old, new) = (p.args[0].trim(), p.args[1].trim());
+    if old.is_empty() || new.is_empty() {
+        ctx.err("Error: Neither old nor new names may be empty\n");
+        return Outcome::Done(1);
+    }
+    match ctx.daemon.container_rename(old, new) {
+        Ok(()) => Outcome::Done(0),
+        Err(e) => {
+            let _ = daemon_error(ctx, &e);
+            ctx.err(&format!("Error: failed to rename container named {old}\n"));
+            Outcome::Done(1)
+        }
+    }
+}
+
+pub fn wait(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let items = p.args.iter().map(|n| (n.clone(), ctx.daemon.resolve_id(n))).collect();
+    pending(ctx, Kind::Wait { items, next: 0, failed: false })
+}
+
+pub fn container_prune(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    if p.has("filter") {
+        ctx.err("dockling: docker container prune --filter is not simulated yet\n");
+        return Outcome::Done(1);
+    }
+    if p.bool("force") {
+        container_prune_now(ctx.daemon, ctx.io);
+        return Outcome::Done(0);
+    }
+    ctx.out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+    Outcome::Pending(Pending { kind: Kind::Confirm { action: Confirmed::ContainerPrune, answer: None } })
+}
+
+/// Removes stopped containers and prints the report.
+pub fn container_prune_now(daemon: &mut Daemon, io: &mut dyn Io) {
+    let ids = daemon.container_prune();
+    let mut s = String::new();
+    if !ids.is_empty() {
+        s.push_str("Deleted Containers:\n");
+        for id in &ids {
+            s.push_str(id);
+            s.push('\n');
+        }
+        s.push('\n');
+    }
+    s.push_str(&format!("Total reclaimed space: {}\n", human_size(0)));
+    io.write(StdStream::Stdout, &s);
+}
+
+/// Parses `--since`/`--until`: Unix seconds, RFC 3339 dates, or durations (`10m`, `1h30m`, `42s`).
+fn time_bound(ctx: &Ctx, v: &str) -> Option<crate::clock::SimTime> {
+    if let Ok(secs) = v.parse::<f64>() {
+        return Some(crate::clock::SimTime::from_ms((secs * 1000.0) as u64));
+    }
+    if let Some(t) = crate::clock::parse_rfc3339(v) {
+        return Some(t);
+    }
+    let mut total = 0u64;
+    let mut num = String::new();
+    for c in v.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let n: f64 = num.parse().ok()?;
+        num.clear();
+        total += (n * match c {
+            'h' => 3_600_000.0,
+            'm' => 60_000.0,
+            's' => 1000.0,
+            _ => return None,
+        }) as u64;
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    Some(crate::clock::SimTime::from_ms(ctx.now.as_ms().saturating_sub(total)))
+}
+
+pub fn logs(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let c = match ctx.daemon.find_container(&p.args[0]) {
+        Ok(c) => c,
+        Err(e) => return daemon_error(ctx, &e),
+    };
+    let (id, tty) = (c.id.clone(), c.tty);
+    let since = p.string("since").and_then(|v| time_bound(ctx, v));
+    let until = p.string("until").and_then(|v| time_bound(ctx, v));
+    let mut lines: Vec<(crate::clock::SimTime, StdStream, String)> = Vec::new();
+    for e in &c.logs {
+        if since.is_some_and(|s| e.time < s) || until.is_some_and(|u| e.time > u) {
+            continue;
+        }
+        for l in e.text.split_inclusive('\n') {
+            match lines.last_mut() {
+                Some(last) if !last.2.ends_with('\n') && last.1 == e.stream => last.2.push_str(l),
+                _ => lines.push((e.time, e.stream, l.to_string())),
+            }
+        }
+    }
+    if let Some(tail) = p.string("tail").filter(|t| *t != "all").and_then(|t| t.parse::<usize>().ok()) {
+        lines.drain(..lines.len().saturating_sub(tail));
+    }
+    let timestamps = p.bool("timestamps");
+    let offset = c.logs.len();
+    for (t, stream, text) in lines {
+        let text = if timestamps { format!("{} {text}", t.rfc3339_nano()) } else { text };
+        ctx.io.write(if tty { StdStream::Stdout } else { stream }, &text);
+    }
+    if p.bool("follow") {
+        return pending(ctx, Kind::Follow { id, offset });
+    }
+    Outcome::Done(0)
+}
+
+pub fn attach(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let c = match ctx.daemon.find_container(&p.args[0]) {
+        Ok(c) => c,
+        Err(e) => return daemon_error(ctx, &e),
+    };
+    match c.status {
+        crate::daemon::ContainerStatus::Paused => {
+            ctx.err("You cannot attach to a paused container, unpause it first\n");
+            return Outcome::Done(1);
+        }
+        s if !c.is_running() || s == crate::daemon::ContainerStatus::Created => {
+            ctx.err("You cannot attach to a stopped container, start it first\n");
+            return Outcome::Done(1);
+        }
+        _ => {}
+    }
+    let (id, tty, open_stdin) = (c.id.clone(), c.tty, c.open_stdin);
+    let handle = match ctx.daemon.container_attach(&id) {
+        Ok(h) => h,
+        Err(e) => return daemon_error(ctx, &e),
+    };
+    attached(ctx, handle, AttachTarget::Container(id), open_stdin && !p.bool("no-stdin"), tty, true)
+}
+
+pub fn exec(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    if let Err(e) = ctx.daemon.find_container(&p.args[0]) {
+        return daemon_error(ctx, &e);
+    }
+    let cfg = ExecConfig {
+        argv: p.args[1..].to_vec(),
+        env: p.list("env").to_vec(),
+        working_dir: p.string("workdir").map(str::to_string),
+        tty: p.bool("tty"),
+        open_stdin: p.bool("interactive"),
+        user: p.string("user").map(str::to_string),
+    };
+    let detach = p.bool("detach");
+    match ctx.daemon.exec_start(&p.args[0], &cfg, !detach, ctx.now) {
+        Ok((exec_id, Some(handle))) => {
+            let id = ctx.daemon.resolve_id(&p.args[0]).unwrap_or_default();
+            attached(ctx, handle, AttachTarget::Exec(id, exec_id), cfg.open_stdin, cfg.tty, true)
+        }
+        Ok((_, None)) => Outcome::Done(0),
+        Err(e) if e.exit_code.is_some() => {
+            ctx.err(&format!("{}\n", e.message));
+            Outcome::Done(126)
+        }
+        Err(e) => daemon_error(ctx, &e),
+    }
+}
+
+pub fn top(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let c = match ctx.daemon.find_container(&p.args[0]) {
+        Ok(c) => c,
+        Err(e) => return daemon_error(ctx, &e),
+    };
+    if !c.is_running() {
+        return daemon_error(ctx, &ApiError::conflict(format!("container {} is not running", c.id)));
+    }
+    let stime = c.started_at.unwrap_or(c.created).civil();
+    let stime = format!("{:02}:{:02}", stime.hour, stime.minute);
+    let mut rows = vec![["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let tty = if c.tty { "pts/0" } else { "?" };
+    rows.push(vec!["root".into(), c.pid.to_string(), (c.pid - 20).to_string(), "0".into(), stime.clone(), tty.into(), "00:00:00".into(), c.command_text()]);
+    for (k, e) in c.execs.values().filter(|e| e.exit_code.is_none()).enumerate() {
+        rows.push(vec!["root".into(), (c.pid + 1 + k as u32).to_string(), (c.pid - 20).to_string(), "0".into(), stime.clone(), if e.tty { "pts/1".into() } else { "?".into() }, "00:00:00".into(), e.argv.join(" ")]);
+    }
+    // docker top uses a tabwriter with minimum width 20.
+    let mut s = String::new();
+    let widths: Vec<usize> = (0..7).map(|j| rows.iter().map(|r| r[j].chars().count() + 3).max().unwrap_or(0).max(20)).collect();
+    for r in &rows {
+        for (j, cell) in r.iter().enumerate() {
+            s.push_str(cell);
+            if j < 7 {
+                s.push_str(&" ".repeat(widths[j] - cell.chars().count()));
+            }
+        }
+        s.push('\n');
+    }
+    ctx.out(&s);
+    Outcome::Done(0)
+}

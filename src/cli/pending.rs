@@ -1,0 +1,177 @@
+//! Commands that go on while virtual time passes: an attached `run`/`start`/`exec`/`attach`, a
+//! `stop` waiting out its grace period, `wait`, `logs -f`. The session polls them.
+
+use super::Io;
+use crate::api::{ApiError, StdStream};
+use crate::clock::SimTime;
+use crate::daemon::{AttachTarget, Daemon};
+
+/// A docker command still running.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub(super) kind: Kind,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum Kind {
+    /// Streaming a container's or an exec's output; typed lines go to its stdin when `stdin`.
+    Attach { handle: u64, target: AttachTarget, stdin: bool, tty: bool, exit_code: bool },
+    /// `docker stop`/`restart`: each container by the name typed, and its ID or the error.
+    Stop { items: Vec<(String, Result<String, ApiError>)>, restart: bool },
+    /// `docker wait`.
+    Wait { items: Vec<(String, Result<String, ApiError>)>, next: usize, failed: bool },
+    /// `docker logs -f`.
+    Follow { id: String, offset: usize },
+    /// `Are you sure you want to continue? [y/N]`: waits for the answer line.
+    Confirm { action: Confirmed, answer: Option<String> },
+}
+
+/// What a confirmed prompt does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Confirmed {
+    ContainerPrune,
+}
+
+fn print_error(io: &mut dyn Io, e: &ApiError) {
+    io.write(StdStream::Stderr, &format!("Error response from daemon: {}\n", e.message));
+}
+
+impl Pending {
+    /// Makes progress; the exit status once the command has finished.
+    pub fn poll(&mut self, daemon: &mut Daemon, now: SimTime, io: &mut dyn Io) -> Option<i32> {
+        match &mut self.kind {
+            Kind::Attach { handle, exit_code, .. } => {
+                let Some(a) = daemon.attachment_poll(*handle) else { return Some(0) };
+                for (stream, text) in &a.pending {
+                    io.write(*stream, text);
+                }
+                a.exit_code.map(|c| if *exit_code { c } else { 0 })
+            }
+            Kind::Stop { items, restart } => {
+                let waiting = items.iter().any(|(_, r)| matches!(r, Ok(id) if daemon.container_running(id) == Some(true)));
+                if waiting {
+                    return None;
+                }
+                let mut failed = false;
+                for (name, r) in items.iter() {
+                    let r = match r {
+                        Ok(id) if *restart => daemon.container_start(id, now).map(|_| ()),
+                        Ok(_) => Ok(()),
+                        Err(e) => Err(e.clone()),
+                    };
+                    match r {
+                        Ok(()) => io.write(StdStream::Stdout, &format!("{name}\n")),
+                        Err(e) => {
+                            failed = true;
+                            print_error(io, &e);
+                        }
+                    }
+                }
+                Some(if failed { 1 } else { 0 })
+            }
+            Kind::Wait { items, next, failed } => {
+                while *next < items.len() {
+                    match &items[*next].1 {
+                        Ok(id) => match daemon.find_container(id) {
+                            Ok(c) if c.is_running() => return None,
+                            Ok(c) => io.write(StdStream::Stdout, &format!("{}\n", c.exit_code)),
+                            Err(_) => io.write(StdStream::Stdout, "0\n"),
+                        },
+                        Err(e) => {
+                            *failed = true;
+                            print_error(io, e);
+                        }
+                    }
+                    *next += 1;
+                }
+                Some(if *failed { 1 } else { 0 })
+            }
+            Kind::Confirm { action, answer } => {
+                let answer = answer.as_ref()?;
+                if !matches!(answer.trim(), "y" | "Y") {
+                    return Some(0);
+                }
+                match action {
+                    Confirmed::ContainerPrune => super::commands::container_prune_now(daemon, io),
+                }
+                Some(0)
+            }
+            Kind::Follow { id, offset } => {
+                let Ok(c) = daemon.find_container(id) else { return Some(0) };
+                for e in &c.logs[(*offset).min(c.logs.len())..] {
+                    io.write(if c.tty { StdStream::Stdout } else { e.stream }, &e.text);
+                }
+                *offset = c.logs.len();
+                if c.is_running() {
+                    None
+                } else {
+                    Some(0)
+                }
+            }
+        }
+    }
+
+    /// A line typed while the command runs: sent to the container's stdin when attached with `-i`.
+    /// `false` if the command does not read input (the shell queues the line).
+    pub fn input(&mut self, daemon: &mut Daemon, now: SimTime, line: &str) -> bool {
+        if let Kind::Confirm { answer, .. } = &mut self.kind {
+            *answer = Some(line.to_string());
+            return true;
+        }
+        match &self.kind {
+            Kind::Attach { target, stdin: true, .. } => {
+                let text = format!("{line}\n");
+                match target {
+                    AttachTarget::Container(id) => daemon.container_stdin(id, &text, now),
+                    AttachTarget::Exec(id, e) => daemon.exec_stdin(id, e, Some(&text), now),
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ctrl+D: closes the container's stdin. `false` if the command does not read input.
+    pub fn end_of_input(&mut self, daemon: &mut Daemon, now: SimTime) -> bool {
+        match &self.kind {
+            Kind::Attach { target, stdin: true, .. } => {
+                match target {
+                    AttachTarget::Container(id) => daemon.container_close_stdin(id, now),
+                    AttachTarget::Exec(id, e) => daemon.exec_stdin(id, e, None, now),
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ctrl+C. `true` when the command keeps running (the signal went to the container, which
+    /// may ignore it); `false` when the docker CLI itself is interrupted.
+    pub fn interrupt(&mut self, daemon: &mut Daemon, now: SimTime) -> bool {
+        match &self.kind {
+            Kind::Attach { target: AttachTarget::Container(id), tty, stdin, .. } => {
+                if *tty && !*stdin {
+                    return false;
+                }
+                daemon.container_interrupt(id, now);
+                true
+            }
+            Kind::Attach { target: AttachTarget::Exec(id, e), tty: true, .. } => {
+                daemon.exec_interrupt(id, e, now);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ctrl+P Ctrl+Q: detaches from a container attached with `-it`; it keeps running.
+    pub fn detach(&mut self, daemon: &mut Daemon) -> bool {
+        match &self.kind {
+            Kind::Attach { handle, tty: true, stdin: true, .. } => {
+                daemon.attachment_close(*handle);
+                true
+            }
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Text utilities: `head`, `tail`, `grep`, `wc`, `sort`, `uniq`, `seq`, `tee`, `yes`, `basename`,
+//! `dirname`.
+
+use super::{Env, Tools};
+use crate::proc::Captured;
+use crate::vfs::{normalize, NodeKind};
+
+/// The contents of the named files (or stdin), with `name: error` lines for those that fail.
+fn inputs(env: &Env, cmd: &str, files: &[&String], out: &mut Captured) -> (Vec<(String, String)>, i32) {
+    if files.is_empty() {
+        return (vec![("-".into(), env.stdin.to_string())], 0);
+    }
+    let mut v = Vec::new();
+    let mut status = 0;
+    for f in files {
+        if f.as_str() == "-" {
+            v.push(("-".into(), env.stdin.to_string()));
+            continue;
+        }
+        match env.fs.get(&normalize(env.cwd, f)).map(|n| &n.kind) {
+            Some(NodeKind::File(d)) => v.push((f.to_string(), String::from_utf8_lossy(d).into_owned())),
+            Some(NodeKind::Dir(_)) => {
+                out.err(&format!("{cmd}: {f}: Is a directory\n"));
+                status = if cmd == "grep" { 2 } else { 1 };
+            }
+            _ => {
+                match env.tools {
+                    Tools::Gnu if cmd == "head" || cmd == "tail" => {
+                        out.err(&format!("{cmd}: cannot open '{f}' for reading: No such file or directory\n"))
+                    }
+                    _ => out.err(&format!("{cmd}: {f}: No such file or directory\n")),
+                }
+                status = if cmd == "grep" { 2 } else { 1 };
+            }
+        }
+    }
+    (v, status)
+}
+
+pub fn head_tail(env: &mut Env, args: &[String], out: &mut Captured, head: bool) -> i32 {
+    let mut n: i64 = 10;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-n" {
+            n = args.get(i + 1).and_then(|v| v.trim_start_matches('+').parse().ok()).unwrap_or(10);
+            i += 2;
+            continue;
+        } else if let Some(v) = a.strip_prefix("-n") {
+            n = v.parse().unwrap_or(10);
+        } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
+            n = a[1..].parse().unwrap_or(10);
+        } else if a == "-f" {
+        } else {
+            files.push(a);
+        }
+        i += 1;
+    }
+    let cmd = if head { "head" } else { "tail" };
+    let (ins, status) = inputs(env, cmd, &files, out);
+    let many = ins.len() > 1;
+    let mut s = String::new();
+    for (k, (name, text)) in ins.iter().enumerate() {
+        if many {
+            if k > 0 {
+                s.push('\n');
+            }
+            s.push_str(&format!("==> {name} <==\n"));
+        }
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let n = n.max(0) as usize;
+        let picked: &[&str] = if head { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
+        for l in picked {
+            s.push_str(l);
+        }
+    }
+    out.out(&s);
+    status
+}
+
+pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let (mut invert, mut icase, mut count, mut number, mut quiet) = (false, false, false, false, false);
+    let mut pattern: Option<String> = None;
+    let mut files = Vec::new();
+    for a in args {
+        if a.len() > 1 && a.starts_with('-') && pattern.is_none() || (a.len() > 1 && a.starts_with('-') && !files.is_empty()) {
+            for c in a[1..].chars() {
+                match c {
+                    'v' => invert = true,
+                    'i' => icase = true,
+                    'c' => count = true,
+                    'n' => number = true,
+                    'q' => quiet = true,
+                    'E' | 'F' | 'r' | 's' => {}
+                    _ => {}
+                }
+            }
+        } else if pattern.is_none() {
+            pattern = Some(a.clone());
+        } else {
+            files.push(a);
+        }
+    }
+    let Some(pattern) = pattern else {
+        match env.tools {
+            Tools::Gnu => out.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"),
+            Tools::Busybox => out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n"),
+        }
+        return 2;
+    };
+    let (ins, status) = inputs(env, "grep", &files, out);
+    let many = ins.len() > 1;
+    let pat = if icase { pattern.to_lowercase() } else { pattern.clone() };
+    let mut found = false;
+    let mut s = String::new();
+    for (name, text) in &ins {
+        let mut c = 0;
+        for (ln, line) in text.lines().enumerate() {
+            let hay = if icase { line.to_lowercase() } else { line.to_string() };
+            if simple_match(&pat, &hay) != invert {
+                c += 1;
+                found = true;
+                if !count && !quiet {
+                    if many {
+                        s.push_str(&format!("{name}:"));
+                    }
+                    if number {
+                        s.push_str(&format!("{}:", ln + 1));
+                    }
+                    s.push_str(line);
+                    s.push('\n');
+                }
+            }
+        }
+        if count {
+            if many {
+                s.push_str(&format!("{name}:"));
+            }
+            s.push_str(&format!("{c}\n"));
+        }
+    }
+    if !quiet {
+        out.out(&s);
+    }
+    if status != 0 {
+        status
+    } else if found {
+        0
+    } else {
+        1
+    }
+}
+
+/// A small regular-expression subset: `^`, `$`, `.`, `.*`, otherwise a substring.
+fn simple_match(pat: &str, line: &str) -> bool {
+    let anchored_start = pat.starts_with('^');
+    let anchored_end = pat.ends_with('$') && !pat.ends_with("\\$");
+    let core = pat.trim_start_matches('^');
+    let core = if anchored_end { &core[..core.len() - 1] } else { core };
+    let p: Vec<char> = core.chars().collect();
+    let l: Vec<char> = line.chars().collect();
+    fn m(p: &[char], l: &[char], end: bool) -> bool {
+        if p.is_empty() {
+            return !end || l.is_empty();
+        }
+        if p.len() >= 2 && p[1] == '*' {
+            let mut k = 0;
+            loop {
+                if m(&p[2..], &l[k..], end) {
+                    return true;
+                }
+                if k < l.len() && (p[0] == '.' || p[0] == l[k]) {
+                    k += 1;
+                } else {
+                    return false;
+                }
+            }
+        }
+        !l.is_empty() && (p[0] == '.' || p[0] == l[0]) && m(&p[1..], &l[1..], end)
+    }
+    if anchored_start {
+        return m(&p, &l, anchored_end);
+    }
+    (0..=l.len()).any(|k| m(&p, &l[k..], anchored_end))
+}
+
+pub fn wc(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| &a[1..]).collect();
+    let files: Vec<&String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).collect();
+    let (ins, status) = inputs(env, "wc", &files, out);
+    let (want_l, want_w, want_c) = if flags.is_empty() {
+        (true, true, true)
+    } else {
+        (flags.contains('l'), flags.contains('w'), flags.contains('c') || flags.contains('m'))
+    };
+    let counts: Vec<(String, [usize; 3])> = ins
+        .iter()
+        .map(|(n, t)| (n.clone(), [t.matches('\n').count(), t.split_whitespace().count(), t.len()]))
+        .collect();
+    let mut rows = counts.clone();
+    if counts.len() > 1 {
+        let mut tot = [0; 3];
+        for (_, c) in &counts {
+            for k in 0..3 {
+                tot[k] += c[k];
+            }
+        }
+        rows.push(("total".into(), tot));
+    }
+    let only_one = [want_l, want_w, want_c].iter().filter(|x| **x).count() == 1;
+    let width = if files.is_empty() && only_one {
+        1
+    } else if files.is_empty() {
+        7
+    } else {
+        rows.iter().flat_map(|(_, c)| c.iter()).map(|n| n.to_string().len()).max().unwrap_or(1)
+    };
+    let mut s = String::new();
+    for (name, c) in rows {
+        let mut fields = Vec::new();
+        for (k, want) in [want_l, want_w, want_c].iter().enumerate() {
+            if *want {
+                fields.push(format!("{:>width$}", c[k]));
+            }
+        }
+        s.push_str(&fields.join(" "));
+        if name != "-" {
+            s.push(' ');
+            s.push_str(&name);
+        }
+        s.push('\n');
+    }
+    out.out(&s);
+    status
+}
+
+pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| &a[1..]).collect();
+    let files: Vec<&String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).collect();
+    let (ins, status) = inputs(env, "sort", &files, out);
+    let mut lines: Vec<String> = ins.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
+    if flags.contains('n') {
+        lines.sort_by(|a, b| {
+            let na = a.trim().parse::<f64>().unwrap_or(0.0);
+            let nb = b.trim().parse::<f64>().unwrap_or(0.0);
+            na.total_cmp(&nb).then_with(|| a.cmp(b))
+        });
+    } else {
+        lines.sort();
+    }
+    if flags.contains('r') {
+        lines.reverse();
+    }
+    if flags.contains('u') {
+        lines.dedup();
+    }
+    out.out(&lines.iter().map(|l| format!("{l}\n")).collect::<String>());
+    status
+}
+
+pub fn uniq(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let count = args.iter().any(|a| a == "-c");
+    let files: Vec<&String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).collect();
+    let (ins, status) = inputs(env, "uniq", &files, out);
+    let mut s = String::new();
+    let mut prev: Option<(String, usize)> = None;
+    let lines: Vec<String> = ins.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
+    let flush = |p: &(String, usize), s: &mut String| {
+        if count {
+            s.push_str(&format!("{:>7} {}\n", p.1, p.0));
+        } else {
+            s.push_str(&format!("{}\n", p.0));
+        }
+    };
+    for l in lines {
+        match &mut prev {
+            Some((p, n)) if *p == l => *n += 1,
+            _ => {
+                if let Some(p) = &prev {
+                    flush(p, &mut s);
+                }
+                prev = Some((l, 1));
+            }
+        }
+    }
+    if let Some(p) = &prev {
+        flush(p, &mut s);
+    }
+    out.out(&s);
+    status
+}
+
+pub fn seq(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let nums: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let (first, step, last) = match nums.as_slice() {
+        [l] => (1, 1, *l),
+        [f, l] => (*f, 1, *l),
+        [f, s, l] => (*f, *s, *l),
+        _ => {
+            match env.tools {
+                Tools::Gnu => out.err("seq: missing operand\nTry 'seq --help' for more information.\n"),
+                Tools::Busybox => out.err("Usage: seq [-w] [-s SEP] [FIRST [INC]] LAST\n"),
+            }
+            return 1;
+        }
+    };
+    if step == 0 {
+        return 1;
+    }
+    let mut s = String::new();
+    let mut i = first;
+    let mut count = 0;
+    while (step > 0 && i <= last) || (step < 0 && i >= last) {
+        s.push_str(&format!("{i}\n"));
+        i += step;
+        count += 1;
+        if count > 100_000 {
+            break;
+        }
+    }
+    out.out(&s);
+    0
+}
+
+pub fn tee(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let append = args.iter().any(|a| a == "-a");
+    let meta = env.meta(0o644);
+    for f in args.iter().filter(|a| !a.starts_with('-')) {
+        let _ = env.fs.write(&normalize(env.cwd, f), env.stdin.as_bytes(), append, &meta);
+    }
+    out.out(env.stdin);
+    0
+}
+
+/// `yes`: real `yes` never ends; here it prints a bounded burst and says so.
+pub fn yes(args: &[String], out: &mut Captured) -> i32 {
+    let word = if args.is_empty() { "y".to_string() } else { args.join(" ") };
+    let mut s = String::new();
+    for _ in 0..1000 {
+        s.push_str(&word);
+        s.push('\n');
+    }
+    out.out(&s);
+    out.err("dockling: yes stopped after 1000 lines (endless output is not simulated)\n");
+    141
+}
+
+pub fn path_part(cmd: &str, args: &[String], out: &mut Captured) -> i32 {
+    let Some(p) = args.first() else {
+        out.err(&format!("{cmd}: missing operand\nTry '{cmd} --help' for more information.\n"));
+        return 1;
+    };
+    let r = if cmd == "basename" {
+        let b = crate::vfs::basename(p).to_string();
+        match args.get(1) {
+            Some(suffix) if b.ends_with(suffix.as_str()) && b != *suffix => b[..b.len() - suffix.len()].to_string(),
+            _ => b,
+        }
+    } else {
+        let t = p.trim_end_matches('/');
+        match t.rfind('/') {
+            Some(0) => "/".into(),
+            Some(i) => t[..i].to_string(),
+            None => ".".into(),
+        }
+    };
+    out.out(&format!("{r}\n"));
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn regex_subset() {
+        assert!(super::simple_match("hel", "hello"));
+        assert!(super::simple_match("^h.l", "hello"));
+        assert!(!super::simple_match("^el", "hello"));
+        assert!(super::simple_match("lo$", "hello"));
+        assert!(super::simple_match("h.*o$", "hello"));
+    }
+}
