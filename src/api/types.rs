@@ -40,6 +40,8 @@ pub struct ContainerListOptions {
     /// Most recently created N containers (any state); `-1` for no limit.
     pub limit: i64,
     pub size: bool,
+    /// `--filter key=value` pairs, in the order given.
+    pub filters: Vec<(String, String)>,
 }
 
 /// A published or exposed port (`types.Port`).

@@ -4,9 +4,11 @@
 pub mod args;
 mod commands;
 pub mod help;
+mod format;
 mod jsonmessage;
 mod pending;
-mod table;
+pub mod table;
+pub mod template;
 
 pub use pending::Pending;
 

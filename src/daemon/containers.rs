@@ -645,15 +645,73 @@ impl Daemon {
         ids
     }
 
-    /// `GET /containers/json`: newest first.
-    pub fn container_list(&self, opts: &ContainerListOptions, now: SimTime) -> Vec<ContainerSummary> {
+    /// `GET /containers/json`: newest first, filtered as moby's `daemon/list.go` does.
+    pub fn container_list(&self, opts: &ContainerListOptions, now: SimTime) -> Result<Vec<ContainerSummary>, ApiError> {
+        const ACCEPTED: &[&str] = &["ancestor", "before", "exited", "id", "isolation", "label", "name", "status", "health", "since", "volume", "network", "is-task", "publish", "expose"];
+        const STATES: &[&str] = &["created", "running", "paused", "restarting", "removing", "exited", "dead"];
+        let mut by_key: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (k, v) in &opts.filters {
+            if !ACCEPTED.contains(&k.as_str()) {
+                return Err(ApiError::bad_request(format!("invalid filter '{k}'")));
+            }
+            by_key.entry(k.as_str()).or_default().push(v.as_str());
+        }
+        let mut all = opts.all;
+        for v in by_key.get("exited").into_iter().flatten() {
+            if v.parse::<i32>().is_err() {
+                return Err(ApiError::bad_request(format!("invalid filter 'exited={v}': strconv.Atoi: parsing \"{v}\": invalid syntax")));
+            }
+        }
+        for v in by_key.get("status").into_iter().flatten() {
+            if !STATES.contains(v) {
+                return Err(ApiError::bad_request(format!(
+                    "invalid filter 'status={v}': invalid value for state ({v}): must be one of {}",
+                    STATES.join(", ")
+                )));
+            }
+            all = true;
+        }
+        let position = |name: &str| -> Result<usize, ApiError> {
+            let id = self.resolve_container(name)?;
+            Ok(self.order.iter().position(|x| *x == id).unwrap_or(0))
+        };
+        let before = match by_key.get("before").and_then(|v| v.first()) {
+            Some(n) => Some(position(n)?),
+            None => None,
+        };
+        let since = match by_key.get("since").and_then(|v| v.first()) {
+            Some(n) => Some(position(n)?),
+            None => None,
+        };
+        let ancestors: Vec<String> = by_key.get("ancestor").into_iter().flatten().filter_map(|a| self.find_image(a).ok().map(|(id, _)| id)).collect();
+        let matches = |c: &Container, pos: usize| -> bool {
+            let any = |key: &str, f: &dyn Fn(&str) -> bool| by_key.get(key).is_none_or(|vs| vs.iter().any(|v| f(v)));
+            any("id", &|v| c.id.starts_with(v))
+                && any("name", &|v| crate::text::simple_regex(v.trim_start_matches('/'), &c.name))
+                && any("status", &|v| c.status.as_str() == v)
+                && any("exited", &|v| c.status == ContainerStatus::Exited && v.parse::<i32>().ok() == Some(c.exit_code))
+                && any("label", &|v| match v.split_once('=') {
+                    Some((k, val)) => c.labels.get(k).is_some_and(|x| x == val),
+                    None => c.labels.contains_key(v),
+                })
+                && (by_key.get("ancestor").is_none() || ancestors.contains(&c.image_id))
+                && before.is_none_or(|b| pos < b)
+                && since.is_none_or(|s| pos > s)
+                && any("network", &|v| v == "bridge")
+                && by_key.get("volume").is_none()
+                && by_key.get("publish").is_none()
+                && by_key.get("expose").is_none()
+        };
         let mut out = Vec::new();
-        for id in self.order.iter().rev() {
+        for (pos, id) in self.order.iter().enumerate().rev() {
             let Some(c) = self.containers.get(id) else { continue };
             if opts.limit > 0 && out.len() as i64 >= opts.limit {
                 break;
             }
-            if !opts.all && opts.limit <= 0 && !c.is_running() {
+            if !all && opts.limit <= 0 && !c.is_running() {
+                continue;
+            }
+            if !matches(c, pos) {
                 continue;
             }
             let image = if self.images.contains_key(&c.image_id) { c.image_ref.clone() } else { short_id(&c.image_id).to_string() };
@@ -672,7 +730,7 @@ impl Daemon {
                 status: c.status_text(now),
             });
         }
-        out
+        Ok(out)
     }
 
     /// Steps a container's exec processes that are due, and applies grace-period kills.

@@ -6,7 +6,7 @@ use super::{daemon_error, Invocation};
 use crate::api::{ApiError, ContainerCreateRequest, ContainerListOptions, Reference, StdStream};
 use crate::cli::args::Parsed;
 use crate::cli::pending::{Kind, Pending};
-use crate::cli::{jsonmessage, table, Ctx, Outcome};
+use crate::cli::{jsonmessage, Ctx, Outcome};
 use crate::daemon::AttachTarget;
 use crate::text::{ellipsis, go_quote, human_duration};
 use crate::vfs::{normalize, NodeKind};
@@ -149,56 +149,91 @@ pub(super) fn attached(ctx: &mut Ctx, handle: u64, target: AttachTarget, stdin: 
     }
 }
 
+/// Go's `time.Time.String()` of a Unix time in UTC: `2025-07-01 10:00:00 +0000 UTC`.
+pub(super) fn go_time_string(secs: i64) -> String {
+    let c = crate::clock::SimTime::from_secs(secs.max(0) as u64).civil();
+    format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", c.year, c.month, c.day, c.hour, c.minute, c.second)
+}
+
+/// Checks `--filter` values (`name=value`) as the CLI's filter option does.
+pub(super) fn parse_filters(p: &Parsed) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for f in p.list("filter") {
+        match f.split_once('=') {
+            Some((k, v)) => out.push((k.trim().to_lowercase(), v.to_string())),
+            None => return Err(format!("invalid argument \"{f}\" for \"-f, --filter\" flag: bad format of filter (expected name=value)")),
+        }
+    }
+    Ok(out)
+}
+
 /// `docker ps` / `docker container ls`.
-pub fn ps(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
-    for unsupported in ["filter", "format"] {
-        if p.has(unsupported) {
-            ctx.err(&format!("dockling: docker ps --{unsupported} is not simulated yet\n"));
-            return Outcome::Done(1);
-        }
-    }
+pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
+    let filters = match parse_filters(p) {
+        Ok(f) => f,
+        Err(e) => return super::flag_error(ctx, &format!("{} [OPTIONS]", inv.path), &inv.path, &e),
+    };
     let limit = if p.bool("latest") { 1 } else { p.int("last", -1) };
-    let opts = ContainerListOptions { all: p.bool("all"), limit, size: p.bool("size") };
-    let list = ctx.daemon.container_list(&opts, ctx.now);
+    let opts = ContainerListOptions { all: p.bool("all"), limit, size: p.bool("size"), filters };
+    let list = match ctx.daemon.container_list(&opts, ctx.now) {
+        Ok(l) => l,
+        Err(e) => return daemon_error(ctx, &e),
+    };
     let trunc = !p.bool("no-trunc");
-    if p.bool("quiet") {
-        let mut s = String::new();
-        for c in &list {
-            s.push_str(if trunc { &c.id[..12] } else { &c.id });
-            s.push('\n');
-        }
-        ctx.out(&s);
-        return Outcome::Done(0);
-    }
     let now_s = ctx.now.as_secs() as i64;
-    let rows = list
+    let items: Vec<serde_json::Value> = list
         .iter()
         .map(|c| {
             let command = if trunc { ellipsis(&c.command, 20) } else { c.command.clone() };
             let names: Vec<&str> = c.names.iter().map(|n| n.trim_start_matches('/')).collect();
-            let mut row = vec![
-                if trunc { c.id[..12].to_string() } else { c.id.clone() },
-                c.image.clone(),
-                go_quote(&command),
-                format!("{} ago", human_duration(crate::clock::Millis(((now_s - c.created).max(0) as u64) * 1000))),
-                c.status.clone(),
-                String::new(),
-                names.join(","),
-            ];
-            if opts.size {
-                let rw = c.size_rw.unwrap_or(0) as u64;
-                let virt = c.size_root_fs.unwrap_or(0) as u64;
-                row.push(format!("{} (virtual {})", crate::text::size3(rw), crate::text::size3(virt)));
-            }
-            row
+            let rw = crate::text::size3(c.size_rw.unwrap_or(0) as u64);
+            let size = match c.size_root_fs {
+                Some(v) if v > 0 => format!("{rw} (virtual {})", crate::text::size3(v as u64)),
+                _ => rw,
+            };
+            let mut labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            labels.sort();
+            serde_json::json!({
+                "Command": go_quote(&command),
+                "CreatedAt": go_time_string(c.created),
+                "ID": if trunc { c.id[..12].to_string() } else { c.id.clone() },
+                "Image": c.image,
+                "Labels": labels.join(","),
+                "LocalVolumes": "0",
+                "Mounts": "",
+                "Names": names.join(","),
+                "Networks": "bridge",
+                "Platform": null,
+                "Ports": "",
+                "RunningFor": format!("{} ago", human_duration(crate::clock::Millis(((now_s - c.created).max(0) as u64) * 1000))),
+                "Size": size,
+                "State": c.state,
+                "Status": c.status,
+            })
         })
         .collect();
-    let mut header = vec!["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"];
-    if opts.size {
-        header.push("SIZE");
+    let headers = serde_json::json!({
+        "ID": "CONTAINER ID", "Names": "NAMES", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
+        "RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE", "Status": "STATUS", "Size": "SIZE",
+        "Labels": "LABELS", "Mounts": "MOUNTS", "LocalVolumes": "LOCAL VOLUMES", "Networks": "NETWORKS", "Platform": "PLATFORM",
+    });
+    let format = match p.string("format") {
+        Some(f) if p.bool("quiet") && (f.is_empty() || f.starts_with("table")) => "{{.ID}}".to_string(),
+        Some(f) if !f.is_empty() => f.to_string(),
+        _ if p.bool("quiet") => "{{.ID}}".to_string(),
+        _ if opts.size => "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}\\t{{.Size}}".to_string(),
+        _ => "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}".to_string(),
+    };
+    match crate::cli::format::render(&format, &items, &headers) {
+        Ok(text) => {
+            ctx.out(&text);
+            Outcome::Done(0)
+        }
+        Err(e) => {
+            ctx.err(&format!("{e}\n"));
+            Outcome::Done(1)
+        }
     }
-    ctx.out(&table::render(&header, rows));
-    Outcome::Done(0)
 }
 
 /// `docker rm`: names of removed containers on stdout, errors on stderr.

@@ -317,7 +317,7 @@ fn invoke_key(d: &Def, key: &str, path: &str, args: &[String], help_given: bool,
     }
 }
 
-fn flag_error(ctx: &mut Ctx, usage: &str, path: &str, msg: &str) -> Outcome {
+pub(super) fn flag_error(ctx: &mut Ctx, usage: &str, path: &str, msg: &str) -> Outcome {
     ctx.err(&format!("{msg}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information\n"));
     Outcome::Done(125)
 }

@@ -118,7 +118,7 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         let mut c = 0;
         for (ln, line) in text.lines().enumerate() {
             let hay = if icase { line.to_lowercase() } else { line.to_string() };
-            if simple_match(&pat, &hay) != invert {
+            if crate::text::simple_regex(&pat, &hay) != invert {
                 c += 1;
                 found = true;
                 if !count && !quiet {
@@ -150,39 +150,6 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     } else {
         1
     }
-}
-
-/// A small regular-expression subset: `^`, `$`, `.`, `.*`, otherwise a substring.
-fn simple_match(pat: &str, line: &str) -> bool {
-    let anchored_start = pat.starts_with('^');
-    let anchored_end = pat.ends_with('$') && !pat.ends_with("\\$");
-    let core = pat.trim_start_matches('^');
-    let core = if anchored_end { &core[..core.len() - 1] } else { core };
-    let p: Vec<char> = core.chars().collect();
-    let l: Vec<char> = line.chars().collect();
-    fn m(p: &[char], l: &[char], end: bool) -> bool {
-        if p.is_empty() {
-            return !end || l.is_empty();
-        }
-        if p.len() >= 2 && p[1] == '*' {
-            let mut k = 0;
-            loop {
-                if m(&p[2..], &l[k..], end) {
-                    return true;
-                }
-                if k < l.len() && (p[0] == '.' || p[0] == l[k]) {
-                    k += 1;
-                } else {
-                    return false;
-                }
-            }
-        }
-        !l.is_empty() && (p[0] == '.' || p[0] == l[0]) && m(&p[1..], &l[1..], end)
-    }
-    if anchored_start {
-        return m(&p, &l, anchored_end);
-    }
-    (0..=l.len()).any(|k| m(&p, &l[k..], anchored_end))
 }
 
 pub fn wc(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
@@ -369,14 +336,3 @@ pub fn path_part(cmd: &str, args: &[String], out: &mut Captured) -> i32 {
     0
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn regex_subset() {
-        assert!(super::simple_match("hel", "hello"));
-        assert!(super::simple_match("^h.l", "hello"));
-        assert!(!super::simple_match("^el", "hello"));
-        assert!(super::simple_match("lo$", "hello"));
-        assert!(super::simple_match("h.*o$", "hello"));
-    }
-}
