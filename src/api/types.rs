@@ -57,6 +57,153 @@ pub struct Port {
     pub proto: String,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn port(ip: &str, private: u16, public: Option<u16>) -> Port {
+        Port { ip: ip.into(), private_port: private, public_port: public, proto: "tcp".into() }
+    }
+
+    #[test]
+    fn displayable_ports_like_the_cli() {
+        assert_eq!(displayable_ports(&[port("0.0.0.0", 80, Some(8080)), port("::", 80, Some(8080))]), "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp");
+        assert_eq!(displayable_ports(&[port("", 80, None), port("", 81, None), port("", 82, None)]), "80-82/tcp");
+        assert_eq!(displayable_ports(&[port("0.0.0.0", 5432, Some(5432)), port("::", 5432, Some(5432))]), "0.0.0.0:5432->5432/tcp, [::]:5432->5432/tcp");
+        assert_eq!(parse_publish("127.0.0.1:8080:80").unwrap()[0].host_port, Some(8080));
+        assert_eq!(parse_publish("8000-8001:80-81/udp").unwrap().len(), 2);
+        assert_eq!(parse_publish("80").unwrap()[0].host_port, None);
+        assert!(parse_publish("abc").is_err());
+    }
+}
+
+/// A published port: `HostConfig.PortBindings` entry, resolved to a host port once running.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PortBinding {
+    /// `""` for all interfaces (bound on `0.0.0.0` and `::`).
+    pub host_ip: String,
+    /// `None` until the daemon picks one from the ephemeral range.
+    pub host_port: Option<u16>,
+    pub container_port: u16,
+    pub proto: String,
+}
+
+/// Parses `-p` values (`8080:80`, `127.0.0.1:8080:80`, `8080:80/udp`, `8000-8001:80-81`, `80`,
+/// `127.0.0.1::80`) into bindings, or the CLI's error.
+pub fn parse_publish(spec: &str) -> Result<Vec<PortBinding>, String> {
+    let (rest, proto) = match spec.rsplit_once('/') {
+        Some((r, p)) => (r, p.to_string()),
+        None => (spec, "tcp".to_string()),
+    };
+    if !matches!(proto.as_str(), "tcp" | "udp" | "sctp") {
+        return Err(format!("invalid proto: {proto}"));
+    }
+    let (ip, host, container) = if let Some(stripped) = rest.strip_prefix('[') {
+        let (ip, after) = stripped.split_once(']').ok_or_else(|| format!("invalid IP address: {rest}"))?;
+        let after = after.strip_prefix(':').unwrap_or(after);
+        let (h, c) = after.split_once(':').unwrap_or(("", after));
+        (ip.to_string(), h.to_string(), c.to_string())
+    } else {
+        let parts: Vec<&str> = rest.split(':').collect();
+        match parts.as_slice() {
+            [c] => (String::new(), String::new(), c.to_string()),
+            [h, c] => (String::new(), h.to_string(), c.to_string()),
+            [ip, h, c] => (ip.to_string(), h.to_string(), c.to_string()),
+            _ => return Err(format!("invalid port specification: \"{spec}\"")),
+        }
+    };
+    let range = |s: &str, what: &str| -> Result<(u16, u16), String> {
+        let (a, b) = s.split_once('-').unwrap_or((s, s));
+        let a: u16 = a.parse().map_err(|_| format!("invalid {what}: {s}"))?;
+        let b: u16 = b.parse().map_err(|_| format!("invalid {what}: {s}"))?;
+        if b < a {
+            return Err(format!("invalid {what}: {s}"));
+        }
+        Ok((a, b))
+    };
+    if container.is_empty() {
+        return Err("no port specified: :<empty>".to_string());
+    }
+    let (c0, c1) = range(&container, "containerPort").map_err(|_| format!("invalid containerPort: {container}"))?;
+    let hosts = if host.is_empty() {
+        None
+    } else {
+        let (h0, h1) = range(&host, "hostPort").map_err(|_| format!("invalid hostPort: {host}"))?;
+        if h1 - h0 != c1 - c0 && h0 != h1 {
+            return Err(format!("invalid ranges specified for container and host Ports: {container} and {host}"));
+        }
+        Some((h0, h1))
+    };
+    if !ip.is_empty() && ip.parse::<std::net::IpAddr>().is_err() {
+        return Err(format!("invalid IP address: {ip}"));
+    }
+    Ok((c0..=c1)
+        .enumerate()
+        .map(|(i, c)| PortBinding {
+            host_ip: ip.clone(),
+            host_port: hosts.map(|(h0, h1)| if h0 == h1 { h0 } else { h0 + i as u16 }),
+            container_port: c,
+            proto: proto.clone(),
+        })
+        .collect())
+}
+
+/// The CLI's `DisplayablePorts`: sorted, consecutive ports grouped, host mappings last.
+pub fn displayable_ports(ports: &[Port]) -> String {
+    let mut ports = ports.to_vec();
+    ports.sort_by(|a, b| {
+        a.private_port
+            .cmp(&b.private_port)
+            .then_with(|| a.ip.cmp(&b.ip))
+            .then_with(|| a.public_port.unwrap_or(0).cmp(&b.public_port.unwrap_or(0)))
+            .then_with(|| a.proto.cmp(&b.proto))
+    });
+    let join_host = |ip: &str, port: &str| if ip.contains(':') { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") };
+    let mut groups: Vec<(String, u16, u16)> = Vec::new();
+    let mut result = Vec::new();
+    let mut mappings = Vec::new();
+    for p in &ports {
+        let current = p.private_port;
+        let mut key = p.proto.clone();
+        if !p.ip.is_empty() {
+            let public = p.public_port.unwrap_or(0);
+            if public != current {
+                mappings.push(format!("{}->{}/{}", join_host(&p.ip, &public.to_string()), current, p.proto));
+                continue;
+            }
+            key = format!("{}/{}", p.ip, p.proto);
+        }
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            None => groups.push((key, current, current)),
+            Some(g) if current == g.2 + 1 => g.2 = current,
+            Some(g) => {
+                result.push(form_group(&g.0, g.1, g.2, &join_host));
+                *g = (key.clone(), current, current);
+            }
+        }
+    }
+    for (k, a, b) in &groups {
+        result.push(form_group(k, *a, *b, &join_host));
+    }
+    result.extend(mappings);
+    result.join(", ")
+}
+
+fn form_group(key: &str, start: u16, last: u16, join_host: &dyn Fn(&str, &str) -> String) -> String {
+    let (ip, proto) = match key.rsplit_once('/') {
+        Some((ip, p)) => (ip, p),
+        None => ("", key),
+    };
+    let mut group = start.to_string();
+    if start != last {
+        group = format!("{group}-{last}");
+    }
+    if !ip.is_empty() {
+        group = format!("{}->{group}", join_host(ip, &group));
+    }
+    format!("{group}/{proto}")
+}
+
 /// An item of `GET /containers/json` (`container.Summary`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -122,6 +269,12 @@ pub struct ContainerCreateRequest {
     pub init: bool,
     pub stop_signal: Option<String>,
     pub stop_timeout: Option<i64>,
+    /// `-p` bindings.
+    pub publish: Vec<PortBinding>,
+    /// `-P`: publish every exposed port to an ephemeral host port.
+    pub publish_all: bool,
+    /// `--expose` ports (`80`, `80/udp`).
+    pub expose: Vec<String>,
 }
 
 /// `POST /containers/create` response.

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::{names, Daemon};
 use crate::api::{
-    ApiError, ContainerCreateRequest, ContainerCreateResponse, ContainerListOptions, ContainerSummary, LogEntry,
-    StdStream,
+    ApiError, ContainerCreateRequest, ContainerCreateResponse, ContainerListOptions, ContainerSummary, LogEntry, Port,
+    PortBinding, StdStream,
 };
 use crate::clock::{Millis, SimTime};
 use crate::proc::machine::{resolve, Machine};
@@ -67,6 +67,15 @@ pub struct Container {
     pub labels: BTreeMap<String, String>,
     pub stop_signal: Signal,
     pub stop_timeout: Option<i64>,
+    /// `-p` bindings as requested.
+    pub publish: Vec<PortBinding>,
+    pub publish_all: bool,
+    /// Exposed ports (`80/tcp`): the image's, `--expose`, and published ones.
+    pub exposed: std::collections::BTreeSet<(u16, String)>,
+    /// Ports bound on the host while running (`0.0.0.0:8080->80/tcp` and `[::]:…`).
+    pub bound: Vec<Port>,
+    /// The network endpoint's ID while running.
+    pub endpoint_id: String,
     pub status: ContainerStatus,
     pub pid: u32,
     pub exit_code: i32,
@@ -278,6 +287,20 @@ impl Daemon {
         let mut labels = config.labels.clone();
         labels.extend(req.labels.clone());
         let stop_signal = req.stop_signal.as_deref().or(config.stop_signal.as_deref()).and_then(Signal::parse).unwrap_or(Signal::Term);
+        let mut exposed = std::collections::BTreeSet::new();
+        let parse_port = |s: &str| -> Option<(u16, String)> {
+            let (n, p) = s.split_once('/').unwrap_or((s, "tcp"));
+            Some((n.parse().ok()?, p.to_string()))
+        };
+        for k in config.exposed_ports.keys() {
+            exposed.extend(parse_port(k));
+        }
+        for e in &req.expose {
+            exposed.extend(parse_port(e));
+        }
+        for b in &req.publish {
+            exposed.insert((b.container_port, b.proto.clone()));
+        }
         let container = Container {
             id: id.clone(),
             name,
@@ -296,6 +319,11 @@ impl Daemon {
             labels,
             stop_signal,
             stop_timeout: req.stop_timeout,
+            publish: req.publish.clone(),
+            publish_all: req.publish_all,
+            exposed,
+            bound: Vec::new(),
+            endpoint_id: String::new(),
             status: ContainerStatus::Created,
             pid: 0,
             exit_code: 0,
@@ -362,6 +390,7 @@ impl Daemon {
         let mut argv = vec![c.path.clone()];
         argv.extend(c.args.iter().cloned());
         let process = Process::start(&argv, &program, &c.env, &c.working_dir, c.tty, c.open_stdin, c.init, &c.rootfs);
+        let bound = self.bind_ports(&id)?;
         self.next_pid += 1;
         let pid = self.next_pid;
         let Some(c) = self.containers.get_mut(&id) else { return Ok(()) };
@@ -374,8 +403,63 @@ impl Daemon {
         c.process = Some(process);
         c.wake = Some(now);
         c.kill_at = None;
+        c.bound = bound;
         self.step_container(&id, now);
         Ok(())
+    }
+
+    /// Allocates host ports for a container's bindings (`portallocator`): each binding without an
+    /// address is bound on `0.0.0.0` and `::`; a missing host port comes from 32768 upwards.
+    fn bind_ports(&mut self, id: &str) -> Result<Vec<Port>, ApiError> {
+        let Some(c) = self.containers.get(id) else { return Ok(Vec::new()) };
+        let mut wanted: Vec<PortBinding> = c.publish.clone();
+        if c.publish_all {
+            for (port, proto) in &c.exposed {
+                if !wanted.iter().any(|b| b.container_port == *port && b.proto == *proto) {
+                    wanted.push(PortBinding { host_ip: String::new(), host_port: None, container_port: *port, proto: proto.clone() });
+                }
+            }
+        }
+        let in_use: Vec<(String, u16, String)> = self
+            .containers
+            .values()
+            .filter(|o| o.id != id && o.is_running())
+            .flat_map(|o| o.bound.iter().map(|p| (p.ip.clone(), p.public_port.unwrap_or(0), p.proto.clone())))
+            .collect();
+        let name = c.name.clone();
+        let mut bound: Vec<Port> = Vec::new();
+        for b in wanted {
+            let ips: Vec<String> = if b.host_ip.is_empty() { vec!["0.0.0.0".into(), "::".into()] } else { vec![b.host_ip.clone()] };
+            let taken = |port: u16, bound: &[Port]| {
+                in_use.iter().any(|(ip, p, pr)| *p == port && *pr == b.proto && (ips.contains(ip) || ip == "0.0.0.0" || ips.iter().any(|x| x == "0.0.0.0")))
+                    || bound.iter().any(|p| p.public_port == Some(port) && p.proto == b.proto)
+            };
+            let port = match b.host_port {
+                Some(p) => {
+                    if taken(p, &bound) {
+                        let endpoint = self.rng.hex_id();
+                        let ip = &ips[0];
+                        let shown = if ip.contains(':') { format!("[{ip}]") } else { ip.clone() };
+                        return Err(ApiError::server(format!(
+                            "failed to set up container networking: driver failed programming external connectivity on endpoint {name} ({endpoint}): Bind for {shown}:{p} failed: port is already allocated"
+                        )));
+                    }
+                    p
+                }
+                None => {
+                    let mut p = self.next_port;
+                    while taken(p, &bound) {
+                        p += 1;
+                    }
+                    self.next_port = p + 1;
+                    p
+                }
+            };
+            for ip in &ips {
+                bound.push(Port { ip: ip.clone(), private_port: b.container_port, public_port: Some(port), proto: b.proto.clone() });
+            }
+        }
+        Ok(bound)
     }
 
     /// Sends text to a container's stdin (an attached terminal typing).
@@ -461,6 +545,7 @@ impl Daemon {
         c.wake = None;
         c.kill_at = None;
         c.pid = 0;
+        c.bound.clear();
         let exec_ids: Vec<String> = c.execs.keys().cloned().collect();
         for e in c.execs.values_mut() {
             if e.exit_code.is_none() {
@@ -722,7 +807,17 @@ impl Daemon {
                 image_id: c.image_id.clone(),
                 command: c.command_text(),
                 created: c.created.as_secs() as i64,
-                ports: Vec::new(),
+                ports: if c.is_running() {
+                    let mut ports = c.bound.clone();
+                    for (port, proto) in &c.exposed {
+                        if !c.bound.iter().any(|b| b.private_port == *port && b.proto == *proto) {
+                            ports.push(Port { ip: String::new(), private_port: *port, public_port: None, proto: proto.clone() });
+                        }
+                    }
+                    ports
+                } else {
+                    Vec::new()
+                },
                 size_rw: opts.size.then_some(0),
                 size_root_fs: opts.size.then(|| self.images.get(&c.image_id).map(|i| i.data.size() as i64).unwrap_or(0)),
                 labels: c.labels.clone(),

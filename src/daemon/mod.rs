@@ -40,6 +40,8 @@ pub struct Daemon {
     attachments: BTreeMap<u64, Attachment>,
     next_attach: u64,
     next_pid: u32,
+    /// Next ephemeral host port to try (`-P`, `-p 80`).
+    next_port: u16,
 }
 
 impl Daemon {
@@ -56,6 +58,7 @@ impl Daemon {
             attachments: BTreeMap::new(),
             next_attach: 1,
             next_pid: 1000,
+            next_port: 32768,
         }
     }
 

@@ -14,7 +14,7 @@ use crate::vfs::{normalize, NodeKind};
 /// `run`/`create` flags Dockling acts on; any other flag is accepted with a one-line notice.
 const SIMULATED_RUN_FLAGS: &[&str] = &[
     "detach", "interactive", "tty", "rm", "name", "env", "env-file", "entrypoint", "label", "workdir", "hostname", "init",
-    "stop-signal", "stop-timeout", "user", "detach-keys", "sig-proxy",
+    "stop-signal", "stop-timeout", "user", "detach-keys", "sig-proxy", "publish", "publish-all", "expose",
 ];
 
 fn run_error(ctx: &mut Ctx, inv: &Invocation, msg: &str, code: i32) -> Outcome {
@@ -50,6 +50,10 @@ fn env_files(ctx: &Ctx, files: &[String]) -> Result<Vec<String>, String> {
 fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, String> {
     let mut env = env_files(ctx, p.list("env-file"))?;
     env.extend(p.list("env").iter().cloned());
+    let mut publish = Vec::new();
+    for spec in p.list("publish") {
+        publish.extend(crate::api::parse_publish(spec)?);
+    }
     let mut labels = BTreeMap::new();
     for l in p.list("label") {
         let (k, v) = l.split_once('=').unwrap_or((l, ""));
@@ -70,6 +74,9 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
         init: p.bool("init"),
         stop_signal: p.string("stop-signal").map(str::to_string),
         stop_timeout: p.string("stop-timeout").and_then(|s| s.parse().ok()),
+        publish,
+        publish_all: p.bool("publish-all"),
+        expose: p.list("expose").to_vec(),
     })
 }
 
@@ -204,7 +211,7 @@ pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
                 "Names": names.join(","),
                 "Networks": "bridge",
                 "Platform": null,
-                "Ports": "",
+                "Ports": crate::api::displayable_ports(&c.ports),
                 "RunningFor": format!("{} ago", human_duration(crate::clock::Millis(((now_s - c.created).max(0) as u64) * 1000))),
                 "Size": size,
                 "State": c.state,

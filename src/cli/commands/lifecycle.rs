@@ -321,3 +321,71 @@ pub fn top(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     ctx.out(&s);
     Outcome::Done(0)
 }
+
+/// `sortorder.NaturalLess`: digit runs compare as numbers.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, _) => return std::cmp::Ordering::Less,
+            (_, None) => return std::cmp::Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let mut n1 = String::new();
+                while let Some(c) = x.peek().copied().filter(char::is_ascii_digit) {
+                    n1.push(c);
+                    x.next();
+                }
+                let mut n2 = String::new();
+                while let Some(d) = y.peek().copied().filter(char::is_ascii_digit) {
+                    n2.push(d);
+                    y.next();
+                }
+                let o = n1.parse::<u64>().unwrap_or(0).cmp(&n2.parse::<u64>().unwrap_or(0));
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+/// `docker port CONTAINER [PRIVATE_PORT[/PROTO]]`.
+pub fn port(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let c = match ctx.daemon.find_container(&p.args[0]) {
+        Ok(c) => c,
+        Err(e) => return daemon_error(ctx, &e),
+    };
+    let host = |ip: &str, port: u16| if ip.contains(':') { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") };
+    let mut out: Vec<String> = Vec::new();
+    if let Some(spec) = p.args.get(1) {
+        let (num, proto) = spec.split_once('/').unwrap_or((spec, "tcp"));
+        let Ok(n) = num.parse::<u16>() else {
+            ctx.err(&format!("Error: invalid port ({num}): strconv.ParseUint: parsing \"{num}\": invalid syntax\n"));
+            return Outcome::Done(1);
+        };
+        for b in c.bound.iter().filter(|b| b.private_port == n && b.proto == proto) {
+            out.push(host(&b.ip, b.public_port.unwrap_or(0)));
+        }
+        if out.is_empty() {
+            ctx.err(&format!("Error: No public port '{spec}' published for {}\n", p.args[0]));
+            return Outcome::Done(1);
+        }
+    } else {
+        for b in &c.bound {
+            out.push(format!("{}/{} -> {}", b.private_port, b.proto, host(&b.ip, b.public_port.unwrap_or(0))));
+        }
+    }
+    out.sort_by(|a, b| natural_cmp(a, b));
+    if !out.is_empty() {
+        ctx.out(&format!("{}\n", out.join("\n")));
+    }
+    Outcome::Done(0)
+}

@@ -89,7 +89,7 @@ const TOP: &[Def] = &[
     def("load", "load", No, None),
     def("logs", "logs", Exact(1), Some(lifecycle::logs)),
     def("pause", "pause", Min(1), Some(lifecycle::pause)),
-    def("port", "port", Range(1, 2), None),
+    def("port", "port", Range(1, 2), Some(lifecycle::port)),
     def("rename", "rename", Exact(2), Some(lifecycle::rename)),
     def("restart", "restart", Min(1), Some(lifecycle::restart)),
     def("rm", "rm", Min(1), Some(container::rm)),
@@ -123,6 +123,7 @@ const CONTAINER: &[Def] = &[
     def_stop("exec", "container-exec", Min(2), Some(lifecycle::exec)),
     def("top", "container-top", Min(1), Some(lifecycle::top)),
     def("prune", "container-prune", No, Some(lifecycle::container_prune)),
+    def("port", "container-port", Range(1, 2), Some(lifecycle::port)),
 ];
 
 const IMAGE: &[Def] = &[
