@@ -275,6 +275,59 @@ pub struct ContainerCreateRequest {
     pub publish_all: bool,
     /// `--expose` ports (`80`, `80/udp`).
     pub expose: Vec<String>,
+    pub restart: RestartPolicy,
+    pub health: Option<HealthConfig>,
+}
+
+/// `HostConfig.RestartPolicy`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RestartPolicy {
+    /// `no` (empty), `always`, `on-failure`, `unless-stopped`.
+    pub name: String,
+    pub max_retries: u32,
+}
+
+impl RestartPolicy {
+    /// `opts.ParseRestartPolicy` (CLI side): `name[:max]`.
+    pub fn parse(s: &str) -> Result<RestartPolicy, String> {
+        if s.is_empty() {
+            return Ok(RestartPolicy::default());
+        }
+        let (name, max) = match s.split_once(':') {
+            Some(("", _)) => return Err("invalid restart policy format: no policy provided before colon".into()),
+            Some((n, m)) => (n, Some(m.parse::<i64>().map_err(|_| "invalid restart policy format: maximum retry count must be an integer".to_string())?)),
+            None => (s, None),
+        };
+        Ok(RestartPolicy { name: name.to_string(), max_retries: max.unwrap_or(0).max(0) as u32 })
+    }
+
+    /// The daemon's validation (`ValidateRestartPolicy`).
+    pub fn validate(&self, max_given: bool) -> Result<(), String> {
+        match self.name.as_str() {
+            "" | "no" | "always" | "unless-stopped" if max_given && self.max_retries > 0 => {
+                Err("invalid restart policy: maximum retry count can only be used with 'on-failure'".into())
+            }
+            "" | "no" | "always" | "unless-stopped" | "on-failure" => Ok(()),
+            other => Err(format!(
+                "invalid restart policy: unknown policy '{other}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"
+            )),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.name.is_empty() || self.name == "no"
+    }
+}
+
+/// `Config.Healthcheck` from `--health-*` flags (durations in ms).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HealthConfig {
+    /// `["CMD-SHELL", "curl -f …"]`.
+    pub test: Vec<String>,
+    pub interval_ms: u64,
+    pub timeout_ms: u64,
+    pub start_period_ms: u64,
+    pub retries: u32,
 }
 
 /// `POST /containers/create` response.

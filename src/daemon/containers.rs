@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::{names, Daemon};
 use crate::api::{
-    ApiError, ContainerCreateRequest, ContainerCreateResponse, ContainerListOptions, ContainerSummary, LogEntry, Port,
-    PortBinding, StdStream,
+    ApiError, ContainerCreateRequest, ContainerCreateResponse, ContainerListOptions, ContainerSummary, HealthConfig,
+    LogEntry, Port, PortBinding, RestartPolicy, StdStream,
 };
 use crate::clock::{Millis, SimTime};
 use crate::proc::machine::{resolve, Machine};
@@ -21,6 +21,8 @@ pub enum ContainerStatus {
     Created,
     Running,
     Paused,
+    /// Waiting out the restart policy's back-off.
+    Restarting,
     Exited,
 }
 
@@ -30,9 +32,21 @@ impl ContainerStatus {
             ContainerStatus::Created => "created",
             ContainerStatus::Running => "running",
             ContainerStatus::Paused => "paused",
+            ContainerStatus::Restarting => "restarting",
             ContainerStatus::Exited => "exited",
         }
     }
+}
+
+/// Health check state (`State.Health`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Health {
+    /// `starting`, `healthy` or `unhealthy`.
+    pub status: &'static str,
+    pub failing_streak: u32,
+    pub next_check: SimTime,
+    /// (start, end, exit code, output) of recent probes, at most 5.
+    pub log: Vec<(SimTime, SimTime, i32, String)>,
 }
 
 /// A process started with `docker exec`.
@@ -76,6 +90,14 @@ pub struct Container {
     pub bound: Vec<Port>,
     /// The network endpoint's ID while running.
     pub endpoint_id: String,
+    pub restart_policy: RestartPolicy,
+    /// Current restart back-off (`restartmanager`): 100 ms doubling to a minute.
+    pub(super) restart_backoff_ms: u64,
+    pub(super) restart_at: Option<SimTime>,
+    /// Stopped by `docker stop`/`kill`: restart policies do not apply.
+    pub(super) manually_stopped: bool,
+    pub health_config: Option<HealthConfig>,
+    pub health: Option<Health>,
     pub status: ContainerStatus,
     pub pid: u32,
     pub exit_code: i32,
@@ -97,15 +119,24 @@ pub struct Container {
 
 impl Container {
     pub fn is_running(&self) -> bool {
-        matches!(self.status, ContainerStatus::Running | ContainerStatus::Paused)
+        matches!(self.status, ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting)
     }
 
     /// `State.String()`: `Up 3 minutes`, `Up 2 seconds (Paused)`, `Exited (0) 2 hours ago`, `Created`.
     pub fn status_text(&self, now: SimTime) -> String {
         let up = || human_duration(now.since(self.started_at.unwrap_or(self.created)));
         match self.status {
-            ContainerStatus::Running => format!("Up {}", up()),
+            ContainerStatus::Running => match &self.health {
+                Some(h) if h.status == "starting" => format!("Up {} (health: starting)", up()),
+                Some(h) => format!("Up {} ({})", up(), h.status),
+                None => format!("Up {}", up()),
+            },
             ContainerStatus::Paused => format!("Up {} (Paused)", up()),
+            ContainerStatus::Restarting => format!(
+                "Restarting ({}) {} ago",
+                self.exit_code,
+                human_duration(now.since(self.finished_at.unwrap_or(now)))
+            ),
             ContainerStatus::Created => "Created".into(),
             ContainerStatus::Exited => match self.finished_at {
                 Some(t) => format!("Exited ({}) {} ago", self.exit_code, human_duration(now.since(t))),
@@ -229,6 +260,10 @@ impl Daemon {
                 )));
             }
         }
+        req.restart.validate(req.restart.max_retries > 0).map_err(ApiError::bad_request)?;
+        if req.auto_remove && !req.restart.is_none() {
+            return Err(ApiError::bad_request("can't create 'AutoRemove' container with restart policy"));
+        }
         let (image_id, _) = self.find_image(&req.image).map_err(|_| {
             let shown = crate::api::Reference::parse(&req.image)
                 .map(|r| r.with_default_tag().familiar())
@@ -324,6 +359,12 @@ impl Daemon {
             exposed,
             bound: Vec::new(),
             endpoint_id: String::new(),
+            restart_policy: req.restart.clone(),
+            restart_backoff_ms: 0,
+            restart_at: None,
+            manually_stopped: false,
+            health_config: req.health.clone(),
+            health: None,
             status: ContainerStatus::Created,
             pid: 0,
             exit_code: 0,
@@ -379,6 +420,9 @@ impl Daemon {
         match c.status {
             ContainerStatus::Paused => return Err(ApiError::conflict("cannot start a paused container, try unpause instead")),
             ContainerStatus::Running => return Ok(()),
+            ContainerStatus::Restarting => {
+                c.restart_at = None;
+            }
             _ => {}
         }
         let path_var = c.env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("").to_string();
@@ -404,6 +448,9 @@ impl Daemon {
         c.wake = Some(now);
         c.kill_at = None;
         c.bound = bound;
+        c.manually_stopped = false;
+        c.restart_at = None;
+        c.health = c.health_config.as_ref().map(|h| Health { status: "starting", failing_streak: 0, next_check: now + Millis(h.interval_ms), log: Vec::new() });
         self.step_container(&id, now);
         Ok(())
     }
@@ -538,7 +585,20 @@ impl Daemon {
     /// The main process ended: record it, end execs, tell attached clients, auto-remove.
     pub(super) fn container_exited(&mut self, id: &str, code: i32, now: SimTime) {
         let Some(c) = self.containers.get_mut(id) else { return };
-        c.status = ContainerStatus::Exited;
+        let ran_ms = now.since(c.started_at.unwrap_or(now)).0;
+        let restart = !c.manually_stopped
+            && match c.restart_policy.name.as_str() {
+                "always" | "unless-stopped" => true,
+                "on-failure" => code != 0 && (c.restart_policy.max_retries == 0 || c.restart_count < c.restart_policy.max_retries),
+                _ => false,
+            };
+        if ran_ms >= 10_000 {
+            c.restart_backoff_ms = 0;
+        }
+        c.restart_backoff_ms = if c.restart_backoff_ms == 0 { 100 } else { (c.restart_backoff_ms * 2).min(60_000) };
+        c.health = None;
+        c.status = if restart { ContainerStatus::Restarting } else { ContainerStatus::Exited };
+        c.restart_at = restart.then(|| now + Millis(c.restart_backoff_ms));
         c.exit_code = code;
         c.finished_at = Some(now);
         c.process = None;
@@ -554,7 +614,7 @@ impl Daemon {
                 e.wake = None;
             }
         }
-        let auto_remove = c.auto_remove;
+        let auto_remove = c.auto_remove && !restart;
         for a in self.attachments.values_mut() {
             match &a.target {
                 AttachTarget::Container(t) if t == id => a.exit_code = Some(code),
@@ -605,6 +665,12 @@ impl Daemon {
             if c.status == ContainerStatus::Paused {
                 c.status = ContainerStatus::Running;
             }
+            if c.status == ContainerStatus::Restarting {
+                c.status = ContainerStatus::Exited;
+                c.restart_at = None;
+                return Ok(());
+            }
+            c.manually_stopped = true;
         }
         self.deliver_signal(&id, sig, now)?;
         Ok(())
@@ -616,6 +682,12 @@ impl Daemon {
         let id = self.resolve_container(name)?;
         let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
         if !c.is_running() {
+            return Ok(true);
+        }
+        c.manually_stopped = true;
+        if c.status == ContainerStatus::Restarting {
+            c.status = ContainerStatus::Exited;
+            c.restart_at = None;
             return Ok(true);
         }
         if c.status == ContainerStatus::Paused {
@@ -835,16 +907,88 @@ impl Daemon {
             let _ = self.deliver_signal(id, Signal::Kill, now);
             return;
         }
+        if c.status == ContainerStatus::Restarting && c.restart_at.is_some_and(|t| t <= now) {
+            if let Some(c) = self.containers.get_mut(id) {
+                c.restart_count += 1;
+                c.restart_at = None;
+                c.status = ContainerStatus::Exited;
+            }
+            if self.container_start(id, now).is_err() {
+                if let Some(c) = self.containers.get_mut(id) {
+                    c.status = ContainerStatus::Exited;
+                }
+            }
+            return;
+        }
+        if c.status == ContainerStatus::Running && c.health.as_ref().is_some_and(|h| h.next_check <= now) {
+            self.health_check(id, now);
+        }
+        let Some(c) = self.containers.get(id) else { return };
         if c.status == ContainerStatus::Running && c.wake.is_some_and(|t| t <= now) {
             self.step_container(id, now);
         }
         self.step_execs(id, now);
     }
 
+    /// Runs the health check command once (`daemon/health.go`): the exit code decides.
+    fn health_check(&mut self, id: &str, now: SimTime) {
+        let Some(c) = self.containers.get_mut(id) else { return };
+        let Some(cfg) = c.health_config.clone() else { return };
+        let argv: Vec<String> = match cfg.test.first().map(String::as_str) {
+            Some("CMD-SHELL") => vec!["/bin/sh".into(), "-c".into(), cfg.test[1..].join(" ")],
+            Some("CMD") => cfg.test[1..].to_vec(),
+            _ => return,
+        };
+        let path_var = c.env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("").to_string();
+        let (code, output) = match argv.first().and_then(|exe| resolve(&c.rootfs, &c.working_dir, &path_var, exe)) {
+            None => (1, format!("exec: \"{}\": executable file not found in $PATH", argv.first().cloned().unwrap_or_default())),
+            Some((_, program)) => {
+                let mut p = Process::start(&argv, &program, &c.env, &c.working_dir, false, false, false, &c.rootfs);
+                let mut out = Vec::new();
+                let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0 };
+                let code = match p.step(&mut m, &mut out) {
+                    Step::Exited(code) => code,
+                    _ => 1,
+                };
+                (code, out.into_iter().map(|(_, t)| t).collect::<String>())
+            }
+        };
+        let started = c.started_at.unwrap_or(now);
+        let Some(h) = c.health.as_mut() else { return };
+        h.log.push((now, now, code, output));
+        if h.log.len() > 5 {
+            h.log.remove(0);
+        }
+        if code == 0 {
+            h.status = "healthy";
+            h.failing_streak = 0;
+        } else if now.since(started).0 >= cfg.start_period_ms || h.status != "starting" {
+            h.failing_streak += 1;
+            if h.failing_streak >= cfg.retries.max(1) {
+                h.status = "unhealthy";
+            }
+        }
+        h.next_check = now + Millis(cfg.interval_ms.max(1));
+    }
+
     /// When anything in a container is next due.
     pub fn container_wakeup(c: &Container) -> Option<SimTime> {
-        let main = if c.status == ContainerStatus::Running { c.wake } else { None };
-        let execs = if c.status == ContainerStatus::Running { c.execs.values().filter_map(|e| e.wake).min() } else { None };
-        [main, execs, c.kill_at].into_iter().flatten().min()
+        let running = c.status == ContainerStatus::Running;
+        let main = if running { c.wake } else { None };
+        let execs = if running { c.execs.values().filter_map(|e| e.wake).min() } else { None };
+        let health = if running { c.health.as_ref().map(|h| h.next_check) } else { None };
+        [main, execs, c.kill_at, c.restart_at, health].into_iter().flatten().min()
+    }
+
+    /// `POST /containers/{id}/update` (the restart policy).
+    pub fn container_update_restart(&mut self, name: &str, policy: &RestartPolicy) -> Result<(), ApiError> {
+        let id = self.resolve_container(name)?;
+        policy.validate(policy.max_retries > 0).map_err(ApiError::bad_request)?;
+        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        if c.auto_remove && !policy.is_none() {
+            return Err(ApiError::bad_request("Cannot update container: Restart policy cannot be updated because AutoRemove is enabled for the container"));
+        }
+        c.restart_policy = policy.clone();
+        Ok(())
     }
 }

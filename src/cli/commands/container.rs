@@ -14,7 +14,8 @@ use crate::vfs::{normalize, NodeKind};
 /// `run`/`create` flags Dockling acts on; any other flag is accepted with a one-line notice.
 const SIMULATED_RUN_FLAGS: &[&str] = &[
     "detach", "interactive", "tty", "rm", "name", "env", "env-file", "entrypoint", "label", "workdir", "hostname", "init",
-    "stop-signal", "stop-timeout", "user", "detach-keys", "sig-proxy", "publish", "publish-all", "expose",
+    "stop-signal", "stop-timeout", "user", "detach-keys", "sig-proxy", "publish", "publish-all", "expose", "restart",
+    "health-cmd", "health-interval", "health-timeout", "health-retries", "health-start-period", "no-healthcheck",
 ];
 
 fn run_error(ctx: &mut Ctx, inv: &Invocation, msg: &str, code: i32) -> Outcome {
@@ -54,6 +55,26 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
     for spec in p.list("publish") {
         publish.extend(crate::api::parse_publish(spec)?);
     }
+    let restart = crate::api::RestartPolicy::parse(p.string("restart").unwrap_or(""))?;
+    if !restart.is_none() && p.bool("rm") {
+        return Err("conflicting options: cannot specify both --restart and --rm".into());
+    }
+    let duration = |flag: &str, default_ms: u64| -> Result<u64, String> {
+        match p.string(flag) {
+            None => Ok(default_ms),
+            Some(v) => go_duration_ms(v).ok_or_else(|| format!("invalid argument \"{v}\" for \"--{flag}\" flag: time: invalid duration \"{v}\"")),
+        }
+    };
+    let health = match p.string("health-cmd") {
+        Some(cmd) if !p.bool("no-healthcheck") => Some(crate::api::HealthConfig {
+            test: vec!["CMD-SHELL".into(), cmd.to_string()],
+            interval_ms: duration("health-interval", 30_000)?,
+            timeout_ms: duration("health-timeout", 30_000)?,
+            start_period_ms: duration("health-start-period", 0)?,
+            retries: p.int("health-retries", 3).max(0) as u32,
+        }),
+        _ => None,
+    };
     let mut labels = BTreeMap::new();
     for l in p.list("label") {
         let (k, v) = l.split_once('=').unwrap_or((l, ""));
@@ -77,6 +98,8 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
         publish,
         publish_all: p.bool("publish-all"),
         expose: p.list("expose").to_vec(),
+        restart,
+        health,
     })
 }
 
@@ -154,6 +177,33 @@ pub(super) fn attached(ctx: &mut Ctx, handle: u64, target: AttachTarget, stdin: 
         Some(code) => Outcome::Done(code),
         None => Outcome::Pending(pending),
     }
+}
+
+/// Go's `time.ParseDuration` (`1m30s`, `500ms`, `2h`) in milliseconds.
+pub(super) fn go_duration_ms(s: &str) -> Option<u64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let mut total = 0f64;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).filter(|&i| i > 0)?;
+        let n: f64 = rest[..n_end].parse().ok()?;
+        rest = &rest[n_end..];
+        let u_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let mult = match &rest[..u_end] {
+            "ns" => 1e-6,
+            "us" | "µs" => 1e-3,
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return None,
+        };
+        total += n * mult;
+        rest = &rest[u_end..];
+    }
+    Some(total as u64)
 }
 
 /// Go's `time.Time.String()` of a Unix time in UTC: `2025-07-01 10:00:00 +0000 UTC`.

@@ -389,3 +389,30 @@ pub fn port(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     }
     Outcome::Done(0)
 }
+
+/// `docker update`: the restart policy (other resources are not simulated).
+pub fn update(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    for (flag, _) in p.flags.iter().filter(|(f, _)| f.as_str() != "restart") {
+        ctx.err(&format!("dockling: docker update --{flag} is not simulated yet; ignoring it\n"));
+    }
+    let policy = match p.string("restart").map(crate::api::RestartPolicy::parse) {
+        Some(Ok(policy)) => Some(policy),
+        Some(Err(e)) => {
+            ctx.err(&format!("{e}\n"));
+            return Outcome::Done(1);
+        }
+        None => None,
+    };
+    let mut errors = Vec::new();
+    for name in &p.args {
+        let r = match &policy {
+            Some(pol) => ctx.daemon.container_update_restart(name, pol),
+            None => ctx.daemon.resolve_id(name).map(|_| ()),
+        };
+        match r {
+            Ok(()) => ctx.out(&format!("{name}\n")),
+            Err(e) => errors.push(e),
+        }
+    }
+    finish(ctx, errors)
+}

@@ -101,7 +101,7 @@ const TOP: &[Def] = &[
     def("tag", "tag", Exact(2), None),
     def("top", "top", Min(1), Some(lifecycle::top)),
     def("unpause", "unpause", Min(1), Some(lifecycle::unpause)),
-    def("update", "update", Min(1), None),
+    def("update", "update", Min(1), Some(lifecycle::update)),
     def("wait", "wait", Min(1), Some(lifecycle::wait)),
 ];
 
@@ -124,6 +124,7 @@ const CONTAINER: &[Def] = &[
     def("top", "container-top", Min(1), Some(lifecycle::top)),
     def("prune", "container-prune", No, Some(lifecycle::container_prune)),
     def("port", "container-port", Range(1, 2), Some(lifecycle::port)),
+    def("update", "container-update", Min(1), Some(lifecycle::update)),
 ];
 
 const IMAGE: &[Def] = &[
