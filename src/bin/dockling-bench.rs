@@ -3,10 +3,36 @@
 //!   native per-command latency of a scripted hello-world session (median, p99)
 //! `./dev.sh bench` runs it, plus the end-to-end test for the time to first prompt.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use dockling::{Config, Session};
+
+/// Counts live heap bytes, so the bench can report how big the simulation's state is.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 const SESSION: &[&str] = &[
     "docker run hello-world",
@@ -78,7 +104,40 @@ fn latency() {
     println!("  median {:.3} ms   p99 {:.3} ms   max {:.3} ms   (budget: p99 <= 5 ms)", pct(0.5), pct(0.99), pct(1.0));
 }
 
+/// 1,000 running containers of one image: `docker ps` time and the state's heap size.
+fn scale() {
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut s = Session::new(Config::default());
+    s.run_line("docker pull busybox", &mut |_| {});
+    let after_pull = LIVE.load(Ordering::Relaxed);
+    for i in 0..1000 {
+        s.run_line(&format!("docker run -d --name c{i} busybox sleep 100000"), &mut |_| {});
+    }
+    let state = LIVE.load(Ordering::Relaxed) - before;
+    let per_container = (LIVE.load(Ordering::Relaxed) - after_pull) / 1000;
+    let mut times = Vec::new();
+    let mut lines = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        s.run_line("docker ps", &mut |e| {
+            if let dockling::Event::Output { text, .. } = e {
+                lines += text.lines().count();
+            }
+        });
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!("1,000 running containers of busybox:");
+    println!("  docker ps: median {:.2} ms, max {:.2} ms ({} lines per run)   (budget: <= 20 ms)", times[10], times[19], lines / 20);
+    println!(
+        "  session state on the heap: {:.2} MB total, {:.1} KB per container   (budget: <= 8 MB)",
+        state as f64 / 1e6,
+        per_container as f64 / 1e3
+    );
+}
+
 fn main() {
     bundle();
     latency();
+    scale();
 }

@@ -18,9 +18,10 @@ pub fn render(format: &str, items: &[Value], headers: &Value) -> Result<String, 
         format.to_string()
     };
     body = body.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n");
+    let tpl = template::Template::parse(&body)?;
     let mut rows = String::new();
     for item in items {
-        rows.push_str(&template::render(&body, item)?);
+        rows.push_str(&tpl.render(item)?);
         rows.push('\n');
     }
     if !table {

@@ -235,15 +235,18 @@ impl Exec<'_> {
     fn eval_term(&self, t: &Term, dot: &Value) -> Result<Value, TplError> {
         match t {
             Term::Field { root, path } => {
-                let mut v = if *root { self.root.clone() } else { dot.clone() };
+                let mut v = if *root { self.root } else { dot };
                 for p in path {
-                    v = match &v {
-                        Value::Object(o) => o.get(p).cloned().unwrap_or(Value::Null),
+                    v = match v {
+                        Value::Object(o) => match o.get(p) {
+                            Some(x) => x,
+                            None => return Ok(Value::Null),
+                        },
                         Value::Null => return Err(format!("nil pointer evaluating interface {{}}.{p}")),
-                        _ => return Err(format!("can't evaluate field {p} in type {}", type_name(&v))),
+                        _ => return Err(format!("can't evaluate field {p} in type {}", type_name(v))),
                     };
                 }
-                Ok(v)
+                Ok(v.clone())
             }
             Term::Str(s) => Ok(Value::String(s.clone())),
             Term::Num(n) => Ok(serde_json::Number::from_f64(*n).map(Value::Number).unwrap_or(Value::Null)),
@@ -404,6 +407,25 @@ fn type_name(v: &Value) -> &'static str {
         Value::Number(_) => "int",
         Value::Array(_) => "[]interface {}",
         _ => "interface {}",
+    }
+}
+
+/// A parsed template, to render many items without parsing again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    nodes: Vec<Node>,
+}
+
+impl Template {
+    pub fn parse(template: &str) -> Result<Template, TplError> {
+        parse(template).map(|nodes| Template { nodes }).map_err(|e| format!("template parsing error: template: :1: {e}"))
+    }
+
+    /// Renders with `value` as `.`.
+    pub fn render(&self, value: &Value) -> Result<String, TplError> {
+        let mut out = String::new();
+        Exec { root: value, header: false }.run(&self.nodes, value, &mut out).map_err(|e| format!("template: :1: executing \"\" {e}"))?;
+        Ok(out)
     }
 }
 
