@@ -107,6 +107,8 @@ pub struct Container {
     pub restart_count: u32,
     pub logs: Vec<LogEntry>,
     pub rootfs: Tree,
+    /// The root file system as created (image + the files Docker writes), for `docker diff`.
+    pub base: Tree,
     pub execs: BTreeMap<String, ExecProcess>,
     pub(super) process: Option<Process>,
     /// When the main process wants to be stepped next.
@@ -232,6 +234,12 @@ impl Daemon {
             0 => Err(ApiError::no_such_container(name)),
             _ => Err(ApiError::not_found(format!("Multiple IDs found with provided prefix: {name}"))),
         }
+    }
+
+    /// A container's file system, for `docker cp` (mutable to copy into it).
+    pub fn container_fs_mut(&mut self, name: &str) -> Result<&mut Container, ApiError> {
+        let id = self.resolve_container(name)?;
+        self.containers.get_mut(&id).ok_or_else(|| ApiError::no_such_container(name))
     }
 
     /// All containers, oldest first.
@@ -373,6 +381,7 @@ impl Daemon {
             finished_at: None,
             restart_count: 0,
             logs: Vec::new(),
+            base: rootfs.clone(),
             rootfs,
             execs: BTreeMap::new(),
             process: None,

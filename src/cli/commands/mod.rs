@@ -2,6 +2,7 @@
 //! "not simulated yet" answer for commands Dockling does not run yet.
 
 mod container;
+mod files;
 mod image;
 mod lifecycle;
 mod system;
@@ -77,9 +78,9 @@ const TOP: &[Def] = &[
     def("info", "info", No, None),
     def("attach", "attach", Exact(1), Some(lifecycle::attach)),
     def("commit", "commit", Range(1, 2), None),
-    def("cp", "cp", Exact(2), None),
+    def("cp", "cp", Exact(2), Some(files::cp)),
     def_stop("create", "create", Min(1), Some(container::create_cmd)),
-    def("diff", "diff", Exact(1), None),
+    def("diff", "diff", Exact(1), Some(files::diff)),
     def("events", "events", No, None),
     def("export", "export", Exact(1), None),
     def("history", "history", Exact(1), None),
@@ -125,6 +126,8 @@ const CONTAINER: &[Def] = &[
     def("prune", "container-prune", No, Some(lifecycle::container_prune)),
     def("port", "container-port", Range(1, 2), Some(lifecycle::port)),
     def("update", "container-update", Min(1), Some(lifecycle::update)),
+    def("cp", "container-cp", Exact(2), Some(files::cp)),
+    def("diff", "container-diff", Exact(1), Some(files::diff)),
 ];
 
 const IMAGE: &[Def] = &[

@@ -326,7 +326,7 @@ fn run_simple<S: System>(
         assigns.push((name.clone(), expand_single(sh, value, &mut |_| it.next().unwrap_or_default())));
     }
     for r in &cmd.redirs {
-        let fd = r.fd.min(2) as usize;
+        let fd = if r.fd == 2 { 1 } else { 0 };
         if r.op.starts_with("<<") {
             input = heredoc_text(sh, r.body.as_deref().unwrap_or(""), r.quoted);
             continue;
@@ -348,9 +348,20 @@ fn run_simple<S: System>(
                 }
             }
             _ => {
-                if target == "/dev/null" {
-                    sinks[fd] = Sink::Null;
-                    continue;
+                match target.as_str() {
+                    "/dev/null" => {
+                        sinks[fd] = Sink::Null;
+                        continue;
+                    }
+                    "/dev/stdout" => {
+                        sinks[fd] = sinks[0].clone();
+                        continue;
+                    }
+                    "/dev/stderr" => {
+                        sinks[fd] = sinks[1].clone();
+                        continue;
+                    }
+                    _ => {}
                 }
                 let path = normalize(&sh.cwd, &target);
                 let meta = sys.meta(0o644);
