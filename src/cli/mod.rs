@@ -4,7 +4,7 @@
 pub mod args;
 mod commands;
 pub mod help;
-mod format;
+pub(crate) mod format;
 mod jsonmessage;
 mod pending;
 pub mod table;

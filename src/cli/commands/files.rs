@@ -143,3 +143,32 @@ pub fn diff(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     ctx.out(&s);
     Outcome::Done(0)
 }
+
+/// `docker export`: the container's file system as a tar archive on the host.
+pub fn export(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    let c = match ctx.daemon.find_container(&p.args[0]) {
+        Ok(c) => c,
+        Err(e) => return daemon_error(ctx, &e),
+    };
+    let Some(out) = p.string("output") else {
+        if ctx.tty {
+            ctx.err("cowardly refusing to save to a terminal. Use the -o flag or redirect\n");
+        } else {
+            ctx.err("dockling: binary output to a pipe or a redirect is not simulated; use -o FILE\n");
+        }
+        return Outcome::Done(1);
+    };
+    let mut bytes = Vec::new();
+    if let Some(root) = c.rootfs.get("/") {
+        crate::vfs::write_tar(root, &mut bytes);
+    }
+    let path = normalize(ctx.cwd, out);
+    let meta = Meta { mode: 0o644, uid: 1000, gid: 1000, mtime: ctx.now };
+    match ctx.fs.write(&path, &bytes, false, &meta) {
+        Ok(()) => Outcome::Done(0),
+        Err(e) => {
+            ctx.err(&format!("failed to export container: open {path}: {}\n", e.message().to_lowercase()));
+            Outcome::Done(1)
+        }
+    }
+}

@@ -82,7 +82,7 @@ const TOP: &[Def] = &[
     def_stop("create", "create", Min(1), Some(container::create_cmd)),
     def("diff", "diff", Exact(1), Some(files::diff)),
     def("events", "events", No, None),
-    def("export", "export", Exact(1), None),
+    def("export", "export", Exact(1), Some(files::export)),
     def("history", "history", Exact(1), None),
     def("import", "import", Min(1), None),
     def("inspect", "inspect", Min(1), None),
@@ -97,7 +97,7 @@ const TOP: &[Def] = &[
     def("rmi", "rmi", Min(1), Some(image::rmi)),
     def("save", "save", Min(1), None),
     def("start", "start", Min(1), Some(lifecycle::start)),
-    def("stats", "stats", Any, None),
+    def("stats", "stats", Any, Some(lifecycle::stats)),
     def("stop", "stop", Min(1), Some(lifecycle::stop)),
     def("tag", "tag", Exact(2), None),
     def("top", "top", Min(1), Some(lifecycle::top)),
@@ -128,6 +128,8 @@ const CONTAINER: &[Def] = &[
     def("update", "container-update", Min(1), Some(lifecycle::update)),
     def("cp", "container-cp", Exact(2), Some(files::cp)),
     def("diff", "container-diff", Exact(1), Some(files::diff)),
+    def("export", "container-export", Exact(1), Some(files::export)),
+    def("stats", "container-stats", Any, Some(lifecycle::stats)),
 ];
 
 const IMAGE: &[Def] = &[
