@@ -163,8 +163,13 @@ impl Container {
         s
     }
 
-    fn machine(&mut self, now: SimTime) -> (Machine<'_>, &mut Option<Process>) {
-        (Machine { fs: &mut self.rootfs, now, hostname: &self.hostname, uid: 0 }, &mut self.process)
+    /// The processes `ps` shows inside: PID 1 and the running execs.
+    pub fn procs(&self) -> Vec<(u32, String)> {
+        let mut v = vec![(1, self.command_text())];
+        for (k, e) in self.execs.values().filter(|e| e.exit_code.is_none()).enumerate() {
+            v.push((7 + 6 * k as u32, e.argv.join(" ")));
+        }
+        v
     }
 }
 
@@ -578,8 +583,9 @@ impl Daemon {
             return;
         }
         let mut out: Output = Vec::new();
-        let (mut m, process) = c.machine(now);
-        let step = match process.as_mut() {
+        let procs = c.procs();
+        let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs };
+        let step = match c.process.as_mut() {
             Some(p) => p.step(&mut m, &mut out),
             None => Step::Exited(0),
         };
@@ -954,7 +960,8 @@ impl Daemon {
             Some((_, program)) => {
                 let mut p = Process::start(&argv, &program, &c.env, &c.working_dir, false, false, false, &c.rootfs);
                 let mut out = Vec::new();
-                let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0 };
+                let procs = c.procs();
+                let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs };
                 let code = match p.step(&mut m, &mut out) {
                     Step::Exited(code) => code,
                     _ => 1,

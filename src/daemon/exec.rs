@@ -110,9 +110,10 @@ impl Daemon {
             let Some(mut e) = c.execs.remove(&exec_id) else { continue };
             e.wake = None;
             let mut out: Output = Vec::new();
+            let procs = c.procs();
             let step = match e.process.as_mut() {
                 Some(p) => {
-                    let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0 };
+                    let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs };
                     p.step(&mut m, &mut out)
                 }
                 None => Step::Exited(e.exit_code.unwrap_or(0)),

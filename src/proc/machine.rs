@@ -14,6 +14,8 @@ pub struct Machine<'a> {
     pub now: SimTime,
     pub hostname: &'a str,
     pub uid: u32,
+    /// The container's processes, for `ps`: (pid, command line).
+    pub procs: &'a [(u32, String)],
 }
 
 /// A shell started from inside a shell (`sh -c …`, a script), running until it ends.
@@ -77,7 +79,7 @@ pub fn shell_kind(program: &str) -> Option<(Flavor, &'static str)> {
 
 impl Machine<'_> {
     fn env<'b>(&'b mut self, sh: &'b Shell, stdin: &'b str, tty: bool, tools: Tools, environ: &'b [String], users: &'b [(u32, &'b str)]) -> Env<'b> {
-        Env { fs: self.fs, cwd: &sh.cwd, now: self.now, uid: self.uid, tty, stdin, tools, users, hostname: self.hostname, environ }
+        Env { fs: self.fs, cwd: &sh.cwd, now: self.now, uid: self.uid, tty, stdin, tools, users, hostname: self.hostname, environ, procs: self.procs }
     }
 
     /// Starts a shell on a script file or `-c` text, nested in the current one.

@@ -74,6 +74,7 @@ impl System for Host {
             users: &users,
             hostname: super::HOSTNAME,
             environ: &environ,
+            procs: &[],
         };
         match coreutils::run(name, &mut env, args, out) {
             Some(coreutils::Outcome::Done(code)) => Run::Done(code),

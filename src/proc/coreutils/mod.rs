@@ -33,6 +33,8 @@ pub struct Env<'a> {
     pub hostname: &'a str,
     /// The environment (`env`), `KEY=value`.
     pub environ: &'a [String],
+    /// Processes visible to `ps`: (pid, command line).
+    pub procs: &'a [(u32, String)],
 }
 
 impl Env<'_> {
@@ -56,7 +58,7 @@ pub enum Outcome {
 pub const NAMES: &[&str] = &[
     "ls", "cat", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "ln", "chmod", "sleep", "head", "tail", "grep", "wc", "sort",
     "uniq", "seq", "tee", "basename", "dirname", "env", "printenv", "whoami", "id", "hostname", "uname", "date", "which",
-    "nproc", "yes", "clear",
+    "nproc", "yes", "clear", "sed", "find", "ps",
 ];
 
 /// Runs utility `name`; `None` if it is not one of ours.
@@ -79,6 +81,9 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
         "sort" => text::sort(env, args, out),
         "uniq" => text::uniq(env, args, out),
         "seq" => text::seq(env, args, out),
+        "sed" => text::sed(env, args, out),
+        "find" => text::find(env, args, out),
+        "ps" => sys::ps(env, args, out),
         "tee" => text::tee(env, args, out),
         "yes" => text::yes(args, out),
         "basename" | "dirname" => text::path_part(name, args, out),

@@ -82,3 +82,31 @@ pub fn which(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     }
     status
 }
+
+/// `ps`: BusyBox's table (`PID   USER     TIME  COMMAND`) or procps' default.
+pub fn ps(env: &mut Env, _args: &[String], out: &mut Captured) -> i32 {
+    let mut s = String::new();
+    let mut procs = env.procs.to_vec();
+    if procs.last().is_none_or(|(_, cmd)| cmd != "ps") {
+        let next = procs.last().map(|p| p.0 + 6).unwrap_or(1);
+        procs.push((next, "ps".into()));
+    }
+    let procs = &procs;
+    match env.tools {
+        Tools::Busybox => {
+            s.push_str("PID   USER     TIME  COMMAND\n");
+            for (pid, cmd) in procs {
+                s.push_str(&format!("{pid:>5} {:<8} {:>5} {cmd}\n", env.user_name(env.uid), "0:00"));
+            }
+        }
+        Tools::Gnu => {
+            s.push_str("    PID TTY          TIME CMD\n");
+            for (pid, cmd) in procs {
+                let name = cmd.split_whitespace().next().map(crate::vfs::basename).unwrap_or("");
+                s.push_str(&format!("{pid:>7} {:<8} 00:00:00 {name}\n", if env.tty { "pts/0" } else { "?" }));
+            }
+        }
+    }
+    out.out(&s);
+    0
+}

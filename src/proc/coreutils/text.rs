@@ -336,3 +336,216 @@ pub fn path_part(cmd: &str, args: &[String], out: &mut Captured) -> i32 {
     0
 }
 
+
+/// `sed`: `s/re/repl/[g]` expressions (any delimiter), `-e`, `-n` with `p`, `-i` in place.
+pub fn sed(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let mut exprs: Vec<String> = Vec::new();
+    let mut files: Vec<&String> = Vec::new();
+    let (mut in_place, mut quiet) = (false, false);
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match a.as_str() {
+            "-e" => {
+                if let Some(e) = args.get(i + 1) {
+                    exprs.push(e.clone());
+                }
+                i += 1;
+            }
+            "-i" => in_place = true,
+            "-n" => quiet = true,
+            "-E" | "-r" => {}
+            _ if a.starts_with('-') && a.len() > 1 => {
+                in_place |= a.contains('i');
+                quiet |= a.contains('n');
+            }
+            _ if exprs.is_empty() => exprs.push(a.clone()),
+            _ => files.push(a),
+        }
+        i += 1;
+    }
+    let Some(first) = exprs.first() else {
+        out.err("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n");
+        return 1;
+    };
+    // Parse s<d>re<d>repl<d>flags.
+    let mut subs = Vec::new();
+    for e in &exprs {
+        let e = e.trim();
+        if e == "p" {
+            subs.push((String::new(), String::new(), false, true));
+            continue;
+        }
+        let mut chars = e.chars();
+        if chars.next() != Some('s') {
+            out.err(&format!("sed: -e expression #1, char 1: unknown command: `{}'\n", e.chars().next().unwrap_or(' ')));
+            return 1;
+        }
+        let Some(d) = chars.next() else {
+            out.err("sed: -e expression #1, char 1: unterminated `s' command\n");
+            return 1;
+        };
+        let parts: Vec<&str> = e[1 + d.len_utf8()..].split(d).collect();
+        if parts.len() < 3 {
+            out.err(&format!("sed: -e expression #1, char {}: unterminated `s' command\n", e.len()));
+            return 1;
+        }
+        subs.push((parts[0].to_string(), parts[1].to_string(), parts[2].contains('g'), parts[2].contains('p')));
+    }
+    let _ = first;
+    let apply = |text: &str| -> String {
+        let mut result = String::new();
+        for line in text.split_inclusive('\n') {
+            let (body, nl) = match line.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (line, ""),
+            };
+            let mut l = body.to_string();
+            let mut printed = false;
+            for (re, repl, global, print) in &subs {
+                if re.is_empty() && repl.is_empty() {
+                    result.push_str(&l);
+                    result.push_str(nl);
+                    continue;
+                }
+                let mut changed = false;
+                if let Some(new) = replace(&l, re, repl, *global) {
+                    l = new;
+                    changed = true;
+                }
+                if *print && changed {
+                    printed = true;
+                }
+            }
+            if !quiet {
+                result.push_str(&l);
+                result.push_str(nl);
+            } else if printed {
+                result.push_str(&l);
+                result.push_str(nl);
+            }
+        }
+        result
+    };
+    if files.is_empty() {
+        out.out(&apply(env.stdin));
+        return 0;
+    }
+    let mut status = 0;
+    for f in files {
+        let path = normalize(env.cwd, f);
+        match env.fs.get(&path).map(|n| &n.kind) {
+            Some(NodeKind::File(d)) => {
+                let text = apply(&String::from_utf8_lossy(d));
+                if in_place {
+                    let meta = env.meta(0o644);
+                    let _ = env.fs.write(&path, text.as_bytes(), false, &meta);
+                } else {
+                    out.out(&text);
+                }
+            }
+            _ => {
+                out.err(&format!("sed: can't read {f}: No such file or directory\n"));
+                status = 2;
+            }
+        }
+    }
+    status
+}
+
+/// Replaces matches of a literal pattern (with `^`/`$` anchors and `.` wildcards) in a line.
+fn replace(line: &str, re: &str, repl: &str, global: bool) -> Option<String> {
+    let anchored_start = re.starts_with('^');
+    let anchored_end = re.ends_with('$');
+    let core: Vec<char> = re.trim_start_matches('^').trim_end_matches('$').chars().collect();
+    let l: Vec<char> = line.chars().collect();
+    let matches_at = |k: usize| -> bool {
+        k + core.len() <= l.len() && core.iter().zip(&l[k..]).all(|(p, c)| *p == '.' || p == c) && (!anchored_end || k + core.len() == l.len())
+    };
+    let mut out = String::new();
+    let mut k = 0;
+    let mut changed = false;
+    while k <= l.len() {
+        if (!anchored_start || k == 0) && (!changed || global) && matches_at(k) {
+            let matched: String = l[k..k + core.len()].iter().collect();
+            out.push_str(&repl.replace('&', &matched));
+            changed = true;
+            if core.is_empty() {
+                if k < l.len() {
+                    out.push(l[k]);
+                }
+                k += 1;
+            } else {
+                k += core.len();
+            }
+            continue;
+        }
+        if k < l.len() {
+            out.push(l[k]);
+        }
+        k += 1;
+    }
+    changed.then_some(out)
+}
+
+/// `find [PATH…] [-name PATTERN] [-type f|d|l]`.
+pub fn find(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let mut roots: Vec<String> = Vec::new();
+    let mut name: Option<String> = None;
+    let mut kind: Option<char> = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-name" | "-iname" => {
+                name = args.get(i + 1).cloned();
+                i += 1;
+            }
+            "-type" => {
+                kind = args.get(i + 1).and_then(|t| t.chars().next());
+                i += 1;
+            }
+            a if !a.starts_with('-') && name.is_none() && kind.is_none() => roots.push(a.to_string()),
+            _ => {}
+        }
+        i += 1;
+    }
+    if roots.is_empty() {
+        roots.push(".".into());
+    }
+    let mut s = String::new();
+    let mut status = 0;
+    for r in roots {
+        let path = normalize(env.cwd, &r);
+        let Some(node) = env.fs.get(&path) else {
+            out.err(&format!("find: '{r}': No such file or directory\n"));
+            status = 1;
+            continue;
+        };
+        fn walk(n: &crate::vfs::Node, shown: &str, name: &Option<String>, kind: Option<char>, s: &mut String) {
+            let t = match n.kind {
+                NodeKind::Dir(_) => 'd',
+                NodeKind::File(_) => 'f',
+                NodeKind::Symlink(_) => 'l',
+            };
+            let base = crate::vfs::basename(shown);
+            let name_ok = name.as_ref().is_none_or(|p| {
+                let pc: Vec<char> = p.chars().collect();
+                let g: Vec<bool> = pc.iter().map(|c| matches!(c, '*' | '?')).collect();
+                crate::proc::sh::expand::matches(&pc, &g, &base.chars().collect::<Vec<_>>())
+            });
+            if name_ok && kind.is_none_or(|k| k == t) {
+                s.push_str(shown);
+                s.push('\n');
+            }
+            if let NodeKind::Dir(entries) = &n.kind {
+                for (child_name, child) in entries.iter() {
+                    let p = if shown.ends_with('/') { format!("{shown}{child_name}") } else { format!("{shown}/{child_name}") };
+                    walk(child, &p, name, kind, s);
+                }
+            }
+        }
+        walk(node, &r, &name, kind, &mut s);
+    }
+    out.out(&s);
+    status
+}
