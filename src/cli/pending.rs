@@ -111,6 +111,12 @@ impl Pending {
         }
     }
 
+    /// True when the command waits for the next typed line (an attached `-i` container, a
+    /// prompt): script mode then feeds it the next line instead of letting time pass.
+    pub fn reads_input(&self) -> bool {
+        matches!(self.kind, Kind::Attach { stdin: true, .. } | Kind::Confirm { answer: None, .. })
+    }
+
     /// A line typed while the command runs: sent to the container's stdin when attached with `-i`.
     /// `false` if the command does not read input (the shell queues the line).
     pub fn input(&mut self, daemon: &mut Daemon, now: SimTime, line: &str) -> bool {

@@ -305,14 +305,22 @@ impl Daemon {
         }
         let id = self.rng.hex_id();
         let hostname = req.hostname.clone().unwrap_or_else(|| id[..12].to_string());
-        if !env.iter().any(|e| e.starts_with("HOSTNAME=")) {
-            env.insert(env.iter().position(|e| e.starts_with("PATH=")).map(|i| i + 1).unwrap_or(0), format!("HOSTNAME={hostname}"));
+        // The runtime's environment: PATH and HOSTNAME (and TERM with a TTY) first, then the
+        // image's and the user's variables, HOME last when nobody set it.
+        let mut front = Vec::new();
+        if let Some(p) = env.iter().position(|e| e.starts_with("PATH=")) {
+            front.push(env.remove(p));
         }
-        if !env.iter().any(|e| e.starts_with("HOME=")) {
-            env.push("HOME=/root".into());
+        if !env.iter().any(|e| e.starts_with("HOSTNAME=")) {
+            front.push(format!("HOSTNAME={hostname}"));
         }
         if req.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
-            env.push("TERM=xterm".into());
+            front.push("TERM=xterm".into());
+        }
+        front.extend(env);
+        let mut env = front;
+        if !env.iter().any(|e| e.starts_with("HOME=")) {
+            env.push("HOME=/root".into());
         }
         let name = match &req.name {
             Some(n) => n.strip_prefix('/').unwrap_or(n).to_string(),
@@ -584,7 +592,7 @@ impl Daemon {
         }
         let mut out: Output = Vec::new();
         let procs = c.procs();
-        let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs };
+        let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs, tty: c.tty };
         let step = match c.process.as_mut() {
             Some(p) => p.step(&mut m, &mut out),
             None => Step::Exited(0),
@@ -961,7 +969,7 @@ impl Daemon {
                 let mut p = Process::start(&argv, &program, &c.env, &c.working_dir, false, false, false, &c.rootfs);
                 let mut out = Vec::new();
                 let procs = c.procs();
-                let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs };
+                let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs, tty: false };
                 let code = match p.step(&mut m, &mut out) {
                     Step::Exited(code) => code,
                     _ => 1,

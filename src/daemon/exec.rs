@@ -113,7 +113,7 @@ impl Daemon {
             let procs = c.procs();
             let step = match e.process.as_mut() {
                 Some(p) => {
-                    let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs };
+                    let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs, tty: e.tty };
                     p.step(&mut m, &mut out)
                 }
                 None => Step::Exited(e.exit_code.unwrap_or(0)),

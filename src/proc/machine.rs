@@ -16,6 +16,8 @@ pub struct Machine<'a> {
     pub uid: u32,
     /// The container's processes, for `ps`: (pid, command line).
     pub procs: &'a [(u32, String)],
+    /// The process has a terminal (`-t`): `ls` prints columns.
+    pub tty: bool,
 }
 
 /// A shell started from inside a shell (`sh -c …`, a script), running until it ends.
@@ -197,7 +199,8 @@ impl System for Machine<'_> {
             return Run::Done(0);
         }
         let users = [(0u32, "root"), (65534, "nobody")];
-        let mut env = self.env(sh, cmd.stdin, cmd.tty, tools, &environ, &users);
+        let tty = self.tty && cmd.tty;
+        let mut env = self.env(sh, cmd.stdin, tty, tools, &environ, &users);
         match coreutils::run(&program, &mut env, args, out) {
             Some(coreutils::Outcome::Done(c)) => Run::Done(c),
             Some(coreutils::Outcome::Sleep(t)) => Run::Sleep(t),

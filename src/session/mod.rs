@@ -125,6 +125,12 @@ impl Session {
         self.job.is_some()
     }
 
+    /// True when the running command waits for typed input (an interactive container, a
+    /// `[y/N]` prompt) rather than for time to pass.
+    pub fn wants_input(&mut self) -> bool {
+        self.job.as_mut().and_then(|j| j.waiting_mut()).is_some_and(|p| p.reads_input())
+    }
+
     /// The prompt to show, or `None` while a command runs: `learner@dockling:~$ `, or `> ` while a
     /// command is unfinished.
     pub fn prompt(&self) -> Option<String> {

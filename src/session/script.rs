@@ -21,7 +21,7 @@ impl Session {
         self.drain(sink);
         // Steps are bounded: each advance moves time forward or finishes a wait.
         for _ in 0..1_000_000 {
-            if !self.is_busy() {
+            if !self.is_busy() || self.wants_input() {
                 break;
             }
             match self.poll_timeout() {

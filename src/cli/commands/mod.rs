@@ -278,13 +278,23 @@ fn invoke(d: &Def, path: &str, args: &[String], help_given: bool, ctx: &mut Ctx)
     invoke_key(d, d.key, path, args, help_given, ctx)
 }
 
+/// Deprecated flags 28.2.2 still accepts but hides from `--help`.
+fn hidden_flags(key: &str) -> Vec<super::args::FlagSpec> {
+    let flag = |long: &str, kind: Option<&str>| super::args::FlagSpec { long: long.into(), short: None, kind: kind.map(str::to_string) };
+    match key {
+        "stop" | "restart" | "container-stop" | "container-restart" => vec![flag("time", Some("int"))],
+        _ => Vec::new(),
+    }
+}
+
 fn usage_line(help_text: &str) -> &str {
     help_text.lines().next().and_then(|l| l.strip_prefix("Usage:  ")).unwrap_or("")
 }
 
 fn invoke_key(d: &Def, key: &str, path: &str, args: &[String], help_given: bool, ctx: &mut Ctx) -> Outcome {
     let help_text = help::text(key).unwrap_or("");
-    let specs = flags_from_help(help_text);
+    let mut specs = flags_from_help(help_text);
+    specs.extend(hidden_flags(key));
     let usage = usage_line(help_text);
     let parsed = match parse(args, &specs, d.interspersed) {
         Ok(p) => p,

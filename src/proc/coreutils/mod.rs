@@ -58,7 +58,7 @@ pub enum Outcome {
 pub const NAMES: &[&str] = &[
     "ls", "cat", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "ln", "chmod", "sleep", "head", "tail", "grep", "wc", "sort",
     "uniq", "seq", "tee", "basename", "dirname", "env", "printenv", "whoami", "id", "hostname", "uname", "date", "which",
-    "nproc", "yes", "clear", "sed", "find", "ps",
+    "nproc", "yes", "clear", "sed", "find", "ps", "expr", "tr",
 ];
 
 /// Runs utility `name`; `None` if it is not one of ours.
@@ -82,6 +82,8 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
         "uniq" => text::uniq(env, args, out),
         "seq" => text::seq(env, args, out),
         "sed" => text::sed(env, args, out),
+        "expr" => text::expr(args, out),
+        "tr" => text::tr(env, args, out),
         "find" => text::find(env, args, out),
         "ps" => sys::ps(env, args, out),
         "tee" => text::tee(env, args, out),

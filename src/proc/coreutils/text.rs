@@ -549,3 +549,111 @@ pub fn find(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     out.out(&s);
     status
 }
+
+/// `expr`: integer arithmetic and comparisons, `length`; status 1 when the result is 0 or empty.
+pub fn expr(args: &[String], out: &mut Captured) -> i32 {
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let num = |s: &str| s.parse::<i64>().ok();
+    let result: Result<String, String> = match a.as_slice() {
+        [x] => Ok(x.to_string()),
+        ["length", x] => Ok(x.chars().count().to_string()),
+        [l, op, r] => match (num(l), num(r), *op) {
+            (Some(x), Some(y), "+") => Ok((x + y).to_string()),
+            (Some(x), Some(y), "-") => Ok((x - y).to_string()),
+            (Some(x), Some(y), "*") => Ok((x * y).to_string()),
+            (Some(_), Some(0), "/" | "%") => Err("expr: division by zero".into()),
+            (Some(x), Some(y), "/") => Ok((x / y).to_string()),
+            (Some(x), Some(y), "%") => Ok((x % y).to_string()),
+            (_, _, "=") => Ok(i32::from(l == r).to_string()),
+            (_, _, "!=") => Ok(i32::from(l != r).to_string()),
+            (Some(x), Some(y), "<") => Ok(i32::from(x < y).to_string()),
+            (Some(x), Some(y), ">") => Ok(i32::from(x > y).to_string()),
+            (Some(x), Some(y), "<=") => Ok(i32::from(x <= y).to_string()),
+            (Some(x), Some(y), ">=") => Ok(i32::from(x >= y).to_string()),
+            (_, _, "+" | "-" | "*" | "/" | "%") => Err("expr: non-integer argument".into()),
+            _ => Err("expr: syntax error".into()),
+        },
+        [] => Err("expr: missing operand\nTry 'expr --help' for more information.".into()),
+        _ => Err("expr: syntax error".into()),
+    };
+    match result {
+        Ok(v) => {
+            out.out(&format!("{v}\n"));
+            if v == "0" || v.is_empty() {
+                1
+            } else {
+                0
+            }
+        }
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            2
+        }
+    }
+}
+
+/// Expands `tr` sets: ranges (`a-z`) and escapes (`\n`, `\t`).
+fn tr_set(s: &str) -> Vec<char> {
+    let raw: Vec<char> = {
+        let mut v = Vec::new();
+        let mut it = s.chars().peekable();
+        while let Some(c) = it.next() {
+            if c == '\\' {
+                match it.next() {
+                    Some('n') => v.push('\n'),
+                    Some('t') => v.push('\t'),
+                    Some(o) => v.push(o),
+                    None => v.push('\\'),
+                }
+            } else {
+                v.push(c);
+            }
+        }
+        v
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        if i + 2 < raw.len() && raw[i + 1] == '-' && raw[i] <= raw[i + 2] {
+            for c in raw[i]..=raw[i + 2] {
+                out.push(c);
+            }
+            i += 3;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `tr SET1 SET2`, `tr -d SET1`, `tr -s SET1`.
+pub fn tr(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let delete = args.iter().any(|a| a == "-d");
+    let squeeze = args.iter().any(|a| a == "-s");
+    let sets: Vec<Vec<char>> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).map(|a| tr_set(a)).collect();
+    let Some(from) = sets.first() else {
+        out.err("tr: missing operand\nTry 'tr --help' for more information.\n");
+        return 1;
+    };
+    let to = sets.get(1);
+    let mut s = String::new();
+    let mut last: Option<char> = None;
+    for c in env.stdin.chars() {
+        let mapped = match from.iter().position(|f| *f == c) {
+            Some(_) if delete => continue,
+            Some(i) => match to {
+                Some(t) if !t.is_empty() => t[i.min(t.len() - 1)],
+                _ => c,
+            },
+            None => c,
+        };
+        if squeeze && last == Some(mapped) && from.contains(&c) {
+            continue;
+        }
+        last = Some(mapped);
+        s.push(mapped);
+    }
+    out.out(&s);
+    0
+}

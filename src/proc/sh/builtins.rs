@@ -23,10 +23,10 @@ pub fn run<S: System>(sh: &mut Shell, sys: &mut S, argv: &[String], _stdin: &str
                 match a.split_once('=') {
                     Some((k, v)) => {
                         sh.vars.insert(k.to_string(), v.to_string());
-                        sh.exported.insert(k.to_string());
+                        sh.export(k);
                     }
                     None => {
-                        sh.exported.insert(a.clone());
+                        sh.export(a);
                     }
                 }
             }
@@ -35,7 +35,7 @@ pub fn run<S: System>(sh: &mut Shell, sys: &mut S, argv: &[String], _stdin: &str
         "unset" => {
             for a in args {
                 sh.vars.remove(a);
-                sh.exported.remove(a);
+                sh.exported.retain(|e| e != a);
             }
             0
         }

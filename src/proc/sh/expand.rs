@@ -55,6 +55,11 @@ pub fn var(sh: &Shell, name: &str) -> String {
     }
 }
 
+/// The value of `$((expr))` (errors expand to empty text; the shell reports them when it runs).
+pub fn arith(sh: &Shell, expr: &str) -> String {
+    super::arith::eval(expr, &|n| var(sh, n)).map(|v| v.to_string()).unwrap_or_default()
+}
+
 /// Expands words into argument fields.
 pub fn expand_words(sh: &Shell, fs: &Tree, words: &[Word], subst: &mut SubstFn) -> Vec<String> {
     let mut out = Vec::new();
@@ -73,6 +78,7 @@ pub fn expand_single(sh: &Shell, w: &Word, subst: &mut SubstFn) -> String {
             Part::Lit(t) | Part::Quoted(t) => s.push_str(t),
             Part::Var { name, .. } => s.push_str(&var(sh, name)),
             Part::Subst { source, .. } => s.push_str(subst(source).trim_end_matches('\n')),
+            Part::Arith { expr, .. } => s.push_str(&arith(sh, expr)),
         }
     }
     s
@@ -96,6 +102,10 @@ fn expand_into(sh: &Shell, fs: &Tree, w: &Word, subst: &mut SubstFn, out: &mut V
                 fields[cur].push(&t, true);
             }
             Part::Quoted(t) => fields[cur].push(t, false),
+            Part::Arith { expr, .. } => {
+                let v = arith(sh, expr);
+                fields[cur].push(&v, false);
+            }
             Part::Var { name, quoted } | Part::Subst { source: name, quoted } => {
                 let value = match p {
                     Part::Var { .. } => var(sh, name),

@@ -13,6 +13,8 @@ pub enum Part {
     Var { name: String, quoted: bool },
     /// `$(…)`; `quoted` when inside double quotes.
     Subst { source: String, quoted: bool },
+    /// `$((…))`: arithmetic.
+    Arith { expr: String, quoted: bool },
 }
 
 /// A word: its parts, concatenated after expansion.
@@ -224,6 +226,25 @@ fn dollar(chars: &[char], i: usize, quoted: bool) -> Result<(Option<Part>, usize
             let end = (i + 2..chars.len()).find(|&j| chars[j] == '}').ok_or(LexError::Incomplete)?;
             let name: String = chars[i + 2..end].iter().collect();
             Ok((Some(Part::Var { name, quoted }), end + 1))
+        }
+        Some('(') if chars.get(i + 2) == Some(&'(') => {
+            let mut depth = 0;
+            let mut j = i + 1;
+            while j < chars.len() {
+                match chars[j] {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            let inner: String = chars[i + 3..j.saturating_sub(1).max(i + 3)].iter().collect();
+                            return Ok((Some(Part::Arith { expr: inner, quoted }), j + 1));
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            Err(LexError::Incomplete)
         }
         Some('(') => {
             let mut depth = 0;

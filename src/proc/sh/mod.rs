@@ -2,6 +2,7 @@
 //! and for the shells inside containers. Source is lexed and parsed into a tree, compiled into
 //! flat operations, and run by a resumable machine (`Vm`) that stops whenever a command waits.
 
+mod arith;
 pub mod ast;
 mod builtins;
 pub mod compile;
@@ -10,7 +11,7 @@ pub mod lex;
 pub mod parse;
 mod vm;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub use compile::{compile, Code};
 pub use parse::{parse, ParseResult, PendingHeredoc};
@@ -40,7 +41,8 @@ pub struct Shell {
     pub cwd: String,
     pub oldpwd: Option<String>,
     pub vars: BTreeMap<String, String>,
-    pub exported: BTreeSet<String>,
+    /// Exported names in the order they entered the environment.
+    pub exported: Vec<String>,
     pub args: Vec<String>,
     pub status: i32,
     pub errexit: bool,
@@ -52,11 +54,13 @@ pub struct Shell {
 impl Shell {
     pub fn new(flavor: Flavor, name: &str, cwd: &str, env: &[String]) -> Shell {
         let mut vars = BTreeMap::new();
-        let mut exported = BTreeSet::new();
+        let mut exported: Vec<String> = Vec::new();
         for e in env {
             let (k, v) = e.split_once('=').unwrap_or((e, ""));
             vars.insert(k.to_string(), v.to_string());
-            exported.insert(k.to_string());
+            if !exported.iter().any(|e| e == k) {
+                exported.push(k.to_string());
+            }
         }
         Shell {
             flavor,
@@ -73,9 +77,16 @@ impl Shell {
         }
     }
 
-    /// The environment passed to programs: exported variables, `KEY=value`, sorted.
+    /// The environment passed to programs: exported variables, `KEY=value`, in order.
     pub fn environ(&self) -> Vec<String> {
         self.exported.iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
+    }
+
+    /// Marks a variable exported (keeping the first position it had).
+    pub fn export(&mut self, name: &str) {
+        if !self.exported.iter().any(|e| e == name) {
+            self.exported.push(name.to_string());
+        }
     }
 
     /// "command not found" in this shell's words.

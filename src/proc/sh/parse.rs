@@ -64,6 +64,11 @@ pub fn literal_text(w: &Word) -> (String, bool) {
                 s.push_str(source);
                 s.push(')');
             }
+            Part::Arith { expr, .. } => {
+                s.push_str("$((");
+                s.push_str(expr);
+                s.push_str("))");
+            }
         }
     }
     (s, quoted)

@@ -155,7 +155,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                 Op::ForStart(words) => {
                     let items = match words {
                         Some(ws) => {
-                            let results = substitutions(sh, sys, &ws);
+                            let results = substitutions(sh, sys, &ws, term);
                             let mut it = results.into_iter();
                             expand_words(sh, sys.fs(), &ws, &mut |_| it.next().unwrap_or_default())
                         }
@@ -174,7 +174,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                     self.iters.pop();
                 }
                 Op::Case { word, arms, end } => {
-                    let results = substitutions(sh, sys, std::slice::from_ref(&word));
+                    let results = substitutions(sh, sys, std::slice::from_ref(&word), term);
                     let mut it = results.into_iter();
                     let value = expand_single(sh, &word, &mut |_| it.next().unwrap_or_default());
                     let chars: Vec<char> = value.chars().collect();
@@ -244,7 +244,7 @@ fn pattern(sh: &Shell, w: &Word) -> (Vec<char>, Vec<bool>) {
             Part::Lit(t) => (t.clone(), true),
             Part::Quoted(t) => (t.clone(), false),
             Part::Var { name, .. } => (super::expand::var(sh, name), false),
-            Part::Subst { .. } => (String::new(), false),
+            Part::Subst { .. } | Part::Arith { .. } => (String::new(), false),
         };
         for c in text.chars() {
             chars.push(c);
@@ -254,13 +254,14 @@ fn pattern(sh: &Shell, w: &Word) -> (Vec<char>, Vec<bool>) {
     (chars, glob)
 }
 
-/// Runs the command substitutions of `words` in order and returns their outputs.
-fn substitutions<S: System>(sh: &mut Shell, sys: &mut S, words: &[Word]) -> Vec<String> {
+/// Runs the command substitutions of `words` in order and returns their outputs; what they write
+/// on stderr goes to the terminal.
+fn substitutions<S: System>(sh: &mut Shell, sys: &mut S, words: &[Word], term: &mut Captured) -> Vec<String> {
     let mut out = Vec::new();
     for w in words {
         for p in w {
             if let Part::Subst { source, .. } = p {
-                out.push(substitute(sh, sys, source));
+                out.push(substitute(sh, sys, source, term));
             }
         }
     }
@@ -268,7 +269,7 @@ fn substitutions<S: System>(sh: &mut Shell, sys: &mut S, words: &[Word]) -> Vec<
 }
 
 /// Runs `$(source)` to completion (a command that would wait is abandoned) and returns its stdout.
-fn substitute<S: System>(sh: &mut Shell, sys: &mut S, source: &str) -> String {
+fn substitute<S: System>(sh: &mut Shell, sys: &mut S, source: &str, term: &mut Captured) -> String {
     let super::ParseResult::Complete { program, .. } = super::parse(source) else { return String::new() };
     let code = super::compile(&program);
     let mut vm: Vm<S::Wait> = Vm::new(code);
@@ -276,6 +277,7 @@ fn substitute<S: System>(sh: &mut Shell, sys: &mut S, source: &str) -> String {
     let mut cap = Captured::default();
     let _ = vm.run(&mut inner, sys, &mut cap);
     sh.status = inner.status;
+    term.err(&cap.text(StdStream::Stderr));
     cap.text(StdStream::Stdout)
 }
 
@@ -316,12 +318,12 @@ fn run_simple<S: System>(
 ) -> (Run<S::Wait>, [Sink; 2]) {
     let mut sinks = [if last { Sink::Terminal(StdStream::Stdout) } else { Sink::Pipe }, Sink::Terminal(StdStream::Stderr)];
     let mut input = stdin.to_string();
-    let results = substitutions(sh, sys, &cmd.words);
+    let results = substitutions(sh, sys, &cmd.words, term);
     let mut it = results.into_iter();
     let argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| it.next().unwrap_or_default());
     let mut assigns = Vec::new();
     for (name, value) in &cmd.assigns {
-        let results = substitutions(sh, sys, std::slice::from_ref(value));
+        let results = substitutions(sh, sys, std::slice::from_ref(value), term);
         let mut it = results.into_iter();
         assigns.push((name.clone(), expand_single(sh, value, &mut |_| it.next().unwrap_or_default())));
     }
