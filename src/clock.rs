@@ -168,7 +168,10 @@ mod tests {
         let c = SimTime::DEFAULT_START.civil();
         assert_eq!((c.year, c.month, c.day, c.hour), (2025, 7, 1, 10));
         assert_eq!(c.weekday_abbr(), "Tue");
-        assert_eq!(SimTime::DEFAULT_START.rfc3339_nano(), "2025-07-01T10:00:00Z");
+        assert_eq!(
+            SimTime::DEFAULT_START.rfc3339_nano(),
+            "2025-07-01T10:00:00Z"
+        );
     }
 
     #[test]
@@ -178,7 +181,13 @@ mod tests {
             let c = t.civil();
             assert_eq!(days_from_civil(c.year, c.month, c.day), d.max(0));
         }
-        assert_eq!(parse_rfc3339("2025-07-01T10:00:00Z"), Some(SimTime::DEFAULT_START));
-        assert_eq!(SimTime(1_751_364_000_123).rfc3339_nano(), "2025-07-01T10:00:00.123Z");
+        assert_eq!(
+            parse_rfc3339("2025-07-01T10:00:00Z"),
+            Some(SimTime::DEFAULT_START)
+        );
+        assert_eq!(
+            SimTime(1_751_364_000_123).rfc3339_nano(),
+            "2025-07-01T10:00:00.123Z"
+        );
     }
 }

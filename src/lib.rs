@@ -14,8 +14,8 @@
 #![warn(missing_debug_implementations)]
 
 pub mod api;
-pub mod clock;
 pub mod cli;
+pub mod clock;
 pub mod daemon;
 pub mod proc;
 pub mod registry;

@@ -137,7 +137,9 @@ pub fn go_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -150,7 +152,11 @@ pub fn simple_regex(pat: &str, line: &str) -> bool {
     let anchored_start = pat.starts_with('^');
     let anchored_end = pat.ends_with('$') && !pat.ends_with("\\$");
     let core = pat.trim_start_matches('^');
-    let core = if anchored_end { &core[..core.len() - 1] } else { core };
+    let core = if anchored_end {
+        &core[..core.len() - 1]
+    } else {
+        core
+    };
     let p: Vec<char> = core.chars().collect();
     let l: Vec<char> = line.chars().collect();
     fn m(p: &[char], l: &[char], end: bool) -> bool {
@@ -237,7 +243,10 @@ mod tests {
 
     #[test]
     fn ellipsis_keeps_width() {
-        assert_eq!(ellipsis("docker-entrypoint.sh postgres", 20), "docker-entrypoint.s…");
+        assert_eq!(
+            ellipsis("docker-entrypoint.sh postgres", 20),
+            "docker-entrypoint.s…"
+        );
         assert_eq!(go_quote("a\"b"), "\"a\\\"b\"");
     }
 }

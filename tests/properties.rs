@@ -28,8 +28,14 @@ fn random_script(seed: u64, len: usize) -> String {
         let n = g.pick(&names);
         let m = g.pick(&names);
         let line = match g.next() % 17 {
-            0 => format!("docker run -d --name {n} busybox sleep {}", 1 + g.next() % 30),
-            1 => format!("docker run --name {n} busybox sh -c 'echo hi; exit {}'", g.next() % 3),
+            0 => format!(
+                "docker run -d --name {n} busybox sleep {}",
+                1 + g.next() % 30
+            ),
+            1 => format!(
+                "docker run --name {n} busybox sh -c 'echo hi; exit {}'",
+                g.next() % 3
+            ),
             2 => format!("docker stop -t {} {n}", g.next() % 3),
             3 => format!("docker kill {n}"),
             4 => format!("docker rm {n}"),
@@ -43,7 +49,9 @@ fn random_script(seed: u64, len: usize) -> String {
             12 => "docker ps -a".to_string(),
             13 => format!("sleep {}", g.next() % 20),
             14 => format!("docker restart -t 1 {n}"),
-            15 => format!("docker run -d --name {n} --restart on-failure:2 busybox sh -c 'sleep 2; exit 1'"),
+            15 => format!(
+                "docker run -d --name {n} --restart on-failure:2 busybox sh -c 'sleep 2; exit 1'"
+            ),
             _ => format!("docker wait {n}"),
         };
         lines.push(line);
@@ -56,24 +64,53 @@ fn random_script(seed: u64, len: usize) -> String {
 fn random_container_operations_keep_invariants() {
     for seed in 0..60u64 {
         let script = random_script(seed, 40);
-        let config = Config { seed, ..Config::default() };
+        let config = Config {
+            seed,
+            ..Config::default()
+        };
         let t = run_script(config.clone(), &script);
         // Determinism: same script, same seed, same bytes.
-        assert_eq!(t, run_script(config, &script), "seed {seed}: not deterministic");
+        assert_eq!(
+            t,
+            run_script(config, &script),
+            "seed {seed}: not deterministic"
+        );
         // The final listing: unique names, legal states.
-        let last: Vec<&str> = t.stdout.lines().rev().take_while(|l| l.split(' ').count() == 2 && ["a", "b", "c", "d"].contains(&l.split(' ').next().unwrap_or(""))).collect();
-        let mut names: Vec<&str> = last.iter().map(|l| l.split(' ').next().unwrap_or("")).collect();
+        let last: Vec<&str> = t
+            .stdout
+            .lines()
+            .rev()
+            .take_while(|l| {
+                l.split(' ').count() == 2
+                    && ["a", "b", "c", "d"].contains(&l.split(' ').next().unwrap_or(""))
+            })
+            .collect();
+        let mut names: Vec<&str> = last
+            .iter()
+            .map(|l| l.split(' ').next().unwrap_or(""))
+            .collect();
         let before = names.len();
         names.sort();
         names.dedup();
-        assert_eq!(before, names.len(), "seed {seed}: duplicate container names\n{script}\n{}", t.merged);
+        assert_eq!(
+            before,
+            names.len(),
+            "seed {seed}: duplicate container names\n{script}\n{}",
+            t.merged
+        );
         for l in &last {
             let state = l.split(' ').nth(1).unwrap_or("");
-            assert!(["created", "running", "paused", "restarting", "exited"].contains(&state), "seed {seed}: state {state}");
+            assert!(
+                ["created", "running", "paused", "restarting", "exited"].contains(&state),
+                "seed {seed}: state {state}"
+            );
         }
         // Every error is one Docker would print, never a panic or a Rust debug string.
         for line in t.stderr.lines() {
-            assert!(!line.contains("panicked") && !line.contains("RUST_BACKTRACE"), "seed {seed}: {line}");
+            assert!(
+                !line.contains("panicked") && !line.contains("RUST_BACKTRACE"),
+                "seed {seed}: {line}"
+            );
             let known = line.starts_with("Error response from daemon: ")
                 || line.starts_with("docker: ")
                 || line.starts_with("Error: ")
@@ -87,7 +124,10 @@ fn random_container_operations_keep_invariants() {
                 || line.starts_with("Status: ")
                 || line.starts_with("Run 'docker")
                 || line.is_empty();
-            assert!(known, "seed {seed}: unexpected stderr line {line:?}\n{script}");
+            assert!(
+                known,
+                "seed {seed}: unexpected stderr line {line:?}\n{script}"
+            );
         }
     }
 }
@@ -95,7 +135,19 @@ fn random_container_operations_keep_invariants() {
 #[test]
 fn a_different_seed_changes_ids_only() {
     let script = random_script(7, 30);
-    let a = run_script(Config { seed: 1, ..Config::default() }, &script);
-    let b = run_script(Config { seed: 2, ..Config::default() }, &script);
+    let a = run_script(
+        Config {
+            seed: 1,
+            ..Config::default()
+        },
+        &script,
+    );
+    let b = run_script(
+        Config {
+            seed: 2,
+            ..Config::default()
+        },
+        &script,
+    );
     assert_eq!(a.merged.lines().count(), b.merged.lines().count());
 }

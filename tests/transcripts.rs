@@ -12,7 +12,9 @@ fn config_for(dir: &Path) -> Config {
     let mut c = Config::default();
     if let Ok(text) = std::fs::read_to_string(dir.join("config")) {
         for line in text.lines() {
-            let Some((k, v)) = line.split_once('=') else { continue };
+            let Some((k, v)) = line.split_once('=') else {
+                continue;
+            };
             match (k.trim(), v.trim()) {
                 ("seed", v) => c.seed = v.parse().expect("seed"),
                 ("tty", v) => c.tty = v == "true",
@@ -26,7 +28,8 @@ fn config_for(dir: &Path) -> Config {
 
 /// Runs one scenario and compares (or, with UPDATE_EXPECT=1, rewrites) its expectation.
 fn check(dir: &Path) -> Result<(), String> {
-    let script = std::fs::read_to_string(dir.join("script")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let script = std::fs::read_to_string(dir.join("script"))
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
     let config = config_for(dir);
     let actual = run_script(config.clone(), &script).merged;
     let again = run_script(config, &script).merged;
@@ -47,7 +50,12 @@ fn check(dir: &Path) -> Result<(), String> {
     for i in 0..e.len().max(a.len()) {
         let (x, y) = (e.get(i).copied(), a.get(i).copied());
         if x != y {
-            diff.push_str(&format!("  line {}:\n    expected: {:?}\n    actual:   {:?}\n", i + 1, x, y));
+            diff.push_str(&format!(
+                "  line {}:\n    expected: {:?}\n    actual:   {:?}\n",
+                i + 1,
+                x,
+                y
+            ));
         }
     }
     Err(format!("{}: output differs\n{diff}", dir.display()))
@@ -72,8 +80,22 @@ fn transcripts() {
 #[test]
 fn seeds_change_ids_but_not_shape() {
     let script = "docker run hello-world\ndocker ps -a --no-trunc -q\n";
-    let a = run_script(Config { seed: 1, ..Config::default() }, script).stdout;
-    let b = run_script(Config { seed: 2, ..Config::default() }, script).stdout;
+    let a = run_script(
+        Config {
+            seed: 1,
+            ..Config::default()
+        },
+        script,
+    )
+    .stdout;
+    let b = run_script(
+        Config {
+            seed: 2,
+            ..Config::default()
+        },
+        script,
+    )
+    .stdout;
     assert_ne!(a, b);
     assert_eq!(a.lines().count(), b.lines().count());
     assert_eq!(a.lines().last().unwrap().len(), 64);

@@ -19,19 +19,35 @@ pub struct ApiError {
 impl ApiError {
     #[cold]
     pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError { status: 404, message: message.into(), exit_code: None }
+        ApiError {
+            status: 404,
+            message: message.into(),
+            exit_code: None,
+        }
     }
     #[cold]
     pub fn conflict(message: impl Into<String>) -> ApiError {
-        ApiError { status: 409, message: message.into(), exit_code: None }
+        ApiError {
+            status: 409,
+            message: message.into(),
+            exit_code: None,
+        }
     }
     #[cold]
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError { status: 400, message: message.into(), exit_code: None }
+        ApiError {
+            status: 400,
+            message: message.into(),
+            exit_code: None,
+        }
     }
     #[cold]
     pub fn server(message: impl Into<String>) -> ApiError {
-        ApiError { status: 500, message: message.into(), exit_code: None }
+        ApiError {
+            status: 500,
+            message: message.into(),
+            exit_code: None,
+        }
     }
     /// `No such container: x`
     #[cold]

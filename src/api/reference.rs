@@ -26,7 +26,10 @@ impl fmt::Display for ReferenceError {
         match self {
             ReferenceError::InvalidFormat => f.write_str("invalid reference format"),
             ReferenceError::Uppercase(p) => {
-                write!(f, "invalid reference format: repository name ({p}) must be lowercase")
+                write!(
+                    f,
+                    "invalid reference format: repository name ({p}) must be lowercase"
+                )
             }
         }
     }
@@ -66,7 +69,8 @@ fn valid_tag(t: &str) -> bool {
     !b.is_empty()
         && b.len() <= 128
         && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }
 
 impl Reference {
@@ -77,8 +81,14 @@ impl Reference {
         }
         let (rest, digest) = match s.split_once('@') {
             Some((r, d)) => {
-                let hex = d.strip_prefix("sha256:").ok_or(ReferenceError::InvalidFormat)?;
-                if hex.len() != 64 || !hex.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+                let hex = d
+                    .strip_prefix("sha256:")
+                    .ok_or(ReferenceError::InvalidFormat)?;
+                if hex.len() != 64
+                    || !hex
+                        .bytes()
+                        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                {
                     return Err(ReferenceError::InvalidFormat);
                 }
                 (r, Some(d.to_string()))
@@ -87,7 +97,10 @@ impl Reference {
         };
         let last_slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
         let (name, tag) = match rest[last_slash..].rfind(':') {
-            Some(i) => (&rest[..last_slash + i], Some(rest[last_slash + i + 1..].to_string())),
+            Some(i) => (
+                &rest[..last_slash + i],
+                Some(rest[last_slash + i + 1..].to_string()),
+            ),
             None => (rest, None),
         };
         if let Some(t) = &tag {
@@ -97,20 +110,32 @@ impl Reference {
         }
         let (domain, path) = match name.split_once('/') {
             Some((first, remainder))
-                if first.contains('.') || first.contains(':') || first == "localhost" || first.bytes().any(|c| c.is_ascii_uppercase()) =>
+                if first.contains('.')
+                    || first.contains(':')
+                    || first == "localhost"
+                    || first.bytes().any(|c| c.is_ascii_uppercase()) =>
             {
                 (first.to_string(), remainder.to_string())
             }
             _ => (DEFAULT_DOMAIN.to_string(), name.to_string()),
         };
-        let path = if domain == DEFAULT_DOMAIN && !path.contains('/') { format!("library/{path}") } else { path };
+        let path = if domain == DEFAULT_DOMAIN && !path.contains('/') {
+            format!("library/{path}")
+        } else {
+            path
+        };
         if path.bytes().any(|c| c.is_ascii_uppercase()) {
             return Err(ReferenceError::Uppercase(path));
         }
         if path.split('/').any(|c| !valid_component(c)) || domain.is_empty() {
             return Err(ReferenceError::InvalidFormat);
         }
-        Ok(Reference { domain, path, tag, digest })
+        Ok(Reference {
+            domain,
+            path,
+            tag,
+            digest,
+        })
     }
 
     /// `TagNameOnly`: adds `:latest` when neither tag nor digest is given.
@@ -124,7 +149,10 @@ impl Reference {
     /// The repository name as users write it: `nginx`, `me/app`, `localhost:5000/app`.
     pub fn familiar_name(&self) -> String {
         if self.domain == DEFAULT_DOMAIN {
-            self.path.strip_prefix("library/").unwrap_or(&self.path).to_string()
+            self.path
+                .strip_prefix("library/")
+                .unwrap_or(&self.path)
+                .to_string()
         } else {
             format!("{}/{}", self.domain, self.path)
         }
@@ -177,14 +205,23 @@ mod tests {
         assert_eq!(r.full(), "docker.io/library/hello-world:latest");
         assert_eq!(r.familiar(), "hello-world:latest");
         let r = Reference::parse("localhost:5000/app:v1").unwrap();
-        assert_eq!((r.domain.as_str(), r.path.as_str(), r.tag.as_deref()), ("localhost:5000", "app", Some("v1")));
+        assert_eq!(
+            (r.domain.as_str(), r.path.as_str(), r.tag.as_deref()),
+            ("localhost:5000", "app", Some("v1"))
+        );
         assert_eq!(r.familiar(), "localhost:5000/app:v1");
         assert_eq!(Reference::parse("me/app").unwrap().familiar(), "me/app");
         assert_eq!(
             Reference::parse("Hello").unwrap_err().to_string(),
             "invalid reference format: repository name (library/Hello) must be lowercase"
         );
-        assert_eq!(Reference::parse("a:b:c").unwrap_err(), ReferenceError::InvalidFormat);
-        assert_eq!(Reference::parse("-x").unwrap_err(), ReferenceError::InvalidFormat);
+        assert_eq!(
+            Reference::parse("a:b:c").unwrap_err(),
+            ReferenceError::InvalidFormat
+        );
+        assert_eq!(
+            Reference::parse("-x").unwrap_err(),
+            ReferenceError::InvalidFormat
+        );
     }
 }

@@ -26,10 +26,18 @@ pub struct ProgressMessage {
 
 impl ProgressMessage {
     pub fn status(status: impl Into<String>) -> ProgressMessage {
-        ProgressMessage { id: None, status: status.into(), progress: None }
+        ProgressMessage {
+            id: None,
+            status: status.into(),
+            progress: None,
+        }
     }
     pub fn layer(id: &str, status: impl Into<String>) -> ProgressMessage {
-        ProgressMessage { id: Some(id.to_string()), status: status.into(), progress: None }
+        ProgressMessage {
+            id: Some(id.to_string()),
+            status: status.into(),
+            progress: None,
+        }
     }
 }
 
@@ -62,15 +70,35 @@ mod tests {
     use super::*;
 
     fn port(ip: &str, private: u16, public: Option<u16>) -> Port {
-        Port { ip: ip.into(), private_port: private, public_port: public, proto: "tcp".into() }
+        Port {
+            ip: ip.into(),
+            private_port: private,
+            public_port: public,
+            proto: "tcp".into(),
+        }
     }
 
     #[test]
     fn displayable_ports_like_the_cli() {
-        assert_eq!(displayable_ports(&[port("0.0.0.0", 80, Some(8080)), port("::", 80, Some(8080))]), "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp");
-        assert_eq!(displayable_ports(&[port("", 80, None), port("", 81, None), port("", 82, None)]), "80-82/tcp");
-        assert_eq!(displayable_ports(&[port("0.0.0.0", 5432, Some(5432)), port("::", 5432, Some(5432))]), "0.0.0.0:5432->5432/tcp, [::]:5432->5432/tcp");
-        assert_eq!(parse_publish("127.0.0.1:8080:80").unwrap()[0].host_port, Some(8080));
+        assert_eq!(
+            displayable_ports(&[port("0.0.0.0", 80, Some(8080)), port("::", 80, Some(8080))]),
+            "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp"
+        );
+        assert_eq!(
+            displayable_ports(&[port("", 80, None), port("", 81, None), port("", 82, None)]),
+            "80-82/tcp"
+        );
+        assert_eq!(
+            displayable_ports(&[
+                port("0.0.0.0", 5432, Some(5432)),
+                port("::", 5432, Some(5432))
+            ]),
+            "0.0.0.0:5432->5432/tcp, [::]:5432->5432/tcp"
+        );
+        assert_eq!(
+            parse_publish("127.0.0.1:8080:80").unwrap()[0].host_port,
+            Some(8080)
+        );
         assert_eq!(parse_publish("8000-8001:80-81/udp").unwrap().len(), 2);
         assert_eq!(parse_publish("80").unwrap()[0].host_port, None);
         assert!(parse_publish("abc").is_err());
@@ -99,7 +127,9 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortBinding>, String> {
         return Err(format!("invalid proto: {proto}"));
     }
     let (ip, host, container) = if let Some(stripped) = rest.strip_prefix('[') {
-        let (ip, after) = stripped.split_once(']').ok_or_else(|| format!("invalid IP address: {rest}"))?;
+        let (ip, after) = stripped
+            .split_once(']')
+            .ok_or_else(|| format!("invalid IP address: {rest}"))?;
         let after = after.strip_prefix(':').unwrap_or(after);
         let (h, c) = after.split_once(':').unwrap_or(("", after));
         (ip.to_string(), h.to_string(), c.to_string())
@@ -124,13 +154,16 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortBinding>, String> {
     if container.is_empty() {
         return Err("no port specified: :<empty>".to_string());
     }
-    let (c0, c1) = range(&container, "containerPort").map_err(|_| format!("invalid containerPort: {container}"))?;
+    let (c0, c1) = range(&container, "containerPort")
+        .map_err(|_| format!("invalid containerPort: {container}"))?;
     let hosts = if host.is_empty() {
         None
     } else {
         let (h0, h1) = range(&host, "hostPort").map_err(|_| format!("invalid hostPort: {host}"))?;
         if h1 - h0 != c1 - c0 && h0 != h1 {
-            return Err(format!("invalid ranges specified for container and host Ports: {container} and {host}"));
+            return Err(format!(
+                "invalid ranges specified for container and host Ports: {container} and {host}"
+            ));
         }
         Some((h0, h1))
     };
@@ -158,7 +191,13 @@ pub fn displayable_ports(ports: &[Port]) -> String {
             .then_with(|| a.public_port.unwrap_or(0).cmp(&b.public_port.unwrap_or(0)))
             .then_with(|| a.proto.cmp(&b.proto))
     });
-    let join_host = |ip: &str, port: &str| if ip.contains(':') { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") };
+    let join_host = |ip: &str, port: &str| {
+        if ip.contains(':') {
+            format!("[{ip}]:{port}")
+        } else {
+            format!("{ip}:{port}")
+        }
+    };
     let mut groups: Vec<(String, u16, u16)> = Vec::new();
     let mut result = Vec::new();
     let mut mappings = Vec::new();
@@ -168,7 +207,12 @@ pub fn displayable_ports(ports: &[Port]) -> String {
         if !p.ip.is_empty() {
             let public = p.public_port.unwrap_or(0);
             if public != current {
-                mappings.push(format!("{}->{}/{}", join_host(&p.ip, &public.to_string()), current, p.proto));
+                mappings.push(format!(
+                    "{}->{}/{}",
+                    join_host(&p.ip, &public.to_string()),
+                    current,
+                    p.proto
+                ));
                 continue;
             }
             key = format!("{}/{}", p.ip, p.proto);
@@ -189,7 +233,12 @@ pub fn displayable_ports(ports: &[Port]) -> String {
     result.join(", ")
 }
 
-fn form_group(key: &str, start: u16, last: u16, join_host: &dyn Fn(&str, &str) -> String) -> String {
+fn form_group(
+    key: &str,
+    start: u16,
+    last: u16,
+    join_host: &dyn Fn(&str, &str) -> String,
+) -> String {
     let (ip, proto) = match key.rsplit_once('/') {
         Some((ip, p)) => (ip, p),
         None => ("", key),
@@ -294,11 +343,22 @@ impl RestartPolicy {
             return Ok(RestartPolicy::default());
         }
         let (name, max) = match s.split_once(':') {
-            Some(("", _)) => return Err("invalid restart policy format: no policy provided before colon".into()),
-            Some((n, m)) => (n, Some(m.parse::<i64>().map_err(|_| "invalid restart policy format: maximum retry count must be an integer".to_string())?)),
+            Some(("", _)) => {
+                return Err("invalid restart policy format: no policy provided before colon".into())
+            }
+            Some((n, m)) => (
+                n,
+                Some(m.parse::<i64>().map_err(|_| {
+                    "invalid restart policy format: maximum retry count must be an integer"
+                        .to_string()
+                })?),
+            ),
             None => (s, None),
         };
-        Ok(RestartPolicy { name: name.to_string(), max_retries: max.unwrap_or(0).max(0) as u32 })
+        Ok(RestartPolicy {
+            name: name.to_string(),
+            max_retries: max.unwrap_or(0).max(0) as u32,
+        })
     }
 
     /// The daemon's validation (`ValidateRestartPolicy`).

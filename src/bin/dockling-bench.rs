@@ -69,7 +69,12 @@ fn bundle() {
     let mut raw_total = 0;
     let mut gz_total = 0;
     println!("web bundle ({dist}):");
-    for f in ["dockling_bg.wasm", "dockling.js", "index.html", "www/style.css"] {
+    for f in [
+        "dockling_bg.wasm",
+        "dockling.js",
+        "index.html",
+        "www/style.css",
+    ] {
         let path = format!("{dist}/{f}");
         match std::fs::read(&path) {
             Ok(b) => {
@@ -81,14 +86,22 @@ fn bundle() {
             Err(_) => println!("  {f:<18} missing (run ./dev.sh build)"),
         }
     }
-    println!("  {:<18} {:>10} raw {:>10} gzip   (budget: 300 KB gzip)", "total", kb(raw_total), kb(gz_total));
+    println!(
+        "  {:<18} {:>10} raw {:>10} gzip   (budget: 300 KB gzip)",
+        "total",
+        kb(raw_total),
+        kb(gz_total)
+    );
 }
 
 fn latency() {
     let mut samples: Vec<f64> = Vec::new();
     let rounds = 300;
     for round in 0..rounds {
-        let mut s = Session::new(Config { seed: round, ..Config::default() });
+        let mut s = Session::new(Config {
+            seed: round,
+            ..Config::default()
+        });
         for line in SESSION {
             let t = Instant::now();
             s.run_line(line, &mut |_| {});
@@ -101,7 +114,12 @@ fn latency() {
         "native per-command latency, scripted hello-world session ({} commands x {rounds} sessions):",
         SESSION.len()
     );
-    println!("  median {:.3} ms   p99 {:.3} ms   max {:.3} ms   (budget: p99 <= 5 ms)", pct(0.5), pct(0.99), pct(1.0));
+    println!(
+        "  median {:.3} ms   p99 {:.3} ms   max {:.3} ms   (budget: p99 <= 5 ms)",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
 }
 
 /// 1,000 running containers of one image: `docker ps` time and the state's heap size.
@@ -111,7 +129,10 @@ fn scale() {
     s.run_line("docker pull busybox", &mut |_| {});
     let after_pull = LIVE.load(Ordering::Relaxed);
     for i in 0..1000 {
-        s.run_line(&format!("docker run -d --name c{i} busybox sleep 100000"), &mut |_| {});
+        s.run_line(
+            &format!("docker run -d --name c{i} busybox sleep 100000"),
+            &mut |_| {},
+        );
     }
     let state = LIVE.load(Ordering::Relaxed) - before;
     let per_container = (LIVE.load(Ordering::Relaxed) - after_pull) / 1000;
@@ -128,7 +149,12 @@ fn scale() {
     }
     times.sort_by(|a, b| a.total_cmp(b));
     println!("1,000 running containers of busybox:");
-    println!("  docker ps: median {:.2} ms, max {:.2} ms ({} lines per run)   (budget: <= 20 ms)", times[10], times[19], lines / 20);
+    println!(
+        "  docker ps: median {:.2} ms, max {:.2} ms ({} lines per run)   (budget: <= 20 ms)",
+        times[10],
+        times[19],
+        lines / 20
+    );
     println!(
         "  session state on the heap: {:.2} MB total, {:.1} KB per container   (budget: <= 8 MB)",
         state as f64 / 1e6,
@@ -137,6 +163,9 @@ fn scale() {
 }
 
 fn main() {
+    if cfg!(target_arch = "wasm32") {
+        return;
+    }
     bundle();
     latency();
     scale();

@@ -70,16 +70,24 @@ impl Parsed {
     }
     /// A boolean flag's value (last one wins).
     pub fn bool(&self, long: &str) -> bool {
-        self.flags.get(long).and_then(|v| v.last()).is_some_and(|v| parse_bool(v) == Some(true))
+        self.flags
+            .get(long)
+            .and_then(|v| v.last())
+            .is_some_and(|v| parse_bool(v) == Some(true))
     }
     pub fn string(&self, long: &str) -> Option<&str> {
-        self.flags.get(long).and_then(|v| v.last()).map(|s| s.as_str())
+        self.flags
+            .get(long)
+            .and_then(|v| v.last())
+            .map(|s| s.as_str())
     }
     pub fn list(&self, long: &str) -> &[String] {
         self.flags.get(long).map(|v| v.as_slice()).unwrap_or(&[])
     }
     pub fn int(&self, long: &str, default: i64) -> i64 {
-        self.string(long).and_then(|s| s.parse().ok()).unwrap_or(default)
+        self.string(long)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
     }
 }
 
@@ -111,9 +119,17 @@ fn check_value(spec: &FlagSpec, value: &str) -> Result<(), FlagError> {
         )))
     };
     match spec.kind.as_deref() {
-        None => parse_bool(value).map(|_| ()).map_or_else(|| bad("ParseBool"), Ok),
-        Some("int") | Some("int64") => value.parse::<i64>().map(|_| ()).or_else(|_| bad("ParseInt")),
-        Some("uint16") | Some("uint64") | Some("uint") => value.parse::<u64>().map(|_| ()).or_else(|_| bad("ParseUint")),
+        None => parse_bool(value)
+            .map(|_| ())
+            .map_or_else(|| bad("ParseBool"), Ok),
+        Some("int") | Some("int64") => value
+            .parse::<i64>()
+            .map(|_| ())
+            .or_else(|_| bad("ParseInt")),
+        Some("uint16") | Some("uint64") | Some("uint") => value
+            .parse::<u64>()
+            .map(|_| ())
+            .or_else(|_| bad("ParseUint")),
         _ => Ok(()),
     }
 }
@@ -171,7 +187,10 @@ pub fn parse(args: &[String], specs: &[FlagSpec], interspersed: bool) -> Result<
                         out.help_shorthand = true;
                         continue;
                     }
-                    return Err(FlagError(format!("unknown shorthand flag: '{c}' in -{}", chars[j - 1..].iter().collect::<String>())));
+                    return Err(FlagError(format!(
+                        "unknown shorthand flag: '{c}' in -{}",
+                        chars[j - 1..].iter().collect::<String>()
+                    )));
                 };
                 let rest: String = chars[j..].iter().collect();
                 let value = if spec.kind.is_none() {
@@ -190,7 +209,9 @@ pub fn parse(args: &[String], specs: &[FlagSpec], interspersed: bool) -> Result<
                             i += 1;
                             v.clone()
                         }
-                        None => return Err(FlagError(format!("flag needs an argument: '{c}' in -{c}"))),
+                        None => {
+                            return Err(FlagError(format!("flag needs an argument: '{c}' in -{c}")))
+                        }
                     }
                 };
                 check_value(spec, &value)?;
@@ -219,30 +240,49 @@ mod tests {
     fn reads_flags_from_help() {
         let specs = flags_from_help(super::super::help::text("ps").unwrap());
         let names: Vec<&str> = specs.iter().map(|s| s.long.as_str()).collect();
-        assert_eq!(names, ["all", "filter", "format", "last", "latest", "no-trunc", "quiet", "size"]);
+        assert_eq!(
+            names,
+            ["all", "filter", "format", "last", "latest", "no-trunc", "quiet", "size"]
+        );
         assert_eq!(specs[3].kind.as_deref(), Some("int"));
         assert_eq!(specs[0].short, Some('a'));
         let run = flags_from_help(super::super::help::text("run").unwrap());
-        assert!(run.iter().any(|s| s.long == "publish" && s.short == Some('p')));
+        assert!(run
+            .iter()
+            .any(|s| s.long == "publish" && s.short == Some('p')));
         assert!(run.len() > 90, "{}", run.len());
     }
 
     #[test]
     fn pflag_semantics() {
         let specs = flags_from_help(super::super::help::text("run").unwrap());
-        let p = parse(&v(&["-it", "--rm", "-p8080:80", "--name=web", "nginx", "-a"]), &specs, false).unwrap();
+        let p = parse(
+            &v(&["-it", "--rm", "-p8080:80", "--name=web", "nginx", "-a"]),
+            &specs,
+            false,
+        )
+        .unwrap();
         assert!(p.bool("interactive") && p.bool("tty") && p.bool("rm"));
         assert_eq!(p.list("publish"), ["8080:80"]);
         assert_eq!(p.string("name"), Some("web"));
         assert_eq!(p.args, ["nginx", "-a"]);
-        assert_eq!(parse(&v(&["--nope"]), &specs, false).unwrap_err().0, "unknown flag: --nope");
-        assert_eq!(parse(&v(&["-p"]), &specs, false).unwrap_err().0, "flag needs an argument: 'p' in -p");
+        assert_eq!(
+            parse(&v(&["--nope"]), &specs, false).unwrap_err().0,
+            "unknown flag: --nope"
+        );
+        assert_eq!(
+            parse(&v(&["-p"]), &specs, false).unwrap_err().0,
+            "flag needs an argument: 'p' in -p"
+        );
         let ps = flags_from_help(super::super::help::text("ps").unwrap());
         assert_eq!(
             parse(&v(&["-n", "abc"]), &ps, true).unwrap_err().0,
             "invalid argument \"abc\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"
         );
-        assert_eq!(parse(&v(&["-az"]), &ps, true).unwrap_err().0, "unknown shorthand flag: 'z' in -z");
+        assert_eq!(
+            parse(&v(&["-az"]), &ps, true).unwrap_err().0,
+            "unknown shorthand flag: 'z' in -z"
+        );
         let p = parse(&v(&["x", "-a"]), &ps, true).unwrap();
         assert!(p.bool("all"));
         assert!(parse(&v(&["-h"]), &ps, true).unwrap().help_shorthand);

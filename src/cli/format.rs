@@ -17,7 +17,10 @@ pub fn render(format: &str, items: &[Value], headers: &Value) -> Result<String, 
     } else {
         format.to_string()
     };
-    body = body.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n");
+    body = body
+        .trim_matches(' ')
+        .replace("\\t", "\t")
+        .replace("\\n", "\n");
     let tpl = template::Template::parse(&body)?;
     let mut rows = String::new();
     for item in items {

@@ -3,8 +3,8 @@
 
 pub mod args;
 mod commands;
-pub mod help;
 pub(crate) mod format;
+pub mod help;
 mod jsonmessage;
 mod pending;
 pub mod table;
@@ -31,7 +31,11 @@ impl Io for crate::proc::Captured {
         crate::proc::Captured::write(self, stream, text);
     }
     fn progress(&mut self, stream: StdStream, key: &str, line: &str) {
-        self.chunks.push(crate::proc::Chunk::Progress(stream, key.to_string(), line.to_string()));
+        self.chunks.push(crate::proc::Chunk::Progress(
+            stream,
+            key.to_string(),
+            line.to_string(),
+        ));
     }
 }
 
@@ -49,7 +53,10 @@ pub struct Ctx<'a> {
 
 impl std::fmt::Debug for Ctx<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ctx").field("now", &self.now).field("tty", &self.tty).finish()
+        f.debug_struct("Ctx")
+            .field("now", &self.now)
+            .field("tty", &self.tty)
+            .finish()
     }
 }
 

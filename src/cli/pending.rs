@@ -15,15 +15,31 @@ pub struct Pending {
 #[derive(Clone, Debug)]
 pub(super) enum Kind {
     /// Streaming a container's or an exec's output; typed lines go to its stdin when `stdin`.
-    Attach { handle: u64, target: AttachTarget, stdin: bool, tty: bool, exit_code: bool },
+    Attach {
+        handle: u64,
+        target: AttachTarget,
+        stdin: bool,
+        tty: bool,
+        exit_code: bool,
+    },
     /// `docker stop`/`restart`: each container by the name typed, and its ID or the error.
-    Stop { items: Vec<(String, Result<String, ApiError>)>, restart: bool },
+    Stop {
+        items: Vec<(String, Result<String, ApiError>)>,
+        restart: bool,
+    },
     /// `docker wait`.
-    Wait { items: Vec<(String, Result<String, ApiError>)>, next: usize, failed: bool },
+    Wait {
+        items: Vec<(String, Result<String, ApiError>)>,
+        next: usize,
+        failed: bool,
+    },
     /// `docker logs -f`.
     Follow { id: String, offset: usize },
     /// `Are you sure you want to continue? [y/N]`: waits for the answer line.
-    Confirm { action: Confirmed, answer: Option<String> },
+    Confirm {
+        action: Confirmed,
+        answer: Option<String>,
+    },
 }
 
 /// What a confirmed prompt does.
@@ -33,22 +49,31 @@ pub(super) enum Confirmed {
 }
 
 fn print_error(io: &mut dyn Io, e: &ApiError) {
-    io.write(StdStream::Stderr, &format!("Error response from daemon: {}\n", e.message));
+    io.write(
+        StdStream::Stderr,
+        &format!("Error response from daemon: {}\n", e.message),
+    );
 }
 
 impl Pending {
     /// Makes progress; the exit status once the command has finished.
     pub fn poll(&mut self, daemon: &mut Daemon, now: SimTime, io: &mut dyn Io) -> Option<i32> {
         match &mut self.kind {
-            Kind::Attach { handle, exit_code, .. } => {
-                let Some(a) = daemon.attachment_poll(*handle) else { return Some(0) };
+            Kind::Attach {
+                handle, exit_code, ..
+            } => {
+                let Some(a) = daemon.attachment_poll(*handle) else {
+                    return Some(0);
+                };
                 for (stream, text) in &a.pending {
                     io.write(*stream, text);
                 }
                 a.exit_code.map(|c| if *exit_code { c } else { 0 })
             }
             Kind::Stop { items, restart } => {
-                let waiting = items.iter().any(|(_, r)| matches!(r, Ok(id) if daemon.container_running(id) == Some(true)));
+                let waiting = items.iter().any(
+                    |(_, r)| matches!(r, Ok(id) if daemon.container_running(id) == Some(true)),
+                );
                 if waiting {
                     return None;
                 }
@@ -69,7 +94,11 @@ impl Pending {
                 }
                 Some(if failed { 1 } else { 0 })
             }
-            Kind::Wait { items, next, failed } => {
+            Kind::Wait {
+                items,
+                next,
+                failed,
+            } => {
                 while *next < items.len() {
                     match &items[*next].1 {
                         Ok(id) => match daemon.find_container(id) {
@@ -97,7 +126,9 @@ impl Pending {
                 Some(0)
             }
             Kind::Follow { id, offset } => {
-                let Ok(c) = daemon.find_container(id) else { return Some(0) };
+                let Ok(c) = daemon.find_container(id) else {
+                    return Some(0);
+                };
                 for e in &c.logs[(*offset).min(c.logs.len())..] {
                     io.write(if c.tty { StdStream::Stdout } else { e.stream }, &e.text);
                 }
@@ -114,7 +145,22 @@ impl Pending {
     /// True when the command waits for the next typed line (an attached `-i` container, a
     /// prompt): script mode then feeds it the next line instead of letting time pass.
     pub fn reads_input(&self) -> bool {
-        matches!(self.kind, Kind::Attach { stdin: true, .. } | Kind::Confirm { answer: None, .. })
+        matches!(
+            self.kind,
+            Kind::Attach { stdin: true, .. } | Kind::Confirm { answer: None, .. }
+        )
+    }
+
+    /// True when a container's TTY echoes what is typed (attached with `-it`).
+    pub fn echoes_input(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Attach {
+                stdin: true,
+                tty: true,
+                ..
+            }
+        )
     }
 
     /// A line typed while the command runs: sent to the container's stdin when attached with `-i`.
@@ -125,7 +171,11 @@ impl Pending {
             return true;
         }
         match &self.kind {
-            Kind::Attach { target, stdin: true, .. } => {
+            Kind::Attach {
+                target,
+                stdin: true,
+                ..
+            } => {
                 let text = format!("{line}\n");
                 match target {
                     AttachTarget::Container(id) => daemon.container_stdin(id, &text, now),
@@ -140,7 +190,11 @@ impl Pending {
     /// Ctrl+D: closes the container's stdin. `false` if the command does not read input.
     pub fn end_of_input(&mut self, daemon: &mut Daemon, now: SimTime) -> bool {
         match &self.kind {
-            Kind::Attach { target, stdin: true, .. } => {
+            Kind::Attach {
+                target,
+                stdin: true,
+                ..
+            } => {
                 match target {
                     AttachTarget::Container(id) => daemon.container_close_stdin(id, now),
                     AttachTarget::Exec(id, e) => daemon.exec_stdin(id, e, None, now),
@@ -155,14 +209,23 @@ impl Pending {
     /// may ignore it); `false` when the docker CLI itself is interrupted.
     pub fn interrupt(&mut self, daemon: &mut Daemon, now: SimTime) -> bool {
         match &self.kind {
-            Kind::Attach { target: AttachTarget::Container(id), tty, stdin, .. } => {
+            Kind::Attach {
+                target: AttachTarget::Container(id),
+                tty,
+                stdin,
+                ..
+            } => {
                 if *tty && !*stdin {
                     return false;
                 }
                 daemon.container_interrupt(id, now);
                 true
             }
-            Kind::Attach { target: AttachTarget::Exec(id, e), tty: true, .. } => {
+            Kind::Attach {
+                target: AttachTarget::Exec(id, e),
+                tty: true,
+                ..
+            } => {
                 daemon.exec_interrupt(id, e, now);
                 true
             }
@@ -173,7 +236,12 @@ impl Pending {
     /// Ctrl+P Ctrl+Q: detaches from a container attached with `-it`; it keeps running.
     pub fn detach(&mut self, daemon: &mut Daemon) -> bool {
         match &self.kind {
-            Kind::Attach { handle, tty: true, stdin: true, .. } => {
+            Kind::Attach {
+                handle,
+                tty: true,
+                stdin: true,
+                ..
+            } => {
                 daemon.attachment_close(*handle);
                 true
             }

@@ -17,7 +17,10 @@ enum Node {
 #[derive(Clone, Debug, PartialEq)]
 enum Term {
     /// `.` or `.A.B` (empty path is `.`); `$` roots at the top value.
-    Field { root: bool, path: Vec<String> },
+    Field {
+        root: bool,
+        path: Vec<String>,
+    },
     Str(String),
     Num(f64),
     Ident(String),
@@ -62,7 +65,10 @@ fn tokenize(action: &str) -> Result<Vec<String>, TplError> {
             i += 1;
         } else {
             let start = i;
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '|' | '(' | ')') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '|' | '(' | ')')
+            {
                 i += 1;
             }
             toks.push(chars[start..i].iter().collect());
@@ -76,14 +82,28 @@ fn term(tok: &str) -> Term {
         return Term::Str(s.to_string());
     }
     if tok == "." {
-        return Term::Field { root: false, path: Vec::new() };
+        return Term::Field {
+            root: false,
+            path: Vec::new(),
+        };
     }
     if let Some(rest) = tok.strip_prefix('$') {
-        let path = rest.split('.').filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let path = rest
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
         return Term::Field { root: true, path };
     }
     if tok.starts_with('.') {
-        return Term::Field { root: false, path: tok.split('.').filter(|s| !s.is_empty()).map(str::to_string).collect() };
+        return Term::Field {
+            root: false,
+            path: tok
+                .split('.')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
     }
     if let Ok(n) = tok.parse::<f64>() {
         return Term::Num(n);
@@ -117,7 +137,9 @@ fn parse(src: &str) -> Result<Vec<Node>, TplError> {
     while let Some(start) = rest.find("{{") {
         let mut text = rest[..start].to_string();
         let after = &rest[start + 2..];
-        let end = after.find("}}").ok_or_else(|| "unclosed action".to_string())?;
+        let end = after
+            .find("}}")
+            .ok_or_else(|| "unclosed action".to_string())?;
         let mut action = &after[..end];
         if let Some(a) = action.strip_prefix('-') {
             text = text.trim_end().to_string();
@@ -144,7 +166,10 @@ fn parse(src: &str) -> Result<Vec<Node>, TplError> {
 }
 
 /// Parses nodes until `end` or `else` (returned as the stop word).
-fn parse_list(items: &[(bool, String)], pos: &mut usize) -> Result<(Vec<Node>, Option<String>), TplError> {
+fn parse_list(
+    items: &[(bool, String)],
+    pos: &mut usize,
+) -> Result<(Vec<Node>, Option<String>), TplError> {
     let mut out = Vec::new();
     while *pos < items.len() {
         let (is_action, s) = &items[*pos];
@@ -203,11 +228,20 @@ pub fn go_print(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::Array(a) => format!("[{}]", a.iter().map(go_print_inner).collect::<Vec<_>>().join(" ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(go_print_inner).collect::<Vec<_>>().join(" ")
+        ),
         Value::Object(o) => {
             let mut keys: Vec<&String> = o.keys().collect();
             keys.sort();
-            format!("map[{}]", keys.iter().map(|k| format!("{k}:{}", go_print_inner(&o[*k]))).collect::<Vec<_>>().join(" "))
+            format!(
+                "map[{}]",
+                keys.iter()
+                    .map(|k| format!("{k}:{}", go_print_inner(&o[*k])))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
         }
     }
 }
@@ -222,7 +256,9 @@ fn go_print_inner(v: &Value) -> String {
 /// JSON as Go's `json.Marshal` writes it: compact, `<`, `>`, `&` escaped.
 pub fn go_json(v: &Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_default();
-    s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    s.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 struct Exec<'a> {
@@ -242,14 +278,23 @@ impl Exec<'_> {
                             Some(x) => x,
                             None => return Ok(Value::Null),
                         },
-                        Value::Null => return Err(format!("nil pointer evaluating interface {{}}.{p}")),
-                        _ => return Err(format!("can't evaluate field {p} in type {}", type_name(v))),
+                        Value::Null => {
+                            return Err(format!("nil pointer evaluating interface {{}}.{p}"))
+                        }
+                        _ => {
+                            return Err(format!(
+                                "can't evaluate field {p} in type {}",
+                                type_name(v)
+                            ))
+                        }
                     };
                 }
                 Ok(v.clone())
             }
             Term::Str(s) => Ok(Value::String(s.clone())),
-            Term::Num(n) => Ok(serde_json::Number::from_f64(*n).map(Value::Number).unwrap_or(Value::Null)),
+            Term::Num(n) => Ok(serde_json::Number::from_f64(*n)
+                .map(Value::Number)
+                .unwrap_or(Value::Null)),
             Term::Ident(name) => Err(format!("function \"{name}\" not defined")),
         }
     }
@@ -269,8 +314,21 @@ impl Exec<'_> {
             args.push(p);
         }
         let s = |v: &Value| go_print(v);
-        let arg = |i: usize| args.get(i).cloned().ok_or_else(|| format!("wrong number of args for {f}: want {} got {}", i + 1, args.len()));
-        if self.header && matches!(f.as_str(), "json" | "split" | "join" | "title" | "lower" | "upper" | "truncate") {
+        let arg = |i: usize| {
+            args.get(i).cloned().ok_or_else(|| {
+                format!(
+                    "wrong number of args for {f}: want {} got {}",
+                    i + 1,
+                    args.len()
+                )
+            })
+        };
+        if self.header
+            && matches!(
+                f.as_str(),
+                "json" | "split" | "join" | "title" | "lower" | "upper" | "truncate"
+            )
+        {
             return arg(0);
         }
         Ok(match f.as_str() {
@@ -280,17 +338,28 @@ impl Exec<'_> {
             "title" => {
                 let t = s(&arg(0)?);
                 let mut c = t.chars();
-                Value::String(c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default())
+                Value::String(
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default(),
+                )
             }
             "join" => {
                 let list = arg(0)?;
                 let sep = s(&arg(1)?);
                 match list {
-                    Value::Array(a) => Value::String(a.iter().map(go_print).collect::<Vec<_>>().join(&sep)),
+                    Value::Array(a) => {
+                        Value::String(a.iter().map(go_print).collect::<Vec<_>>().join(&sep))
+                    }
                     other => Value::String(go_print(&other)),
                 }
             }
-            "split" => Value::Array(s(&arg(0)?).split(s(&arg(1)?).as_str()).map(|x| Value::String(x.to_string())).collect()),
+            "split" => Value::Array(
+                s(&arg(0)?)
+                    .split(s(&arg(1)?).as_str())
+                    .map(|x| Value::String(x.to_string()))
+                    .collect(),
+            ),
             "len" => Value::from(match arg(0)? {
                 Value::Array(a) => a.len(),
                 Value::Object(o) => o.len(),
@@ -301,8 +370,13 @@ impl Exec<'_> {
                 let mut v = arg(0)?;
                 for k in &args[1..] {
                     v = match (&v, k) {
-                        (Value::Object(o), key) => o.get(&go_print(key)).cloned().unwrap_or(Value::Null),
-                        (Value::Array(a), Value::Number(n)) => a.get(n.as_u64().unwrap_or(0) as usize).cloned().ok_or("index out of range")?,
+                        (Value::Object(o), key) => {
+                            o.get(&go_print(key)).cloned().unwrap_or(Value::Null)
+                        }
+                        (Value::Array(a), Value::Number(n)) => a
+                            .get(n.as_u64().unwrap_or(0) as usize)
+                            .cloned()
+                            .ok_or("index out of range")?,
                         _ => return Err("can't index item".into()),
                     };
                 }
@@ -319,7 +393,10 @@ impl Exec<'_> {
                 let r = arg(2)?.as_f64().unwrap_or(0.0) as usize;
                 Value::String(format!("{}{t}{}", " ".repeat(l), " ".repeat(r)))
             }
-            "println" => Value::String(format!("{}\n", args.iter().map(go_print).collect::<Vec<_>>().join(" "))),
+            "println" => Value::String(format!(
+                "{}\n",
+                args.iter().map(go_print).collect::<Vec<_>>().join(" ")
+            )),
             "print" => Value::String(args.iter().map(go_print).collect::<Vec<_>>().join("")),
             "printf" => {
                 let fmt = s(&arg(0)?);
@@ -333,7 +410,10 @@ impl Exec<'_> {
                     }
                     match chars.next() {
                         Some('%') => out.push('%'),
-                        Some('q') => out.push_str(&format!("{:?}", rest.next().map(go_print).unwrap_or_default())),
+                        Some('q') => out.push_str(&format!(
+                            "{:?}",
+                            rest.next().map(go_print).unwrap_or_default()
+                        )),
                         Some(_) => out.push_str(&rest.next().map(go_print).unwrap_or_default()),
                         None => out.push('%'),
                     }
@@ -385,7 +465,9 @@ impl Exec<'_> {
                             keys.iter().map(|k| o[k].clone()).collect()
                         }
                         Value::Null => Vec::new(),
-                        other => return Err(format!("range can't iterate over {}", go_print(&other))),
+                        other => {
+                            return Err(format!("range can't iterate over {}", go_print(&other)))
+                        }
                     };
                     if items.is_empty() {
                         self.run(otherwise, dot, out)?;
@@ -418,13 +500,20 @@ pub struct Template {
 
 impl Template {
     pub fn parse(template: &str) -> Result<Template, TplError> {
-        parse(template).map(|nodes| Template { nodes }).map_err(|e| format!("template parsing error: template: :1: {e}"))
+        parse(template)
+            .map(|nodes| Template { nodes })
+            .map_err(|e| format!("template parsing error: template: :1: {e}"))
     }
 
     /// Renders with `value` as `.`.
     pub fn render(&self, value: &Value) -> Result<String, TplError> {
         let mut out = String::new();
-        Exec { root: value, header: false }.run(&self.nodes, value, &mut out).map_err(|e| format!("template: :1: executing \"\" {e}"))?;
+        Exec {
+            root: value,
+            header: false,
+        }
+        .run(&self.nodes, value, &mut out)
+        .map_err(|e| format!("template: :1: executing \"\" {e}"))?;
         Ok(out)
     }
 }
@@ -432,17 +521,29 @@ impl Template {
 /// Renders `template` with `value` as `.`. Errors read like Go's
 /// (`template: :1:2: executing "" at <.Foo>: …` is shortened to its last part).
 pub fn render(template: &str, value: &Value) -> Result<String, TplError> {
-    let nodes = parse(template).map_err(|e| format!("template parsing error: template: :1: {e}"))?;
+    let nodes =
+        parse(template).map_err(|e| format!("template parsing error: template: :1: {e}"))?;
     let mut out = String::new();
-    Exec { root: value, header: false }.run(&nodes, value, &mut out).map_err(|e| format!("template: :1: executing \"\" {e}"))?;
+    Exec {
+        root: value,
+        header: false,
+    }
+    .run(&nodes, value, &mut out)
+    .map_err(|e| format!("template: :1: executing \"\" {e}"))?;
     Ok(out)
 }
 
 /// Renders a table header: the template over the column titles, functions passing through.
 pub fn render_header(template: &str, headers: &Value) -> Result<String, TplError> {
-    let nodes = parse(template).map_err(|e| format!("template parsing error: template: :1: {e}"))?;
+    let nodes =
+        parse(template).map_err(|e| format!("template parsing error: template: :1: {e}"))?;
     let mut out = String::new();
-    Exec { root: headers, header: true }.run(&nodes, headers, &mut out).map_err(|e| format!("template: :1: executing \"\" {e}"))?;
+    Exec {
+        root: headers,
+        header: true,
+    }
+    .run(&nodes, headers, &mut out)
+    .map_err(|e| format!("template: :1: executing \"\" {e}"))?;
     Ok(out)
 }
 
@@ -455,16 +556,34 @@ mod tests {
     fn fields_functions_and_control() {
         let v = json!({"Name": "/web", "State": {"Status": "running", "Running": true}, "Tags": ["a", "b"], "Labels": {"z": "1", "a": "2"}, "Env": null});
         assert_eq!(render("{{.State.Status}}", &v).unwrap(), "running");
-        assert_eq!(render("{{json .State}}", &v).unwrap(), r#"{"Status":"running","Running":true}"#);
-        assert_eq!(render("{{.Tags}} {{join .Tags \",\"}}", &v).unwrap(), "[a b] a,b");
+        assert_eq!(
+            render("{{json .State}}", &v).unwrap(),
+            r#"{"Status":"running","Running":true}"#
+        );
+        assert_eq!(
+            render("{{.Tags}} {{join .Tags \",\"}}", &v).unwrap(),
+            "[a b] a,b"
+        );
         assert_eq!(render("{{.Labels}}", &v).unwrap(), "map[a:2 z:1]");
-        assert_eq!(render("{{range .Tags}}<{{.}}>{{end}}", &v).unwrap(), "<a><b>");
-        assert_eq!(render("{{if .State.Running}}up{{else}}down{{end}}", &v).unwrap(), "up");
+        assert_eq!(
+            render("{{range .Tags}}<{{.}}>{{end}}", &v).unwrap(),
+            "<a><b>"
+        );
+        assert_eq!(
+            render("{{if .State.Running}}up{{else}}down{{end}}", &v).unwrap(),
+            "up"
+        );
         assert_eq!(render("{{.Name | upper}}", &v).unwrap(), "/WEB");
         assert_eq!(render("{{index .Labels \"z\"}}", &v).unwrap(), "1");
         assert_eq!(render("{{.Missing}}", &v).unwrap(), "<no value>");
-        assert_eq!(render("{{with .State}}{{.Status}}{{end}}", &v).unwrap(), "running");
-        assert_eq!(render("{{json \"<a&b>\"}}", &v).unwrap(), "\"\\u003ca\\u0026b\\u003e\"");
+        assert_eq!(
+            render("{{with .State}}{{.Status}}{{end}}", &v).unwrap(),
+            "running"
+        );
+        assert_eq!(
+            render("{{json \"<a&b>\"}}", &v).unwrap(),
+            "\"\\u003ca\\u0026b\\u003e\""
+        );
         assert!(render("{{.Name", &v).is_err());
         assert!(render("{{nosuch .}}", &v).is_err());
     }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::{names, Daemon};
 use crate::api::{
-    ApiError, ContainerCreateRequest, ContainerCreateResponse, ContainerListOptions, ContainerSummary, HealthConfig,
-    LogEntry, Port, PortBinding, RestartPolicy, StdStream,
+    ApiError, ContainerCreateRequest, ContainerCreateResponse, ContainerListOptions,
+    ContainerSummary, HealthConfig, LogEntry, Port, PortBinding, RestartPolicy, StdStream,
 };
 use crate::clock::{Millis, SimTime};
 use crate::proc::machine::{resolve, Machine};
@@ -121,7 +121,10 @@ pub struct Container {
 
 impl Container {
     pub fn is_running(&self) -> bool {
-        matches!(self.status, ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting)
+        matches!(
+            self.status,
+            ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting
+        )
     }
 
     /// `State.String()`: `Up 3 minutes`, `Up 2 seconds (Paused)`, `Exited (0) 2 hours ago`, `Created`.
@@ -141,7 +144,11 @@ impl Container {
             ),
             ContainerStatus::Created => "Created".into(),
             ContainerStatus::Exited => match self.finished_at {
-                Some(t) => format!("Exited ({}) {} ago", self.exit_code, human_duration(now.since(t))),
+                Some(t) => format!(
+                    "Exited ({}) {} ago",
+                    self.exit_code,
+                    human_duration(now.since(t))
+                ),
                 None => String::new(),
             },
         }
@@ -166,7 +173,12 @@ impl Container {
     /// The processes `ps` shows inside: PID 1 and the running execs.
     pub fn procs(&self) -> Vec<(u32, String)> {
         let mut v = vec![(1, self.command_text())];
-        for (k, e) in self.execs.values().filter(|e| e.exit_code.is_none()).enumerate() {
+        for (k, e) in self
+            .execs
+            .values()
+            .filter(|e| e.exit_code.is_none())
+            .enumerate()
+        {
             v.push((7 + 6 * k as u32, e.argv.join(" ")));
         }
         v
@@ -193,7 +205,8 @@ fn valid_name(name: &str) -> bool {
     let b = name.as_bytes();
     !b.is_empty()
         && b[0].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }
 
 /// The OCI runtime's error when the command cannot be executed (Engine 28 with runc 1.2).
@@ -214,7 +227,9 @@ impl Daemon {
     /// `GetContainer`: full ID, name, or unique ID prefix.
     pub fn find_container(&self, name: &str) -> Result<&Container, ApiError> {
         let id = self.resolve_container(name)?;
-        self.containers.get(&id).ok_or_else(|| ApiError::no_such_container(name))
+        self.containers
+            .get(&id)
+            .ok_or_else(|| ApiError::no_such_container(name))
     }
 
     /// The full ID of a container by name, ID or ID prefix.
@@ -233,18 +248,26 @@ impl Daemon {
         if let Some(c) = self.containers.values().find(|c| c.name == bare) {
             return Ok(c.id.clone());
         }
-        let matches: Vec<&String> = self.containers.keys().filter(|id| id.starts_with(name)).collect();
+        let matches: Vec<&String> = self
+            .containers
+            .keys()
+            .filter(|id| id.starts_with(name))
+            .collect();
         match matches.len() {
             1 => Ok(matches[0].clone()),
             0 => Err(ApiError::no_such_container(name)),
-            _ => Err(ApiError::not_found(format!("Multiple IDs found with provided prefix: {name}"))),
+            _ => Err(ApiError::not_found(format!(
+                "Multiple IDs found with provided prefix: {name}"
+            ))),
         }
     }
 
     /// A container's file system, for `docker cp` (mutable to copy into it).
     pub fn container_fs_mut(&mut self, name: &str) -> Result<&mut Container, ApiError> {
         let id = self.resolve_container(name)?;
-        self.containers.get_mut(&id).ok_or_else(|| ApiError::no_such_container(name))
+        self.containers
+            .get_mut(&id)
+            .ok_or_else(|| ApiError::no_such_container(name))
     }
 
     /// All containers, oldest first.
@@ -253,12 +276,22 @@ impl Daemon {
     }
 
     /// The first container (in creation order) using an image and matching `pred`.
-    pub(super) fn container_using(&self, image_id: &str, pred: impl Fn(&Container) -> bool) -> Option<String> {
-        self.containers().find(|c| c.image_id == image_id && pred(c)).map(|c| c.id.clone())
+    pub(super) fn container_using(
+        &self,
+        image_id: &str,
+        pred: impl Fn(&Container) -> bool,
+    ) -> Option<String> {
+        self.containers()
+            .find(|c| c.image_id == image_id && pred(c))
+            .map(|c| c.id.clone())
     }
 
     /// `POST /containers/create`. A missing image answers `No such image: <ref>` (the CLI then pulls).
-    pub fn container_create(&mut self, req: &ContainerCreateRequest, now: SimTime) -> Result<ContainerCreateResponse, ApiError> {
+    pub fn container_create(
+        &mut self,
+        req: &ContainerCreateRequest,
+        now: SimTime,
+    ) -> Result<ContainerCreateResponse, ApiError> {
         if let Some(n) = &req.name {
             let bare = n.strip_prefix('/').unwrap_or(n);
             if !valid_name(bare) {
@@ -273,9 +306,13 @@ impl Daemon {
                 )));
             }
         }
-        req.restart.validate(req.restart.max_retries > 0).map_err(ApiError::bad_request)?;
+        req.restart
+            .validate(req.restart.max_retries > 0)
+            .map_err(ApiError::bad_request)?;
         if req.auto_remove && !req.restart.is_none() {
-            return Err(ApiError::bad_request("can't create 'AutoRemove' container with restart policy"));
+            return Err(ApiError::bad_request(
+                "can't create 'AutoRemove' container with restart policy",
+            ));
         }
         let (image_id, _) = self.find_image(&req.image).map_err(|_| {
             let shown = crate::api::Reference::parse(&req.image)
@@ -283,10 +320,15 @@ impl Daemon {
                 .unwrap_or_else(|_| req.image.clone());
             ApiError::no_such_image(&shown)
         })?;
-        let Some(img) = self.images.get(&image_id) else { return Err(ApiError::no_such_image(&req.image)) };
+        let Some(img) = self.images.get(&image_id) else {
+            return Err(ApiError::no_such_image(&req.image));
+        };
         let config = img.data.config.clone();
         let mut rootfs = img.rootfs.clone();
-        let entrypoint = req.entrypoint.clone().unwrap_or_else(|| config.entrypoint.clone().unwrap_or_default());
+        let entrypoint = req
+            .entrypoint
+            .clone()
+            .unwrap_or_else(|| config.entrypoint.clone().unwrap_or_default());
         let cmd = match &req.cmd {
             Some(c) if !c.is_empty() => c.clone(),
             _ if req.entrypoint.is_some() => Vec::new(),
@@ -326,23 +368,55 @@ impl Daemon {
             Some(n) => n.strip_prefix('/').unwrap_or(n).to_string(),
             None => {
                 let taken: Vec<String> = self.containers.values().map(|c| c.name.clone()).collect();
-                names::generate(&mut self.rng, |n| taken.iter().any(|t| t == n), short_id(&id))
+                names::generate(
+                    &mut self.rng,
+                    |n| taken.iter().any(|t| t == n),
+                    short_id(&id),
+                )
             }
         };
-        let meta = Meta { mode: 0o644, uid: 0, gid: 0, mtime: now };
+        let meta = Meta {
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            mtime: now,
+        };
         if rootfs.get("/etc").is_some() {
-            let _ = rootfs.write("/etc/hostname", format!("{hostname}\n").as_bytes(), false, &meta);
+            let _ = rootfs.write(
+                "/etc/hostname",
+                format!("{hostname}\n").as_bytes(),
+                false,
+                &meta,
+            );
             let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n172.17.0.2\t{hostname}\n");
             let _ = rootfs.write("/etc/hosts", hosts.as_bytes(), false, &meta);
         }
-        let working_dir = req.working_dir.clone().filter(|w| !w.is_empty()).unwrap_or_else(|| if config.working_dir.is_empty() { "/".into() } else { config.working_dir.clone() });
-        let dir_meta = Meta { mode: 0o755, ..meta };
+        let working_dir = req
+            .working_dir
+            .clone()
+            .filter(|w| !w.is_empty())
+            .unwrap_or_else(|| {
+                if config.working_dir.is_empty() {
+                    "/".into()
+                } else {
+                    config.working_dir.clone()
+                }
+            });
+        let dir_meta = Meta {
+            mode: 0o755,
+            ..meta
+        };
         if rootfs.get(&working_dir).is_none() {
             let _ = rootfs.mkdir(&working_dir, true, &dir_meta);
         }
         let mut labels = config.labels.clone();
         labels.extend(req.labels.clone());
-        let stop_signal = req.stop_signal.as_deref().or(config.stop_signal.as_deref()).and_then(Signal::parse).unwrap_or(Signal::Term);
+        let stop_signal = req
+            .stop_signal
+            .as_deref()
+            .or(config.stop_signal.as_deref())
+            .and_then(Signal::parse)
+            .unwrap_or(Signal::Term);
         let mut exposed = std::collections::BTreeSet::new();
         let parse_port = |s: &str| -> Option<(u16, String)> {
             let (n, p) = s.split_once('/').unwrap_or((s, "tcp"));
@@ -404,7 +478,10 @@ impl Daemon {
         };
         self.containers.insert(id.clone(), container);
         self.order.push(id.clone());
-        Ok(ContainerCreateResponse { id, warnings: Vec::new() })
+        Ok(ContainerCreateResponse {
+            id,
+            warnings: Vec::new(),
+        })
     }
 
     /// `POST /containers/{id}/attach`: output from now on is kept for the client.
@@ -416,14 +493,25 @@ impl Daemon {
     pub(super) fn new_attachment(&mut self, target: AttachTarget) -> u64 {
         let handle = self.next_attach;
         self.next_attach += 1;
-        self.attachments.insert(handle, Attachment { target, pending: Vec::new(), exit_code: None });
+        self.attachments.insert(
+            handle,
+            Attachment {
+                target,
+                pending: Vec::new(),
+                exit_code: None,
+            },
+        );
         handle
     }
 
     /// Takes what an attached client has not read yet; `exit_code` is set once the target exited.
     pub fn attachment_poll(&mut self, handle: u64) -> Option<Attachment> {
         let a = self.attachments.get_mut(&handle)?;
-        let out = Attachment { target: a.target.clone(), pending: std::mem::take(&mut a.pending), exit_code: a.exit_code };
+        let out = Attachment {
+            target: a.target.clone(),
+            pending: std::mem::take(&mut a.pending),
+            exit_code: a.exit_code,
+        };
         if out.exit_code.is_some() {
             self.attachments.remove(&handle);
         }
@@ -438,16 +526,27 @@ impl Daemon {
     /// `POST /containers/{id}/start`.
     pub fn container_start(&mut self, name: &str, now: SimTime) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
-        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        let Some(c) = self.containers.get_mut(&id) else {
+            return Err(ApiError::no_such_container(name));
+        };
         match c.status {
-            ContainerStatus::Paused => return Err(ApiError::conflict("cannot start a paused container, try unpause instead")),
+            ContainerStatus::Paused => {
+                return Err(ApiError::conflict(
+                    "cannot start a paused container, try unpause instead",
+                ))
+            }
             ContainerStatus::Running => return Ok(()),
             ContainerStatus::Restarting => {
                 c.restart_at = None;
             }
             _ => {}
         }
-        let path_var = c.env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("").to_string();
+        let path_var = c
+            .env
+            .iter()
+            .find_map(|e| e.strip_prefix("PATH="))
+            .unwrap_or("")
+            .to_string();
         let Some((_, program)) = resolve(&c.rootfs, &c.working_dir, &path_var, &c.path) else {
             c.exit_code = 127;
             c.error = exec_error(&c.path).message;
@@ -455,11 +554,22 @@ impl Daemon {
         };
         let mut argv = vec![c.path.clone()];
         argv.extend(c.args.iter().cloned());
-        let process = Process::start(&argv, &program, &c.env, &c.working_dir, c.tty, c.open_stdin, c.init, &c.rootfs);
+        let process = Process::start(
+            &argv,
+            &program,
+            &c.env,
+            &c.working_dir,
+            c.tty,
+            c.open_stdin,
+            c.init,
+            &c.rootfs,
+        );
         let bound = self.bind_ports(&id)?;
         self.next_pid += 1;
         let pid = self.next_pid;
-        let Some(c) = self.containers.get_mut(&id) else { return Ok(()) };
+        let Some(c) = self.containers.get_mut(&id) else {
+            return Ok(());
+        };
         c.status = ContainerStatus::Running;
         c.pid = pid;
         c.started_at = Some(now);
@@ -472,7 +582,12 @@ impl Daemon {
         c.bound = bound;
         c.manually_stopped = false;
         c.restart_at = None;
-        c.health = c.health_config.as_ref().map(|h| Health { status: "starting", failing_streak: 0, next_check: now + Millis(h.interval_ms), log: Vec::new() });
+        c.health = c.health_config.as_ref().map(|h| Health {
+            status: "starting",
+            failing_streak: 0,
+            next_check: now + Millis(h.interval_ms),
+            log: Vec::new(),
+        });
         self.step_container(&id, now);
         Ok(())
     }
@@ -480,12 +595,22 @@ impl Daemon {
     /// Allocates host ports for a container's bindings (`portallocator`): each binding without an
     /// address is bound on `0.0.0.0` and `::`; a missing host port comes from 32768 upwards.
     fn bind_ports(&mut self, id: &str) -> Result<Vec<Port>, ApiError> {
-        let Some(c) = self.containers.get(id) else { return Ok(Vec::new()) };
+        let Some(c) = self.containers.get(id) else {
+            return Ok(Vec::new());
+        };
         let mut wanted: Vec<PortBinding> = c.publish.clone();
         if c.publish_all {
             for (port, proto) in &c.exposed {
-                if !wanted.iter().any(|b| b.container_port == *port && b.proto == *proto) {
-                    wanted.push(PortBinding { host_ip: String::new(), host_port: None, container_port: *port, proto: proto.clone() });
+                if !wanted
+                    .iter()
+                    .any(|b| b.container_port == *port && b.proto == *proto)
+                {
+                    wanted.push(PortBinding {
+                        host_ip: String::new(),
+                        host_port: None,
+                        container_port: *port,
+                        proto: proto.clone(),
+                    });
                 }
             }
         }
@@ -493,22 +618,41 @@ impl Daemon {
             .containers
             .values()
             .filter(|o| o.id != id && o.is_running())
-            .flat_map(|o| o.bound.iter().map(|p| (p.ip.clone(), p.public_port.unwrap_or(0), p.proto.clone())))
+            .flat_map(|o| {
+                o.bound
+                    .iter()
+                    .map(|p| (p.ip.clone(), p.public_port.unwrap_or(0), p.proto.clone()))
+            })
             .collect();
         let name = c.name.clone();
         let mut bound: Vec<Port> = Vec::new();
         for b in wanted {
-            let ips: Vec<String> = if b.host_ip.is_empty() { vec!["0.0.0.0".into(), "::".into()] } else { vec![b.host_ip.clone()] };
+            let ips: Vec<String> = if b.host_ip.is_empty() {
+                vec!["0.0.0.0".into(), "::".into()]
+            } else {
+                vec![b.host_ip.clone()]
+            };
             let taken = |port: u16, bound: &[Port]| {
-                in_use.iter().any(|(ip, p, pr)| *p == port && *pr == b.proto && (ips.contains(ip) || ip == "0.0.0.0" || ips.iter().any(|x| x == "0.0.0.0")))
-                    || bound.iter().any(|p| p.public_port == Some(port) && p.proto == b.proto)
+                in_use.iter().any(|(ip, p, pr)| {
+                    *p == port
+                        && *pr == b.proto
+                        && (ips.contains(ip)
+                            || ip == "0.0.0.0"
+                            || ips.iter().any(|x| x == "0.0.0.0"))
+                }) || bound
+                    .iter()
+                    .any(|p| p.public_port == Some(port) && p.proto == b.proto)
             };
             let port = match b.host_port {
                 Some(p) => {
                     if taken(p, &bound) {
                         let endpoint = self.rng.hex_id();
                         let ip = &ips[0];
-                        let shown = if ip.contains(':') { format!("[{ip}]") } else { ip.clone() };
+                        let shown = if ip.contains(':') {
+                            format!("[{ip}]")
+                        } else {
+                            ip.clone()
+                        };
                         return Err(ApiError::server(format!(
                             "failed to set up container networking: driver failed programming external connectivity on endpoint {name} ({endpoint}): Bind for {shown}:{p} failed: port is already allocated"
                         )));
@@ -525,7 +669,12 @@ impl Daemon {
                 }
             };
             for ip in &ips {
-                bound.push(Port { ip: ip.clone(), private_port: b.container_port, public_port: Some(port), proto: b.proto.clone() });
+                bound.push(Port {
+                    ip: ip.clone(),
+                    private_port: b.container_port,
+                    public_port: Some(port),
+                    proto: b.proto.clone(),
+                });
             }
         }
         Ok(bound)
@@ -533,7 +682,9 @@ impl Daemon {
 
     /// Sends text to a container's stdin (an attached terminal typing).
     pub fn container_stdin(&mut self, id: &str, text: &str, now: SimTime) {
-        let Some(c) = self.containers.get_mut(id) else { return };
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
         if let Some(p) = c.process.as_mut() {
             p.input(text);
             if c.status == ContainerStatus::Running {
@@ -545,7 +696,9 @@ impl Daemon {
 
     /// Closes a container's stdin (Ctrl+D).
     pub fn container_close_stdin(&mut self, id: &str, now: SimTime) {
-        let Some(c) = self.containers.get_mut(id) else { return };
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
         if let Some(p) = c.process.as_mut() {
             p.close_stdin();
             c.wake = Some(now);
@@ -555,7 +708,9 @@ impl Daemon {
 
     /// Ctrl+C typed on a container's terminal (`-t`), or proxied as SIGINT without one.
     pub fn container_interrupt(&mut self, id: &str, now: SimTime) {
-        let Some(c) = self.containers.get_mut(id) else { return };
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
         if c.tty {
             if let Some(p) = c.process.as_mut() {
                 let mut out = Vec::new();
@@ -569,15 +724,27 @@ impl Daemon {
         }
     }
 
-    fn emit(c: &mut Container, attachments: &mut BTreeMap<u64, Attachment>, out: Output, now: SimTime) {
+    fn emit(
+        c: &mut Container,
+        attachments: &mut BTreeMap<u64, Attachment>,
+        out: Output,
+        now: SimTime,
+    ) {
         for (stream, text) in out {
             // With a TTY, stdout and stderr are one stream.
             let stream = if c.tty { StdStream::Stdout } else { stream };
             if text.is_empty() {
                 continue;
             }
-            c.logs.push(LogEntry { time: now, stream, text: text.clone() });
-            for a in attachments.values_mut().filter(|a| a.target == AttachTarget::Container(c.id.clone())) {
+            c.logs.push(LogEntry {
+                time: now,
+                stream,
+                text: text.clone(),
+            });
+            for a in attachments
+                .values_mut()
+                .filter(|a| a.target == AttachTarget::Container(c.id.clone()))
+            {
                 a.pending.push((stream, text.clone()));
             }
         }
@@ -585,14 +752,23 @@ impl Daemon {
 
     /// Runs a container's main process until it waits or exits, routing its output.
     pub(super) fn step_container(&mut self, id: &str, now: SimTime) {
-        let Some(c) = self.containers.get_mut(id) else { return };
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
         c.wake = None;
         if c.status != ContainerStatus::Running {
             return;
         }
         let mut out: Output = Vec::new();
         let procs = c.procs();
-        let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs, tty: c.tty };
+        let mut m = Machine {
+            fs: &mut c.rootfs,
+            now,
+            hostname: &c.hostname,
+            uid: 0,
+            procs: &procs,
+            tty: c.tty,
+        };
         let step = match c.process.as_mut() {
             Some(p) => p.step(&mut m, &mut out),
             None => Step::Exited(0),
@@ -607,20 +783,34 @@ impl Daemon {
 
     /// The main process ended: record it, end execs, tell attached clients, auto-remove.
     pub(super) fn container_exited(&mut self, id: &str, code: i32, now: SimTime) {
-        let Some(c) = self.containers.get_mut(id) else { return };
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
         let ran_ms = now.since(c.started_at.unwrap_or(now)).0;
         let restart = !c.manually_stopped
             && match c.restart_policy.name.as_str() {
                 "always" | "unless-stopped" => true,
-                "on-failure" => code != 0 && (c.restart_policy.max_retries == 0 || c.restart_count < c.restart_policy.max_retries),
+                "on-failure" => {
+                    code != 0
+                        && (c.restart_policy.max_retries == 0
+                            || c.restart_count < c.restart_policy.max_retries)
+                }
                 _ => false,
             };
         if ran_ms >= 10_000 {
             c.restart_backoff_ms = 0;
         }
-        c.restart_backoff_ms = if c.restart_backoff_ms == 0 { 100 } else { (c.restart_backoff_ms * 2).min(60_000) };
+        c.restart_backoff_ms = if c.restart_backoff_ms == 0 {
+            100
+        } else {
+            (c.restart_backoff_ms * 2).min(60_000)
+        };
         c.health = None;
-        c.status = if restart { ContainerStatus::Restarting } else { ContainerStatus::Exited };
+        c.status = if restart {
+            ContainerStatus::Restarting
+        } else {
+            ContainerStatus::Exited
+        };
         c.restart_at = restart.then(|| now + Millis(c.restart_backoff_ms));
         c.exit_code = code;
         c.finished_at = Some(now);
@@ -659,7 +849,9 @@ impl Daemon {
 
     /// Sends a signal to the main process; `Ok(true)` if the container exited.
     fn deliver_signal(&mut self, id: &str, sig: Signal, now: SimTime) -> Result<bool, ApiError> {
-        let Some(c) = self.containers.get_mut(id) else { return Err(ApiError::no_such_container(id)) };
+        let Some(c) = self.containers.get_mut(id) else {
+            return Err(ApiError::no_such_container(id));
+        };
         let outcome = match c.process.as_mut() {
             Some(p) => p.signal(sig),
             None => Some(128 + sig.number()),
@@ -674,15 +866,23 @@ impl Daemon {
     }
 
     /// `POST /containers/{id}/kill`.
-    pub fn container_kill(&mut self, name: &str, signal: Option<&str>, now: SimTime) -> Result<(), ApiError> {
+    pub fn container_kill(
+        &mut self,
+        name: &str,
+        signal: Option<&str>,
+        now: SimTime,
+    ) -> Result<(), ApiError> {
         let sig = match signal {
             None => Signal::Kill,
-            Some(s) => Signal::parse(s).ok_or_else(|| ApiError::bad_request(format!("Invalid signal: {s}")))?,
+            Some(s) => Signal::parse(s)
+                .ok_or_else(|| ApiError::bad_request(format!("Invalid signal: {s}")))?,
         };
         let id = self.resolve_container(name)?;
         let running = self.containers.get(&id).is_some_and(|c| c.is_running());
         if !running {
-            return Err(ApiError::conflict(format!("cannot kill container: {name}: container {id} is not running")));
+            return Err(ApiError::conflict(format!(
+                "cannot kill container: {name}: container {id} is not running"
+            )));
         }
         if let Some(c) = self.containers.get_mut(&id) {
             if c.status == ContainerStatus::Paused {
@@ -701,9 +901,17 @@ impl Daemon {
 
     /// `POST /containers/{id}/stop`: the stop signal, then SIGKILL after the grace period.
     /// `Ok(true)` when the container is stopped now; otherwise it will be by `next_wakeup`.
-    pub fn container_stop(&mut self, name: &str, timeout: Option<i64>, signal: Option<&str>, now: SimTime) -> Result<bool, ApiError> {
+    pub fn container_stop(
+        &mut self,
+        name: &str,
+        timeout: Option<i64>,
+        signal: Option<&str>,
+        now: SimTime,
+    ) -> Result<bool, ApiError> {
         let id = self.resolve_container(name)?;
-        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        let Some(c) = self.containers.get_mut(&id) else {
+            return Err(ApiError::no_such_container(name));
+        };
         if !c.is_running() {
             return Ok(true);
         }
@@ -717,7 +925,8 @@ impl Daemon {
             c.status = ContainerStatus::Running;
         }
         let sig = match signal {
-            Some(s) => Signal::parse(s).ok_or_else(|| ApiError::bad_request(format!("Invalid signal: {s}")))?,
+            Some(s) => Signal::parse(s)
+                .ok_or_else(|| ApiError::bad_request(format!("Invalid signal: {s}")))?,
             None => c.stop_signal,
         };
         let grace = timeout.or(c.stop_timeout).unwrap_or(10);
@@ -744,13 +953,17 @@ impl Daemon {
     /// `POST /containers/{id}/pause`.
     pub fn container_pause(&mut self, name: &str) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
-        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        let Some(c) = self.containers.get_mut(&id) else {
+            return Err(ApiError::no_such_container(name));
+        };
         match c.status {
             ContainerStatus::Running => {
                 c.status = ContainerStatus::Paused;
                 Ok(())
             }
-            ContainerStatus::Paused => Err(ApiError::conflict(format!("Container {id} is already paused"))),
+            ContainerStatus::Paused => Err(ApiError::conflict(format!(
+                "Container {id} is already paused"
+            ))),
             _ => Err(ApiError::conflict(format!("container {id} is not running"))),
         }
     }
@@ -758,7 +971,9 @@ impl Daemon {
     /// `POST /containers/{id}/unpause`.
     pub fn container_unpause(&mut self, name: &str, now: SimTime) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
-        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        let Some(c) = self.containers.get_mut(&id) else {
+            return Err(ApiError::no_such_container(name));
+        };
         if c.status != ContainerStatus::Paused {
             return Err(ApiError::server(format!("Container {id} is not paused")));
         }
@@ -773,14 +988,24 @@ impl Daemon {
         let id = self.resolve_container(name)?;
         let new_bare = new_name.strip_prefix('/').unwrap_or(new_name);
         if new_bare.is_empty() {
-            return Err(ApiError::bad_request("Neither old nor new names may be empty"));
+            return Err(ApiError::bad_request(
+                "Neither old nor new names may be empty",
+            ));
         }
         if !valid_name(new_bare) {
-            return Err(ApiError::bad_request(format!("Invalid container name ({new_bare}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")));
+            return Err(ApiError::bad_request(format!(
+                "Invalid container name ({new_bare}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+            )));
         }
-        let current = self.containers.get(&id).map(|c| c.name.clone()).unwrap_or_default();
+        let current = self
+            .containers
+            .get(&id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
         if current == new_bare {
-            return Err(ApiError::bad_request("Renaming a container with the same name as its current name"));
+            return Err(ApiError::bad_request(
+                "Renaming a container with the same name as its current name",
+            ));
         }
         if let Some(other) = self.containers.values().find(|c| c.name == new_bare) {
             return Err(ApiError::conflict(format!(
@@ -795,21 +1020,35 @@ impl Daemon {
     }
 
     /// `DELETE /containers/{id}`.
-    pub fn container_remove(&mut self, name: &str, force: bool, now: SimTime) -> Result<(), ApiError> {
+    pub fn container_remove(
+        &mut self,
+        name: &str,
+        force: bool,
+        now: SimTime,
+    ) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
-        let Some(c) = self.containers.get(&id) else { return Err(ApiError::no_such_container(name)) };
+        let Some(c) = self.containers.get(&id) else {
+            return Err(ApiError::no_such_container(name));
+        };
         if c.is_running() && !force {
             let why = if c.status == ContainerStatus::Paused {
                 "container is paused and must be unpaused first".to_string()
             } else {
-                "container is running: stop the container before removing or force remove".to_string()
+                "container is running: stop the container before removing or force remove"
+                    .to_string()
             };
-            return Err(ApiError::conflict(format!("cannot remove container \"{name}\": {why}")));
+            return Err(ApiError::conflict(format!(
+                "cannot remove container \"{name}\": {why}"
+            )));
         }
         if c.is_running() {
             self.container_exited(&id, 137, now);
         }
-        for a in self.attachments.values_mut().filter(|a| a.target == AttachTarget::Container(id.clone())) {
+        for a in self
+            .attachments
+            .values_mut()
+            .filter(|a| a.target == AttachTarget::Container(id.clone()))
+        {
             a.exit_code.get_or_insert(137);
         }
         self.forget_container(&id);
@@ -818,7 +1057,11 @@ impl Daemon {
 
     /// `POST /containers/prune`: removes every stopped container; their IDs.
     pub fn container_prune(&mut self) -> Vec<String> {
-        let ids: Vec<String> = self.containers().filter(|c| !c.is_running()).map(|c| c.id.clone()).collect();
+        let ids: Vec<String> = self
+            .containers()
+            .filter(|c| !c.is_running())
+            .map(|c| c.id.clone())
+            .collect();
         for id in &ids {
             self.forget_container(id);
         }
@@ -826,9 +1069,37 @@ impl Daemon {
     }
 
     /// `GET /containers/json`: newest first, filtered as moby's `daemon/list.go` does.
-    pub fn container_list(&self, opts: &ContainerListOptions, now: SimTime) -> Result<Vec<ContainerSummary>, ApiError> {
-        const ACCEPTED: &[&str] = &["ancestor", "before", "exited", "id", "isolation", "label", "name", "status", "health", "since", "volume", "network", "is-task", "publish", "expose"];
-        const STATES: &[&str] = &["created", "running", "paused", "restarting", "removing", "exited", "dead"];
+    pub fn container_list(
+        &self,
+        opts: &ContainerListOptions,
+        now: SimTime,
+    ) -> Result<Vec<ContainerSummary>, ApiError> {
+        const ACCEPTED: &[&str] = &[
+            "ancestor",
+            "before",
+            "exited",
+            "id",
+            "isolation",
+            "label",
+            "name",
+            "status",
+            "health",
+            "since",
+            "volume",
+            "network",
+            "is-task",
+            "publish",
+            "expose",
+        ];
+        const STATES: &[&str] = &[
+            "created",
+            "running",
+            "paused",
+            "restarting",
+            "removing",
+            "exited",
+            "dead",
+        ];
         let mut by_key: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (k, v) in &opts.filters {
             if !ACCEPTED.contains(&k.as_str()) {
@@ -839,7 +1110,9 @@ impl Daemon {
         let mut all = opts.all;
         for v in by_key.get("exited").into_iter().flatten() {
             if v.parse::<i32>().is_err() {
-                return Err(ApiError::bad_request(format!("invalid filter 'exited={v}': strconv.Atoi: parsing \"{v}\": invalid syntax")));
+                return Err(ApiError::bad_request(format!(
+                    "invalid filter 'exited={v}': strconv.Atoi: parsing \"{v}\": invalid syntax"
+                )));
             }
         }
         for v in by_key.get("status").into_iter().flatten() {
@@ -863,13 +1136,25 @@ impl Daemon {
             Some(n) => Some(position(n)?),
             None => None,
         };
-        let ancestors: Vec<String> = by_key.get("ancestor").into_iter().flatten().filter_map(|a| self.find_image(a).ok().map(|(id, _)| id)).collect();
+        let ancestors: Vec<String> = by_key
+            .get("ancestor")
+            .into_iter()
+            .flatten()
+            .filter_map(|a| self.find_image(a).ok().map(|(id, _)| id))
+            .collect();
         let matches = |c: &Container, pos: usize| -> bool {
-            let any = |key: &str, f: &dyn Fn(&str) -> bool| by_key.get(key).is_none_or(|vs| vs.iter().any(|v| f(v)));
+            let any = |key: &str, f: &dyn Fn(&str) -> bool| {
+                by_key.get(key).is_none_or(|vs| vs.iter().any(|v| f(v)))
+            };
             any("id", &|v| c.id.starts_with(v))
-                && any("name", &|v| crate::text::simple_regex(v.trim_start_matches('/'), &c.name))
+                && any("name", &|v| {
+                    crate::text::simple_regex(v.trim_start_matches('/'), &c.name)
+                })
                 && any("status", &|v| c.status.as_str() == v)
-                && any("exited", &|v| c.status == ContainerStatus::Exited && v.parse::<i32>().ok() == Some(c.exit_code))
+                && any("exited", &|v| {
+                    c.status == ContainerStatus::Exited
+                        && v.parse::<i32>().ok() == Some(c.exit_code)
+                })
                 && any("label", &|v| match v.split_once('=') {
                     Some((k, val)) => c.labels.get(k).is_some_and(|x| x == val),
                     None => c.labels.contains_key(v),
@@ -884,7 +1169,9 @@ impl Daemon {
         };
         let mut out = Vec::new();
         for (pos, id) in self.order.iter().enumerate().rev() {
-            let Some(c) = self.containers.get(id) else { continue };
+            let Some(c) = self.containers.get(id) else {
+                continue;
+            };
             if opts.limit > 0 && out.len() as i64 >= opts.limit {
                 break;
             }
@@ -894,7 +1181,11 @@ impl Daemon {
             if !matches(c, pos) {
                 continue;
             }
-            let image = if self.images.contains_key(&c.image_id) { c.image_ref.clone() } else { short_id(&c.image_id).to_string() };
+            let image = if self.images.contains_key(&c.image_id) {
+                c.image_ref.clone()
+            } else {
+                short_id(&c.image_id).to_string()
+            };
             out.push(ContainerSummary {
                 id: c.id.clone(),
                 names: vec![format!("/{}", c.name)],
@@ -905,8 +1196,17 @@ impl Daemon {
                 ports: if c.is_running() {
                     let mut ports = c.bound.clone();
                     for (port, proto) in &c.exposed {
-                        if !c.bound.iter().any(|b| b.private_port == *port && b.proto == *proto) {
-                            ports.push(Port { ip: String::new(), private_port: *port, public_port: None, proto: proto.clone() });
+                        if !c
+                            .bound
+                            .iter()
+                            .any(|b| b.private_port == *port && b.proto == *proto)
+                        {
+                            ports.push(Port {
+                                ip: String::new(),
+                                private_port: *port,
+                                public_port: None,
+                                proto: proto.clone(),
+                            });
                         }
                     }
                     ports
@@ -914,7 +1214,12 @@ impl Daemon {
                     Vec::new()
                 },
                 size_rw: opts.size.then_some(0),
-                size_root_fs: opts.size.then(|| self.images.get(&c.image_id).map(|i| i.data.size() as i64).unwrap_or(0)),
+                size_root_fs: opts.size.then(|| {
+                    self.images
+                        .get(&c.image_id)
+                        .map(|i| i.data.size() as i64)
+                        .unwrap_or(0)
+                }),
                 labels: c.labels.clone(),
                 state: c.status.as_str().to_string(),
                 status: c.status_text(now),
@@ -925,7 +1230,9 @@ impl Daemon {
 
     /// Steps a container's exec processes that are due, and applies grace-period kills.
     pub(super) fn step_due(&mut self, id: &str, now: SimTime) {
-        let Some(c) = self.containers.get(id) else { return };
+        let Some(c) = self.containers.get(id) else {
+            return;
+        };
         if c.kill_at.is_some_and(|t| t <= now) {
             let _ = self.deliver_signal(id, Signal::Kill, now);
             return;
@@ -943,10 +1250,14 @@ impl Daemon {
             }
             return;
         }
-        if c.status == ContainerStatus::Running && c.health.as_ref().is_some_and(|h| h.next_check <= now) {
+        if c.status == ContainerStatus::Running
+            && c.health.as_ref().is_some_and(|h| h.next_check <= now)
+        {
             self.health_check(id, now);
         }
-        let Some(c) = self.containers.get(id) else { return };
+        let Some(c) = self.containers.get(id) else {
+            return;
+        };
         if c.status == ContainerStatus::Running && c.wake.is_some_and(|t| t <= now) {
             self.step_container(id, now);
         }
@@ -955,21 +1266,55 @@ impl Daemon {
 
     /// Runs the health check command once (`daemon/health.go`): the exit code decides.
     fn health_check(&mut self, id: &str, now: SimTime) {
-        let Some(c) = self.containers.get_mut(id) else { return };
-        let Some(cfg) = c.health_config.clone() else { return };
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
+        let Some(cfg) = c.health_config.clone() else {
+            return;
+        };
         let argv: Vec<String> = match cfg.test.first().map(String::as_str) {
             Some("CMD-SHELL") => vec!["/bin/sh".into(), "-c".into(), cfg.test[1..].join(" ")],
             Some("CMD") => cfg.test[1..].to_vec(),
             _ => return,
         };
-        let path_var = c.env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("").to_string();
-        let (code, output) = match argv.first().and_then(|exe| resolve(&c.rootfs, &c.working_dir, &path_var, exe)) {
-            None => (1, format!("exec: \"{}\": executable file not found in $PATH", argv.first().cloned().unwrap_or_default())),
+        let path_var = c
+            .env
+            .iter()
+            .find_map(|e| e.strip_prefix("PATH="))
+            .unwrap_or("")
+            .to_string();
+        let (code, output) = match argv
+            .first()
+            .and_then(|exe| resolve(&c.rootfs, &c.working_dir, &path_var, exe))
+        {
+            None => (
+                1,
+                format!(
+                    "exec: \"{}\": executable file not found in $PATH",
+                    argv.first().cloned().unwrap_or_default()
+                ),
+            ),
             Some((_, program)) => {
-                let mut p = Process::start(&argv, &program, &c.env, &c.working_dir, false, false, false, &c.rootfs);
+                let mut p = Process::start(
+                    &argv,
+                    &program,
+                    &c.env,
+                    &c.working_dir,
+                    false,
+                    false,
+                    false,
+                    &c.rootfs,
+                );
                 let mut out = Vec::new();
                 let procs = c.procs();
-                let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs, tty: false };
+                let mut m = Machine {
+                    fs: &mut c.rootfs,
+                    now,
+                    hostname: &c.hostname,
+                    uid: 0,
+                    procs: &procs,
+                    tty: false,
+                };
                 let code = match p.step(&mut m, &mut out) {
                     Step::Exited(code) => code,
                     _ => 1,
@@ -999,16 +1344,35 @@ impl Daemon {
     pub fn container_wakeup(c: &Container) -> Option<SimTime> {
         let running = c.status == ContainerStatus::Running;
         let main = if running { c.wake } else { None };
-        let execs = if running { c.execs.values().filter_map(|e| e.wake).min() } else { None };
-        let health = if running { c.health.as_ref().map(|h| h.next_check) } else { None };
-        [main, execs, c.kill_at, c.restart_at, health].into_iter().flatten().min()
+        let execs = if running {
+            c.execs.values().filter_map(|e| e.wake).min()
+        } else {
+            None
+        };
+        let health = if running {
+            c.health.as_ref().map(|h| h.next_check)
+        } else {
+            None
+        };
+        [main, execs, c.kill_at, c.restart_at, health]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// `POST /containers/{id}/update` (the restart policy).
-    pub fn container_update_restart(&mut self, name: &str, policy: &RestartPolicy) -> Result<(), ApiError> {
+    pub fn container_update_restart(
+        &mut self,
+        name: &str,
+        policy: &RestartPolicy,
+    ) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
-        policy.validate(policy.max_retries > 0).map_err(ApiError::bad_request)?;
-        let Some(c) = self.containers.get_mut(&id) else { return Err(ApiError::no_such_container(name)) };
+        policy
+            .validate(policy.max_retries > 0)
+            .map_err(ApiError::bad_request)?;
+        let Some(c) = self.containers.get_mut(&id) else {
+            return Err(ApiError::no_such_container(name));
+        };
         if c.auto_remove && !policy.is_none() {
             return Err(ApiError::bad_request("Cannot update container: Restart policy cannot be updated because AutoRemove is enabled for the container"));
         }

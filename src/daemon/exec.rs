@@ -21,12 +21,24 @@ pub struct ExecConfig {
 impl Daemon {
     /// `POST /containers/{id}/exec` + start: runs `argv` in the container; returns the exec ID.
     /// `attach` makes the output readable through an attachment handle.
-    pub fn exec_start(&mut self, name: &str, cfg: &ExecConfig, attach: bool, now: SimTime) -> Result<(String, Option<u64>), ApiError> {
+    pub fn exec_start(
+        &mut self,
+        name: &str,
+        cfg: &ExecConfig,
+        attach: bool,
+        now: SimTime,
+    ) -> Result<(String, Option<u64>), ApiError> {
         let id = self.resolve_container(name)?;
-        let Some(c) = self.containers.get(&id) else { return Err(ApiError::no_such_container(name)) };
+        let Some(c) = self.containers.get(&id) else {
+            return Err(ApiError::no_such_container(name));
+        };
         match c.status {
             ContainerStatus::Running => {}
-            ContainerStatus::Paused => return Err(ApiError::conflict(format!("Container {id} is paused, unpause the container before exec"))),
+            ContainerStatus::Paused => {
+                return Err(ApiError::conflict(format!(
+                    "Container {id} is paused, unpause the container before exec"
+                )))
+            }
             _ => return Err(ApiError::conflict(format!("container {id} is not running"))),
         }
         let mut env = c.env.clone();
@@ -38,8 +50,15 @@ impl Daemon {
         if cfg.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
             env.push("TERM=xterm".into());
         }
-        let cwd = cfg.working_dir.clone().unwrap_or_else(|| c.working_dir.clone());
-        let path_var = env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("").to_string();
+        let cwd = cfg
+            .working_dir
+            .clone()
+            .unwrap_or_else(|| c.working_dir.clone());
+        let path_var = env
+            .iter()
+            .find_map(|e| e.strip_prefix("PATH="))
+            .unwrap_or("")
+            .to_string();
         let exe = cfg.argv.first().cloned().unwrap_or_default();
         let Some((_, program)) = resolve(&c.rootfs, &cwd, &path_var, &exe) else {
             let detail = if exe.contains('/') {
@@ -53,13 +72,30 @@ impl Daemon {
                 exit_code: Some(127),
             });
         };
-        let process = Process::start(&cfg.argv, &program, &env, &cwd, cfg.tty, cfg.open_stdin, false, &c.rootfs);
+        let process = Process::start(
+            &cfg.argv,
+            &program,
+            &env,
+            &cwd,
+            cfg.tty,
+            cfg.open_stdin,
+            false,
+            &c.rootfs,
+        );
         let exec_id = self.rng.hex_id();
-        let handle = attach.then(|| self.new_attachment(AttachTarget::Exec(id.clone(), exec_id.clone())));
+        let handle =
+            attach.then(|| self.new_attachment(AttachTarget::Exec(id.clone(), exec_id.clone())));
         if let Some(c) = self.containers.get_mut(&id) {
             c.execs.insert(
                 exec_id.clone(),
-                ExecProcess { id: exec_id.clone(), argv: cfg.argv.clone(), process: Some(process), wake: Some(now), exit_code: None, tty: cfg.tty },
+                ExecProcess {
+                    id: exec_id.clone(),
+                    argv: cfg.argv.clone(),
+                    process: Some(process),
+                    wake: Some(now),
+                    exit_code: None,
+                    tty: cfg.tty,
+                },
             );
         }
         self.step_execs(&id, now);
@@ -68,7 +104,11 @@ impl Daemon {
 
     /// Sends input to an exec's stdin.
     pub fn exec_stdin(&mut self, id: &str, exec_id: &str, text: Option<&str>, now: SimTime) {
-        if let Some(e) = self.containers.get_mut(id).and_then(|c| c.execs.get_mut(exec_id)) {
+        if let Some(e) = self
+            .containers
+            .get_mut(id)
+            .and_then(|c| c.execs.get_mut(exec_id))
+        {
             if let Some(p) = e.process.as_mut() {
                 match text {
                     Some(t) => p.input(t),
@@ -82,7 +122,11 @@ impl Daemon {
 
     /// Ctrl+C on an exec's terminal.
     pub fn exec_interrupt(&mut self, id: &str, exec_id: &str, now: SimTime) {
-        if let Some(e) = self.containers.get_mut(id).and_then(|c| c.execs.get_mut(exec_id)) {
+        if let Some(e) = self
+            .containers
+            .get_mut(id)
+            .and_then(|c| c.execs.get_mut(exec_id))
+        {
             if let Some(p) = e.process.as_mut() {
                 let mut out = Vec::new();
                 if e.tty {
@@ -90,7 +134,9 @@ impl Daemon {
                 }
                 e.wake = Some(now);
                 for (s, t) in out {
-                    for a in self.attachments.values_mut().filter(|a| a.target == AttachTarget::Exec(id.to_string(), exec_id.to_string())) {
+                    for a in self.attachments.values_mut().filter(|a| {
+                        a.target == AttachTarget::Exec(id.to_string(), exec_id.to_string())
+                    }) {
                         a.pending.push((s, t.clone()));
                     }
                 }
@@ -101,19 +147,35 @@ impl Daemon {
 
     /// Steps the exec processes of a container that are due.
     pub(super) fn step_execs(&mut self, id: &str, now: SimTime) {
-        let Some(c) = self.containers.get_mut(id) else { return };
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
         if c.status != ContainerStatus::Running {
             return;
         }
-        let due: Vec<String> = c.execs.iter().filter(|(_, e)| e.wake.is_some_and(|t| t <= now)).map(|(k, _)| k.clone()).collect();
+        let due: Vec<String> = c
+            .execs
+            .iter()
+            .filter(|(_, e)| e.wake.is_some_and(|t| t <= now))
+            .map(|(k, _)| k.clone())
+            .collect();
         for exec_id in due {
-            let Some(mut e) = c.execs.remove(&exec_id) else { continue };
+            let Some(mut e) = c.execs.remove(&exec_id) else {
+                continue;
+            };
             e.wake = None;
             let mut out: Output = Vec::new();
             let procs = c.procs();
             let step = match e.process.as_mut() {
                 Some(p) => {
-                    let mut m = Machine { fs: &mut c.rootfs, now, hostname: &c.hostname, uid: 0, procs: &procs, tty: e.tty };
+                    let mut m = Machine {
+                        fs: &mut c.rootfs,
+                        now,
+                        hostname: &c.hostname,
+                        uid: 0,
+                        procs: &procs,
+                        tty: e.tty,
+                    };
                     p.step(&mut m, &mut out)
                 }
                 None => Step::Exited(e.exit_code.unwrap_or(0)),

@@ -43,7 +43,11 @@ const MAX_CONCURRENT_DOWNLOADS: usize = 3;
 impl Daemon {
     /// `POST /images/create?fromImage=…`: pulls `r` (tag defaulted by the caller) from the Hub and
     /// returns the progress stream.
-    pub fn image_pull(&mut self, r: &Reference, _now: SimTime) -> Result<Vec<ProgressMessage>, ApiError> {
+    pub fn image_pull(
+        &mut self,
+        r: &Reference,
+        _now: SimTime,
+    ) -> Result<Vec<ProgressMessage>, ApiError> {
         let full_name = r.full_name();
         let repo = self.hub.repository(&full_name);
         let manifest = match repo {
@@ -76,8 +80,12 @@ impl Daemon {
         let tag_ref = r.tag.as_ref().map(|t| format!("{full_name}:{t}"));
         let up_to_date = have_image
             && self.refs.get(&digest_ref) == Some(&image_id)
-            && tag_ref.as_ref().is_none_or(|t| self.refs.get(t) == Some(&image_id));
-        msgs.push(ProgressMessage::status(format!("{head}: Pulling from {path}")));
+            && tag_ref
+                .as_ref()
+                .is_none_or(|t| self.refs.get(t) == Some(&image_id));
+        msgs.push(ProgressMessage::status(format!(
+            "{head}: Pulling from {path}"
+        )));
         if !have_image {
             let chains = chain_ids(&manifest.image);
             let mut fresh = Vec::new();
@@ -103,14 +111,28 @@ impl Daemon {
             for chain in &chains {
                 *self.layers.entry(chain.clone()).or_insert(0) += 1;
             }
-            self.images.insert(image_id.clone(), Image { rootfs: manifest.image.rootfs(), data: manifest.image.clone(), chain_ids: chains });
+            self.images.insert(
+                image_id.clone(),
+                Image {
+                    rootfs: manifest.image.rootfs(),
+                    data: manifest.image.clone(),
+                    chain_ids: chains,
+                },
+            );
         }
-        msgs.push(ProgressMessage::status(format!("Digest: {}", manifest.digest)));
+        msgs.push(ProgressMessage::status(format!(
+            "Digest: {}",
+            manifest.digest
+        )));
         let shown = r.familiar();
         if up_to_date {
-            msgs.push(ProgressMessage::status(format!("Status: Image is up to date for {shown}")));
+            msgs.push(ProgressMessage::status(format!(
+                "Status: Image is up to date for {shown}"
+            )));
         } else {
-            msgs.push(ProgressMessage::status(format!("Status: Downloaded newer image for {shown}")));
+            msgs.push(ProgressMessage::status(format!(
+                "Status: Downloaded newer image for {shown}"
+            )));
         }
         if let Some(t) = tag_ref {
             self.set_ref(t, &image_id);
@@ -126,7 +148,11 @@ impl Daemon {
 
     /// All references to an image, in lexical order of their full form.
     fn references(&self, image_id: &str) -> Vec<String> {
-        self.refs.iter().filter(|(_, id)| *id == image_id).map(|(r, _)| r.clone()).collect()
+        self.refs
+            .iter()
+            .filter(|(_, id)| *id == image_id)
+            .map(|(r, _)| r.clone())
+            .collect()
     }
 
     /// Resolves a name, `name:tag`, `name@digest`, full ID or unique ID prefix to an image ID
@@ -139,8 +165,17 @@ impl Daemon {
             }
         }
         let hex = name.strip_prefix("sha256:").unwrap_or(name);
-        if !hex.is_empty() && hex.len() <= 64 && hex.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
-            let matches: Vec<&String> = self.images.keys().filter(|id| id[7..].starts_with(hex)).collect();
+        if !hex.is_empty()
+            && hex.len() <= 64
+            && hex
+                .bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        {
+            let matches: Vec<&String> = self
+                .images
+                .keys()
+                .filter(|id| id[7..].starts_with(hex))
+                .collect();
             if matches.len() == 1 {
                 return Ok((matches[0].clone(), true));
             }
@@ -159,12 +194,24 @@ impl Daemon {
             .values()
             .map(|img| {
                 let refs = self.references(img.id());
-                let familiar = |full: &str| Reference::parse(full).map(|r| r.familiar()).unwrap_or_else(|_| full.to_string());
+                let familiar = |full: &str| {
+                    Reference::parse(full)
+                        .map(|r| r.familiar())
+                        .unwrap_or_else(|_| full.to_string())
+                };
                 ImageSummary {
                     id: img.id().to_string(),
                     parent_id: String::new(),
-                    repo_tags: refs.iter().filter(|r| !r.contains('@')).map(|r| familiar(r)).collect(),
-                    repo_digests: refs.iter().filter(|r| r.contains('@')).map(|r| familiar(r)).collect(),
+                    repo_tags: refs
+                        .iter()
+                        .filter(|r| !r.contains('@'))
+                        .map(|r| familiar(r))
+                        .collect(),
+                    repo_digests: refs
+                        .iter()
+                        .filter(|r| r.contains('@'))
+                        .map(|r| familiar(r))
+                        .collect(),
                     created: img.data.created.as_secs() as i64,
                     size: img.data.size() as i64,
                     shared_size: -1,
@@ -178,13 +225,19 @@ impl Daemon {
     }
 
     /// `DELETE /images/{name}` on the classic store.
-    pub fn image_remove(&mut self, name: &str, force: bool) -> Result<Vec<ImageDeleteItem>, ApiError> {
+    pub fn image_remove(
+        &mut self,
+        name: &str,
+        force: bool,
+    ) -> Result<Vec<ImageDeleteItem>, ApiError> {
         let (image_id, by_id) = self.find_image(name)?;
         let mut records = Vec::new();
         let mut refs = self.references(&image_id);
         let mut removed_repo_ref = false;
         if !by_id {
-            let parsed = Reference::parse(name).map_err(|e| ApiError::bad_request(e.to_string()))?.with_default_tag();
+            let parsed = Reference::parse(name)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?
+                .with_default_tag();
             if !force && is_single_reference(&refs) {
                 if let Some(c) = self.container_using(&image_id, |_| true) {
                     return Err(ApiError::conflict(format!(
@@ -197,7 +250,9 @@ impl Daemon {
             records.push(ImageDeleteItem::Untagged(parsed.familiar()));
             refs = self.references(&image_id);
             if parsed.digest.is_none() {
-                let same_repo_tag = refs.iter().any(|r| !r.contains('@') && repo_of(r) == parsed.full_name());
+                let same_repo_tag = refs
+                    .iter()
+                    .any(|r| !r.contains('@') && repo_of(r) == parsed.full_name());
                 if !same_repo_tag {
                     for r in refs.clone() {
                         if r.contains('@') && repo_of(&r) == parsed.full_name() {
@@ -227,7 +282,11 @@ impl Daemon {
         }
         // imageDeleteHelper
         let hard = self.delete_conflict(&image_id, true, true);
-        let conflict = if hard.is_some() || force { hard } else { self.delete_conflict(&image_id, false, true) };
+        let conflict = if hard.is_some() || force {
+            hard
+        } else {
+            self.delete_conflict(&image_id, false, true)
+        };
         if let Some(c) = conflict {
             let dangling = self.references(&image_id).is_empty();
             if removed_repo_ref && (!dangling || c.used) {
@@ -262,13 +321,20 @@ impl Daemon {
 
     /// `checkImageDeleteConflict`: `hard` checks running containers; otherwise references (when
     /// `check_refs`) and stopped containers.
-    fn delete_conflict(&self, image_id: &str, hard: bool, check_refs: bool) -> Option<DeleteConflict> {
+    fn delete_conflict(
+        &self,
+        image_id: &str,
+        hard: bool,
+        check_refs: bool,
+    ) -> Option<DeleteConflict> {
         if hard {
-            return self.container_using(image_id, |c| c.is_running()).map(|c| DeleteConflict {
-                hard: true,
-                used: true,
-                message: format!("image is being used by running container {}", short_id(&c)),
-            });
+            return self
+                .container_using(image_id, |c| c.is_running())
+                .map(|c| DeleteConflict {
+                    hard: true,
+                    used: true,
+                    message: format!("image is being used by running container {}", short_id(&c)),
+                });
         }
         if check_refs && !self.references(image_id).is_empty() {
             return Some(DeleteConflict {
@@ -277,11 +343,12 @@ impl Daemon {
                 message: "image is referenced in multiple repositories".into(),
             });
         }
-        self.container_using(image_id, |c| !c.is_running()).map(|c| DeleteConflict {
-            hard: false,
-            used: true,
-            message: format!("image is being used by stopped container {}", short_id(&c)),
-        })
+        self.container_using(image_id, |c| !c.is_running())
+            .map(|c| DeleteConflict {
+                hard: false,
+                used: true,
+                message: format!("image is being used by stopped container {}", short_id(&c)),
+            })
     }
 }
 
@@ -293,17 +360,29 @@ struct DeleteConflict {
 
 impl DeleteConflict {
     fn into_error(self, image_id: &str) -> ApiError {
-        let force = if self.hard { "cannot be forced" } else { "must be forced" };
-        ApiError::conflict(format!("conflict: unable to delete {} ({force}) - {}", short_id(image_id), self.message))
+        let force = if self.hard {
+            "cannot be forced"
+        } else {
+            "must be forced"
+        };
+        ApiError::conflict(format!(
+            "conflict: unable to delete {} ({force}) - {}",
+            short_id(image_id),
+            self.message
+        ))
     }
 }
 
 fn repo_of(full_ref: &str) -> String {
-    Reference::parse(full_ref).map(|r| r.full_name()).unwrap_or_default()
+    Reference::parse(full_ref)
+        .map(|r| r.full_name())
+        .unwrap_or_default()
 }
 
 fn familiar_of(full_ref: &str) -> String {
-    Reference::parse(full_ref).map(|r| r.familiar()).unwrap_or_else(|_| full_ref.to_string())
+    Reference::parse(full_ref)
+        .map(|r| r.familiar())
+        .unwrap_or_else(|_| full_ref.to_string())
 }
 
 /// `isSingleReference`: at most one tag, and every reference in one repository.

@@ -13,8 +13,8 @@ mod rng;
 
 use std::collections::BTreeMap;
 
-pub use exec::ExecConfig;
 pub use containers::{AttachTarget, Attachment, Container, ContainerStatus, ExecProcess};
+pub use exec::ExecConfig;
 pub use images::Image;
 pub use rng::Rng;
 
@@ -80,7 +80,11 @@ impl Daemon {
             arch: "amd64",
             experimental: false,
             components: vec![
-                ("containerd", "1.7.27", "05044ec0a9a75232cad458027ca83437aae3f4da"),
+                (
+                    "containerd",
+                    "1.7.27",
+                    "05044ec0a9a75232cad458027ca83437aae3f4da",
+                ),
                 ("runc", "1.2.5", "v1.2.5-0-g59923ef"),
                 ("docker-init", "0.19.0", "de40ad0"),
             ],
@@ -90,7 +94,9 @@ impl Daemon {
     /// Runs everything that is due at or before `now`, in time order, each step at its own time.
     pub fn advance(&mut self, now: SimTime) {
         for _ in 0..100_000 {
-            let Some(t) = self.next_wakeup().filter(|t| *t <= now) else { return };
+            let Some(t) = self.next_wakeup().filter(|t| *t <= now) else {
+                return;
+            };
             let due: Vec<String> = self
                 .containers
                 .values()
@@ -105,6 +111,9 @@ impl Daemon {
 
     /// When the next process wants to run, if any.
     pub fn next_wakeup(&self) -> Option<SimTime> {
-        self.containers.values().filter_map(Daemon::container_wakeup).min()
+        self.containers
+            .values()
+            .filter_map(Daemon::container_wakeup)
+            .min()
     }
 }

@@ -40,11 +40,20 @@ mod tests {
 
     #[test]
     fn word_lists_match_the_conformance_copy() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance/namesgenerator.json");
-        let text = std::fs::read_to_string(path).expect("../shared/conformance/namesgenerator.json is missing");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/conformance/namesgenerator.json"
+        );
+        let text = std::fs::read_to_string(path)
+            .expect("../shared/conformance/namesgenerator.json is missing");
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         let list = |k: &str| -> Vec<String> {
-            json[k].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+            json[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
         };
         assert_eq!(LEFT.lines().collect::<Vec<_>>(), list("left"));
         assert_eq!(RIGHT.lines().collect::<Vec<_>>(), list("right"));

@@ -46,12 +46,20 @@ pub fn resolve(fs: &Tree, cwd: &str, path_var: &str, cmd: &str) -> Option<(Strin
     let candidates: Vec<String> = if cmd.contains('/') {
         vec![normalize(cwd, cmd)]
     } else {
-        path_var.split(':').filter(|d| !d.is_empty()).map(|d| join(d, cmd)).collect()
+        path_var
+            .split(':')
+            .filter(|d| !d.is_empty())
+            .map(|d| join(d, cmd))
+            .collect()
     };
     for c in candidates {
-        let Some(real) = fs.canonical(&c) else { continue };
+        let Some(real) = fs.canonical(&c) else {
+            continue;
+        };
         let Some(node) = fs.get(&real) else { continue };
-        let NodeKind::File(data) = &node.kind else { continue };
+        let NodeKind::File(data) = &node.kind else {
+            continue;
+        };
         let text = String::from_utf8_lossy(&data[..data.len().min(200)]).into_owned();
         let program = match text.strip_prefix("#!dockling:") {
             Some(p) => {
@@ -80,12 +88,39 @@ pub fn shell_kind(program: &str) -> Option<(Flavor, &'static str)> {
 }
 
 impl Machine<'_> {
-    fn env<'b>(&'b mut self, sh: &'b Shell, stdin: &'b str, tty: bool, tools: Tools, environ: &'b [String], users: &'b [(u32, &'b str)]) -> Env<'b> {
-        Env { fs: self.fs, cwd: &sh.cwd, now: self.now, uid: self.uid, tty, stdin, tools, users, hostname: self.hostname, environ, procs: self.procs }
+    fn env<'b>(
+        &'b mut self,
+        sh: &'b Shell,
+        stdin: &'b str,
+        tty: bool,
+        tools: Tools,
+        environ: &'b [String],
+        users: &'b [(u32, &'b str)],
+    ) -> Env<'b> {
+        Env {
+            fs: self.fs,
+            cwd: &sh.cwd,
+            now: self.now,
+            uid: self.uid,
+            tty,
+            stdin,
+            tools,
+            users,
+            hostname: self.hostname,
+            environ,
+            procs: self.procs,
+        }
     }
 
     /// Starts a shell on a script file or `-c` text, nested in the current one.
-    fn nested_shell(&mut self, sh: &Shell, flavor: Flavor, name: &str, args: &[String], out: &mut Captured) -> Run<Box<Nested>> {
+    fn nested_shell(
+        &mut self,
+        sh: &Shell,
+        flavor: Flavor,
+        name: &str,
+        args: &[String],
+        out: &mut Captured,
+    ) -> Run<Box<Nested>> {
         let mut child = Shell::new(flavor, name, &sh.cwd, &sh.environ());
         child.pid = sh.pid + 1;
         child.script = true;
@@ -111,7 +146,9 @@ impl Machine<'_> {
                         let msg = match flavor {
                             Flavor::Bash => format!("bash: {file}: No such file or directory\n"),
                             Flavor::Dash => format!("sh: 0: cannot open {file}: No such file\n"),
-                            Flavor::Ash => format!("sh: can't open '{file}': No such file or directory\n"),
+                            Flavor::Ash => {
+                                format!("sh: can't open '{file}': No such file or directory\n")
+                            }
                         };
                         out.err(&msg);
                         return Run::Done(if flavor == Flavor::Ash { 2 } else { 127 });
@@ -119,7 +156,9 @@ impl Machine<'_> {
                 }
             }
             None => {
-                out.err("dockling: a nested interactive shell is not simulated yet; use `sh -c '…'`\n");
+                out.err(
+                    "dockling: a nested interactive shell is not simulated yet; use `sh -c '…'`\n",
+                );
                 return Run::Done(1);
             }
         };
@@ -134,7 +173,10 @@ impl Machine<'_> {
                 return Run::Done(2);
             }
         };
-        let mut nested = Box::new(Nested { shell: child, vm: Vm::new(sh::compile(&program)) });
+        let mut nested = Box::new(Nested {
+            shell: child,
+            vm: Vm::new(sh::compile(&program)),
+        });
         match self.poll(&mut nested, out) {
             Some(code) => Run::Done(code),
             None => Run::Wait(nested),
@@ -154,7 +196,12 @@ impl System for Machine<'_> {
     }
 
     fn meta(&self, mode: u32) -> Meta {
-        Meta { mode, uid: self.uid, gid: self.uid, mtime: self.now }
+        Meta {
+            mode,
+            uid: self.uid,
+            gid: self.uid,
+            mtime: self.now,
+        }
     }
 
     fn exec(&mut self, sh: &mut Shell, cmd: Exec<'_>, out: &mut Captured) -> Run<Box<Nested>> {
@@ -180,13 +227,26 @@ impl System for Machine<'_> {
         }
         let args = &cmd.argv[1..];
         let (program, tools) = match &program {
-            Program::Script(path) => return self.nested_shell(sh, sh.flavor, &sh.name.clone(), &[path.clone()].into_iter().chain(args.iter().cloned()).collect::<Vec<_>>(), out),
+            Program::Script(path) => {
+                return self.nested_shell(
+                    sh,
+                    sh.flavor,
+                    &sh.name.clone(),
+                    &[path.clone()]
+                        .into_iter()
+                        .chain(args.iter().cloned())
+                        .collect::<Vec<_>>(),
+                    out,
+                )
+            }
             Program::Builtin(p) => match p.strip_prefix("busybox:") {
                 Some(applet) => (applet.to_string(), Tools::Busybox),
                 None => (p.clone(), Tools::Gnu),
             },
         };
-        if let Some((flavor, sh_name)) = shell_kind(&program).or_else(|| shell_kind(&format!("busybox:{program}")).filter(|_| tools == Tools::Busybox)) {
+        if let Some((flavor, sh_name)) = shell_kind(&program).or_else(|| {
+            shell_kind(&format!("busybox:{program}")).filter(|_| tools == Tools::Busybox)
+        }) {
             return self.nested_shell(sh, flavor, sh_name, args, out);
         }
         if program == "hello" {
@@ -205,7 +265,9 @@ impl System for Machine<'_> {
             Some(coreutils::Outcome::Done(c)) => Run::Done(c),
             Some(coreutils::Outcome::Sleep(t)) => Run::Sleep(t),
             None => {
-                out.err(&format!("dockling: '{program}' is not simulated in this image yet\n"));
+                out.err(&format!(
+                    "dockling: '{program}' is not simulated in this image yet\n"
+                ));
                 Run::Done(127)
             }
         }
@@ -215,7 +277,11 @@ impl System for Machine<'_> {
         let n = &mut **wait;
         let mut cap = Captured::default();
         let state = n.vm.run(&mut n.shell, self, &mut cap);
-        out.chunks.extend(cap.chunks.into_iter().filter(|c| !matches!(c, Chunk::Clear)));
+        out.chunks.extend(
+            cap.chunks
+                .into_iter()
+                .filter(|c| !matches!(c, Chunk::Clear)),
+        );
         match state {
             VmState::Blocked => None,
             VmState::Done => Some(n.shell.status),

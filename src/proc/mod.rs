@@ -3,9 +3,9 @@
 
 pub mod coreutils;
 pub mod hello;
+mod io;
 pub mod machine;
 mod process;
-mod io;
 pub mod sh;
 
 pub use io::{Captured, Chunk};

@@ -82,7 +82,16 @@ fn literal_argv(argv: &[String]) -> Node {
 
 impl Process {
     /// Starts `argv` (already resolved to `program`) in a container.
-    pub fn start(argv: &[String], program: &Program, env: &[String], cwd: &str, tty: bool, open_stdin: bool, init: bool, fs: &crate::vfs::Tree) -> Process {
+    pub fn start(
+        argv: &[String],
+        program: &Program,
+        env: &[String],
+        cwd: &str,
+        tty: bool,
+        open_stdin: bool,
+        init: bool,
+        fs: &crate::vfs::Tree,
+    ) -> Process {
         let prog_name = match program {
             Program::Builtin(p) => p.strip_prefix("busybox:").unwrap_or(p).to_string(),
             Program::Script(_) => "sh".into(),
@@ -129,7 +138,9 @@ impl Process {
                     Some(src) => {
                         shell.script = true;
                         p.vm = Some(match sh::parse(&src) {
-                            sh::ParseResult::Complete { program, .. } => Vm::new(sh::compile(&program)),
+                            sh::ParseResult::Complete { program, .. } => {
+                                Vm::new(sh::compile(&program))
+                            }
                             _ => Vm::new(sh::compile(&literal_argv(&["false".to_string()]))),
                         });
                     }
@@ -143,7 +154,12 @@ impl Process {
 
     /// The prompt an interactive shell prints.
     fn prompt(&self, hostname: &str) -> String {
-        let home = self.shell.vars.get("HOME").cloned().unwrap_or_else(|| "/root".into());
+        let home = self
+            .shell
+            .vars
+            .get("HOME")
+            .cloned()
+            .unwrap_or_else(|| "/root".into());
         let cwd = if self.shell.cwd == home {
             "~".to_string()
         } else if let Some(rest) = self.shell.cwd.strip_prefix(&format!("{home}/")) {
@@ -199,7 +215,9 @@ impl Process {
 
     /// When the process next wants to run, if it waits for time.
     pub fn wake_time(&self) -> Option<crate::clock::SimTime> {
-        self.vm.as_ref().and_then(|vm| vm.wake_time_by(|w| nested_wake(w)))
+        self.vm
+            .as_ref()
+            .and_then(|vm| vm.wake_time_by(|w| nested_wake(w)))
     }
 
     /// Runs until the process waits or exits.
@@ -221,7 +239,10 @@ impl Process {
                         };
                     }
                     VmState::Exit(code) => {
-                        if self.mode == Mode::Interactive && self.shell.flavor == Flavor::Bash && self.tty {
+                        if self.mode == Mode::Interactive
+                            && self.shell.flavor == Flavor::Bash
+                            && self.tty
+                        {
                             out.push((StdStream::Stdout, "exit\n".into()));
                         }
                         return Step::Exited(code);
@@ -239,7 +260,11 @@ impl Process {
             if !self.started {
                 self.started = true;
                 if self.tty {
-                    let p = if self.partial.is_empty() { self.prompt(m.hostname) } else { "> ".into() };
+                    let p = if self.partial.is_empty() {
+                        self.prompt(m.hostname)
+                    } else {
+                        "> ".into()
+                    };
                     out.push((StdStream::Stdout, p));
                 }
             }
@@ -271,7 +296,10 @@ impl Process {
                     self.shell.status = 2;
                     self.started = false;
                 }
-                sh::ParseResult::Complete { mut program, heredocs } => {
+                sh::ParseResult::Complete {
+                    mut program,
+                    heredocs,
+                } => {
                     if !heredocs.is_empty() {
                         let lines: Vec<String> = self.partial[1..].to_vec();
                         match sh::heredoc_bodies(&lines, &heredocs) {

@@ -113,7 +113,11 @@ fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
             *e = default_path.to_string();
         }
     }
-    let layers: Vec<Arc<Layer>> = img.layers.into_iter().map(|l| Arc::new(build_layer(l))).collect();
+    let layers: Vec<Arc<Layer>> = img
+        .layers
+        .into_iter()
+        .map(|l| Arc::new(build_layer(l)))
+        .collect();
     let created_s = img.created.clone();
     let config_json = json!({
         "architecture": "amd64",
@@ -135,7 +139,14 @@ fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
     let digest = sha256_digest(&serde_json::to_vec(&manifest_json).unwrap_or_default());
     Manifest {
         digest,
-        image: Arc::new(ImageData { id, created, config, history: img.history, layers, os: img.os }),
+        image: Arc::new(ImageData {
+            id,
+            created,
+            config,
+            history: img.history,
+            layers,
+            os: img.os,
+        }),
     }
 }
 
@@ -143,8 +154,15 @@ fn build_layer(l: LayerEntry) -> Layer {
     let canonical = serde_json::to_vec(&l.files).unwrap_or_default();
     let diff_id = sha256_digest(&canonical);
     let blob_digest = sha256_digest(format!("gzip\n{diff_id}").as_bytes());
-    let size = l.size.unwrap_or_else(|| l.files.iter().map(|f| f.size).sum());
-    Layer { diff_id, blob_digest, size, files: l.files }
+    let size = l
+        .size
+        .unwrap_or_else(|| l.files.iter().map(|f| f.size).sum());
+    Layer {
+        diff_id,
+        blob_digest,
+        size,
+        files: l.files,
+    }
 }
 
 #[cfg(test)]

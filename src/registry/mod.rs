@@ -75,7 +75,9 @@ pub struct Hub {
 impl Hub {
     /// Docker Hub with the built-in catalog.
     pub fn builtin() -> Hub {
-        Hub { repos: catalog::load() }
+        Hub {
+            repos: catalog::load(),
+        }
     }
 
     /// The repository at `domain/path`.
@@ -84,7 +86,12 @@ impl Hub {
     }
 
     /// The manifest a tag or digest points to.
-    pub fn resolve(&self, full_name: &str, tag: Option<&str>, digest: Option<&str>) -> Option<&Manifest> {
+    pub fn resolve(
+        &self,
+        full_name: &str,
+        tag: Option<&str>,
+        digest: Option<&str>,
+    ) -> Option<&Manifest> {
         let repo = self.repos.get(full_name)?;
         match digest {
             Some(d) => repo.tags.values().find(|m| m.digest == d),
@@ -105,14 +112,25 @@ mod tests {
     #[test]
     fn catalog_digests_are_stable_and_shared_by_tags() {
         let hub = Hub::builtin();
-        let a = hub.resolve("docker.io/library/busybox", Some("latest"), None).unwrap();
-        let b = hub.resolve("docker.io/library/busybox", Some("1.37"), None).unwrap();
+        let a = hub
+            .resolve("docker.io/library/busybox", Some("latest"), None)
+            .unwrap();
+        let b = hub
+            .resolve("docker.io/library/busybox", Some("1.37"), None)
+            .unwrap();
         assert_eq!(a.digest, b.digest);
         assert!(Arc::ptr_eq(&a.image, &b.image));
         assert_eq!(Hub::builtin(), hub);
-        let hello = hub.resolve("docker.io/library/hello-world", None, None).unwrap();
+        let hello = hub
+            .resolve("docker.io/library/hello-world", None, None)
+            .unwrap();
         assert_eq!(hello.image.size(), 10_072);
-        assert_eq!(hello.image.config.cmd.as_deref(), Some(&["/hello".to_string()][..]));
-        assert!(hub.resolve("docker.io/library/hello-world", None, Some(&hello.digest)).is_some());
+        assert_eq!(
+            hello.image.config.cmd.as_deref(),
+            Some(&["/hello".to_string()][..])
+        );
+        assert!(hub
+            .resolve("docker.io/library/hello-world", None, Some(&hello.digest))
+            .is_some());
     }
 }

@@ -33,7 +33,12 @@ impl System for Host {
     }
 
     fn meta(&self, mode: u32) -> Meta {
-        Meta { mode, uid: UID, gid: UID, mtime: self.now }
+        Meta {
+            mode,
+            uid: UID,
+            gid: UID,
+            mtime: self.now,
+        }
     }
 
     fn exec(&mut self, sh: &mut Shell, cmd: Exec<'_>, out: &mut Captured) -> Run<Pending> {
@@ -41,7 +46,14 @@ impl System for Host {
         let args = &cmd.argv[1..];
         match name {
             "docker" => {
-                let mut ctx = Ctx { daemon: &mut self.daemon, now: self.now, fs: &mut self.fs, cwd: &sh.cwd, tty: self.tty && cmd.tty, io: out };
+                let mut ctx = Ctx {
+                    daemon: &mut self.daemon,
+                    now: self.now,
+                    fs: &mut self.fs,
+                    cwd: &sh.cwd,
+                    tty: self.tty && cmd.tty,
+                    io: out,
+                };
                 return match cli::run(cmd.argv, &mut ctx) {
                     Outcome::Done(code) => Run::Done(code),
                     Outcome::Pending(p) => Run::Wait(p),
@@ -103,7 +115,10 @@ pub fn login_shell() -> Shell {
         ("LOGNAME", USER),
         ("SHELL", "/bin/bash"),
         ("HOSTNAME", super::HOSTNAME),
-        ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        (
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ),
         ("TERM", "xterm-256color"),
         ("LANG", "C.UTF-8"),
     ]

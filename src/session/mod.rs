@@ -40,7 +40,11 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { seed: 0, start: SimTime::DEFAULT_START, tty: false }
+        Config {
+            seed: 0,
+            start: SimTime::DEFAULT_START,
+            tty: false,
+        }
     }
 }
 
@@ -51,7 +55,11 @@ pub enum Event {
     Output { stream: Stream, text: String },
     /// A line that replaces the earlier line with the same `key` in the current command's output
     /// (only on a terminal).
-    Progress { stream: Stream, key: String, line: String },
+    Progress {
+        stream: Stream,
+        key: String,
+        line: String,
+    },
     /// `clear` / Ctrl+L.
     Clear,
 }
@@ -86,16 +94,39 @@ pub struct Session {
 
 impl Session {
     pub fn new(config: Config) -> Session {
-        let root = Meta { mode: 0o755, uid: 0, gid: 0, mtime: config.start };
+        let root = Meta {
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            mtime: config.start,
+        };
         let mut fs = Tree::new(root.clone());
         for dir in ["/home", "/tmp", "/etc", "/usr/bin", "/bin"] {
             let _ = fs.mkdir(dir, true, &root);
         }
-        let home = Meta { mode: 0o750, uid: UID, gid: UID, mtime: config.start };
+        let home = Meta {
+            mode: 0o750,
+            uid: UID,
+            gid: UID,
+            mtime: config.start,
+        };
         let _ = fs.mkdir(HOME, false, &home);
-        let _ = fs.write("/etc/hostname", format!("{HOSTNAME}\n").as_bytes(), false, &Meta { mode: 0o644, ..root });
+        let _ = fs.write(
+            "/etc/hostname",
+            format!("{HOSTNAME}\n").as_bytes(),
+            false,
+            &Meta {
+                mode: 0o644,
+                ..root
+            },
+        );
         Session {
-            host: Host { tty: config.tty, now: config.start, daemon: Daemon::new(config.seed), fs },
+            host: Host {
+                tty: config.tty,
+                now: config.start,
+                daemon: Daemon::new(config.seed),
+                fs,
+            },
             shell: builtins::login_shell(),
             events: VecDeque::new(),
             partial: Vec::new(),
@@ -128,7 +159,19 @@ impl Session {
     /// True when the running command waits for typed input (an interactive container, a
     /// `[y/N]` prompt) rather than for time to pass.
     pub fn wants_input(&mut self) -> bool {
-        self.job.as_mut().and_then(|j| j.waiting_mut()).is_some_and(|p| p.reads_input())
+        self.job
+            .as_mut()
+            .and_then(|j| j.waiting_mut())
+            .is_some_and(|p| p.reads_input())
+    }
+
+    /// True when the foreground program's own terminal echoes typed lines (a container attached
+    /// with `-it`): the front end then does not echo them itself.
+    pub fn foreground_echoes(&mut self) -> bool {
+        self.job
+            .as_mut()
+            .and_then(|j| j.waiting_mut())
+            .is_some_and(|p| p.echoes_input())
     }
 
     /// The prompt to show, or `None` while a command runs: `learner@dockling:~$ `, or `> ` while a
@@ -187,7 +230,9 @@ impl Session {
             // A foreground docker command reading input (an attached `-i` container, a prompt)
             // takes the line; otherwise it waits for the shell, as type-ahead does.
             let (daemon, now) = (&mut self.host.daemon, self.host.now);
-            let taken = job.waiting_mut().is_some_and(|p| p.input(daemon, now, line));
+            let taken = job
+                .waiting_mut()
+                .is_some_and(|p| p.input(daemon, now, line));
             if taken {
                 self.resume_job();
             } else {
@@ -214,9 +259,14 @@ impl Session {
                 self.emit_err(&format!("bash: {msg}\n"));
                 self.shell.status = 2;
             }
-            ParseResult::Complete { mut program, heredocs } => {
+            ParseResult::Complete {
+                mut program,
+                heredocs,
+            } => {
                 if !heredocs.is_empty() {
-                    let Some(bodies) = sh::heredoc_bodies(&self.partial[end..], &heredocs) else { return };
+                    let Some(bodies) = sh::heredoc_bodies(&self.partial[end..], &heredocs) else {
+                        return;
+                    };
                     sh::attach_bodies(&mut program, bodies);
                 }
                 self.partial.clear();
@@ -248,13 +298,19 @@ impl Session {
     pub fn end_of_input(&mut self) {
         if let Some(job) = self.job.as_mut() {
             let (daemon, now) = (&mut self.host.daemon, self.host.now);
-            if job.waiting_mut().is_some_and(|p| p.end_of_input(daemon, now)) {
+            if job
+                .waiting_mut()
+                .is_some_and(|p| p.end_of_input(daemon, now))
+            {
                 self.resume_job();
             }
             return;
         }
         if self.partial.is_empty() {
-            self.events.push_back(Event::Output { stream: Stream::Stdout, text: "exit\n".into() });
+            self.events.push_back(Event::Output {
+                stream: Stream::Stdout,
+                text: "exit\n".into(),
+            });
             self.exited = Some(self.shell.status);
         }
     }
@@ -262,7 +318,10 @@ impl Session {
     /// Ctrl+P Ctrl+Q: detaches from a container attached with `-it`; it keeps running.
     pub fn detach(&mut self) {
         if let Some(job) = self.job.as_mut() {
-            if job.waiting_mut().is_some_and(|p| p.detach(&mut self.host.daemon)) {
+            if job
+                .waiting_mut()
+                .is_some_and(|p| p.detach(&mut self.host.daemon))
+            {
                 self.job = None;
                 self.shell.status = 0;
                 self.resume_job();
@@ -283,7 +342,9 @@ impl Session {
                     }
                     self.events.push_back(Event::Output { stream, text });
                 }
-                Chunk::Progress(stream, key, line) => self.events.push_back(Event::Progress { stream, key, line }),
+                Chunk::Progress(stream, key, line) => {
+                    self.events.push_back(Event::Progress { stream, key, line })
+                }
                 Chunk::Clear => {
                     if self.host.tty {
                         self.events.push_back(Event::Clear);
@@ -294,7 +355,10 @@ impl Session {
     }
 
     fn emit_err(&mut self, text: &str) {
-        self.events.push_back(Event::Output { stream: Stream::Stderr, text: text.to_string() });
+        self.events.push_back(Event::Output {
+            stream: Stream::Stderr,
+            text: text.to_string(),
+        });
     }
 
     /// Runs the current job until it blocks or ends, then the lines typed meanwhile.
@@ -317,7 +381,9 @@ impl Session {
             }
         }
         while self.job.is_none() && self.exited.is_none() {
-            let Some(line) = self.queued.pop_front() else { break };
+            let Some(line) = self.queued.pop_front() else {
+                break;
+            };
             self.input(&line);
         }
     }

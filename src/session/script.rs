@@ -59,7 +59,8 @@ pub fn run_script(config: Config, script: &str) -> Transcript {
                     Stream::Stderr => t.stderr.push_str(&text),
                 }
             }
-            Event::Progress { key, line, .. } => match block.iter().position(|(k, _, _)| *k == key) {
+            Event::Progress { key, line, .. } => match block.iter().position(|(k, _, _)| *k == key)
+            {
                 Some(i) => {
                     let (_, start, end) = block[i];
                     t.merged.replace_range(start..end, &line);

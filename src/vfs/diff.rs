@@ -46,7 +46,11 @@ fn walk(a: &Node, b: &Node, path: &str, out: &mut Vec<(char, String)>) -> bool {
             }
             changed
         }
-        (NodeKind::File(x), NodeKind::File(y)) if Arc::ptr_eq(x, y) || (x == y && a.meta == b.meta) => false,
+        (NodeKind::File(x), NodeKind::File(y))
+            if Arc::ptr_eq(x, y) || (x == y && a.meta == b.meta) =>
+        {
+            false
+        }
         (NodeKind::Symlink(x), NodeKind::Symlink(y)) if x == y && a.meta == b.meta => false,
         _ => {
             out.push(('C', path.to_string()));
@@ -86,7 +90,12 @@ mod tests {
 
     #[test]
     fn reports_added_changed_deleted() {
-        let m = Meta { mode: 0o755, uid: 0, gid: 0, mtime: SimTime(0) };
+        let m = Meta {
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            mtime: SimTime(0),
+        };
         let mut base = Tree::new(m.clone());
         base.mkdir("/etc", false, &m).unwrap();
         base.write("/etc/a", b"1", false, &m).unwrap();
@@ -97,7 +106,12 @@ mod tests {
         upper.remove("/etc/a", false).unwrap();
         assert_eq!(
             changes(&base, &upper),
-            vec![('C', "/etc".into()), ('D', "/etc/a".into()), ('C', "/tmp".into()), ('A', "/tmp/new".into())]
+            vec![
+                ('C', "/etc".into()),
+                ('D', "/etc/a".into()),
+                ('C', "/tmp".into()),
+                ('A', "/tmp/new".into())
+            ]
         );
         assert_eq!(tar_size(upper.get("/tmp/new").unwrap()), 2048);
     }

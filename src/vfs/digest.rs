@@ -38,6 +38,9 @@ mod tests {
             sha256_digest(b""),
             "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
-        assert_eq!(short_id("sha256:e3b0c44298fc1c149afbf4c8996fb924"), "e3b0c44298fc");
+        assert_eq!(
+            short_id("sha256:e3b0c44298fc1c149afbf4c8996fb924"),
+            "e3b0c44298fc"
+        );
     }
 }

@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn normalizes() {
-        assert_eq!(normalize("/home/learner", "app/../x/./y"), "/home/learner/x/y");
+        assert_eq!(
+            normalize("/home/learner", "app/../x/./y"),
+            "/home/learner/x/y"
+        );
         assert_eq!(normalize("/a", "/../.."), "/");
         assert_eq!(normalize("/a/b", ".."), "/a");
         assert_eq!(parent("/a/b"), "/a");

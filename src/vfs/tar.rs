@@ -62,7 +62,11 @@ pub fn write_tar(node: &Node, out: &mut Vec<u8>) {
                     out.extend_from_slice(&header(&format!("{name}/"), n, 0));
                 }
                 for (child_name, child) in entries.iter() {
-                    let child_path = if name.is_empty() { child_name.clone() } else { format!("{name}/{child_name}") };
+                    let child_path = if name.is_empty() {
+                        child_name.clone()
+                    } else {
+                        format!("{name}/{child_name}")
+                    };
                     walk(child, &child_path, out);
                 }
             }
@@ -80,7 +84,11 @@ pub fn write_tar(node: &Node, out: &mut Vec<u8>) {
 }
 
 fn parse_octal(b: &[u8]) -> u64 {
-    let s: String = b.iter().take_while(|&&c| c != 0 && c != b' ').map(|&c| c as char).collect();
+    let s: String = b
+        .iter()
+        .take_while(|&&c| c != 0 && c != b' ')
+        .map(|&c| c as char)
+        .collect();
     u64::from_str_radix(s.trim(), 8).unwrap_or(0)
 }
 
@@ -104,7 +112,11 @@ pub fn read_tar(data: &[u8], dir_meta: &Meta) -> Option<Tree> {
         let name = {
             let n = cstr(&h[..100]);
             let p = cstr(&h[345..500]);
-            if p.is_empty() { n } else { format!("{p}/{n}") }
+            if p.is_empty() {
+                n
+            } else {
+                format!("{p}/{n}")
+            }
         };
         let size = parse_octal(&h[124..136]) as usize;
         let meta = Meta {
@@ -125,7 +137,8 @@ pub fn read_tar(data: &[u8], dir_meta: &Meta) -> Option<Tree> {
             }
         };
         if path != "/" {
-            let keep_children = matches!(kind, NodeKind::Dir(_)) && t.get(&path).is_some_and(|n| n.is_dir());
+            let keep_children =
+                matches!(kind, NodeKind::Dir(_)) && t.get(&path).is_some_and(|n| n.is_dir());
             if keep_children {
                 let _ = t.set_meta(&path, |m| *m = meta.clone());
             } else {
@@ -143,17 +156,49 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let m = Meta { mode: 0o755, uid: 0, gid: 0, mtime: SimTime::from_secs(1000) };
+        let m = Meta {
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            mtime: SimTime::from_secs(1000),
+        };
         let mut t = Tree::new(m.clone());
         t.mkdir("/etc", false, &m).unwrap();
-        t.write("/etc/hostname", b"box\n", false, &Meta { mode: 0o644, ..m.clone() }).unwrap();
-        t.insert("/bin", Node { kind: NodeKind::Symlink("usr/bin".into()), meta: m.clone() }, &m).unwrap();
+        t.write(
+            "/etc/hostname",
+            b"box\n",
+            false,
+            &Meta {
+                mode: 0o644,
+                ..m.clone()
+            },
+        )
+        .unwrap();
+        t.insert(
+            "/bin",
+            Node {
+                kind: NodeKind::Symlink("usr/bin".into()),
+                meta: m.clone(),
+            },
+            &m,
+        )
+        .unwrap();
         let mut out = Vec::new();
         write_tar(t.get("/").unwrap(), &mut out);
         assert_eq!(out.len() % 512, 0);
         let back = read_tar(&out, &m).unwrap();
-        assert_eq!(back.get("/etc/hostname").map(|n| n.kind.clone()), t.get("/etc/hostname").map(|n| n.kind.clone()));
-        assert_eq!(back.get("/bin").map(|n| n.kind.clone()), Some(NodeKind::Symlink("usr/bin".into())));
-        assert!(read_tar(b"not a tar archive, just some text that is long enough to fill a block..", &m).is_none());
+        assert_eq!(
+            back.get("/etc/hostname").map(|n| n.kind.clone()),
+            t.get("/etc/hostname").map(|n| n.kind.clone())
+        );
+        assert_eq!(
+            back.get("/bin").map(|n| n.kind.clone()),
+            Some(NodeKind::Symlink("usr/bin".into()))
+        );
+        assert!(read_tar(
+            b"not a tar archive, just some text that is long enough to fill a block..",
+            &m
+        )
+        .is_none());
     }
 }

@@ -80,7 +80,12 @@ pub struct Tree {
 impl Tree {
     /// An empty tree whose root directory has `meta`.
     pub fn new(meta: Meta) -> Tree {
-        Tree { root: Node { kind: NodeKind::Dir(Arc::default()), meta } }
+        Tree {
+            root: Node {
+                kind: NodeKind::Dir(Arc::default()),
+                meta,
+            },
+        }
     }
 
     /// The node at `path`. Symlinks in the directories on the way are followed (as the kernel
@@ -114,7 +119,8 @@ impl Tree {
     /// The path with every symlink followed, if it exists.
     pub fn canonical(&self, path: &str) -> Option<String> {
         let mut resolved = String::from("/");
-        let mut rest: std::collections::VecDeque<String> = split(path).map(str::to_string).collect();
+        let mut rest: std::collections::VecDeque<String> =
+            split(path).map(str::to_string).collect();
         let mut hops = 0;
         while let Some(c) = rest.pop_front() {
             let candidate = super::path::join(&resolved, &c);
@@ -125,7 +131,8 @@ impl Tree {
                         return None;
                     }
                     let t = super::path::normalize(&resolved, target);
-                    let mut again: std::collections::VecDeque<String> = split(&t).map(str::to_string).collect();
+                    let mut again: std::collections::VecDeque<String> =
+                        split(&t).map(str::to_string).collect();
                     again.extend(rest);
                     rest = again;
                     resolved = "/".into();
@@ -148,7 +155,11 @@ impl Tree {
         let mut node = &mut self.root;
         for seg in split(path) {
             match &mut node.kind {
-                NodeKind::Dir(entries) => node = Arc::make_mut(entries).get_mut(seg).ok_or(FsError::NotFound)?,
+                NodeKind::Dir(entries) => {
+                    node = Arc::make_mut(entries)
+                        .get_mut(seg)
+                        .ok_or(FsError::NotFound)?
+                }
                 _ => return Err(FsError::NotADirectory),
             }
         }
@@ -163,7 +174,10 @@ impl Tree {
         }
     }
 
-    fn parent_entries(&mut self, path: &str) -> Result<(&mut BTreeMap<String, Node>, String), FsError> {
+    fn parent_entries(
+        &mut self,
+        path: &str,
+    ) -> Result<(&mut BTreeMap<String, Node>, String), FsError> {
         let name = split(path).last().ok_or(FsError::Exists)?.to_string();
         match &mut self.get_mut(parent(path))?.kind {
             NodeKind::Dir(entries) => Ok((Arc::make_mut(entries), name)),
@@ -178,29 +192,50 @@ impl Tree {
             for seg in split(path) {
                 match &mut node.kind {
                     NodeKind::Dir(entries) => {
-                        node = Arc::make_mut(entries).entry(seg.to_string()).or_insert_with(|| Node {
-                            kind: NodeKind::Dir(Arc::default()),
-                            meta: meta.clone(),
-                        });
+                        node = Arc::make_mut(entries)
+                            .entry(seg.to_string())
+                            .or_insert_with(|| Node {
+                                kind: NodeKind::Dir(Arc::default()),
+                                meta: meta.clone(),
+                            });
                     }
                     _ => return Err(FsError::NotADirectory),
                 }
             }
-            return if node.is_dir() { Ok(()) } else { Err(FsError::NotADirectory) };
+            return if node.is_dir() {
+                Ok(())
+            } else {
+                Err(FsError::NotADirectory)
+            };
         }
         let (entries, name) = self.parent_entries(path)?;
         if entries.contains_key(&name) {
             return Err(FsError::Exists);
         }
-        entries.insert(name, Node { kind: NodeKind::Dir(Arc::default()), meta: meta.clone() });
+        entries.insert(
+            name,
+            Node {
+                kind: NodeKind::Dir(Arc::default()),
+                meta: meta.clone(),
+            },
+        );
         Ok(())
     }
 
     /// Writes (or appends to) a regular file, creating it with `meta` if it does not exist.
-    pub fn write(&mut self, path: &str, data: &[u8], append: bool, meta: &Meta) -> Result<(), FsError> {
+    pub fn write(
+        &mut self,
+        path: &str,
+        data: &[u8],
+        append: bool,
+        meta: &Meta,
+    ) -> Result<(), FsError> {
         let (entries, name) = self.parent_entries(path)?;
         match entries.get_mut(&name) {
-            Some(Node { kind: NodeKind::File(existing), meta: m }) => {
+            Some(Node {
+                kind: NodeKind::File(existing),
+                meta: m,
+            }) => {
                 let existing = Arc::make_mut(existing);
                 if !append {
                     existing.clear();
@@ -209,10 +244,19 @@ impl Tree {
                 m.mtime = meta.mtime;
                 Ok(())
             }
-            Some(Node { kind: NodeKind::Dir(_), .. }) => Err(FsError::IsADirectory),
+            Some(Node {
+                kind: NodeKind::Dir(_),
+                ..
+            }) => Err(FsError::IsADirectory),
             Some(_) => Err(FsError::Exists),
             None => {
-                entries.insert(name, Node { kind: NodeKind::File(Arc::new(data.to_vec())), meta: meta.clone() });
+                entries.insert(
+                    name,
+                    Node {
+                        kind: NodeKind::File(Arc::new(data.to_vec())),
+                        meta: meta.clone(),
+                    },
+                );
                 Ok(())
             }
         }
@@ -237,9 +281,10 @@ impl Tree {
         let (entries, name) = self.parent_entries(path)?;
         match entries.get(&name) {
             None => Err(FsError::NotFound),
-            Some(Node { kind: NodeKind::Dir(children), .. }) if !recursive && !children.is_empty() => {
-                Err(FsError::NotEmpty)
-            }
+            Some(Node {
+                kind: NodeKind::Dir(children),
+                ..
+            }) if !recursive && !children.is_empty() => Err(FsError::NotEmpty),
             Some(_) => entries.remove(&name).ok_or(FsError::NotFound),
         }
     }
@@ -250,7 +295,12 @@ mod tests {
     use super::*;
 
     fn meta() -> Meta {
-        Meta { mode: 0o755, uid: 0, gid: 0, mtime: SimTime(0) }
+        Meta {
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            mtime: SimTime(0),
+        }
     }
 
     #[test]
@@ -261,8 +311,14 @@ mod tests {
         assert_eq!(t.mkdir("/x/y", false, &meta()), Err(FsError::NotFound));
         t.write("/a/b/f", b"hi", false, &meta()).unwrap();
         t.write("/a/b/f", b"!", true, &meta()).unwrap();
-        assert_eq!(t.get("/a/b/f").unwrap().kind, NodeKind::File(Arc::new(b"hi!".to_vec())));
-        assert_eq!(t.write("/a/b/f/g", b"", false, &meta()), Err(FsError::NotADirectory));
+        assert_eq!(
+            t.get("/a/b/f").unwrap().kind,
+            NodeKind::File(Arc::new(b"hi!".to_vec()))
+        );
+        assert_eq!(
+            t.write("/a/b/f/g", b"", false, &meta()),
+            Err(FsError::NotADirectory)
+        );
         assert_eq!(t.remove("/a", false).unwrap_err(), FsError::NotEmpty);
         t.remove("/a", true).unwrap();
         assert!(t.get("/a").is_none());

@@ -13,13 +13,40 @@ use crate::vfs::{normalize, NodeKind};
 
 /// `run`/`create` flags Dockling acts on; any other flag is accepted with a one-line notice.
 const SIMULATED_RUN_FLAGS: &[&str] = &[
-    "detach", "interactive", "tty", "rm", "name", "env", "env-file", "entrypoint", "label", "workdir", "hostname", "init",
-    "stop-signal", "stop-timeout", "user", "detach-keys", "sig-proxy", "publish", "publish-all", "expose", "restart",
-    "health-cmd", "health-interval", "health-timeout", "health-retries", "health-start-period", "no-healthcheck",
+    "detach",
+    "interactive",
+    "tty",
+    "rm",
+    "name",
+    "env",
+    "env-file",
+    "entrypoint",
+    "label",
+    "workdir",
+    "hostname",
+    "init",
+    "stop-signal",
+    "stop-timeout",
+    "user",
+    "detach-keys",
+    "sig-proxy",
+    "publish",
+    "publish-all",
+    "expose",
+    "restart",
+    "health-cmd",
+    "health-interval",
+    "health-timeout",
+    "health-retries",
+    "health-start-period",
+    "no-healthcheck",
 ];
 
 fn run_error(ctx: &mut Ctx, inv: &Invocation, msg: &str, code: i32) -> Outcome {
-    ctx.err(&format!("docker: {msg}\n\nRun '{} --help' for more information\n", inv.path));
+    ctx.err(&format!(
+        "docker: {msg}\n\nRun '{} --help' for more information\n",
+        inv.path
+    ));
     Outcome::Done(code)
 }
 
@@ -84,7 +111,13 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
         image: p.args[0].clone(),
         name: p.string("name").map(str::to_string),
         cmd: (p.args.len() > 1).then(|| p.args[1..].to_vec()),
-        entrypoint: p.string("entrypoint").map(|e| if e.is_empty() { Vec::new() } else { vec![e.to_string()] }),
+        entrypoint: p.string("entrypoint").map(|e| {
+            if e.is_empty() {
+                Vec::new()
+            } else {
+                vec![e.to_string()]
+            }
+        }),
         env,
         tty: p.bool("tty"),
         open_stdin: p.bool("interactive"),
@@ -104,9 +137,20 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
 }
 
 /// Creates the container, pulling the image first if it is missing (as `docker run`/`create` do).
-fn create(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Result<(String, ContainerCreateRequest), Outcome> {
-    for (flag, _) in p.flags.iter().filter(|(f, _)| !SIMULATED_RUN_FLAGS.contains(&f.as_str())) {
-        ctx.err(&format!("dockling: {} --{flag} is not simulated yet; ignoring it\n", inv.path));
+fn create(
+    p: &Parsed,
+    ctx: &mut Ctx,
+    inv: &Invocation,
+) -> Result<(String, ContainerCreateRequest), Outcome> {
+    for (flag, _) in p
+        .flags
+        .iter()
+        .filter(|(f, _)| !SIMULATED_RUN_FLAGS.contains(&f.as_str()))
+    {
+        ctx.err(&format!(
+            "dockling: {} --{flag} is not simulated yet; ignoring it\n",
+            inv.path
+        ));
     }
     let reference = match Reference::parse(&p.args[0]) {
         Ok(r) => r,
@@ -116,12 +160,22 @@ fn create(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Result<(String, Contai
         Ok(r) => r,
         Err(e) => return Err(run_error(ctx, inv, &e, 125)),
     };
-    let daemon_err = |ctx: &mut Ctx, e: &ApiError| run_error(ctx, inv, &format!("Error response from daemon: {}", e.message), 125);
+    let daemon_err = |ctx: &mut Ctx, e: &ApiError| {
+        run_error(
+            ctx,
+            inv,
+            &format!("Error response from daemon: {}", e.message),
+            125,
+        )
+    };
     let created = match ctx.daemon.container_create(&req, ctx.now) {
         Ok(c) => c,
         Err(e) if e.is_not_found() && e.message.starts_with("No such image") => {
             let tagged = reference.clone().with_default_tag();
-            ctx.err(&format!("Unable to find image '{}' locally\n", tagged.familiar()));
+            ctx.err(&format!(
+                "Unable to find image '{}' locally\n",
+                tagged.familiar()
+            ));
             match ctx.daemon.image_pull(&tagged, ctx.now) {
                 Ok(msgs) => jsonmessage::display(ctx, StdStream::Stderr, &msgs),
                 Err(e) => return Err(daemon_err(ctx, &e)),
@@ -154,25 +208,58 @@ pub fn run(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
         Err(o) => return o,
     };
     let detach = p.bool("detach");
-    let handle = if detach { None } else { ctx.daemon.container_attach(&id).ok() };
+    let handle = if detach {
+        None
+    } else {
+        ctx.daemon.container_attach(&id).ok()
+    };
     if let Err(e) = ctx.daemon.container_start(&id, ctx.now) {
         if req.auto_remove {
             let _ = ctx.daemon.container_remove(&id, true, ctx.now);
         }
         let code = e.exit_code.unwrap_or(125);
-        return run_error(ctx, inv, &format!("Error response from daemon: {}", e.message), code);
+        return run_error(
+            ctx,
+            inv,
+            &format!("Error response from daemon: {}", e.message),
+            code,
+        );
     }
     if detach {
         ctx.out(&format!("{id}\n"));
         return Outcome::Done(0);
     }
-    let Some(handle) = handle else { return Outcome::Done(0) };
-    attached(ctx, handle, AttachTarget::Container(id), req.open_stdin, req.tty, true)
+    let Some(handle) = handle else {
+        return Outcome::Done(0);
+    };
+    attached(
+        ctx,
+        handle,
+        AttachTarget::Container(id),
+        req.open_stdin,
+        req.tty,
+        true,
+    )
 }
 
 /// Polls a new attachment once and returns it as pending if the target is still running.
-pub(super) fn attached(ctx: &mut Ctx, handle: u64, target: AttachTarget, stdin: bool, tty: bool, exit_code: bool) -> Outcome {
-    let mut pending = Pending { kind: Kind::Attach { handle, target, stdin, tty, exit_code } };
+pub(super) fn attached(
+    ctx: &mut Ctx,
+    handle: u64,
+    target: AttachTarget,
+    stdin: bool,
+    tty: bool,
+    exit_code: bool,
+) -> Outcome {
+    let mut pending = Pending {
+        kind: Kind::Attach {
+            handle,
+            target,
+            stdin,
+            tty,
+            exit_code,
+        },
+    };
     match pending.poll(ctx.daemon, ctx.now, ctx.io) {
         Some(code) => Outcome::Done(code),
         None => Outcome::Pending(pending),
@@ -187,10 +274,14 @@ pub(super) fn go_duration_ms(s: &str) -> Option<u64> {
     let mut total = 0f64;
     let mut rest = s;
     while !rest.is_empty() {
-        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).filter(|&i| i > 0)?;
+        let n_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|&i| i > 0)?;
         let n: f64 = rest[..n_end].parse().ok()?;
         rest = &rest[n_end..];
-        let u_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let u_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let mult = match &rest[..u_end] {
             "ns" => 1e-6,
             "us" | "µs" => 1e-3,
@@ -209,7 +300,10 @@ pub(super) fn go_duration_ms(s: &str) -> Option<u64> {
 /// Go's `time.Time.String()` of a Unix time in UTC: `2025-07-01 10:00:00 +0000 UTC`.
 pub(super) fn go_time_string(secs: i64) -> String {
     let c = crate::clock::SimTime::from_secs(secs.max(0) as u64).civil();
-    format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", c.year, c.month, c.day, c.hour, c.minute, c.second)
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
 }
 
 /// Checks `--filter` values (`name=value`) as the CLI's filter option does.
@@ -230,8 +324,17 @@ pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
         Ok(f) => f,
         Err(e) => return super::flag_error(ctx, &format!("{} [OPTIONS]", inv.path), &inv.path, &e),
     };
-    let limit = if p.bool("latest") { 1 } else { p.int("last", -1) };
-    let opts = ContainerListOptions { all: p.bool("all"), limit, size: p.bool("size"), filters };
+    let limit = if p.bool("latest") {
+        1
+    } else {
+        p.int("last", -1)
+    };
+    let opts = ContainerListOptions {
+        all: p.bool("all"),
+        limit,
+        size: p.bool("size"),
+        filters,
+    };
     let list = match ctx.daemon.container_list(&opts, ctx.now) {
         Ok(l) => l,
         Err(e) => return daemon_error(ctx, &e),

@@ -23,7 +23,9 @@ fn split_arg(arg: &str) -> Option<(&str, &str)> {
 fn destination(tree: &Tree, src_path: &str, dst: &str) -> Result<String, String> {
     let copy_contents = src_path.ends_with("/.");
     match tree.get(dst) {
-        Some(n) if n.is_dir() && !copy_contents => Ok(join(dst, basename(src_path.trim_end_matches('/')))),
+        Some(n) if n.is_dir() && !copy_contents => {
+            Ok(join(dst, basename(src_path.trim_end_matches('/'))))
+        }
         Some(n) if n.is_dir() => Ok(dst.to_string()),
         _ => {
             let parent = crate::vfs::parent(dst);
@@ -36,16 +38,24 @@ fn destination(tree: &Tree, src_path: &str, dst: &str) -> Result<String, String>
     }
 }
 
-fn put(tree: &mut Tree, at: &str, node: Node, contents_only: bool, meta: &Meta) -> Result<(), String> {
+fn put(
+    tree: &mut Tree,
+    at: &str,
+    node: Node,
+    contents_only: bool,
+    meta: &Meta,
+) -> Result<(), String> {
     if contents_only {
         if let crate::vfs::NodeKind::Dir(entries) = &node.kind {
             for (name, child) in entries.iter() {
-                tree.insert(&join(at, name), child.clone(), meta).map_err(|e| e.message().to_string())?;
+                tree.insert(&join(at, name), child.clone(), meta)
+                    .map_err(|e| e.message().to_string())?;
             }
             return Ok(());
         }
     }
-    tree.insert(at, node, meta).map_err(|e| e.message().to_string())
+    tree.insert(at, node, meta)
+        .map_err(|e| e.message().to_string())
 }
 
 pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
@@ -88,13 +98,22 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 }
             };
             let size = tar_size(&node);
-            let meta = Meta { mode: 0o755, uid: 1000, gid: 1000, mtime: now };
+            let meta = Meta {
+                mode: 0o755,
+                uid: 1000,
+                gid: 1000,
+                mtime: now,
+            };
             if let Err(e) = put(ctx.fs, &target, node, cpath.ends_with("/."), &meta) {
                 ctx.err(&format!("{e}\n"));
                 return Outcome::Done(1);
             }
             if !quiet {
-                let shown = if dst.ends_with('/') || dst.ends_with("/.") { format!("{local}/") } else { local };
+                let shown = if dst.ends_with('/') || dst.ends_with("/.") {
+                    format!("{local}/")
+                } else {
+                    local
+                };
                 ctx.err(&format!("Successfully copied {} to {shown}\n", size3(size)));
             }
             Outcome::Done(0)
@@ -118,13 +137,22 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 }
             };
             let size = tar_size(&node);
-            let meta = Meta { mode: 0o755, uid: 0, gid: 0, mtime: now };
+            let meta = Meta {
+                mode: 0o755,
+                uid: 0,
+                gid: 0,
+                mtime: now,
+            };
             if let Err(e) = put(&mut c.rootfs, &target, node, src.ends_with("/."), &meta) {
                 ctx.err(&format!("Error response from daemon: {e}\n"));
                 return Outcome::Done(1);
             }
             if !quiet {
-                ctx.err(&format!("Successfully copied {} to {name}:{}\n", size3(size), to));
+                ctx.err(&format!(
+                    "Successfully copied {} to {name}:{}\n",
+                    size3(size),
+                    to
+                ));
             }
             Outcome::Done(0)
         }
@@ -154,7 +182,9 @@ pub fn export(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         if ctx.tty {
             ctx.err("cowardly refusing to save to a terminal. Use the -o flag or redirect\n");
         } else {
-            ctx.err("dockling: binary output to a pipe or a redirect is not simulated; use -o FILE\n");
+            ctx.err(
+                "dockling: binary output to a pipe or a redirect is not simulated; use -o FILE\n",
+            );
         }
         return Outcome::Done(1);
     };
@@ -163,11 +193,19 @@ pub fn export(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         crate::vfs::write_tar(root, &mut bytes);
     }
     let path = normalize(ctx.cwd, out);
-    let meta = Meta { mode: 0o644, uid: 1000, gid: 1000, mtime: ctx.now };
+    let meta = Meta {
+        mode: 0o644,
+        uid: 1000,
+        gid: 1000,
+        mtime: ctx.now,
+    };
     match ctx.fs.write(&path, &bytes, false, &meta) {
         Ok(()) => Outcome::Done(0),
         Err(e) => {
-            ctx.err(&format!("failed to export container: open {path}: {}\n", e.message().to_lowercase()));
+            ctx.err(&format!(
+                "failed to export container: open {path}: {}\n",
+                e.message().to_lowercase()
+            ));
             Outcome::Done(1)
         }
     }

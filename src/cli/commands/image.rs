@@ -12,7 +12,9 @@ use crate::vfs::short_id;
 pub fn pull(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     for unsupported in ["all-tags", "platform", "disable-content-trust"] {
         if p.has(unsupported) {
-            ctx.err(&format!("dockling: docker pull --{unsupported} is not simulated yet\n"));
+            ctx.err(&format!(
+                "dockling: docker pull --{unsupported} is not simulated yet\n"
+            ));
             return Outcome::Done(1);
         }
     }
@@ -45,14 +47,19 @@ pub fn pull(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
 pub fn images(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     for unsupported in ["filter", "format", "tree"] {
         if p.has(unsupported) {
-            ctx.err(&format!("dockling: docker images --{unsupported} is not simulated yet\n"));
+            ctx.err(&format!(
+                "dockling: docker images --{unsupported} is not simulated yet\n"
+            ));
             return Outcome::Done(1);
         }
     }
     let filter = p.args.first().map(|f| {
         let last_slash = f.rfind('/').map(|i| i + 1).unwrap_or(0);
         match f[last_slash..].rfind(':') {
-            Some(i) => (f[..last_slash + i].to_string(), Some(f[last_slash + i + 1..].to_string())),
+            Some(i) => (
+                f[..last_slash + i].to_string(),
+                Some(f[last_slash + i + 1..].to_string()),
+            ),
             None => (f.clone(), None),
         }
     });
@@ -61,8 +68,15 @@ pub fn images(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     let now_s = ctx.now.as_secs() as i64;
     let mut rows = Vec::new();
     for img in ctx.daemon.image_list() {
-        let id = if trunc { short_id(&img.id).to_string() } else { img.id.clone() };
-        let created = format!("{} ago", human_duration(Millis(((now_s - img.created).max(0) as u64) * 1000)));
+        let id = if trunc {
+            short_id(&img.id).to_string()
+        } else {
+            img.id.clone()
+        };
+        let created = format!(
+            "{} ago",
+            human_duration(Millis(((now_s - img.created).max(0) as u64) * 1000))
+        );
         let size = size3(img.size as u64);
         let mut entries: Vec<(String, String, String)> = Vec::new();
         for t in &img.repo_tags {

@@ -44,7 +44,14 @@ pub fn start(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             ctx.daemon.attachment_close(handle);
             return daemon_error(ctx, &e);
         }
-        return attached(ctx, handle, AttachTarget::Container(id), p.bool("interactive") && open_stdin, tty, true);
+        return attached(
+            ctx,
+            handle,
+            AttachTarget::Container(id),
+            p.bool("interactive") && open_stdin,
+            tty,
+            true,
+        );
     }
     let mut failed = Vec::new();
     for name in &p.args {
@@ -59,12 +66,17 @@ pub fn start(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     if failed.is_empty() {
         return Outcome::Done(0);
     }
-    ctx.err(&format!("Error: failed to start containers: {}\n", failed.join(", ")));
+    ctx.err(&format!(
+        "Error: failed to start containers: {}\n",
+        failed.join(", ")
+    ));
     Outcome::Done(1)
 }
 
 fn stop_timeout(p: &Parsed) -> Option<i64> {
-    p.string("time").or(p.string("timeout")).and_then(|t| t.parse().ok())
+    p.string("time")
+        .or(p.string("timeout"))
+        .and_then(|t| t.parse().ok())
 }
 
 fn stop_or_restart(p: &Parsed, ctx: &mut Ctx, restart: bool) -> Outcome {
@@ -76,7 +88,10 @@ fn stop_or_restart(p: &Parsed, ctx: &mut Ctx, restart: bool) -> Outcome {
     let signal = p.string("signal").map(str::to_string);
     let mut items = Vec::new();
     for name in &p.args {
-        let r = ctx.daemon.container_stop(name, timeout, signal.as_deref(), ctx.now).and_then(|_| ctx.daemon.resolve_id(name));
+        let r = ctx
+            .daemon
+            .container_stop(name, timeout, signal.as_deref(), ctx.now)
+            .and_then(|_| ctx.daemon.resolve_id(name));
         items.push((name.clone(), r));
     }
     pending(ctx, Kind::Stop { items, restart })
@@ -141,8 +156,19 @@ pub fn rename(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
 }
 
 pub fn wait(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
-    let items = p.args.iter().map(|n| (n.clone(), ctx.daemon.resolve_id(n))).collect();
-    pending(ctx, Kind::Wait { items, next: 0, failed: false })
+    let items = p
+        .args
+        .iter()
+        .map(|n| (n.clone(), ctx.daemon.resolve_id(n)))
+        .collect();
+    pending(
+        ctx,
+        Kind::Wait {
+            items,
+            next: 0,
+            failed: false,
+        },
+    )
 }
 
 pub fn container_prune(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
@@ -155,7 +181,12 @@ pub fn container_prune(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome 
         return Outcome::Done(0);
     }
     ctx.out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
-    Outcome::Pending(Pending { kind: Kind::Confirm { action: Confirmed::ContainerPrune, answer: None } })
+    Outcome::Pending(Pending {
+        kind: Kind::Confirm {
+            action: Confirmed::ContainerPrune,
+            answer: None,
+        },
+    })
 }
 
 /// Removes stopped containers and prints the report.
@@ -201,7 +232,9 @@ fn time_bound(ctx: &Ctx, v: &str) -> Option<crate::clock::SimTime> {
     if !num.is_empty() {
         return None;
     }
-    Some(crate::clock::SimTime::from_ms(ctx.now.as_ms().saturating_sub(total)))
+    Some(crate::clock::SimTime::from_ms(
+        ctx.now.as_ms().saturating_sub(total),
+    ))
 }
 
 pub fn logs(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
@@ -224,14 +257,23 @@ pub fn logs(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             }
         }
     }
-    if let Some(tail) = p.string("tail").filter(|t| *t != "all").and_then(|t| t.parse::<usize>().ok()) {
+    if let Some(tail) = p
+        .string("tail")
+        .filter(|t| *t != "all")
+        .and_then(|t| t.parse::<usize>().ok())
+    {
         lines.drain(..lines.len().saturating_sub(tail));
     }
     let timestamps = p.bool("timestamps");
     let offset = c.logs.len();
     for (t, stream, text) in lines {
-        let text = if timestamps { format!("{} {text}", t.rfc3339_nano()) } else { text };
-        ctx.io.write(if tty { StdStream::Stdout } else { stream }, &text);
+        let text = if timestamps {
+            format!("{} {text}", t.rfc3339_nano())
+        } else {
+            text
+        };
+        ctx.io
+            .write(if tty { StdStream::Stdout } else { stream }, &text);
     }
     if p.bool("follow") {
         return pending(ctx, Kind::Follow { id, offset });
@@ -260,7 +302,14 @@ pub fn attach(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         Ok(h) => h,
         Err(e) => return daemon_error(ctx, &e),
     };
-    attached(ctx, handle, AttachTarget::Container(id), open_stdin && !p.bool("no-stdin"), tty, true)
+    attached(
+        ctx,
+        handle,
+        AttachTarget::Container(id),
+        open_stdin && !p.bool("no-stdin"),
+        tty,
+        true,
+    )
 }
 
 pub fn exec(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
@@ -279,7 +328,14 @@ pub fn exec(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     match ctx.daemon.exec_start(&p.args[0], &cfg, !detach, ctx.now) {
         Ok((exec_id, Some(handle))) => {
             let id = ctx.daemon.resolve_id(&p.args[0]).unwrap_or_default();
-            attached(ctx, handle, AttachTarget::Exec(id, exec_id), cfg.open_stdin, cfg.tty, true)
+            attached(
+                ctx,
+                handle,
+                AttachTarget::Exec(id, exec_id),
+                cfg.open_stdin,
+                cfg.tty,
+                true,
+            )
         }
         Ok((_, None)) => Outcome::Done(0),
         Err(e) if e.exit_code.is_some() => {
@@ -296,19 +352,56 @@ pub fn top(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         Err(e) => return daemon_error(ctx, &e),
     };
     if !c.is_running() {
-        return daemon_error(ctx, &ApiError::conflict(format!("container {} is not running", c.id)));
+        return daemon_error(
+            ctx,
+            &ApiError::conflict(format!("container {} is not running", c.id)),
+        );
     }
     let stime = c.started_at.unwrap_or(c.created).civil();
     let stime = format!("{:02}:{:02}", stime.hour, stime.minute);
-    let mut rows = vec![["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let mut rows = vec![["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()];
     let tty = if c.tty { "pts/0" } else { "?" };
-    rows.push(vec!["root".into(), c.pid.to_string(), (c.pid - 20).to_string(), "0".into(), stime.clone(), tty.into(), "00:00:00".into(), c.command_text()]);
-    for (k, e) in c.execs.values().filter(|e| e.exit_code.is_none()).enumerate() {
-        rows.push(vec!["root".into(), (c.pid + 1 + k as u32).to_string(), (c.pid - 20).to_string(), "0".into(), stime.clone(), if e.tty { "pts/1".into() } else { "?".into() }, "00:00:00".into(), e.argv.join(" ")]);
+    rows.push(vec![
+        "root".into(),
+        c.pid.to_string(),
+        (c.pid - 20).to_string(),
+        "0".into(),
+        stime.clone(),
+        tty.into(),
+        "00:00:00".into(),
+        c.command_text(),
+    ]);
+    for (k, e) in c
+        .execs
+        .values()
+        .filter(|e| e.exit_code.is_none())
+        .enumerate()
+    {
+        rows.push(vec![
+            "root".into(),
+            (c.pid + 1 + k as u32).to_string(),
+            (c.pid - 20).to_string(),
+            "0".into(),
+            stime.clone(),
+            if e.tty { "pts/1".into() } else { "?".into() },
+            "00:00:00".into(),
+            e.argv.join(" "),
+        ]);
     }
     // docker top uses a tabwriter with minimum width 20.
     let mut s = String::new();
-    let widths: Vec<usize> = (0..7).map(|j| rows.iter().map(|r| r[j].chars().count() + 3).max().unwrap_or(0).max(20)).collect();
+    let widths: Vec<usize> = (0..7)
+        .map(|j| {
+            rows.iter()
+                .map(|r| r[j].chars().count() + 3)
+                .max()
+                .unwrap_or(0)
+                .max(20)
+        })
+        .collect();
     for r in &rows {
         for (j, cell) in r.iter().enumerate() {
             s.push_str(cell);
@@ -341,7 +434,10 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
                     n2.push(d);
                     y.next();
                 }
-                let o = n1.parse::<u64>().unwrap_or(0).cmp(&n2.parse::<u64>().unwrap_or(0));
+                let o = n1
+                    .parse::<u64>()
+                    .unwrap_or(0)
+                    .cmp(&n2.parse::<u64>().unwrap_or(0));
                 if o != std::cmp::Ordering::Equal {
                     return o;
                 }
@@ -363,7 +459,13 @@ pub fn port(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         Ok(c) => c,
         Err(e) => return daemon_error(ctx, &e),
     };
-    let host = |ip: &str, port: u16| if ip.contains(':') { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") };
+    let host = |ip: &str, port: u16| {
+        if ip.contains(':') {
+            format!("[{ip}]:{port}")
+        } else {
+            format!("{ip}:{port}")
+        }
+    };
     let mut out: Vec<String> = Vec::new();
     if let Some(spec) = p.args.get(1) {
         let (num, proto) = spec.split_once('/').unwrap_or((spec, "tcp"));
@@ -371,16 +473,28 @@ pub fn port(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             ctx.err(&format!("Error: invalid port ({num}): strconv.ParseUint: parsing \"{num}\": invalid syntax\n"));
             return Outcome::Done(1);
         };
-        for b in c.bound.iter().filter(|b| b.private_port == n && b.proto == proto) {
+        for b in c
+            .bound
+            .iter()
+            .filter(|b| b.private_port == n && b.proto == proto)
+        {
             out.push(host(&b.ip, b.public_port.unwrap_or(0)));
         }
         if out.is_empty() {
-            ctx.err(&format!("Error: No public port '{spec}' published for {}\n", p.args[0]));
+            ctx.err(&format!(
+                "Error: No public port '{spec}' published for {}\n",
+                p.args[0]
+            ));
             return Outcome::Done(1);
         }
     } else {
         for b in &c.bound {
-            out.push(format!("{}/{} -> {}", b.private_port, b.proto, host(&b.ip, b.public_port.unwrap_or(0))));
+            out.push(format!(
+                "{}/{} -> {}",
+                b.private_port,
+                b.proto,
+                host(&b.ip, b.public_port.unwrap_or(0))
+            ));
         }
     }
     out.sort_by(|a, b| natural_cmp(a, b));
@@ -393,7 +507,9 @@ pub fn port(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
 /// `docker update`: the restart policy (other resources are not simulated).
 pub fn update(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     for (flag, _) in p.flags.iter().filter(|(f, _)| f.as_str() != "restart") {
-        ctx.err(&format!("dockling: docker update --{flag} is not simulated yet; ignoring it\n"));
+        ctx.err(&format!(
+            "dockling: docker update --{flag} is not simulated yet; ignoring it\n"
+        ));
     }
     let policy = match p.string("restart").map(crate::api::RestartPolicy::parse) {
         Some(Ok(policy)) => Some(policy),
@@ -434,7 +550,11 @@ pub fn stats(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
     let all = p.bool("all");
     let mut rows = Vec::new();
     let names: Vec<String> = if p.args.is_empty() {
-        ctx.daemon.containers().filter(|c| all || c.is_running()).map(|c| c.id.clone()).collect()
+        ctx.daemon
+            .containers()
+            .filter(|c| all || c.is_running())
+            .map(|c| c.id.clone())
+            .collect()
     } else {
         p.args.clone()
     };
@@ -448,11 +568,23 @@ pub fn stats(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
             }
         };
         let running = c.is_running();
-        let pids = if running { 1 + c.execs.values().filter(|e| e.exit_code.is_none()).count() } else { 0 };
+        let pids = if running {
+            1 + c.execs.values().filter(|e| e.exit_code.is_none()).count()
+        } else {
+            0
+        };
         // A small, stable footprint per process: Dockling does not model memory.
-        let mem = if running { 380_928.0 + 520_192.0 * (pids as f64 - 1.0) } else { 0.0 };
+        let mem = if running {
+            380_928.0 + 520_192.0 * (pids as f64 - 1.0)
+        } else {
+            0.0
+        };
         let limit = 8_331_526_144.0;
-        let name_shown = if p.args.is_empty() { c.name.clone() } else { name.clone() };
+        let name_shown = if p.args.is_empty() {
+            c.name.clone()
+        } else {
+            name.clone()
+        };
         rows.push(serde_json::json!({
             "ID": &c.id[..12],
             "Name": if p.args.is_empty() { c.name.clone() } else { name_shown },

@@ -44,7 +44,14 @@ struct Def {
 }
 
 const fn def(name: &'static str, key: &'static str, rule: ArgRule, run: Option<Handler>) -> Def {
-    Def { name, aliases: &[], key, rule, interspersed: true, run }
+    Def {
+        name,
+        aliases: &[],
+        key,
+        rule,
+        interspersed: true,
+        run,
+    }
 }
 
 const fn def_alias(
@@ -54,11 +61,30 @@ const fn def_alias(
     rule: ArgRule,
     run: Option<Handler>,
 ) -> Def {
-    Def { name, aliases, key, rule, interspersed: true, run }
+    Def {
+        name,
+        aliases,
+        key,
+        rule,
+        interspersed: true,
+        run,
+    }
 }
 
-const fn def_stop(name: &'static str, key: &'static str, rule: ArgRule, run: Option<Handler>) -> Def {
-    Def { name, aliases: &[], key, rule, interspersed: false, run }
+const fn def_stop(
+    name: &'static str,
+    key: &'static str,
+    rule: ArgRule,
+    run: Option<Handler>,
+) -> Def {
+    Def {
+        name,
+        aliases: &[],
+        key,
+        rule,
+        interspersed: false,
+        run,
+    }
 }
 
 use ArgRule::*;
@@ -107,25 +133,72 @@ const TOP: &[Def] = &[
 ];
 
 const CONTAINER: &[Def] = &[
-    def_alias("ls", &["list", "ps"], "container-ls", No, Some(container::ps)),
+    def_alias(
+        "ls",
+        &["list", "ps"],
+        "container-ls",
+        No,
+        Some(container::ps),
+    ),
     def_stop("run", "container-run", Min(1), Some(container::run)),
-    def_stop("create", "container-create", Min(1), Some(container::create_cmd)),
-    def_alias("rm", &["remove"], "container-rm", Min(1), Some(container::rm)),
+    def_stop(
+        "create",
+        "container-create",
+        Min(1),
+        Some(container::create_cmd),
+    ),
+    def_alias(
+        "rm",
+        &["remove"],
+        "container-rm",
+        Min(1),
+        Some(container::rm),
+    ),
     def("start", "container-start", Min(1), Some(lifecycle::start)),
     def("stop", "container-stop", Min(1), Some(lifecycle::stop)),
-    def("restart", "container-restart", Min(1), Some(lifecycle::restart)),
+    def(
+        "restart",
+        "container-restart",
+        Min(1),
+        Some(lifecycle::restart),
+    ),
     def("kill", "container-kill", Min(1), Some(lifecycle::kill)),
     def("pause", "container-pause", Min(1), Some(lifecycle::pause)),
-    def("unpause", "container-unpause", Min(1), Some(lifecycle::unpause)),
-    def("rename", "container-rename", Exact(2), Some(lifecycle::rename)),
+    def(
+        "unpause",
+        "container-unpause",
+        Min(1),
+        Some(lifecycle::unpause),
+    ),
+    def(
+        "rename",
+        "container-rename",
+        Exact(2),
+        Some(lifecycle::rename),
+    ),
     def("wait", "container-wait", Min(1), Some(lifecycle::wait)),
     def("logs", "container-logs", Exact(1), Some(lifecycle::logs)),
-    def("attach", "container-attach", Exact(1), Some(lifecycle::attach)),
+    def(
+        "attach",
+        "container-attach",
+        Exact(1),
+        Some(lifecycle::attach),
+    ),
     def_stop("exec", "container-exec", Min(2), Some(lifecycle::exec)),
     def("top", "container-top", Min(1), Some(lifecycle::top)),
-    def("prune", "container-prune", No, Some(lifecycle::container_prune)),
+    def(
+        "prune",
+        "container-prune",
+        No,
+        Some(lifecycle::container_prune),
+    ),
     def("port", "container-port", Range(1, 2), Some(lifecycle::port)),
-    def("update", "container-update", Min(1), Some(lifecycle::update)),
+    def(
+        "update",
+        "container-update",
+        Min(1),
+        Some(lifecycle::update),
+    ),
     def("cp", "container-cp", Exact(2), Some(files::cp)),
     def("diff", "container-diff", Exact(1), Some(files::diff)),
     def("export", "container-export", Exact(1), Some(files::export)),
@@ -176,7 +249,16 @@ pub fn dispatch(argv: &[String], ctx: &mut Ctx) -> Outcome {
         ctx.out(help::text("docker").unwrap_or(""));
         return Outcome::Done(0);
     }
-    for unsupported in ["host", "context", "config", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey"] {
+    for unsupported in [
+        "host",
+        "context",
+        "config",
+        "tls",
+        "tlsverify",
+        "tlscacert",
+        "tlscert",
+        "tlskey",
+    ] {
         if globals.has(unsupported) {
             ctx.err(&format!("dockling: the global option --{unsupported} is not simulated; using the simulated daemon\n"));
         }
@@ -191,8 +273,17 @@ pub fn dispatch(argv: &[String], ctx: &mut Ctx) -> Outcome {
     if let Some((group, defs)) = GROUPS.iter().find(|(g, _)| g == name) {
         return dispatch_group(group, defs, &rest[1..], ctx);
     }
-    match TOP.iter().find(|d| d.name == name || d.aliases.contains(&name.as_str())) {
-        Some(d) => invoke(d, &format!("docker {}", d.name), &rest[1..], globals.help, ctx),
+    match TOP
+        .iter()
+        .find(|d| d.name == name || d.aliases.contains(&name.as_str()))
+    {
+        Some(d) => invoke(
+            d,
+            &format!("docker {}", d.name),
+            &rest[1..],
+            globals.help,
+            ctx,
+        ),
         None => {
             ctx.err(&format!("docker: unknown command: docker {name}\n\nRun 'docker --help' for more information\n"));
             Outcome::Done(1)
@@ -215,7 +306,10 @@ fn find_command_index(argv: &[String], specs: &[super::args::FlagSpec]) -> usize
             !long.contains('=') && specs.iter().any(|s| s.long == long && s.kind.is_some())
         } else {
             let last = a.chars().last().unwrap_or('-');
-            a.len() == 2 && specs.iter().any(|s| s.short == Some(last) && s.kind.is_some())
+            a.len() == 2
+                && specs
+                    .iter()
+                    .any(|s| s.short == Some(last) && s.kind.is_some())
         };
         i += if takes_value { 2 } else { 1 };
     }
@@ -253,16 +347,44 @@ fn dispatch_group(group: &str, defs: &[Def], rest: &[String], ctx: &mut Ctx) -> 
     if sub.starts_with('-') {
         let specs = Vec::new();
         if let Err(e) = parse(&rest[..1], &specs, true) {
-            return flag_error(ctx, &format!("docker {group} COMMAND"), &format!("docker {group}"), &e.0);
+            return flag_error(
+                ctx,
+                &format!("docker {group} COMMAND"),
+                &format!("docker {group}"),
+                &e.0,
+            );
         }
     }
-    if let Some(d) = defs.iter().find(|d| d.name == sub || d.aliases.contains(&sub.as_str())) {
-        return invoke(d, &format!("docker {group} {}", d.name), &rest[1..], false, ctx);
+    if let Some(d) = defs
+        .iter()
+        .find(|d| d.name == sub || d.aliases.contains(&sub.as_str()))
+    {
+        return invoke(
+            d,
+            &format!("docker {group} {}", d.name),
+            &rest[1..],
+            false,
+            ctx,
+        );
     }
     let key = format!("{group}-{sub}");
     if help::text(&key).is_some() && is_listed(group_help, sub) {
-        let d = Def { name: "", aliases: &[], key: "", rule: Any, interspersed: true, run: None };
-        return invoke_key(&d, &key, &format!("docker {group} {sub}"), &rest[1..], false, ctx);
+        let d = Def {
+            name: "",
+            aliases: &[],
+            key: "",
+            rule: Any,
+            interspersed: true,
+            run: None,
+        };
+        return invoke_key(
+            &d,
+            &key,
+            &format!("docker {group} {sub}"),
+            &rest[1..],
+            false,
+            ctx,
+        );
     }
     ctx.err(&format!(
         "docker: unknown command: docker {group} {sub}\n\nUsage:  docker {group}\n\nRun 'docker {group} --help' for more information\n"
@@ -271,7 +393,9 @@ fn dispatch_group(group: &str, defs: &[Def], rest: &[String], ctx: &mut Ctx) -> 
 }
 
 fn is_listed(group_help: &str, sub: &str) -> bool {
-    group_help.lines().any(|l| l.starts_with("  ") && l.split_whitespace().next() == Some(sub))
+    group_help
+        .lines()
+        .any(|l| l.starts_with("  ") && l.split_whitespace().next() == Some(sub))
 }
 
 fn invoke(d: &Def, path: &str, args: &[String], help_given: bool, ctx: &mut Ctx) -> Outcome {
@@ -280,18 +404,35 @@ fn invoke(d: &Def, path: &str, args: &[String], help_given: bool, ctx: &mut Ctx)
 
 /// Deprecated flags 28.2.2 still accepts but hides from `--help`.
 fn hidden_flags(key: &str) -> Vec<super::args::FlagSpec> {
-    let flag = |long: &str, kind: Option<&str>| super::args::FlagSpec { long: long.into(), short: None, kind: kind.map(str::to_string) };
+    let flag = |long: &str, kind: Option<&str>| super::args::FlagSpec {
+        long: long.into(),
+        short: None,
+        kind: kind.map(str::to_string),
+    };
     match key {
-        "stop" | "restart" | "container-stop" | "container-restart" => vec![flag("time", Some("int"))],
+        "stop" | "restart" | "container-stop" | "container-restart" => {
+            vec![flag("time", Some("int"))]
+        }
         _ => Vec::new(),
     }
 }
 
 fn usage_line(help_text: &str) -> &str {
-    help_text.lines().next().and_then(|l| l.strip_prefix("Usage:  ")).unwrap_or("")
+    help_text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("Usage:  "))
+        .unwrap_or("")
 }
 
-fn invoke_key(d: &Def, key: &str, path: &str, args: &[String], help_given: bool, ctx: &mut Ctx) -> Outcome {
+fn invoke_key(
+    d: &Def,
+    key: &str,
+    path: &str,
+    args: &[String],
+    help_given: bool,
+    ctx: &mut Ctx,
+) -> Outcome {
     let help_text = help::text(key).unwrap_or("");
     let mut specs = flags_from_help(help_text);
     specs.extend(hidden_flags(key));
@@ -315,7 +456,10 @@ fn invoke_key(d: &Def, key: &str, path: &str, args: &[String], help_given: bool,
         Exact(k) if n != k => Some((format!("requires {k} {}", plural(k)), "Run")),
         Min(k) if n < k => Some((format!("requires at least {k} {}", plural(k)), "See")),
         Max(k) if n > k => Some((format!("requires at most {k} {}", plural(k)), "SRun")),
-        Range(a, b) if n < a || n > b => Some((format!("requires at least {a} and at most {b} arguments"), "See")),
+        Range(a, b) if n < a || n > b => Some((
+            format!("requires at least {a} and at most {b} arguments"),
+            "See",
+        )),
         _ => None,
     };
     if let Some((what, verb)) = problem {
@@ -324,7 +468,9 @@ fn invoke_key(d: &Def, key: &str, path: &str, args: &[String], help_given: bool,
         ));
         return Outcome::Done(1);
     }
-    let inv = Invocation { path: path.to_string() };
+    let inv = Invocation {
+        path: path.to_string(),
+    };
     match d.run {
         Some(run) => run(&parsed, ctx, &inv),
         None => {
@@ -335,7 +481,9 @@ fn invoke_key(d: &Def, key: &str, path: &str, args: &[String], help_given: bool,
 }
 
 pub(super) fn flag_error(ctx: &mut Ctx, usage: &str, path: &str, msg: &str) -> Outcome {
-    ctx.err(&format!("{msg}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information\n"));
+    ctx.err(&format!(
+        "{msg}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information\n"
+    ));
     Outcome::Done(125)
 }
 

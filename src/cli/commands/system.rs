@@ -21,7 +21,9 @@ pub fn version(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         v.version, v.api_version, v.min_api_version, v.go_version, v.git_commit, v.built, v.os, v.arch, v.experimental
     ));
     for (name, version, commit) in &v.components {
-        s.push_str(&format!(" {name}:\n  Version:          {version}\n  GitCommit:        {commit}\n"));
+        s.push_str(&format!(
+            " {name}:\n  Version:          {version}\n  GitCommit:        {commit}\n"
+        ));
     }
     ctx.out(&s);
     Outcome::Done(0)

@@ -5,7 +5,13 @@ use crate::proc::Captured;
 use crate::vfs::{normalize, NodeKind};
 
 /// Splits options from operands (`--` ends options); unknown options are reported as the tool does.
-fn split_opts<'a>(env: &Env, args: &'a [String], known: &str, cmd: &str, out: &mut Captured) -> Result<(Vec<char>, Vec<&'a String>), i32> {
+fn split_opts<'a>(
+    env: &Env,
+    args: &'a [String],
+    known: &str,
+    cmd: &str,
+    out: &mut Captured,
+) -> Result<(Vec<char>, Vec<&'a String>), i32> {
     let mut opts = Vec::new();
     let mut paths = Vec::new();
     let mut only_paths = false;
@@ -46,7 +52,10 @@ fn split_opts<'a>(env: &Env, args: &'a [String], known: &str, cmd: &str, out: &m
 }
 
 pub fn cat(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let files: Vec<&String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).collect();
+    let files: Vec<&String> = args
+        .iter()
+        .filter(|a| !(a.starts_with('-') && a.len() > 1))
+        .collect();
     if files.is_empty() {
         out.out(env.stdin);
         return 0;
@@ -92,8 +101,14 @@ pub fn mkdir(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         let meta = env.meta(0o755);
         if let Err(e) = env.fs.mkdir(&path, parents, &meta) {
             match env.tools {
-                Tools::Gnu => out.err(&format!("mkdir: cannot create directory ‘{p}’: {}\n", e.message())),
-                Tools::Busybox => out.err(&format!("mkdir: can't create directory '{p}': {}\n", e.message())),
+                Tools::Gnu => out.err(&format!(
+                    "mkdir: cannot create directory ‘{p}’: {}\n",
+                    e.message()
+                )),
+                Tools::Busybox => out.err(&format!(
+                    "mkdir: can't create directory '{p}': {}\n",
+                    e.message()
+                )),
             }
             status = 1;
         }
@@ -128,12 +143,18 @@ pub fn rm(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                 }
             }
             Some(n) if n.is_dir() && !recursive => {
-                out.err(&if gnu { format!("rm: cannot remove '{p}': Is a directory\n") } else { format!("rm: '{p}' is a directory\n") });
+                out.err(&if gnu {
+                    format!("rm: cannot remove '{p}': Is a directory\n")
+                } else {
+                    format!("rm: '{p}' is a directory\n")
+                });
                 status = 1;
             }
             Some(_) => {
                 if path == "/" || p.ends_with("/.") || p == "." || p == ".." {
-                    out.err(&format!("rm: refusing to remove '.' or '..' directory: skipping '{p}'\n"));
+                    out.err(&format!(
+                        "rm: refusing to remove '.' or '..' directory: skipping '{p}'\n"
+                    ));
                     status = 1;
                     continue;
                 }
@@ -213,7 +234,9 @@ pub fn cp(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     for s in srcs {
         let from = normalize(env.cwd, s);
         let Some(node) = env.fs.get(&from).cloned() else {
-            out.err(&format!("cp: cannot stat '{s}': No such file or directory\n"));
+            out.err(&format!(
+                "cp: cannot stat '{s}': No such file or directory\n"
+            ));
             status = 1;
             continue;
         };
@@ -225,7 +248,11 @@ pub fn cp(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         let to = target_path(env, s, dst[0]);
         let dir_meta = env.meta(0o755);
         if let Err(e) = env.fs.insert(&to, node, &dir_meta) {
-            out.err(&format!("cp: cannot create regular file '{}': {}\n", dst[0], e.message()));
+            out.err(&format!(
+                "cp: cannot create regular file '{}': {}\n",
+                dst[0],
+                e.message()
+            ));
             status = 1;
         }
     }
@@ -249,7 +276,9 @@ pub fn mv(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                 let _ = env.fs.insert(&to, node, &dir_meta);
             }
             Err(_) => {
-                out.err(&format!("mv: cannot stat '{s}': No such file or directory\n"));
+                out.err(&format!(
+                    "mv: cannot stat '{s}': No such file or directory\n"
+                ));
                 status = 1;
             }
         }
@@ -266,18 +295,28 @@ pub fn ln(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     }
     let to = target_path(env, paths[0], paths[1]);
     let node = if symbolic {
-        crate::vfs::Node { kind: NodeKind::Symlink(paths[0].to_string()), meta: env.meta(0o777) }
+        crate::vfs::Node {
+            kind: NodeKind::Symlink(paths[0].to_string()),
+            meta: env.meta(0o777),
+        }
     } else {
         match env.fs.get(&normalize(env.cwd, paths[0])).cloned() {
             Some(n) => n,
             None => {
-                out.err(&format!("ln: failed to access '{}': No such file or directory\n", paths[0]));
+                out.err(&format!(
+                    "ln: failed to access '{}': No such file or directory\n",
+                    paths[0]
+                ));
                 return 1;
             }
         }
     };
     if env.fs.get(&to).is_some() {
-        out.err(&format!("ln: failed to create {}link '{}': File exists\n", if symbolic { "symbolic " } else { "hard " }, paths[1]));
+        out.err(&format!(
+            "ln: failed to create {}link '{}': File exists\n",
+            if symbolic { "symbolic " } else { "hard " },
+            paths[1]
+        ));
         return 1;
     }
     let dir_meta = env.meta(0o755);
@@ -286,7 +325,10 @@ pub fn ln(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 }
 
 pub fn chmod(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).collect();
+    let paths: Vec<&String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') || a.len() == 1)
+        .collect();
     let Some((mode, files)) = paths.split_first() else {
         out.err("chmod: missing operand\nTry 'chmod --help' for more information.\n");
         return 1;
@@ -303,8 +345,12 @@ pub fn chmod(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                 let mut bits = 0;
                 let who = m.split(['+', '-', '=']).next().unwrap_or("");
                 let what = m.rsplit(['+', '-', '=']).next().unwrap_or("");
-                let mask = if who.is_empty() || who.contains('a') { 0o777 } else {
-                    (if who.contains('u') { 0o700 } else { 0 }) | (if who.contains('g') { 0o070 } else { 0 }) | (if who.contains('o') { 0o007 } else { 0 })
+                let mask = if who.is_empty() || who.contains('a') {
+                    0o777
+                } else {
+                    (if who.contains('u') { 0o700 } else { 0 })
+                        | (if who.contains('g') { 0o070 } else { 0 })
+                        | (if who.contains('o') { 0o007 } else { 0 })
                 };
                 for c in what.chars() {
                     bits |= match c {
@@ -323,7 +369,9 @@ pub fn chmod(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             }
         });
         if r.is_err() {
-            out.err(&format!("chmod: cannot access '{f}': No such file or directory\n"));
+            out.err(&format!(
+                "chmod: cannot access '{f}': No such file or directory\n"
+            ));
             status = 1;
         }
     }

@@ -17,7 +17,11 @@ struct Opts {
 
 /// Collation close to en_US.UTF-8: letters and digits only, case-insensitive, then bytes.
 fn collate_key(name: &str) -> (String, String) {
-    let key: String = name.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect();
+    let key: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect();
     (key, name.to_string())
 }
 
@@ -32,7 +36,9 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                 "almost-all" => o.almost_all = true,
                 "directory" => o.dir_itself = true,
                 _ => {
-                    out.err(&format!("ls: unrecognized option '{a}'\nTry 'ls --help' for more information.\n"));
+                    out.err(&format!(
+                        "ls: unrecognized option '{a}'\nTry 'ls --help' for more information.\n"
+                    ));
                     return 2;
                 }
             }
@@ -46,7 +52,9 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                     'd' => o.dir_itself = true,
                     'h' => {}
                     _ => {
-                        out.err(&format!("ls: invalid option -- '{c}'\nTry 'ls --help' for more information.\n"));
+                        out.err(&format!(
+                            "ls: invalid option -- '{c}'\nTry 'ls --help' for more information.\n"
+                        ));
                         return 2;
                     }
                 }
@@ -68,7 +76,9 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         match env.fs.get(&full) {
             None => {
                 match env.tools {
-                    Tools::Gnu => out.err(&format!("ls: cannot access '{p}': No such file or directory\n")),
+                    Tools::Gnu => out.err(&format!(
+                        "ls: cannot access '{p}': No such file or directory\n"
+                    )),
                     Tools::Busybox => out.err(&format!("ls: {p}: No such file or directory\n")),
                 }
                 status = if env.tools == Tools::Gnu { 2 } else { 1 };
@@ -90,8 +100,12 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         if show_headers {
             text.push_str(&format!("{shown}:\n"));
         }
-        let Some(node) = env.fs.get(full) else { continue };
-        let NodeKind::Dir(entries) = &node.kind else { continue };
+        let Some(node) = env.fs.get(full) else {
+            continue;
+        };
+        let NodeKind::Dir(entries) = &node.kind else {
+            continue;
+        };
         let parent = env.fs.get(crate::vfs::parent(full)).unwrap_or(node);
         let mut list: Vec<(String, &Node)> = Vec::new();
         if o.all {
@@ -104,14 +118,27 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             }
             list.push((name.clone(), n));
         }
-        list.sort_by_key(|(n, _)| if n == "." || n == ".." { (String::new(), n.clone()) } else { collate_key(n) });
+        list.sort_by_key(|(n, _)| {
+            if n == "." || n == ".." {
+                (String::new(), n.clone())
+            } else {
+                collate_key(n)
+            }
+        });
         text.push_str(&render(env, &list, &o, tty, now, true));
     }
     out.out(&text);
     status
 }
 
-fn render(env: &Env, list: &[(String, &Node)], o: &Opts, tty: bool, now: SimTime, total: bool) -> String {
+fn render(
+    env: &Env,
+    list: &[(String, &Node)],
+    o: &Opts,
+    tty: bool,
+    now: SimTime,
+    total: bool,
+) -> String {
     if o.long {
         return long(env, list, now, total);
     }
@@ -135,7 +162,15 @@ fn columns(names: &[&str], width: usize) -> String {
         if rows * cols - n >= rows && cols > 1 {
             continue;
         }
-        let widths: Vec<usize> = (0..cols).map(|c| (0..rows).filter_map(|r| lens.get(c * rows + r)).copied().max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..cols)
+            .map(|c| {
+                (0..rows)
+                    .filter_map(|r| lens.get(c * rows + r))
+                    .copied()
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
         let total: usize = widths.iter().sum::<usize>() + 2 * (cols - 1);
         if total < width {
             best = (cols, rows, widths);
@@ -147,7 +182,9 @@ fn columns(names: &[&str], width: usize) -> String {
     for r in 0..rows {
         let mut line = String::new();
         for c in 0..cols {
-            let Some(name) = names.get(c * rows + r) else { continue };
+            let Some(name) = names.get(c * rows + r) else {
+                continue;
+            };
             line.push_str(name);
             if c + 1 < cols && names.get((c + 1) * rows + r).is_some() {
                 line.push_str(&" ".repeat(widths[c] - name.chars().count() + 2));
@@ -194,7 +231,13 @@ fn date(t: SimTime, now: SimTime) -> String {
     let c = t.civil();
     let six_months_ms = 15_778_476_000u64;
     if t <= now && now.since(t).0 < six_months_ms {
-        format!("{} {:>2} {:02}:{:02}", c.month_abbr(), c.day, c.hour, c.minute)
+        format!(
+            "{} {:>2} {:02}:{:02}",
+            c.month_abbr(),
+            c.day,
+            c.hour,
+            c.minute
+        )
     } else {
         format!("{} {:>2}  {}", c.month_abbr(), c.day, c.year)
     }
@@ -208,17 +251,30 @@ fn long(env: &Env, list: &[(String, &Node)], now: SimTime, total: bool) -> Strin
                 NodeKind::Symlink(t) => format!("{name} -> {t}"),
                 _ => name.clone(),
             };
-            [mode_string(n), links(n).to_string(), env.user_name(n.meta.uid), env.user_name(n.meta.gid), n.size().to_string(), format!("{} {shown}", date(n.meta.mtime, now))]
+            [
+                mode_string(n),
+                links(n).to_string(),
+                env.user_name(n.meta.uid),
+                env.user_name(n.meta.gid),
+                n.size().to_string(),
+                format!("{} {shown}", date(n.meta.mtime, now)),
+            ]
         })
         .collect();
     let w = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
     let (wl, wo, wg, ws) = (w(1), w(2), w(3), w(4));
     let mut s = String::new();
     if total {
-        s.push_str(&format!("total {}\n", list.iter().map(|(_, n)| blocks_kb(n)).sum::<u64>()));
+        s.push_str(&format!(
+            "total {}\n",
+            list.iter().map(|(_, n)| blocks_kb(n)).sum::<u64>()
+        ));
     }
     for r in rows {
-        s.push_str(&format!("{} {:>wl$} {:<wo$} {:<wg$} {:>ws$} {}\n", r[0], r[1], r[2], r[3], r[4], r[5]));
+        s.push_str(&format!(
+            "{} {:>wl$} {:<wo$} {:<wg$} {:>ws$} {}\n",
+            r[0], r[1], r[2], r[3], r[4], r[5]
+        ));
     }
     s
 }

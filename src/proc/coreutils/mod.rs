@@ -39,10 +39,19 @@ pub struct Env<'a> {
 
 impl Env<'_> {
     pub fn meta(&self, mode: u32) -> Meta {
-        Meta { mode, uid: self.uid, gid: self.uid, mtime: self.now }
+        Meta {
+            mode,
+            uid: self.uid,
+            gid: self.uid,
+            mtime: self.now,
+        }
     }
     pub fn user_name(&self, uid: u32) -> String {
-        self.users.iter().find(|(u, _)| *u == uid).map(|(_, n)| n.to_string()).unwrap_or_else(|| uid.to_string())
+        self.users
+            .iter()
+            .find(|(u, _)| *u == uid)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_else(|| uid.to_string())
     }
 }
 
@@ -56,9 +65,10 @@ pub enum Outcome {
 
 /// Names of the utilities implemented here.
 pub const NAMES: &[&str] = &[
-    "ls", "cat", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "ln", "chmod", "sleep", "head", "tail", "grep", "wc", "sort",
-    "uniq", "seq", "tee", "basename", "dirname", "env", "printenv", "whoami", "id", "hostname", "uname", "date", "which",
-    "nproc", "yes", "clear", "sed", "find", "ps", "expr", "tr",
+    "ls", "cat", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "ln", "chmod", "sleep", "head",
+    "tail", "grep", "wc", "sort", "uniq", "seq", "tee", "basename", "dirname", "env", "printenv",
+    "whoami", "id", "hostname", "uname", "date", "which", "nproc", "yes", "clear", "sed", "find",
+    "ps", "expr", "tr",
 ];
 
 /// Runs utility `name`; `None` if it is not one of ours.

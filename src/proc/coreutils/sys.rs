@@ -6,7 +6,11 @@ use crate::vfs::{join, NodeKind};
 
 pub fn env(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     if let Some(name) = args.first() {
-        return match env.environ.iter().find_map(|e| e.strip_prefix(&format!("{name}="))) {
+        return match env
+            .environ
+            .iter()
+            .find_map(|e| e.strip_prefix(&format!("{name}=")))
+        {
             Some(v) => {
                 out.out(&format!("{v}\n"));
                 0
@@ -31,7 +35,10 @@ pub fn id(env: &mut Env, out: &mut Captured) -> i32 {
     } else {
         format!("{}({name})", env.uid)
     };
-    out.out(&format!("uid={0}({name}) gid={0}({name}) groups={groups}\n", env.uid));
+    out.out(&format!(
+        "uid={0}({name}) gid={0}({name}) groups={groups}\n",
+        env.uid
+    ));
     0
 }
 
@@ -71,10 +78,19 @@ pub fn date(env: &mut Env, _args: &[String], out: &mut Captured) -> i32 {
 }
 
 pub fn which(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let path = env.environ.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    let path = env
+        .environ
+        .iter()
+        .find_map(|e| e.strip_prefix("PATH="))
+        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     let mut status = 0;
     for a in args.iter().filter(|a| !a.starts_with('-')) {
-        let found = path.split(':').map(|d| join(d, a)).find(|p| matches!(env.fs.get(p).map(|n| &n.kind), Some(NodeKind::File(_) | NodeKind::Symlink(_))));
+        let found = path.split(':').map(|d| join(d, a)).find(|p| {
+            matches!(
+                env.fs.get(p).map(|n| &n.kind),
+                Some(NodeKind::File(_) | NodeKind::Symlink(_))
+            )
+        });
         match found {
             Some(p) => out.out(&format!("{p}\n")),
             None => status = 1,
@@ -96,14 +112,25 @@ pub fn ps(env: &mut Env, _args: &[String], out: &mut Captured) -> i32 {
         Tools::Busybox => {
             s.push_str("PID   USER     TIME  COMMAND\n");
             for (pid, cmd) in procs {
-                s.push_str(&format!("{pid:>5} {:<8} {:>5} {cmd}\n", env.user_name(env.uid), "0:00"));
+                s.push_str(&format!(
+                    "{pid:>5} {:<8} {:>5} {cmd}\n",
+                    env.user_name(env.uid),
+                    "0:00"
+                ));
             }
         }
         Tools::Gnu => {
             s.push_str("    PID TTY          TIME CMD\n");
             for (pid, cmd) in procs {
-                let name = cmd.split_whitespace().next().map(crate::vfs::basename).unwrap_or("");
-                s.push_str(&format!("{pid:>7} {:<8} 00:00:00 {name}\n", if env.tty { "pts/0" } else { "?" }));
+                let name = cmd
+                    .split_whitespace()
+                    .next()
+                    .map(crate::vfs::basename)
+                    .unwrap_or("");
+                s.push_str(&format!(
+                    "{pid:>7} {:<8} 00:00:00 {name}\n",
+                    if env.tty { "pts/0" } else { "?" }
+                ));
             }
         }
     }

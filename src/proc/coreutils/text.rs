@@ -6,7 +6,12 @@ use crate::proc::Captured;
 use crate::vfs::{normalize, NodeKind};
 
 /// The contents of the named files (or stdin), with `name: error` lines for those that fail.
-fn inputs(env: &Env, cmd: &str, files: &[&String], out: &mut Captured) -> (Vec<(String, String)>, i32) {
+fn inputs(
+    env: &Env,
+    cmd: &str,
+    files: &[&String],
+    out: &mut Captured,
+) -> (Vec<(String, String)>, i32) {
     if files.is_empty() {
         return (vec![("-".into(), env.stdin.to_string())], 0);
     }
@@ -18,16 +23,18 @@ fn inputs(env: &Env, cmd: &str, files: &[&String], out: &mut Captured) -> (Vec<(
             continue;
         }
         match env.fs.get(&normalize(env.cwd, f)).map(|n| &n.kind) {
-            Some(NodeKind::File(d)) => v.push((f.to_string(), String::from_utf8_lossy(d).into_owned())),
+            Some(NodeKind::File(d)) => {
+                v.push((f.to_string(), String::from_utf8_lossy(d).into_owned()))
+            }
             Some(NodeKind::Dir(_)) => {
                 out.err(&format!("{cmd}: {f}: Is a directory\n"));
                 status = if cmd == "grep" { 2 } else { 1 };
             }
             _ => {
                 match env.tools {
-                    Tools::Gnu if cmd == "head" || cmd == "tail" => {
-                        out.err(&format!("{cmd}: cannot open '{f}' for reading: No such file or directory\n"))
-                    }
+                    Tools::Gnu if cmd == "head" || cmd == "tail" => out.err(&format!(
+                        "{cmd}: cannot open '{f}' for reading: No such file or directory\n"
+                    )),
                     _ => out.err(&format!("{cmd}: {f}: No such file or directory\n")),
                 }
                 status = if cmd == "grep" { 2 } else { 1 };
@@ -44,7 +51,10 @@ pub fn head_tail(env: &mut Env, args: &[String], out: &mut Captured, head: bool)
     while i < args.len() {
         let a = &args[i];
         if a == "-n" {
-            n = args.get(i + 1).and_then(|v| v.trim_start_matches('+').parse().ok()).unwrap_or(10);
+            n = args
+                .get(i + 1)
+                .and_then(|v| v.trim_start_matches('+').parse().ok())
+                .unwrap_or(10);
             i += 2;
             continue;
         } else if let Some(v) = a.strip_prefix("-n") {
@@ -70,7 +80,11 @@ pub fn head_tail(env: &mut Env, args: &[String], out: &mut Captured, head: bool)
         }
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
         let n = n.max(0) as usize;
-        let picked: &[&str] = if head { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
+        let picked: &[&str] = if head {
+            &lines[..n.min(lines.len())]
+        } else {
+            &lines[lines.len().saturating_sub(n)..]
+        };
         for l in picked {
             s.push_str(l);
         }
@@ -80,11 +94,14 @@ pub fn head_tail(env: &mut Env, args: &[String], out: &mut Captured, head: bool)
 }
 
 pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let (mut invert, mut icase, mut count, mut number, mut quiet) = (false, false, false, false, false);
+    let (mut invert, mut icase, mut count, mut number, mut quiet) =
+        (false, false, false, false, false);
     let mut pattern: Option<String> = None;
     let mut files = Vec::new();
     for a in args {
-        if a.len() > 1 && a.starts_with('-') && pattern.is_none() || (a.len() > 1 && a.starts_with('-') && !files.is_empty()) {
+        if a.len() > 1 && a.starts_with('-') && pattern.is_none()
+            || (a.len() > 1 && a.starts_with('-') && !files.is_empty())
+        {
             for c in a[1..].chars() {
                 match c {
                     'v' => invert = true,
@@ -111,13 +128,21 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     };
     let (ins, status) = inputs(env, "grep", &files, out);
     let many = ins.len() > 1;
-    let pat = if icase { pattern.to_lowercase() } else { pattern.clone() };
+    let pat = if icase {
+        pattern.to_lowercase()
+    } else {
+        pattern.clone()
+    };
     let mut found = false;
     let mut s = String::new();
     for (name, text) in &ins {
         let mut c = 0;
         for (ln, line) in text.lines().enumerate() {
-            let hay = if icase { line.to_lowercase() } else { line.to_string() };
+            let hay = if icase {
+                line.to_lowercase()
+            } else {
+                line.to_string()
+            };
             if crate::text::simple_regex(&pat, &hay) != invert {
                 c += 1;
                 found = true;
@@ -153,17 +178,37 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 }
 
 pub fn wc(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| &a[1..]).collect();
-    let files: Vec<&String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .map(|a| &a[1..])
+        .collect();
+    let files: Vec<&String> = args
+        .iter()
+        .filter(|a| !(a.starts_with('-') && a.len() > 1))
+        .collect();
     let (ins, status) = inputs(env, "wc", &files, out);
     let (want_l, want_w, want_c) = if flags.is_empty() {
         (true, true, true)
     } else {
-        (flags.contains('l'), flags.contains('w'), flags.contains('c') || flags.contains('m'))
+        (
+            flags.contains('l'),
+            flags.contains('w'),
+            flags.contains('c') || flags.contains('m'),
+        )
     };
     let counts: Vec<(String, [usize; 3])> = ins
         .iter()
-        .map(|(n, t)| (n.clone(), [t.matches('\n').count(), t.split_whitespace().count(), t.len()]))
+        .map(|(n, t)| {
+            (
+                n.clone(),
+                [
+                    t.matches('\n').count(),
+                    t.split_whitespace().count(),
+                    t.len(),
+                ],
+            )
+        })
         .collect();
     let mut rows = counts.clone();
     if counts.len() > 1 {
@@ -181,7 +226,11 @@ pub fn wc(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     } else if files.is_empty() {
         7
     } else {
-        rows.iter().flat_map(|(_, c)| c.iter()).map(|n| n.to_string().len()).max().unwrap_or(1)
+        rows.iter()
+            .flat_map(|(_, c)| c.iter())
+            .map(|n| n.to_string().len())
+            .max()
+            .unwrap_or(1)
     };
     let mut s = String::new();
     for (name, c) in rows {
@@ -203,10 +252,20 @@ pub fn wc(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 }
 
 pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| &a[1..]).collect();
-    let files: Vec<&String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .map(|a| &a[1..])
+        .collect();
+    let files: Vec<&String> = args
+        .iter()
+        .filter(|a| !(a.starts_with('-') && a.len() > 1))
+        .collect();
     let (ins, status) = inputs(env, "sort", &files, out);
-    let mut lines: Vec<String> = ins.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
+    let mut lines: Vec<String> = ins
+        .iter()
+        .flat_map(|(_, t)| t.lines().map(str::to_string))
+        .collect();
     if flags.contains('n') {
         lines.sort_by(|a, b| {
             let na = a.trim().parse::<f64>().unwrap_or(0.0);
@@ -228,11 +287,17 @@ pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 
 pub fn uniq(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let count = args.iter().any(|a| a == "-c");
-    let files: Vec<&String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).collect();
+    let files: Vec<&String> = args
+        .iter()
+        .filter(|a| !(a.starts_with('-') && a.len() > 1))
+        .collect();
     let (ins, status) = inputs(env, "uniq", &files, out);
     let mut s = String::new();
     let mut prev: Option<(String, usize)> = None;
-    let lines: Vec<String> = ins.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
+    let lines: Vec<String> = ins
+        .iter()
+        .flat_map(|(_, t)| t.lines().map(str::to_string))
+        .collect();
     let flush = |p: &(String, usize), s: &mut String| {
         if count {
             s.push_str(&format!("{:>7} {}\n", p.1, p.0));
@@ -266,7 +331,9 @@ pub fn seq(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         [f, s, l] => (*f, *s, *l),
         _ => {
             match env.tools {
-                Tools::Gnu => out.err("seq: missing operand\nTry 'seq --help' for more information.\n"),
+                Tools::Gnu => {
+                    out.err("seq: missing operand\nTry 'seq --help' for more information.\n")
+                }
                 Tools::Busybox => out.err("Usage: seq [-w] [-s SEP] [FIRST [INC]] LAST\n"),
             }
             return 1;
@@ -294,7 +361,9 @@ pub fn tee(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let append = args.iter().any(|a| a == "-a");
     let meta = env.meta(0o644);
     for f in args.iter().filter(|a| !a.starts_with('-')) {
-        let _ = env.fs.write(&normalize(env.cwd, f), env.stdin.as_bytes(), append, &meta);
+        let _ = env
+            .fs
+            .write(&normalize(env.cwd, f), env.stdin.as_bytes(), append, &meta);
     }
     out.out(env.stdin);
     0
@@ -302,7 +371,11 @@ pub fn tee(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 
 /// `yes`: real `yes` never ends; here it prints a bounded burst and says so.
 pub fn yes(args: &[String], out: &mut Captured) -> i32 {
-    let word = if args.is_empty() { "y".to_string() } else { args.join(" ") };
+    let word = if args.is_empty() {
+        "y".to_string()
+    } else {
+        args.join(" ")
+    };
     let mut s = String::new();
     for _ in 0..1000 {
         s.push_str(&word);
@@ -315,13 +388,17 @@ pub fn yes(args: &[String], out: &mut Captured) -> i32 {
 
 pub fn path_part(cmd: &str, args: &[String], out: &mut Captured) -> i32 {
     let Some(p) = args.first() else {
-        out.err(&format!("{cmd}: missing operand\nTry '{cmd} --help' for more information.\n"));
+        out.err(&format!(
+            "{cmd}: missing operand\nTry '{cmd} --help' for more information.\n"
+        ));
         return 1;
     };
     let r = if cmd == "basename" {
         let b = crate::vfs::basename(p).to_string();
         match args.get(1) {
-            Some(suffix) if b.ends_with(suffix.as_str()) && b != *suffix => b[..b.len() - suffix.len()].to_string(),
+            Some(suffix) if b.ends_with(suffix.as_str()) && b != *suffix => {
+                b[..b.len() - suffix.len()].to_string()
+            }
             _ => b,
         }
     } else {
@@ -335,7 +412,6 @@ pub fn path_part(cmd: &str, args: &[String], out: &mut Captured) -> i32 {
     out.out(&format!("{r}\n"));
     0
 }
-
 
 /// `sed`: `s/re/repl/[g]` expressions (any delimiter), `-e`, `-n` with `p`, `-i` in place.
 pub fn sed(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
@@ -378,7 +454,10 @@ pub fn sed(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         }
         let mut chars = e.chars();
         if chars.next() != Some('s') {
-            out.err(&format!("sed: -e expression #1, char 1: unknown command: `{}'\n", e.chars().next().unwrap_or(' ')));
+            out.err(&format!(
+                "sed: -e expression #1, char 1: unknown command: `{}'\n",
+                e.chars().next().unwrap_or(' ')
+            ));
             return 1;
         }
         let Some(d) = chars.next() else {
@@ -387,10 +466,18 @@ pub fn sed(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         };
         let parts: Vec<&str> = e[1 + d.len_utf8()..].split(d).collect();
         if parts.len() < 3 {
-            out.err(&format!("sed: -e expression #1, char {}: unterminated `s' command\n", e.len()));
+            out.err(&format!(
+                "sed: -e expression #1, char {}: unterminated `s' command\n",
+                e.len()
+            ));
             return 1;
         }
-        subs.push((parts[0].to_string(), parts[1].to_string(), parts[2].contains('g'), parts[2].contains('p')));
+        subs.push((
+            parts[0].to_string(),
+            parts[1].to_string(),
+            parts[2].contains('g'),
+            parts[2].contains('p'),
+        ));
     }
     let _ = first;
     let apply = |text: &str| -> String {
@@ -457,10 +544,16 @@ pub fn sed(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 fn replace(line: &str, re: &str, repl: &str, global: bool) -> Option<String> {
     let anchored_start = re.starts_with('^');
     let anchored_end = re.ends_with('$');
-    let core: Vec<char> = re.trim_start_matches('^').trim_end_matches('$').chars().collect();
+    let core: Vec<char> = re
+        .trim_start_matches('^')
+        .trim_end_matches('$')
+        .chars()
+        .collect();
     let l: Vec<char> = line.chars().collect();
     let matches_at = |k: usize| -> bool {
-        k + core.len() <= l.len() && core.iter().zip(&l[k..]).all(|(p, c)| *p == '.' || p == c) && (!anchored_end || k + core.len() == l.len())
+        k + core.len() <= l.len()
+            && core.iter().zip(&l[k..]).all(|(p, c)| *p == '.' || p == c)
+            && (!anchored_end || k + core.len() == l.len())
     };
     let mut out = String::new();
     let mut k = 0;
@@ -504,7 +597,9 @@ pub fn find(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                 kind = args.get(i + 1).and_then(|t| t.chars().next());
                 i += 1;
             }
-            a if !a.starts_with('-') && name.is_none() && kind.is_none() => roots.push(a.to_string()),
+            a if !a.starts_with('-') && name.is_none() && kind.is_none() => {
+                roots.push(a.to_string())
+            }
             _ => {}
         }
         i += 1;
@@ -521,7 +616,13 @@ pub fn find(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             status = 1;
             continue;
         };
-        fn walk(n: &crate::vfs::Node, shown: &str, name: &Option<String>, kind: Option<char>, s: &mut String) {
+        fn walk(
+            n: &crate::vfs::Node,
+            shown: &str,
+            name: &Option<String>,
+            kind: Option<char>,
+            s: &mut String,
+        ) {
             let t = match n.kind {
                 NodeKind::Dir(_) => 'd',
                 NodeKind::File(_) => 'f',
@@ -539,7 +640,11 @@ pub fn find(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             }
             if let NodeKind::Dir(entries) = &n.kind {
                 for (child_name, child) in entries.iter() {
-                    let p = if shown.ends_with('/') { format!("{shown}{child_name}") } else { format!("{shown}/{child_name}") };
+                    let p = if shown.ends_with('/') {
+                        format!("{shown}{child_name}")
+                    } else {
+                        format!("{shown}/{child_name}")
+                    };
                     walk(child, &p, name, kind, s);
                 }
             }
@@ -631,7 +736,11 @@ fn tr_set(s: &str) -> Vec<char> {
 pub fn tr(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let delete = args.iter().any(|a| a == "-d");
     let squeeze = args.iter().any(|a| a == "-s");
-    let sets: Vec<Vec<char>> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).map(|a| tr_set(a)).collect();
+    let sets: Vec<Vec<char>> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') || a.len() == 1)
+        .map(|a| tr_set(a))
+        .collect();
     let Some(from) = sets.first() else {
         out.err("tr: missing operand\nTry 'tr --help' for more information.\n");
         return 1;

@@ -7,7 +7,10 @@ pub fn eval(expr: &str, var: &dyn Fn(&str) -> String) -> Result<i64, String> {
     let mut p = P { toks, pos: 0, var };
     let v = p.or()?;
     if p.pos < p.toks.len() {
-        return Err(format!("syntax error in expression (error token is \"{}\")", p.toks[p.pos]));
+        return Err(format!(
+            "syntax error in expression (error token is \"{}\")",
+            p.toks[p.pos]
+        ));
     }
     Ok(v)
 }
@@ -25,7 +28,13 @@ fn tokenize(s: &str) -> Result<Vec<String>, String> {
             while i < c.len() && (c[i].is_ascii_alphanumeric() || c[i] == '_') {
                 i += 1;
             }
-            out.push(c[st..i].iter().collect::<String>().trim_start_matches('$').to_string());
+            out.push(
+                c[st..i]
+                    .iter()
+                    .collect::<String>()
+                    .trim_start_matches('$')
+                    .to_string(),
+            );
         } else {
             let two: String = c[i..(i + 2).min(c.len())].iter().collect();
             if ["<=", ">=", "==", "!=", "&&", "||"].contains(&two.as_str()) {
@@ -35,7 +44,10 @@ fn tokenize(s: &str) -> Result<Vec<String>, String> {
                 out.push(c[i].to_string());
                 i += 1;
             } else {
-                return Err(format!("syntax error: operand expected (error token is \"{}\")", c[i..].iter().collect::<String>()));
+                return Err(format!(
+                    "syntax error: operand expected (error token is \"{}\")",
+                    c[i..].iter().collect::<String>()
+                ));
             }
         }
     }
@@ -143,16 +155,23 @@ impl P<'_> {
             }
             return Ok(v);
         }
-        let Some(t) = self.peek().map(str::to_string) else { return Err("syntax error: operand expected".into()) };
+        let Some(t) = self.peek().map(str::to_string) else {
+            return Err("syntax error: operand expected".into());
+        };
         self.pos += 1;
         if let Ok(n) = t.parse::<i64>() {
             return Ok(n);
         }
-        if t.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') {
+        if t.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        {
             let v = (self.var)(&t);
             return Ok(v.trim().parse::<i64>().unwrap_or(0));
         }
-        Err(format!("syntax error: operand expected (error token is \"{t}\")"))
+        Err(format!(
+            "syntax error: operand expected (error token is \"{t}\")"
+        ))
     }
 }
 
@@ -160,7 +179,13 @@ impl P<'_> {
 mod tests {
     #[test]
     fn arithmetic() {
-        let var = |n: &str| if n == "i" { "4".to_string() } else { String::new() };
+        let var = |n: &str| {
+            if n == "i" {
+                "4".to_string()
+            } else {
+                String::new()
+            }
+        };
         assert_eq!(super::eval("i+1", &var), Ok(5));
         assert_eq!(super::eval("(2 + 3) * $i % 7", &var), Ok(6));
         assert_eq!(super::eval("i > 3 && !0", &var), Ok(1));

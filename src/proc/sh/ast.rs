@@ -34,16 +34,36 @@ pub enum Connector {
 pub enum Node {
     Simple(Simple),
     /// `a | b | c`, possibly negated with `!`.
-    Pipeline { stages: Vec<Node>, negate: bool },
+    Pipeline {
+        stages: Vec<Node>,
+        negate: bool,
+    },
     /// `a && b || c`
-    AndOr { first: Box<Node>, rest: Vec<(Connector, Node)> },
+    AndOr {
+        first: Box<Node>,
+        rest: Vec<(Connector, Node)>,
+    },
     /// Commands separated by `;`, `&` or newlines.
     List(Vec<Node>),
-    If { branches: Vec<(Node, Node)>, otherwise: Option<Box<Node>> },
+    If {
+        branches: Vec<(Node, Node)>,
+        otherwise: Option<Box<Node>>,
+    },
     /// `while` (or `until` when `until`) loops.
-    While { cond: Box<Node>, body: Box<Node>, until: bool },
-    For { var: String, words: Option<Vec<Word>>, body: Box<Node> },
-    Case { word: Word, arms: Vec<(Vec<Word>, Node)> },
+    While {
+        cond: Box<Node>,
+        body: Box<Node>,
+        until: bool,
+    },
+    For {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: Box<Node>,
+    },
+    Case {
+        word: Word,
+        arms: Vec<(Vec<Word>, Node)>,
+    },
     /// `{ …; }` or `( … )` (a subshell runs in the same shell here).
     Group(Box<Node>),
 }

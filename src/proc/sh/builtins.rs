@@ -6,7 +6,13 @@ use crate::proc::Captured;
 use crate::vfs::{normalize, NodeKind};
 
 /// Runs `argv` if it is a builtin; `None` otherwise.
-pub fn run<S: System>(sh: &mut Shell, sys: &mut S, argv: &[String], _stdin: &str, out: &mut Captured) -> Option<Run<S::Wait>> {
+pub fn run<S: System>(
+    sh: &mut Shell,
+    sys: &mut S,
+    argv: &[String],
+    _stdin: &str,
+    out: &mut Captured,
+) -> Option<Run<S::Wait>> {
     let args = &argv[1..];
     let code = match argv[0].as_str() {
         "cd" => cd(sh, sys, args, out),
@@ -55,7 +61,9 @@ pub fn run<S: System>(sh: &mut Shell, sys: &mut S, argv: &[String], _stdin: &str
                 Some(a) => match a.parse::<i64>() {
                     Ok(n) => (n & 0xff) as i32,
                     Err(_) => {
-                        out.err(&sh.builtin_error("exit", &format!("{a}: numeric argument required")));
+                        out.err(
+                            &sh.builtin_error("exit", &format!("{a}: numeric argument required")),
+                        );
                         2
                     }
                 },
@@ -82,7 +90,11 @@ fn cd<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Capture
         return 1;
     }
     let target = match args.first().map(String::as_str) {
-        None => sh.vars.get("HOME").cloned().unwrap_or_else(|| "/".to_string()),
+        None => sh
+            .vars
+            .get("HOME")
+            .cloned()
+            .unwrap_or_else(|| "/".to_string()),
         Some("-") => match &sh.oldpwd {
             Some(o) => {
                 out.out(&format!("{o}\n"));
@@ -102,7 +114,11 @@ fn cd<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Capture
             0
         }
         other => {
-            let why = if other.is_some() { "Not a directory" } else { "No such file or directory" };
+            let why = if other.is_some() {
+                "Not a directory"
+            } else {
+                "No such file or directory"
+            };
             let msg = match sh.flavor {
                 Flavor::Bash => sh.builtin_error("cd", &format!("{target}: {why}")),
                 Flavor::Dash => format!("{}: 1: cd: can't cd to {target}\n", sh.name),
@@ -125,7 +141,8 @@ fn echo(flavor: Flavor, args: &[String], out: &mut Captured) -> i32 {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'))
+        {
             for c in a[1..].chars() {
                 match c {
                     'n' => newline = false,
@@ -196,7 +213,11 @@ fn printf(args: &[String], out: &mut Captured) -> i32 {
         while i < chars.len() {
             let c = chars[i];
             if c == '\\' {
-                let (t, _) = unescape(&chars[i..(i + 2).min(chars.len())].iter().collect::<String>());
+                let (t, _) = unescape(
+                    &chars[i..(i + 2).min(chars.len())]
+                        .iter()
+                        .collect::<String>(),
+                );
                 s.push_str(&t);
                 i += 2;
                 continue;
@@ -207,7 +228,9 @@ fn printf(args: &[String], out: &mut Captured) -> i32 {
                 continue;
             }
             let mut j = i + 1;
-            while j < chars.len() && (chars[j] == '-' || chars[j].is_ascii_digit() || chars[j] == '.') {
+            while j < chars.len()
+                && (chars[j] == '-' || chars[j].is_ascii_digit() || chars[j] == '.')
+            {
                 j += 1;
             }
             let spec: String = chars[i + 1..j].iter().collect();
@@ -305,7 +328,11 @@ fn eval_test<S: System>(sh: &Shell, sys: &mut S, args: &[String]) -> Result<bool
             })
         }
         [l, op, r] => {
-            let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+            let int = |s: &str| {
+                s.trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("{s}: integer expression expected"))
+            };
             Ok(match *op {
                 "=" | "==" => l == r,
                 "!=" => l != r,

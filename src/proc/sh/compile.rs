@@ -9,18 +9,28 @@ use super::lex::{Part, Word};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
     /// Runs pipeline `n`; `checked` when `set -e` applies to its status.
-    Run { pipeline: usize, checked: bool },
+    Run {
+        pipeline: usize,
+        checked: bool,
+    },
     Jump(usize),
     JumpIfOk(usize),
     JumpIfFail(usize),
     /// Starts a `for` loop over the expanded words (`None`: the positional parameters).
     ForStart(Option<Vec<Word>>),
     /// Assigns the next item to the variable, or ends the loop by jumping.
-    ForNext { var: String, end: usize },
+    ForNext {
+        var: String,
+        end: usize,
+    },
     /// Drops the innermost `for` iterator.
     PopIter,
     /// Jumps to the first arm whose pattern matches, or to `end`.
-    Case { word: Word, arms: Vec<(Vec<Word>, usize)>, end: usize },
+    Case {
+        word: Word,
+        arms: Vec<(Vec<Word>, usize)>,
+        end: usize,
+    },
     Negate,
     SetStatus(i32),
 }
@@ -85,9 +95,19 @@ impl Compiler {
         match n {
             Node::Simple(s) => {
                 let first = s.words.first().and_then(bare_word);
-                if s.redirs.is_empty() && s.words.len() <= 2 && matches!(first, Some("break" | "continue")) && !self.loops.is_empty() {
+                if s.redirs.is_empty()
+                    && s.words.len() <= 2
+                    && matches!(first, Some("break" | "continue"))
+                    && !self.loops.is_empty()
+                {
                     let j = self.emit(Op::Jump(0));
-                    let depth: usize = s.words.get(1).and_then(bare_word).and_then(|d| d.parse().ok()).unwrap_or(1).max(1);
+                    let depth: usize = s
+                        .words
+                        .get(1)
+                        .and_then(bare_word)
+                        .and_then(|d| d.parse().ok())
+                        .unwrap_or(1)
+                        .max(1);
                     let idx = self.loops.len().saturating_sub(depth);
                     if first == Some("break") {
                         self.loops[idx].breaks.push(j);
@@ -135,7 +155,10 @@ impl Compiler {
                 }
             }
             Node::Group(inner) => self.node(inner, checked),
-            Node::If { branches, otherwise } => {
+            Node::If {
+                branches,
+                otherwise,
+            } => {
                 let mut ends = Vec::new();
                 for (cond, body) in branches {
                     self.node(cond, false);
@@ -159,11 +182,21 @@ impl Compiler {
             Node::While { cond, body, until } => {
                 let start = self.here();
                 self.node(cond, false);
-                let exit = self.emit(if *until { Op::JumpIfOk(0) } else { Op::JumpIfFail(0) });
-                self.loops.push(Loop { breaks: Vec::new(), continue_to: start });
+                let exit = self.emit(if *until {
+                    Op::JumpIfOk(0)
+                } else {
+                    Op::JumpIfFail(0)
+                });
+                self.loops.push(Loop {
+                    breaks: Vec::new(),
+                    continue_to: start,
+                });
                 self.node(body, checked);
                 self.emit(Op::Jump(start));
-                let lp = self.loops.pop().unwrap_or(Loop { breaks: Vec::new(), continue_to: 0 });
+                let lp = self.loops.pop().unwrap_or(Loop {
+                    breaks: Vec::new(),
+                    continue_to: 0,
+                });
                 let end = self.here();
                 self.patch(exit, end);
                 for b in lp.breaks {
@@ -173,11 +206,20 @@ impl Compiler {
             }
             Node::For { var, words, body } => {
                 self.emit(Op::ForStart(words.clone()));
-                let next = self.emit(Op::ForNext { var: var.clone(), end: 0 });
-                self.loops.push(Loop { breaks: Vec::new(), continue_to: next });
+                let next = self.emit(Op::ForNext {
+                    var: var.clone(),
+                    end: 0,
+                });
+                self.loops.push(Loop {
+                    breaks: Vec::new(),
+                    continue_to: next,
+                });
                 self.node(body, checked);
                 self.emit(Op::Jump(next));
-                let lp = self.loops.pop().unwrap_or(Loop { breaks: Vec::new(), continue_to: 0 });
+                let lp = self.loops.pop().unwrap_or(Loop {
+                    breaks: Vec::new(),
+                    continue_to: 0,
+                });
                 let end = self.here();
                 self.patch(next, end);
                 for b in lp.breaks {
@@ -186,7 +228,11 @@ impl Compiler {
                 self.emit(Op::PopIter);
             }
             Node::Case { word, arms } => {
-                let at = self.emit(Op::Case { word: word.clone(), arms: Vec::new(), end: 0 });
+                let at = self.emit(Op::Case {
+                    word: word.clone(),
+                    arms: Vec::new(),
+                    end: 0,
+                });
                 let mut targets = Vec::new();
                 let mut ends = Vec::new();
                 for (pats, body) in arms {

@@ -33,7 +33,11 @@ pub fn var(sh: &Shell, name: &str) -> String {
         return if v.is_empty() { default.to_string() } else { v };
     }
     if let Some((n, alt)) = name.split_once(":+") {
-        return if var(sh, n).is_empty() { String::new() } else { alt.to_string() };
+        return if var(sh, n).is_empty() {
+            String::new()
+        } else {
+            alt.to_string()
+        };
     }
     if let Some(n) = name.strip_prefix('#') {
         if !n.is_empty() {
@@ -57,7 +61,9 @@ pub fn var(sh: &Shell, name: &str) -> String {
 
 /// The value of `$((expr))` (errors expand to empty text; the shell reports them when it runs).
 pub fn arith(sh: &Shell, expr: &str) -> String {
-    super::arith::eval(expr, &|n| var(sh, n)).map(|v| v.to_string()).unwrap_or_default()
+    super::arith::eval(expr, &|n| var(sh, n))
+        .map(|v| v.to_string())
+        .unwrap_or_default()
 }
 
 /// Expands words into argument fields.
@@ -86,7 +92,11 @@ pub fn expand_single(sh: &Shell, w: &Word, subst: &mut SubstFn) -> String {
 
 fn tilde(sh: &Shell, t: &str) -> String {
     if t == "~" || t.starts_with("~/") {
-        format!("{}{}", sh.vars.get("HOME").map(String::as_str).unwrap_or("/"), &t[1..])
+        format!(
+            "{}{}",
+            sh.vars.get("HOME").map(String::as_str).unwrap_or("/"),
+            &t[1..]
+        )
     } else {
         t.to_string()
     }
@@ -106,7 +116,11 @@ fn expand_into(sh: &Shell, fs: &Tree, w: &Word, subst: &mut SubstFn, out: &mut V
                 let v = arith(sh, expr);
                 fields[cur].push(&v, false);
             }
-            Part::Var { name, quoted } | Part::Subst { source: name, quoted } => {
+            Part::Var { name, quoted }
+            | Part::Subst {
+                source: name,
+                quoted,
+            } => {
                 let value = match p {
                     Part::Var { .. } => var(sh, name),
                     _ => subst(name).trim_end_matches('\n').to_string(),
@@ -114,7 +128,10 @@ fn expand_into(sh: &Shell, fs: &Tree, w: &Word, subst: &mut SubstFn, out: &mut V
                 if *quoted {
                     fields[cur].push(&value, false);
                 } else {
-                    let mut pieces = value.split([' ', '\t', '\n']).filter(|s| !s.is_empty()).peekable();
+                    let mut pieces = value
+                        .split([' ', '\t', '\n'])
+                        .filter(|s| !s.is_empty())
+                        .peekable();
                     let leading_space = value.starts_with([' ', '\t', '\n']);
                     if leading_space && fields[cur].any {
                         fields.push(Field::default());
@@ -160,17 +177,31 @@ fn glob(sh: &Shell, fs: &Tree, pattern: &str, globbable: &[bool]) -> Vec<String>
         }
     }
     let (dir_text, pat, pat_glob): (String, Vec<char>, &[bool]) = match split {
-        Some(s) => (chars[..=s].iter().collect(), chars[s + 1..].to_vec(), &globbable[s + 1..]),
+        Some(s) => (
+            chars[..=s].iter().collect(),
+            chars[s + 1..].to_vec(),
+            &globbable[s + 1..],
+        ),
         None => (String::new(), chars.clone(), globbable),
     };
     let dir = normalize(&sh.cwd, if dir_text.is_empty() { "." } else { &dir_text });
-    let Some(node) = fs.get(&dir) else { return Vec::new() };
-    let NodeKind::Dir(entries) = &node.kind else { return Vec::new() };
+    let Some(node) = fs.get(&dir) else {
+        return Vec::new();
+    };
+    let NodeKind::Dir(entries) = &node.kind else {
+        return Vec::new();
+    };
     let mut out: Vec<String> = entries
         .keys()
         .filter(|name| !(name.starts_with('.') && pat.first() != Some(&'.')))
         .filter(|name| matches(&pat, pat_glob, &name.chars().collect::<Vec<_>>()))
-        .map(|name| if dir_text.is_empty() { name.clone() } else { join(dir_text.trim_end_matches('/'), name) })
+        .map(|name| {
+            if dir_text.is_empty() {
+                name.clone()
+            } else {
+                join(dir_text.trim_end_matches('/'), name)
+            }
+        })
         .collect();
     out.sort();
     out

@@ -27,7 +27,10 @@ pub enum Token {
     /// `;`, `&&`, `||`, `|`, `&`
     Op(&'static str),
     /// `>`, `>>`, `<`, `<<`, `<<-`, `>&`, with the file descriptor it applies to.
-    Redir { fd: u32, op: &'static str },
+    Redir {
+        fd: u32,
+        op: &'static str,
+    },
     Newline,
 }
 
@@ -99,7 +102,9 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
             '\'' => {
                 in_word = true;
                 let start = i + 1;
-                let end = (start..chars.len()).find(|&j| chars[j] == '\'').ok_or(LexError::Incomplete)?;
+                let end = (start..chars.len())
+                    .find(|&j| chars[j] == '\'')
+                    .ok_or(LexError::Incomplete)?;
                 let s: String = chars[start..end].iter().collect();
                 push_quoted(&mut word, &s);
                 if s.is_empty() {
@@ -113,7 +118,9 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                 let mut lit = String::new();
                 let mut any = false;
                 loop {
-                    let Some(&d) = chars.get(i) else { return Err(LexError::Incomplete) };
+                    let Some(&d) = chars.get(i) else {
+                        return Err(LexError::Incomplete);
+                    };
                     match d {
                         '"' => {
                             i += 1;
@@ -223,7 +230,9 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
 fn dollar(chars: &[char], i: usize, quoted: bool) -> Result<(Option<Part>, usize), LexError> {
     match chars.get(i + 1) {
         Some('{') => {
-            let end = (i + 2..chars.len()).find(|&j| chars[j] == '}').ok_or(LexError::Incomplete)?;
+            let end = (i + 2..chars.len())
+                .find(|&j| chars[j] == '}')
+                .ok_or(LexError::Incomplete)?;
             let name: String = chars[i + 2..end].iter().collect();
             Ok((Some(Part::Var { name, quoted }), end + 1))
         }
@@ -236,8 +245,16 @@ fn dollar(chars: &[char], i: usize, quoted: bool) -> Result<(Option<Part>, usize
                     ')' => {
                         depth -= 1;
                         if depth == 0 {
-                            let inner: String = chars[i + 3..j.saturating_sub(1).max(i + 3)].iter().collect();
-                            return Ok((Some(Part::Arith { expr: inner, quoted }), j + 1));
+                            let inner: String = chars[i + 3..j.saturating_sub(1).max(i + 3)]
+                                .iter()
+                                .collect();
+                            return Ok((
+                                Some(Part::Arith {
+                                    expr: inner,
+                                    quoted,
+                                }),
+                                j + 1,
+                            ));
                         }
                     }
                     _ => {}
@@ -265,15 +282,25 @@ fn dollar(chars: &[char], i: usize, quoted: bool) -> Result<(Option<Part>, usize
             }
             Err(LexError::Incomplete)
         }
-        Some(&c) if matches!(c, '?' | '$' | '#' | '!' | '0'..='9') => {
-            Ok((Some(Part::Var { name: c.to_string(), quoted }), i + 2))
-        }
+        Some(&c) if matches!(c, '?' | '$' | '#' | '!' | '0'..='9') => Ok((
+            Some(Part::Var {
+                name: c.to_string(),
+                quoted,
+            }),
+            i + 2,
+        )),
         Some(&c) if c.is_ascii_alphabetic() || c == '_' => {
             let mut j = i + 1;
             while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_') {
                 j += 1;
             }
-            Ok((Some(Part::Var { name: chars[i + 1..j].iter().collect(), quoted }), j))
+            Ok((
+                Some(Part::Var {
+                    name: chars[i + 1..j].iter().collect(),
+                    quoted,
+                }),
+                j,
+            ))
         }
         _ => Ok((None, i + 1)),
     }
@@ -294,9 +321,22 @@ mod tests {
         assert_eq!(t[1], Token::Word(vec![Part::Quoted("a b".into())]));
         assert_eq!(
             t[2],
-            Token::Word(vec![Part::Quoted("c ".into()), Part::Var { name: "HOME".into(), quoted: true }])
+            Token::Word(vec![
+                Part::Quoted("c ".into()),
+                Part::Var {
+                    name: "HOME".into(),
+                    quoted: true
+                }
+            ])
         );
-        assert_eq!(t[3], Token::Word(vec![Part::Lit("d".into()), Part::Quoted(" ".into()), Part::Lit("e".into())]));
+        assert_eq!(
+            t[3],
+            Token::Word(vec![
+                Part::Lit("d".into()),
+                Part::Quoted(" ".into()),
+                Part::Lit("e".into())
+            ])
+        );
         assert_eq!(t[4], Token::Op("&&"));
         assert_eq!(t[6], Token::Redir { fd: 1, op: ">>" });
         assert_eq!(t[8], Token::Redir { fd: 2, op: ">&" });

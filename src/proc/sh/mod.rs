@@ -79,7 +79,10 @@ impl Shell {
 
     /// The environment passed to programs: exported variables, `KEY=value`, in order.
     pub fn environ(&self) -> Vec<String> {
-        self.exported.iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
+        self.exported
+            .iter()
+            .filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}")))
+            .collect()
     }
 
     /// Marks a variable exported (keeping the first position it had).
@@ -92,7 +95,9 @@ impl Shell {
     /// "command not found" in this shell's words.
     pub fn not_found(&self, cmd: &str) -> String {
         match self.flavor {
-            Flavor::Bash if self.script => format!("{}: line 1: {cmd}: command not found\n", self.name),
+            Flavor::Bash if self.script => {
+                format!("{}: line 1: {cmd}: command not found\n", self.name)
+            }
             Flavor::Bash => format!("{}: {cmd}: command not found\n", self.name),
             Flavor::Dash => format!("{}: 1: {cmd}: not found\n", self.name),
             Flavor::Ash => format!("{}: {cmd}: not found\n", self.name),

@@ -15,7 +15,10 @@ pub struct PendingHeredoc {
 /// The result of parsing some source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParseResult {
-    Complete { program: Node, heredocs: Vec<PendingHeredoc> },
+    Complete {
+        program: Node,
+        heredocs: Vec<PendingHeredoc>,
+    },
     Incomplete,
     /// The message after `bash: ` / `sh: `, e.g. "syntax error near unexpected token `&&'".
     Error(String),
@@ -34,7 +37,10 @@ struct Parser {
     heredocs: Vec<PendingHeredoc>,
 }
 
-const RESERVED: &[&str] = &["if", "then", "elif", "else", "fi", "while", "until", "do", "done", "for", "in", "case", "esac", "{", "}", "!"];
+const RESERVED: &[&str] = &[
+    "if", "then", "elif", "else", "fi", "while", "until", "do", "done", "for", "in", "case",
+    "esac", "{", "}", "!",
+];
 
 /// The plain text of a word made only of unquoted literal text.
 fn bare(w: &Word) -> Option<&str> {
@@ -75,7 +81,9 @@ pub fn literal_text(w: &Word) -> (String, bool) {
 }
 
 fn assignment(w: &Word) -> Option<(String, Word)> {
-    let Some(Part::Lit(first)) = w.first() else { return None };
+    let Some(Part::Lit(first)) = w.first() else {
+        return None;
+    };
     let eq = first.find('=')?;
     let name = &first[..eq];
     let valid = !name.is_empty()
@@ -112,9 +120,16 @@ impl Parser {
         match self.peek() {
             None => Fail::Incomplete,
             Some(Token::Op(o)) => Fail::Error(format!("syntax error near unexpected token `{o}'")),
-            Some(Token::Newline) => Fail::Error("syntax error near unexpected token `newline'".into()),
-            Some(Token::Word(w)) => Fail::Error(format!("syntax error near unexpected token `{}'", literal_text(w).0)),
-            Some(Token::Redir { op, .. }) => Fail::Error(format!("syntax error near unexpected token `{op}'")),
+            Some(Token::Newline) => {
+                Fail::Error("syntax error near unexpected token `newline'".into())
+            }
+            Some(Token::Word(w)) => Fail::Error(format!(
+                "syntax error near unexpected token `{}'",
+                literal_text(w).0
+            )),
+            Some(Token::Redir { op, .. }) => {
+                Fail::Error(format!("syntax error near unexpected token `{op}'"))
+            }
         }
     }
 
@@ -152,7 +167,11 @@ impl Parser {
                 _ => break,
             }
         }
-        Ok(if items.len() == 1 { items.pop().unwrap_or(Node::List(Vec::new())) } else { Node::List(items) })
+        Ok(if items.len() == 1 {
+            items.pop().unwrap_or(Node::List(Vec::new()))
+        } else {
+            Node::List(items)
+        })
     }
 
     fn and_or(&mut self) -> PResult<Node> {
@@ -171,7 +190,14 @@ impl Parser {
             }
             rest.push((c, self.pipeline()?));
         }
-        Ok(if rest.is_empty() { first } else { Node::AndOr { first: Box::new(first), rest } })
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Node::AndOr {
+                first: Box::new(first),
+                rest,
+            }
+        })
     }
 
     fn pipeline(&mut self) -> PResult<Node> {
@@ -188,7 +214,11 @@ impl Parser {
             }
             stages.push(self.command()?);
         }
-        Ok(if stages.len() == 1 && !negate { stages.pop().unwrap_or(Node::List(Vec::new())) } else { Node::Pipeline { stages, negate } })
+        Ok(if stages.len() == 1 && !negate {
+            stages.pop().unwrap_or(Node::List(Vec::new()))
+        } else {
+            Node::Pipeline { stages, negate }
+        })
     }
 
     fn command(&mut self) -> PResult<Node> {
@@ -238,16 +268,27 @@ impl Parser {
                     self.pos += 1;
                     let Some(Token::Word(target)) = self.peek().cloned() else {
                         return Err(match self.peek() {
-                            None => Fail::Error("syntax error near unexpected token `newline'".into()),
+                            None => {
+                                Fail::Error("syntax error near unexpected token `newline'".into())
+                            }
                             _ => self.unexpected(),
                         });
                     };
                     self.pos += 1;
                     let (delim, quoted) = literal_text(&target);
                     if op.starts_with("<<") {
-                        self.heredocs.push(PendingHeredoc { delimiter: delim, strip_tabs: op == "<<-" });
+                        self.heredocs.push(PendingHeredoc {
+                            delimiter: delim,
+                            strip_tabs: op == "<<-",
+                        });
                     }
-                    cmd.redirs.push(Redir { fd, op, target, body: None, quoted });
+                    cmd.redirs.push(Redir {
+                        fd,
+                        op,
+                        target,
+                        body: None,
+                        quoted,
+                    });
                 }
                 _ => break,
             }
@@ -285,7 +326,10 @@ impl Parser {
                 _ => return Err(self.unexpected()),
             }
         }
-        Ok(Node::If { branches, otherwise })
+        Ok(Node::If {
+            branches,
+            otherwise,
+        })
     }
 
     fn while_clause(&mut self) -> PResult<Node> {
@@ -295,13 +339,19 @@ impl Parser {
         self.expect_word("do")?;
         let body = self.list(&["done"])?;
         self.expect_word("done")?;
-        Ok(Node::While { cond: Box::new(cond), body: Box::new(body), until })
+        Ok(Node::While {
+            cond: Box::new(cond),
+            body: Box::new(body),
+            until,
+        })
     }
 
     fn for_clause(&mut self) -> PResult<Node> {
         self.pos += 1;
         let var = match self.peek() {
-            Some(Token::Word(w)) => bare(w).map(str::to_string).ok_or_else(|| self.unexpected())?,
+            Some(Token::Word(w)) => bare(w)
+                .map(str::to_string)
+                .ok_or_else(|| self.unexpected())?,
             _ => return Err(self.unexpected()),
         };
         self.pos += 1;
@@ -322,7 +372,11 @@ impl Parser {
         self.expect_word("do")?;
         let body = self.list(&["done"])?;
         self.expect_word("done")?;
-        Ok(Node::For { var, words, body: Box::new(body) })
+        Ok(Node::For {
+            var,
+            words,
+            body: Box::new(body),
+        })
     }
 
     fn case_clause(&mut self) -> PResult<Node> {
@@ -380,7 +434,11 @@ pub fn parse(src: &str) -> ParseResult {
         Err(LexError::Incomplete) => return ParseResult::Incomplete,
         Err(LexError::Syntax(m)) => return ParseResult::Error(m),
     };
-    let mut p = Parser { toks, pos: 0, heredocs: Vec::new() };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        heredocs: Vec::new(),
+    };
     match p.list(&[]) {
         Ok(program) => {
             if p.pos < p.toks.len() {
@@ -389,7 +447,10 @@ pub fn parse(src: &str) -> ParseResult {
                     Fail::Incomplete => ParseResult::Incomplete,
                 };
             }
-            ParseResult::Complete { program, heredocs: p.heredocs }
+            ParseResult::Complete {
+                program,
+                heredocs: p.heredocs,
+            }
         }
         Err(Fail::Incomplete) => ParseResult::Incomplete,
         Err(Fail::Error(m)) => ParseResult::Error(m),
@@ -409,19 +470,48 @@ mod tests {
 
     #[test]
     fn compound_commands() {
-        assert!(matches!(ok("while true; do echo hi; sleep 1; done"), Node::While { until: false, .. }));
-        assert!(matches!(ok("if [ -f x ]; then echo a; elif true; then :; else echo b; fi"), Node::If { .. }));
-        assert!(matches!(ok("for i in 1 2 3; do echo $i; done"), Node::For { .. }));
-        assert!(matches!(ok("case $x in a|b) echo ab;; *) echo other;; esac"), Node::Case { .. }));
+        assert!(matches!(
+            ok("while true; do echo hi; sleep 1; done"),
+            Node::While { until: false, .. }
+        ));
+        assert!(matches!(
+            ok("if [ -f x ]; then echo a; elif true; then :; else echo b; fi"),
+            Node::If { .. }
+        ));
+        assert!(matches!(
+            ok("for i in 1 2 3; do echo $i; done"),
+            Node::For { .. }
+        ));
+        assert!(matches!(
+            ok("case $x in a|b) echo ab;; *) echo other;; esac"),
+            Node::Case { .. }
+        ));
         assert!(matches!(ok("! false && echo x"), Node::AndOr { .. }));
         assert!(matches!(ok("a | b"), Node::Pipeline { .. }));
         assert_eq!(parse("while true; do"), ParseResult::Incomplete);
         assert_eq!(parse("if true"), ParseResult::Incomplete);
         assert_eq!(parse("ls &&"), ParseResult::Incomplete);
-        assert_eq!(parse("&& ls"), ParseResult::Error("syntax error near unexpected token `&&'".into()));
-        assert_eq!(parse("ls >"), ParseResult::Error("syntax error near unexpected token `newline'".into()));
-        assert_eq!(parse("done"), ParseResult::Error("syntax error near unexpected token `done'".into()));
-        let ParseResult::Complete { heredocs, .. } = parse("cat > f <<'EOF'") else { panic!() };
-        assert_eq!(heredocs, vec![PendingHeredoc { delimiter: "EOF".into(), strip_tabs: false }]);
+        assert_eq!(
+            parse("&& ls"),
+            ParseResult::Error("syntax error near unexpected token `&&'".into())
+        );
+        assert_eq!(
+            parse("ls >"),
+            ParseResult::Error("syntax error near unexpected token `newline'".into())
+        );
+        assert_eq!(
+            parse("done"),
+            ParseResult::Error("syntax error near unexpected token `done'".into())
+        );
+        let ParseResult::Complete { heredocs, .. } = parse("cat > f <<'EOF'") else {
+            panic!()
+        };
+        assert_eq!(
+            heredocs,
+            vec![PendingHeredoc {
+                delimiter: "EOF".into(),
+                strip_tabs: false
+            }]
+        );
     }
 }

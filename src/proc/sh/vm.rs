@@ -66,7 +66,14 @@ pub struct Vm<W> {
 
 impl<W: std::fmt::Debug> Vm<W> {
     pub fn new(code: Code) -> Vm<W> {
-        Vm { code, pc: 0, iters: Vec::new(), blocked: None, spin: 0, spin_until: None }
+        Vm {
+            code,
+            pc: 0,
+            iters: Vec::new(),
+            blocked: None,
+            spin: 0,
+            spin_until: None,
+        }
     }
 
     /// When a waiting `sleep` (or a busy loop's time slice) ends, if that is what it waits for.
@@ -80,8 +87,14 @@ impl<W: std::fmt::Debug> Vm<W> {
             return Some(t);
         }
         match &self.blocked {
-            Some(Blocked { waiting: Waiting::Until(t), .. }) => Some(*t),
-            Some(Blocked { waiting: Waiting::System(w), .. }) => system(w),
+            Some(Blocked {
+                waiting: Waiting::Until(t),
+                ..
+            }) => Some(*t),
+            Some(Blocked {
+                waiting: Waiting::System(w),
+                ..
+            }) => system(w),
             None => None,
         }
     }
@@ -89,7 +102,10 @@ impl<W: std::fmt::Debug> Vm<W> {
     /// The system-specific wait the machine is stopped at, if any.
     pub fn waiting_mut(&mut self) -> Option<&mut W> {
         match &mut self.blocked {
-            Some(Blocked { waiting: Waiting::System(w), .. }) => Some(w),
+            Some(Blocked {
+                waiting: Waiting::System(w),
+                ..
+            }) => Some(w),
             _ => None,
         }
     }
@@ -99,7 +115,12 @@ impl<W: std::fmt::Debug> Vm<W> {
     }
 
     /// Runs until a command waits or the script ends. Output for the terminal goes to `term`.
-    pub fn run<S: System<Wait = W>>(&mut self, sh: &mut Shell, sys: &mut S, term: &mut Captured) -> VmState {
+    pub fn run<S: System<Wait = W>>(
+        &mut self,
+        sh: &mut Shell,
+        sys: &mut S,
+        term: &mut Captured,
+    ) -> VmState {
         if let Some(t) = self.spin_until {
             if sys.now() < t {
                 return VmState::Blocked;
@@ -122,7 +143,17 @@ impl<W: std::fmt::Debug> Vm<W> {
                 return VmState::Blocked;
             };
             self.spin = 0;
-            if let Some(state) = self.continue_pipeline(sh, sys, term, b.pipeline, b.stage + 1, status, b.pipe, b.checked, b.negate_after) {
+            if let Some(state) = self.continue_pipeline(
+                sh,
+                sys,
+                term,
+                b.pipeline,
+                b.stage + 1,
+                status,
+                b.pipe,
+                b.checked,
+                b.negate_after,
+            ) {
                 return state;
             }
         }
@@ -137,7 +168,17 @@ impl<W: std::fmt::Debug> Vm<W> {
             match op {
                 Op::Run { pipeline, checked } => {
                     let negate = matches!(self.code.ops.get(self.pc), Some(Op::Negate));
-                    if let Some(state) = self.continue_pipeline(sh, sys, term, pipeline, 0, 0, String::new(), checked, negate) {
+                    if let Some(state) = self.continue_pipeline(
+                        sh,
+                        sys,
+                        term,
+                        pipeline,
+                        0,
+                        0,
+                        String::new(),
+                        checked,
+                        negate,
+                    ) {
                         return state;
                     }
                 }
@@ -217,11 +258,27 @@ impl<W: std::fmt::Debug> Vm<W> {
                 Run::Done(code) => status = code,
                 Run::Exit(code) => return Some(VmState::Exit(code)),
                 Run::Sleep(t) => {
-                    self.blocked = Some(Blocked { pipeline, stage, checked, negate_after, waiting: Waiting::Until(t), sinks, pipe });
+                    self.blocked = Some(Blocked {
+                        pipeline,
+                        stage,
+                        checked,
+                        negate_after,
+                        waiting: Waiting::Until(t),
+                        sinks,
+                        pipe,
+                    });
                     return Some(VmState::Blocked);
                 }
                 Run::Wait(w) => {
-                    self.blocked = Some(Blocked { pipeline, stage, checked, negate_after, waiting: Waiting::System(w), sinks, pipe });
+                    self.blocked = Some(Blocked {
+                        pipeline,
+                        stage,
+                        checked,
+                        negate_after,
+                        waiting: Waiting::System(w),
+                        sinks,
+                        pipe,
+                    });
                     return Some(VmState::Blocked);
                 }
             }
@@ -256,7 +313,12 @@ fn pattern(sh: &Shell, w: &Word) -> (Vec<char>, Vec<bool>) {
 
 /// Runs the command substitutions of `words` in order and returns their outputs; what they write
 /// on stderr goes to the terminal.
-fn substitutions<S: System>(sh: &mut Shell, sys: &mut S, words: &[Word], term: &mut Captured) -> Vec<String> {
+fn substitutions<S: System>(
+    sh: &mut Shell,
+    sys: &mut S,
+    words: &[Word],
+    term: &mut Captured,
+) -> Vec<String> {
     let mut out = Vec::new();
     for w in words {
         for p in w {
@@ -270,7 +332,9 @@ fn substitutions<S: System>(sh: &mut Shell, sys: &mut S, words: &[Word], term: &
 
 /// Runs `$(source)` to completion (a command that would wait is abandoned) and returns its stdout.
 fn substitute<S: System>(sh: &mut Shell, sys: &mut S, source: &str, term: &mut Captured) -> String {
-    let super::ParseResult::Complete { program, .. } = super::parse(source) else { return String::new() };
+    let super::ParseResult::Complete { program, .. } = super::parse(source) else {
+        return String::new();
+    };
     let code = super::compile(&program);
     let mut vm: Vm<S::Wait> = Vm::new(code);
     let mut inner = sh.clone();
@@ -316,16 +380,28 @@ fn run_simple<S: System>(
     stdin: &str,
     pipe: &mut String,
 ) -> (Run<S::Wait>, [Sink; 2]) {
-    let mut sinks = [if last { Sink::Terminal(StdStream::Stdout) } else { Sink::Pipe }, Sink::Terminal(StdStream::Stderr)];
+    let mut sinks = [
+        if last {
+            Sink::Terminal(StdStream::Stdout)
+        } else {
+            Sink::Pipe
+        },
+        Sink::Terminal(StdStream::Stderr),
+    ];
     let mut input = stdin.to_string();
     let results = substitutions(sh, sys, &cmd.words, term);
     let mut it = results.into_iter();
-    let argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| it.next().unwrap_or_default());
+    let argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| {
+        it.next().unwrap_or_default()
+    });
     let mut assigns = Vec::new();
     for (name, value) in &cmd.assigns {
         let results = substitutions(sh, sys, std::slice::from_ref(value), term);
         let mut it = results.into_iter();
-        assigns.push((name.clone(), expand_single(sh, value, &mut |_| it.next().unwrap_or_default())));
+        assigns.push((
+            name.clone(),
+            expand_single(sh, value, &mut |_| it.next().unwrap_or_default()),
+        ));
     }
     for r in &cmd.redirs {
         let fd = if r.fd == 2 { 1 } else { 0 };
@@ -384,24 +460,52 @@ fn run_simple<S: System>(
     let mut cap = Captured::default();
     let result = match builtins::run(sh, sys, &argv, &input, &mut cap) {
         Some(r) => r,
-        None => sys.exec(sh, Exec { argv: &argv, assigns: &assigns, stdin: &input, tty }, &mut cap),
+        None => sys.exec(
+            sh,
+            Exec {
+                argv: &argv,
+                assigns: &assigns,
+                stdin: &input,
+                tty,
+            },
+            &mut cap,
+        ),
     };
     route(sys, term, cap, &sinks, pipe);
     (result, sinks)
 }
 
-fn fail<W>(sh: &Shell, term: &mut Captured, target: &str, msg: &str, sinks: [Sink; 2]) -> (Run<W>, [Sink; 2]) {
+fn fail<W>(
+    sh: &Shell,
+    term: &mut Captured,
+    target: &str,
+    msg: &str,
+    sinks: [Sink; 2],
+) -> (Run<W>, [Sink; 2]) {
     let text = match sh.flavor {
         super::Flavor::Bash => format!("{}: {target}: {msg}\n", sh.name),
         super::Flavor::Dash => format!("{}: 1: cannot create {target}: {msg}\n", sh.name),
         super::Flavor::Ash => format!("{}: can't create {target}: {msg}\n", sh.name),
     };
     term.err(&text);
-    (Run::Done(if sh.flavor == super::Flavor::Bash { 1 } else { 2 }), sinks)
+    (
+        Run::Done(if sh.flavor == super::Flavor::Bash {
+            1
+        } else {
+            2
+        }),
+        sinks,
+    )
 }
 
 /// Sends captured output where the command's redirections say.
-fn route<S: System>(sys: &mut S, term: &mut Captured, cap: Captured, sinks: &[Sink; 2], pipe: &mut String) {
+fn route<S: System>(
+    sys: &mut S,
+    term: &mut Captured,
+    cap: Captured,
+    sinks: &[Sink; 2],
+    pipe: &mut String,
+) {
     for chunk in cap.chunks {
         let (stream, text, key) = match chunk {
             Chunk::Clear => {
@@ -445,7 +549,11 @@ pub fn heredoc_bodies(lines: &[String], docs: &[PendingHeredoc]) -> Option<Vec<S
         loop {
             let line = lines.get(i)?;
             i += 1;
-            let l = if doc.strip_tabs { line.trim_start_matches('\t') } else { line.as_str() };
+            let l = if doc.strip_tabs {
+                line.trim_start_matches('\t')
+            } else {
+                line.as_str()
+            };
             if l == doc.delimiter {
                 break;
             }
@@ -475,7 +583,10 @@ pub fn attach_bodies(program: &mut super::ast::Node, bodies: Vec<String>) {
                 rest.iter_mut().for_each(|(_, s)| walk(s, it));
             }
             Node::List(items) => items.iter_mut().for_each(|s| walk(s, it)),
-            Node::If { branches, otherwise } => {
+            Node::If {
+                branches,
+                otherwise,
+            } => {
                 for (c, b) in branches {
                     walk(c, it);
                     walk(b, it);

@@ -1,0 +1,3 @@
+//! The terminal's components, one per file.
+
+pub mod line;
