@@ -234,7 +234,7 @@ pub fn go_print(v: &Value) -> String {
         ),
         Value::Object(o) => {
             let mut keys: Vec<&String> = o.keys().collect();
-            keys.sort();
+            keys.sort_unstable();
             format!(
                 "map[{}]",
                 keys.iter()
@@ -333,14 +333,14 @@ impl Exec<'_> {
         }
         Ok(match f.as_str() {
             "json" => Value::String(go_json(&arg(0)?)),
-            "upper" => Value::String(s(&arg(0)?).to_uppercase()),
-            "lower" => Value::String(s(&arg(0)?).to_lowercase()),
+            "upper" => Value::String(s(&arg(0)?).to_ascii_uppercase()),
+            "lower" => Value::String(s(&arg(0)?).to_ascii_lowercase()),
             "title" => {
                 let t = s(&arg(0)?);
                 let mut c = t.chars();
                 Value::String(
                     c.next()
-                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
                         .unwrap_or_default(),
                 )
             }
@@ -461,7 +461,7 @@ impl Exec<'_> {
                         Value::Array(a) => a,
                         Value::Object(o) => {
                             let mut keys: Vec<String> = o.keys().cloned().collect();
-                            keys.sort();
+                            keys.sort_unstable();
                             keys.iter().map(|k| o[k].clone()).collect()
                         }
                         Value::Null => Vec::new(),

@@ -220,7 +220,7 @@ impl Daemon {
                 }
             })
             .collect();
-        list.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+        list.sort_unstable_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
         list
     }
 

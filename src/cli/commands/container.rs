@@ -311,7 +311,7 @@ pub(super) fn parse_filters(p: &Parsed) -> Result<Vec<(String, String)>, String>
     let mut out = Vec::new();
     for f in p.list("filter") {
         match f.split_once('=') {
-            Some((k, v)) => out.push((k.trim().to_lowercase(), v.to_string())),
+            Some((k, v)) => out.push((k.trim().to_ascii_lowercase(), v.to_string())),
             None => return Err(format!("invalid argument \"{f}\" for \"-f, --filter\" flag: bad format of filter (expected name=value)")),
         }
     }
@@ -352,7 +352,7 @@ pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
                 _ => rw,
             };
             let mut labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            labels.sort();
+            labels.sort_unstable();
             serde_json::json!({
                 "Command": go_quote(&command),
                 "CreatedAt": go_time_string(c.created),

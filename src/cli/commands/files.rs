@@ -204,7 +204,7 @@ pub fn export(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         Err(e) => {
             ctx.err(&format!(
                 "failed to export container: open {path}: {}\n",
-                e.message().to_lowercase()
+                e.message().to_ascii_lowercase()
             ));
             Outcome::Done(1)
         }

@@ -19,8 +19,8 @@ struct Opts {
 fn collate_key(name: &str) -> (String, String) {
     let key: String = name
         .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
         .collect();
     (key, name.to_string())
 }
@@ -70,7 +70,7 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let mut files: Vec<(String, &Node)> = Vec::new();
     let mut dirs: Vec<(String, String)> = Vec::new();
     let mut sorted = paths.clone();
-    sorted.sort_by_key(|p| collate_key(p));
+    sorted.sort_unstable_by_key(|p| collate_key(p));
     for p in &sorted {
         let full = normalize(env.cwd, p);
         match env.fs.get(&full) {
@@ -118,7 +118,7 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             }
             list.push((name.clone(), n));
         }
-        list.sort_by_key(|(n, _)| {
+        list.sort_unstable_by_key(|(n, _)| {
             if n == "." || n == ".." {
                 (String::new(), n.clone())
             } else {

@@ -129,7 +129,7 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let (ins, status) = inputs(env, "grep", &files, out);
     let many = ins.len() > 1;
     let pat = if icase {
-        pattern.to_lowercase()
+        pattern.to_ascii_lowercase()
     } else {
         pattern.clone()
     };
@@ -139,7 +139,7 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         let mut c = 0;
         for (ln, line) in text.lines().enumerate() {
             let hay = if icase {
-                line.to_lowercase()
+                line.to_ascii_lowercase()
             } else {
                 line.to_string()
             };
@@ -267,13 +267,13 @@ pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         .flat_map(|(_, t)| t.lines().map(str::to_string))
         .collect();
     if flags.contains('n') {
-        lines.sort_by(|a, b| {
+        lines.sort_unstable_by(|a, b| {
             let na = a.trim().parse::<f64>().unwrap_or(0.0);
             let nb = b.trim().parse::<f64>().unwrap_or(0.0);
             na.total_cmp(&nb).then_with(|| a.cmp(b))
         });
     } else {
-        lines.sort();
+        lines.sort_unstable();
     }
     if flags.contains('r') {
         lines.reverse();

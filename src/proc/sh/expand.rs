@@ -203,7 +203,7 @@ fn glob(sh: &Shell, fs: &Tree, pattern: &str, globbable: &[bool]) -> Vec<String>
             }
         })
         .collect();
-    out.sort();
+    out.sort_unstable();
     out
 }
 
