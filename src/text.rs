@@ -7,8 +7,8 @@ use crate::clock::Millis;
 pub fn human_duration(d: Millis) -> String {
     let seconds = d.0 / 1000;
     let minutes = seconds / 60;
-    let hours_f = d.0 as f64 / 3_600_000.0;
-    let hours = (hours_f + 0.5) as u64;
+    // Go: int(d.Hours() + 0.5)
+    let hours = (d.0 + 1_800_000) / 3_600_000;
     if seconds < 1 {
         "Less than a second".into()
     } else if seconds == 1 {
@@ -30,50 +30,96 @@ pub fn human_duration(d: Millis) -> String {
     } else if hours < 24 * 365 * 2 {
         format!("{} months", hours / 24 / 30)
     } else {
-        format!("{} years", hours_f as u64 / 24 / 365)
+        format!("{} years", d.0 / 3_600_000 / 24 / 365)
     }
 }
 
 const DECIMAL_UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+const BINARY_UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
 
-/// go-units `HumanSizeWithPrecision(size, precision)`: decimal units, `%.*g`, no space.
-pub fn human_size_prec(size: f64, precision: usize) -> String {
-    let mut size = size;
+/// go-units `CustomSize` in exact integer arithmetic: divide by `base` while the value is at
+/// least `base`, then print `%.{precision}g` and the unit.
+fn custom_size(size: u64, base: u64, precision: usize, units: &[&str; 9]) -> String {
+    let mut d: u128 = 1;
     let mut i = 0;
-    while size >= 1000.0 && i < DECIMAL_UNITS.len() - 1 {
-        size /= 1000.0;
+    while u128::from(size) >= d * u128::from(base) && i < units.len() - 1 {
+        d *= u128::from(base);
         i += 1;
     }
-    format!("{}{}", go_g(size, precision), DECIMAL_UNITS[i])
+    format!("{}{}", go_g_ratio(u128::from(size), d, precision), units[i])
+}
+
+/// go-units `HumanSizeWithPrecision(size, precision)`: decimal units, `%.*g`, no space.
+pub fn human_size_prec(size: u64, precision: usize) -> String {
+    custom_size(size, 1000, precision, &DECIMAL_UNITS)
 }
 
 /// go-units `HumanSize` (precision 4), used for "Total reclaimed space".
 pub fn human_size(size: u64) -> String {
-    human_size_prec(size as f64, 4)
+    human_size_prec(size, 4)
 }
 
 /// The size columns of `docker images` / `ps -s` (precision 3).
 pub fn size3(size: u64) -> String {
-    human_size_prec(size as f64, 3)
+    human_size_prec(size, 3)
 }
 
-/// Go's `%.{prec}g` for a non-negative finite float.
-pub fn go_g(x: f64, prec: usize) -> String {
-    let prec = prec.max(1);
-    if x == 0.0 {
+/// go-units `BytesSize`: binary units, `%.4g` (`docker stats`).
+pub fn bytes_size(size: u64) -> String {
+    custom_size(size, 1024, 4, &BINARY_UNITS)
+}
+
+/// Go's `%.{prec}g` of the exact fraction `n / d` (non-negative), rounding half to even.
+pub fn go_g_ratio(n: u128, d: u128, prec: usize) -> String {
+    let prec = prec.max(1) as i32;
+    if n == 0 {
         return "0".into();
     }
-    let sci = format!("{:.*e}", prec - 1, x);
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if exp < -4 || exp >= prec as i32 {
-        let mant = trim_zeros(mant);
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mant}e{sign}{:02}", exp.abs())
-    } else {
-        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
-        trim_zeros(&format!("{:.*}", decimals, x)).to_string()
+    // exponent e with 10^e <= n/d < 10^(e+1)
+    let mut e: i32 = 0;
+    let (mut num, mut den) = (n, d);
+    while num >= den * 10 {
+        den *= 10;
+        e += 1;
     }
+    while num < den {
+        num *= 10;
+        e -= 1;
+    }
+    let _ = (num, den);
+    // digits = round(n/d * 10^(prec-1-e))
+    let shift = prec - 1 - e;
+    let (mut a, mut b) = (n, d);
+    if shift >= 0 {
+        a *= 10u128.pow(shift as u32);
+    } else {
+        b *= 10u128.pow((-shift) as u32);
+    }
+    let (q, r) = (a / b, a % b);
+    let mut digits = if r * 2 > b || (r * 2 == b && q % 2 == 1) { q + 1 } else { q };
+    if digits >= 10u128.pow(prec as u32) {
+        digits /= 10;
+        e += 1;
+    }
+    let text = digits.to_string();
+    if e < -4 || e >= prec {
+        let (first, rest) = text.split_at(1);
+        let mant = if rest.trim_end_matches('0').is_empty() { first.to_string() } else { format!("{first}.{}", rest.trim_end_matches('0')) };
+        let sign = if e < 0 { '-' } else { '+' };
+        return format!("{mant}e{sign}{:02}", e.abs());
+    }
+    let decimals = (prec - 1 - e).max(0) as usize;
+    let mut s = if decimals == 0 {
+        text
+    } else if text.len() > decimals {
+        format!("{}.{}", &text[..text.len() - decimals], &text[text.len() - decimals..])
+    } else {
+        format!("0.{}{}", "0".repeat(decimals - text.len()), text)
+    };
+    if s.contains('.') {
+        s = trim_zeros(&s).to_string();
+    }
+    s
 }
 
 fn trim_zeros(s: &str) -> &str {
@@ -218,6 +264,13 @@ mod tests {
         assert_eq!(size3(1_200_000_000), "1.2GB");
         assert_eq!(size3(999_700), "1e+03kB");
         assert_eq!(human_size(1_084_000), "1.084MB");
+        assert_eq!(size3(4_277_910), "4.28MB");
+        assert_eq!(size3(2048), "2.05kB");
+        assert_eq!(size3(1536), "1.54kB");
+        assert_eq!(bytes_size(380_928), "372KiB");
+        assert_eq!(bytes_size(8_331_526_144), "7.759GiB");
+        assert_eq!(go_g_ratio(1, 1000, 3), "0.001");
+        assert_eq!(go_g_ratio(125, 100, 2), "1.2");
     }
 
     #[test]

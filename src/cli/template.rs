@@ -22,7 +22,7 @@ enum Term {
         path: Vec<String>,
     },
     Str(String),
-    Num(f64),
+    Num(i64),
     Ident(String),
 }
 
@@ -105,7 +105,7 @@ fn term(tok: &str) -> Term {
                 .collect(),
         };
     }
-    if let Ok(n) = tok.parse::<f64>() {
+    if let Ok(n) = tok.parse::<i64>() {
         return Term::Num(n);
     }
     Term::Ident(tok.to_string())
@@ -214,7 +214,7 @@ fn truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::Number(n) => n.as_i64() != Some(0) && n.as_u64() != Some(0),
         Value::String(s) => !s.is_empty(),
         Value::Array(a) => !a.is_empty(),
         Value::Object(o) => !o.is_empty(),
@@ -292,9 +292,7 @@ impl Exec<'_> {
                 Ok(v.clone())
             }
             Term::Str(s) => Ok(Value::String(s.clone())),
-            Term::Num(n) => Ok(serde_json::Number::from_f64(*n)
-                .map(Value::Number)
-                .unwrap_or(Value::Null)),
+            Term::Num(n) => Ok(Value::from(*n)),
             Term::Ident(name) => Err(format!("function \"{name}\" not defined")),
         }
     }
@@ -384,13 +382,13 @@ impl Exec<'_> {
             }
             "truncate" => {
                 let t = s(&arg(0)?);
-                let n = arg(1)?.as_f64().unwrap_or(0.0) as usize;
+                let n = arg(1)?.as_u64().unwrap_or(0) as usize;
                 Value::String(t.chars().take(n).collect())
             }
             "pad" => {
                 let t = s(&arg(0)?);
-                let l = arg(1)?.as_f64().unwrap_or(0.0) as usize;
-                let r = arg(2)?.as_f64().unwrap_or(0.0) as usize;
+                let l = arg(1)?.as_u64().unwrap_or(0) as usize;
+                let r = arg(2)?.as_u64().unwrap_or(0) as usize;
                 Value::String(format!("{}{t}{}", " ".repeat(l), " ".repeat(r)))
             }
             "println" => Value::String(format!(

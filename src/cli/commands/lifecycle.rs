@@ -533,18 +533,6 @@ pub fn update(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     finish(ctx, errors)
 }
 
-/// go-units `BytesSize`: binary units, `%.4g`.
-fn bytes_size(n: f64) -> String {
-    const UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
-    let mut v = n;
-    let mut i = 0;
-    while v >= 1024.0 && i < UNITS.len() - 1 {
-        v /= 1024.0;
-        i += 1;
-    }
-    format!("{}{}", crate::text::go_g(v, 4), UNITS[i])
-}
-
 /// `docker stats`: one sample of each running container (streaming needs a terminal).
 pub fn stats(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
     let all = p.bool("all");
@@ -574,12 +562,10 @@ pub fn stats(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
             0
         };
         // A small, stable footprint per process: Dockling does not model memory.
-        let mem = if running {
-            380_928.0 + 520_192.0 * (pids as f64 - 1.0)
-        } else {
-            0.0
-        };
-        let limit = 8_331_526_144.0;
+        let mem: u64 = if running { 380_928 + 520_192 * (pids as u64 - 1) } else { 0 };
+        let limit: u64 = 8_331_526_144;
+        let hundredths = if running { (mem * 10_000 + limit / 2) / limit } else { 0 };
+        let mem_perc = format!("{}.{:02}%", hundredths / 100, hundredths % 100);
         let name_shown = if p.args.is_empty() {
             c.name.clone()
         } else {
@@ -589,8 +575,8 @@ pub fn stats(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
             "ID": &c.id[..12],
             "Name": if p.args.is_empty() { c.name.clone() } else { name_shown },
             "CPUPerc": if running { "0.00%" } else { "0.00%" },
-            "MemUsage": format!("{} / {}", bytes_size(mem), bytes_size(if running { limit } else { 0.0 })),
-            "MemPerc": format!("{:.2}%", if running { mem / limit * 100.0 } else { 0.0 }),
+            "MemUsage": format!("{} / {}", crate::text::bytes_size(mem), crate::text::bytes_size(if running { limit } else { 0 })),
+            "MemPerc": mem_perc,
             "NetIO": if running { "866B / 0B".to_string() } else { "0B / 0B".to_string() },
             "BlockIO": "0B / 0B",
             "PIDs": pids.to_string(),
