@@ -21,6 +21,7 @@ pub mod proc;
 pub mod registry;
 pub mod session;
 pub mod text;
+pub mod vecmap;
 pub mod vfs;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,6 @@
 //! Command-line parsing with cobra/pflag semantics. A command's flags are read from its real
 //! `--help` text, so every flag 28.2.2 accepts is known (and nothing else is).
 
-use std::collections::BTreeMap;
 
 /// One flag of a command.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +55,7 @@ pub fn flags_from_help(help: &str) -> Vec<FlagSpec> {
 /// The result of parsing: flag values by long name (repeated flags keep every value) and arguments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
-    pub flags: BTreeMap<String, Vec<String>>,
+    pub flags: crate::vecmap::VecMap<String, Vec<String>>,
     pub args: Vec<String>,
     /// `--help` (or `-h` where the command has no `-h` of its own) was given.
     pub help: bool,
@@ -141,7 +140,7 @@ pub fn parse(args: &[String], specs: &[FlagSpec], interspersed: bool) -> Result<
     let mut out = Parsed::default();
     let mut i = 0;
     let push = |out: &mut Parsed, spec: &FlagSpec, v: String| {
-        out.flags.entry(spec.long.clone()).or_default().push(v);
+        out.flags.get_or_insert_with(spec.long.clone(), Vec::new).push(v);
     };
     while i < args.len() {
         let a = &args[i];

@@ -109,7 +109,7 @@ pub struct Container {
     pub rootfs: Tree,
     /// The root file system as created (image + the files Docker writes), for `docker diff`.
     pub base: Tree,
-    pub execs: BTreeMap<String, ExecProcess>,
+    pub execs: crate::vecmap::VecMap<String, ExecProcess>,
     pub(super) process: Option<Process>,
     /// When the main process wants to be stepped next.
     pub(super) wake: Option<SimTime>,
@@ -470,7 +470,7 @@ impl Daemon {
             logs: Vec::new(),
             base: rootfs.clone(),
             rootfs,
-            execs: BTreeMap::new(),
+            execs: crate::vecmap::VecMap::new(),
             process: None,
             wake: None,
             kill_at: None,
@@ -726,7 +726,7 @@ impl Daemon {
 
     fn emit(
         c: &mut Container,
-        attachments: &mut BTreeMap<u64, Attachment>,
+        attachments: &mut crate::vecmap::VecMap<u64, Attachment>,
         out: Output,
         now: SimTime,
     ) {

@@ -109,7 +109,7 @@ impl Daemon {
                 msgs.push(ProgressMessage::layer(id, "Pull complete"));
             }
             for chain in &chains {
-                *self.layers.entry(chain.clone()).or_insert(0) += 1;
+                *self.layers.get_or_insert_with(chain.clone(), || 0) += 1;
             }
             self.images.insert(
                 image_id.clone(),

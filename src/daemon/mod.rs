@@ -13,6 +13,8 @@ mod rng;
 
 use std::collections::BTreeMap;
 
+use crate::vecmap::VecMap;
+
 pub use containers::{AttachTarget, Attachment, Container, ContainerStatus, ExecProcess};
 pub use exec::ExecConfig;
 pub use images::Image;
@@ -28,16 +30,16 @@ pub struct Daemon {
     rng: Rng,
     hub: Hub,
     /// Images by ID (`sha256:…`).
-    images: BTreeMap<String, Image>,
+    images: VecMap<String, Image>,
     /// Tag and digest references (`docker.io/library/nginx:latest`, `…@sha256:…`) → image ID.
     refs: BTreeMap<String, String>,
     /// Layer chain IDs → how many images use them.
-    layers: BTreeMap<String, u32>,
+    layers: VecMap<String, u32>,
     /// Containers by 64-hex ID.
-    containers: BTreeMap<String, Container>,
+    containers: VecMap<String, Container>,
     /// Creation order, for `ps` (newest last).
     order: Vec<String>,
-    attachments: BTreeMap<u64, Attachment>,
+    attachments: VecMap<u64, Attachment>,
     next_attach: u64,
     next_pid: u32,
     /// Next ephemeral host port to try (`-P`, `-p 80`).
@@ -50,12 +52,12 @@ impl Daemon {
         Daemon {
             rng: Rng::new(seed),
             hub: Hub::builtin(),
-            images: BTreeMap::new(),
+            images: VecMap::new(),
             refs: BTreeMap::new(),
-            layers: BTreeMap::new(),
-            containers: BTreeMap::new(),
+            layers: VecMap::new(),
+            containers: VecMap::new(),
             order: Vec::new(),
-            attachments: BTreeMap::new(),
+            attachments: VecMap::new(),
             next_attach: 1,
             next_pid: 1000,
             next_port: 32768,

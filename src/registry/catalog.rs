@@ -45,7 +45,7 @@ struct RepoEntry {
     description: String,
     stars: u32,
     tags: BTreeMap<String, String>,
-    images: BTreeMap<String, ImageEntry>,
+    images: crate::vecmap::VecMap<String, ImageEntry>,
 }
 
 /// An image entry of the catalog.
@@ -133,11 +133,11 @@ fn image_entry(v: &Value) -> ImageEntry {
 
 const CATALOG: &str = include_str!("catalog.json");
 
-pub(super) fn load() -> BTreeMap<String, Repository> {
+pub(super) fn load() -> crate::vecmap::VecMap<String, Repository> {
     // The catalog is compiled in and checked by tests; a broken file yields an empty Hub, never a panic.
     let catalog: Value = serde_json::from_str(CATALOG).unwrap_or(Value::Null);
     let default_path = string(&catalog, "default_path");
-    let mut repos = BTreeMap::new();
+    let mut repos = crate::vecmap::VecMap::new();
     let entries = catalog.get("repositories").and_then(Value::as_object).cloned().unwrap_or_default();
     for (path, e) in entries {
         let entry = RepoEntry {
@@ -146,7 +146,7 @@ pub(super) fn load() -> BTreeMap<String, Repository> {
             tags: string_map(e.get("tags")),
             images: e.get("images").and_then(Value::as_object).map(|o| o.iter().map(|(k, v)| (k.clone(), image_entry(v))).collect()).unwrap_or_default(),
         };
-        let images: BTreeMap<String, Manifest> = entry
+        let images: crate::vecmap::VecMap<String, Manifest> = entry
             .images
             .into_iter()
             .map(|(key, img)| (key, build_manifest(img, &default_path)))

@@ -4,7 +4,6 @@
 mod catalog;
 pub mod rootfs;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use catalog::{CatalogFile, ImageConfig};
@@ -63,13 +62,13 @@ pub struct Repository {
     pub description: String,
     pub stars: u32,
     pub official: bool,
-    pub tags: BTreeMap<String, Manifest>,
+    pub tags: crate::vecmap::VecMap<String, Manifest>,
 }
 
 /// Every registry the simulation knows, keyed by `domain/path` (`docker.io/library/nginx`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Hub {
-    repos: BTreeMap<String, Repository>,
+    repos: crate::vecmap::VecMap<String, Repository>,
 }
 
 impl Hub {
