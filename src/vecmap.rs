@@ -133,6 +133,17 @@ impl<K, V> IntoIterator for VecMap<K, V> {
     }
 }
 
+impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.items.len()))?;
+        for (k, v) in &self.items {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::VecMap;

@@ -85,7 +85,7 @@ pub struct Container {
     pub publish: Vec<PortBinding>,
     pub publish_all: bool,
     /// Exposed ports (`80/tcp`): the image's, `--expose`, and published ones.
-    pub exposed: std::collections::BTreeSet<(u16, String)>,
+    pub exposed: Vec<(u16, String)>,
     /// Ports bound on the host while running (`0.0.0.0:8080->80/tcp` and `[::]:…`).
     pub bound: Vec<Port>,
     /// The network endpoint's ID while running.
@@ -417,7 +417,7 @@ impl Daemon {
             .or(config.stop_signal.as_deref())
             .and_then(Signal::parse)
             .unwrap_or(Signal::Term);
-        let mut exposed = std::collections::BTreeSet::new();
+        let mut exposed: Vec<(u16, String)> = Vec::new();
         let parse_port = |s: &str| -> Option<(u16, String)> {
             let (n, p) = s.split_once('/').unwrap_or((s, "tcp"));
             Some((n.parse().ok()?, p.to_string()))
@@ -429,8 +429,10 @@ impl Daemon {
             exposed.extend(parse_port(e));
         }
         for b in &req.publish {
-            exposed.insert((b.container_port, b.proto.clone()));
+            exposed.push((b.container_port, b.proto.clone()));
         }
+        exposed.sort_unstable();
+        exposed.dedup();
         let container = Container {
             id: id.clone(),
             name,
@@ -1100,12 +1102,12 @@ impl Daemon {
             "exited",
             "dead",
         ];
-        let mut by_key: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut by_key: crate::vecmap::VecMap<&str, Vec<&str>> = crate::vecmap::VecMap::new();
         for (k, v) in &opts.filters {
             if !ACCEPTED.contains(&k.as_str()) {
                 return Err(ApiError::bad_request(format!("invalid filter '{k}'")));
             }
-            by_key.entry(k.as_str()).or_default().push(v.as_str());
+            by_key.get_or_insert_with(k.as_str(), Vec::new).push(v.as_str());
         }
         let mut all = opts.all;
         for v in by_key.get("exited").into_iter().flatten() {

@@ -391,17 +391,19 @@ fn is_single_reference(refs: &[String]) -> bool {
         return refs.len() == 1;
     }
     let mut tag: Option<&String> = None;
-    let mut repos = std::collections::BTreeSet::new();
+    let mut repos: Vec<String> = Vec::new();
     for r in refs {
         if r.contains('@') {
-            repos.insert(repo_of(r));
+            repos.push(repo_of(r));
         } else if tag.is_none() {
-            repos.insert(repo_of(r));
+            repos.push(repo_of(r));
             tag = Some(r);
         } else {
             return false;
         }
     }
     let single = repo_of(tag.unwrap_or(&refs[0]));
+    repos.sort_unstable();
+    repos.dedup();
     repos.len() == 1 && repos.contains(&single)
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::{ImageData, Layer, Manifest, Repository};
+use crate::vecmap::VecMap;
 use crate::clock::{parse_rfc3339, SimTime};
 use crate::vfs::sha256_digest;
 
@@ -21,10 +22,14 @@ pub struct ImageConfig {
     pub working_dir: String,
     pub user: String,
     pub labels: BTreeMap<String, String>,
-    pub exposed_ports: BTreeMap<String, BTreeMap<String, String>>,
-    pub volumes: BTreeMap<String, BTreeMap<String, String>>,
+    pub exposed_ports: VecMap<String, Empty>,
+    pub volumes: VecMap<String, Empty>,
     pub stop_signal: Option<String>,
 }
+
+/// The `{}` of Docker's set-like maps (`ExposedPorts`, `Volumes`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Empty {}
 
 /// A file of a catalog layer. `program` names the simulated program that runs when it is executed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -81,8 +86,8 @@ fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-fn set_map(v: Option<&Value>) -> BTreeMap<String, BTreeMap<String, String>> {
-    v.and_then(Value::as_object).map(|o| o.keys().map(|k| (k.clone(), BTreeMap::new())).collect()).unwrap_or_default()
+fn set_map(v: Option<&Value>) -> VecMap<String, Empty> {
+    v.and_then(Value::as_object).map(|o| o.keys().map(|k| (k.clone(), Empty {})).collect()).unwrap_or_default()
 }
 
 fn image_config(v: &Value) -> ImageConfig {
