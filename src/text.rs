@@ -130,6 +130,29 @@ fn trim_zeros(s: &str) -> &str {
     }
 }
 
+/// Sorts with a comparison given as a trait object: a stable binary-insertion sort. The lists
+/// Dockling sorts are short, and one copy of this code per element type (instead of one
+/// per closure with the standard sorts) keeps the wasm bundle small.
+pub fn sort_by<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> std::cmp::Ordering) {
+    for i in 1..v.len() {
+        let (mut lo, mut hi) = (0, i);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if cmp(&v[mid], &v[i]) == std::cmp::Ordering::Greater {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        v[lo..=i].rotate_right(1);
+    }
+}
+
+/// Sorts strings (or anything `Ord`) in ascending order.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, &|a, b| a.cmp(b));
+}
+
 /// Renders rows through Go's tabwriter with docker's settings (minwidth 10, padding 3, spaces).
 /// Every cell but the last of a row is padded to its column's width; the last is written as is.
 pub fn tabwrite(rows: &[Vec<String>]) -> String {
@@ -283,6 +306,16 @@ mod tests {
             tabwrite(&rows),
             "REPOSITORY    TAG       SIZE\nhello-world   latest    10.1kB\n"
         );
+    }
+
+    #[test]
+    fn insertion_sort_is_stable_and_sorted() {
+        let mut v = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
+        sort_by(&mut v, &|x, y| x.0.cmp(&y.0));
+        assert_eq!(v, vec![(1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]);
+        let mut w = vec!["b", "a", "c"];
+        sort(&mut w);
+        assert_eq!(w, ["a", "b", "c"]);
     }
 
     #[test]

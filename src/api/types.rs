@@ -184,7 +184,7 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortBinding>, String> {
 /// The CLI's `DisplayablePorts`: sorted, consecutive ports grouped, host mappings last.
 pub fn displayable_ports(ports: &[Port]) -> String {
     let mut ports = ports.to_vec();
-    ports.sort_unstable_by(|a, b| {
+    crate::text::sort_by(&mut ports, &|a, b| {
         a.private_port
             .cmp(&b.private_port)
             .then_with(|| a.ip.cmp(&b.ip))

@@ -234,7 +234,7 @@ pub fn go_print(v: &Value) -> String {
         ),
         Value::Object(o) => {
             let mut keys: Vec<&String> = o.keys().collect();
-            keys.sort_unstable();
+            crate::text::sort(&mut keys);
             format!(
                 "map[{}]",
                 keys.iter()
@@ -459,7 +459,7 @@ impl Exec<'_> {
                         Value::Array(a) => a,
                         Value::Object(o) => {
                             let mut keys: Vec<String> = o.keys().cloned().collect();
-                            keys.sort_unstable();
+                            crate::text::sort(&mut keys);
                             keys.iter().map(|k| o[k].clone()).collect()
                         }
                         Value::Null => Vec::new(),

@@ -431,7 +431,7 @@ impl Daemon {
         for b in &req.publish {
             exposed.push((b.container_port, b.proto.clone()));
         }
-        exposed.sort_unstable();
+        crate::text::sort(&mut exposed);
         exposed.dedup();
         let container = Container {
             id: id.clone(),

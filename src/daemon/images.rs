@@ -220,7 +220,7 @@ impl Daemon {
                 }
             })
             .collect();
-        list.sort_unstable_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+        crate::text::sort_by(&mut list, &|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
         list
     }
 
@@ -403,7 +403,7 @@ fn is_single_reference(refs: &[String]) -> bool {
         }
     }
     let single = repo_of(tag.unwrap_or(&refs[0]));
-    repos.sort_unstable();
+    crate::text::sort(&mut repos);
     repos.dedup();
     repos.len() == 1 && repos.contains(&single)
 }

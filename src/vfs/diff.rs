@@ -13,7 +13,7 @@ pub fn changes(lower: &Tree, upper: &Tree) -> Vec<(char, String)> {
     if let (Some(a), Some(b)) = (lower.get("/"), upper.get("/")) {
         walk(a, b, "/", &mut out);
     }
-    out.sort_unstable_by(|x, y| x.1.cmp(&y.1));
+    crate::text::sort_by(&mut out, &|x, y| x.1.cmp(&y.1));
     out
 }
 

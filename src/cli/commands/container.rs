@@ -352,7 +352,7 @@ pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
                 _ => rw,
             };
             let mut labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            labels.sort_unstable();
+            crate::text::sort(&mut labels);
             serde_json::json!({
                 "Command": go_quote(&command),
                 "CreatedAt": go_time_string(c.created),

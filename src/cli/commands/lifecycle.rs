@@ -497,7 +497,7 @@ pub fn port(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             ));
         }
     }
-    out.sort_unstable_by(|a, b| natural_cmp(a, b));
+    crate::text::sort_by(&mut out, &|a, b| natural_cmp(a, b));
     if !out.is_empty() {
         ctx.out(&format!("{}\n", out.join("\n")));
     }

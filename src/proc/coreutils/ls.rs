@@ -70,7 +70,7 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let mut files: Vec<(String, &Node)> = Vec::new();
     let mut dirs: Vec<(String, String)> = Vec::new();
     let mut sorted = paths.clone();
-    sorted.sort_unstable_by_key(|p| collate_key(p));
+    crate::text::sort_by(&mut sorted, &|a, b| collate_key(a).cmp(&collate_key(b)));
     for p in &sorted {
         let full = normalize(env.cwd, p);
         match env.fs.get(&full) {
@@ -118,13 +118,8 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             }
             list.push((name.clone(), n));
         }
-        list.sort_unstable_by_key(|(n, _)| {
-            if n == "." || n == ".." {
-                (String::new(), n.clone())
-            } else {
-                collate_key(n)
-            }
-        });
+        let key = |n: &String| if n == "." || n == ".." { (String::new(), n.clone()) } else { collate_key(n) };
+        crate::text::sort_by(&mut list, &|a, b| key(&a.0).cmp(&key(&b.0)));
         text.push_str(&render(env, &list, &o, tty, now, true));
     }
     out.out(&text);

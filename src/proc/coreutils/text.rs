@@ -267,13 +267,13 @@ pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         .flat_map(|(_, t)| t.lines().map(str::to_string))
         .collect();
     if flags.contains('n') {
-        lines.sort_unstable_by(|a, b| {
+        crate::text::sort_by(&mut lines, &|a, b| {
             let na = a.trim().parse::<f64>().unwrap_or(0.0);
             let nb = b.trim().parse::<f64>().unwrap_or(0.0);
             na.total_cmp(&nb).then_with(|| a.cmp(b))
         });
     } else {
-        lines.sort_unstable();
+        crate::text::sort(&mut lines);
     }
     if flags.contains('r') {
         lines.reverse();

@@ -203,7 +203,7 @@ fn glob(sh: &Shell, fs: &Tree, pattern: &str, globbable: &[bool]) -> Vec<String>
             }
         })
         .collect();
-    out.sort_unstable();
+    crate::text::sort(&mut out);
     out
 }
 
