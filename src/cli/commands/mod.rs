@@ -368,6 +368,10 @@ fn dispatch_group(group: &str, defs: &[Def], rest: &[String], ctx: &mut Ctx) -> 
         );
     }
     let key = format!("{group}-{sub}");
+    if help::text(&key).is_none() && is_listed(group_help, sub) {
+        ctx.err(&format!("dockling: 'docker {group} {sub}' is not simulated yet\n"));
+        return Outcome::Done(1);
+    }
     if help::text(&key).is_some() && is_listed(group_help, sub) {
         let d = Def {
             name: "",
