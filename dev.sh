@@ -74,7 +74,7 @@ run_tests() {
   DOCKLING_DIST="$PWD/dist" cargo test -q 2>&1
   say "wasm component tests in headless Chromium"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo test -q --target wasm32-unknown-unknown --test web 2>&1
+    cargo test --target wasm32-unknown-unknown --test web 2>&1
 }
 
 bench() {
