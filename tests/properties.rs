@@ -22,7 +22,7 @@ impl Gen {
 
 fn random_script(seed: u64, len: usize) -> String {
     let mut g = Gen(seed);
-    let names = ["a", "b", "c", "d"];
+    let names = ["ca", "cb", "cc", "cd"];
     let mut lines = Vec::new();
     for _ in 0..len {
         let n = g.pick(&names);
@@ -82,7 +82,7 @@ fn random_container_operations_keep_invariants() {
             .rev()
             .take_while(|l| {
                 l.split(' ').count() == 2
-                    && ["a", "b", "c", "d"].contains(&l.split(' ').next().unwrap_or(""))
+                    && ["ca", "cb", "cc", "cd"].contains(&l.split(' ').next().unwrap_or(""))
             })
             .collect();
         let mut names: Vec<&str> = last

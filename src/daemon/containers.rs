@@ -201,9 +201,10 @@ pub struct Attachment {
     pub exit_code: Option<i32>,
 }
 
+/// moby's `^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`: at least two characters.
 fn valid_name(name: &str) -> bool {
     let b = name.as_bytes();
-    !b.is_empty()
+    b.len() >= 2
         && b[0].is_ascii_alphanumeric()
         && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
