@@ -11,6 +11,7 @@
 //! - `clock`: virtual time (`SimTime`) and calendar formatting; `text`: go-units and tabwriter formatting.
 //! - `web` (wasm32 only): the yew terminal.
 #![forbid(unsafe_code)]
+#![recursion_limit = "256"]
 #![warn(missing_debug_implementations)]
 
 pub mod api;

@@ -146,6 +146,11 @@ impl Daemon {
         self.refs.insert(full_ref, image_id.to_string());
     }
 
+    /// All references (`docker.io/library/x:tag`, `…@sha256:…`) to an image.
+    pub fn image_references(&self, image_id: &str) -> Vec<String> {
+        self.references(image_id)
+    }
+
     /// All references to an image, in lexical order of their full form.
     fn references(&self, image_id: &str) -> Vec<String> {
         self.refs

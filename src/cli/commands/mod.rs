@@ -3,6 +3,7 @@
 
 mod container;
 mod files;
+mod inspect;
 mod image;
 mod lifecycle;
 mod system;
@@ -111,7 +112,7 @@ const TOP: &[Def] = &[
     def("export", "export", Exact(1), Some(files::export)),
     def("history", "history", Exact(1), None),
     def("import", "import", Min(1), None),
-    def("inspect", "inspect", Min(1), None),
+    def("inspect", "inspect", Min(1), Some(inspect::inspect)),
     def("kill", "kill", Min(1), Some(lifecycle::kill)),
     def("load", "load", No, None),
     def("logs", "logs", Exact(1), Some(lifecycle::logs)),
@@ -203,12 +204,14 @@ const CONTAINER: &[Def] = &[
     def("diff", "container-diff", Exact(1), Some(files::diff)),
     def("export", "container-export", Exact(1), Some(files::export)),
     def("stats", "container-stats", Any, Some(lifecycle::stats)),
+    def("inspect", "container-inspect", Min(1), Some(inspect::container_inspect)),
 ];
 
 const IMAGE: &[Def] = &[
     def_alias("ls", &["list"], "image-ls", Max(1), Some(image::images)),
     def("pull", "image-pull", Exact(1), Some(image::pull)),
     def_alias("rm", &["remove"], "image-rm", Min(1), Some(image::rmi)),
+    def("inspect", "image-inspect", Min(1), Some(inspect::image_inspect)),
 ];
 
 /// Management commands: their sub-commands come from their help text; those listed in the tables

@@ -1,0 +1,309 @@
+//! `docker inspect`, `docker container inspect`, `docker image inspect`: Engine API 1.50 objects
+//! (moby v28.2.2 `api/types/container`, `api/types/image`) as a 4-space indented JSON array,
+//! with Go's escaping, and `--format` templates.
+
+use serde_json::{json, Value};
+
+use super::Invocation;
+use crate::cli::args::Parsed;
+use crate::cli::template::Template;
+use crate::cli::{Ctx, Outcome};
+use crate::clock::SimTime;
+use crate::daemon::{Container, ContainerStatus, Daemon};
+
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+fn time(t: Option<SimTime>) -> String {
+    t.map(|t| t.rfc3339_nano()).unwrap_or_else(|| ZERO_TIME.into())
+}
+
+/// JSON with 4-space indentation and Go's `<`, `>`, `&` escapes, as `docker inspect` prints it.
+fn pretty(v: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    let _ = serde::Serialize::serialize(v, &mut ser);
+    String::from_utf8_lossy(&buf).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+fn port_map(c: &Container) -> Value {
+    let mut m = serde_json::Map::new();
+    for b in &c.publish {
+        let key = format!("{}/{}", b.container_port, b.proto);
+        let entry = json!({"HostIp": b.host_ip, "HostPort": b.host_port.map(|p| p.to_string()).unwrap_or_default()});
+        m.entry(key).or_insert_with(|| json!([])).as_array_mut().map(|a| a.push(entry));
+    }
+    Value::Object(m)
+}
+
+fn bound_ports(c: &Container) -> Value {
+    let mut m = serde_json::Map::new();
+    if c.is_running() {
+        for (port, proto) in &c.exposed {
+            let list: Vec<Value> = c
+                .bound
+                .iter()
+                .filter(|b| b.private_port == *port && b.proto == *proto)
+                .map(|b| json!({"HostIp": b.ip, "HostPort": b.public_port.unwrap_or(0).to_string()}))
+                .collect();
+            m.insert(format!("{port}/{proto}"), if list.is_empty() { Value::Null } else { Value::Array(list) });
+        }
+    }
+    Value::Object(m)
+}
+
+/// The `docker container inspect` object of a container.
+pub fn container_json(d: &Daemon, c: &Container, size: bool) -> Value {
+    let id = &c.id;
+    let root = "/var/lib/docker";
+    let layer = crate::vfs::sha256_digest(format!("layer {id}").as_bytes());
+    let layer = &layer[7..];
+    let index = d.containers().position(|x| x.id == *id).unwrap_or(0) as u32;
+    let running = c.is_running();
+    let ip = if running { format!("172.17.0.{}", 2 + index % 250) } else { String::new() };
+    let mac = if running { format!("02:42:ac:11:00:{:02x}", 2 + index % 250) } else { String::new() };
+    let endpoint = if running { crate::vfs::sha256_digest(format!("endpoint {id}").as_bytes())[7..].to_string() } else { String::new() };
+    let sandbox = crate::vfs::sha256_digest(format!("sandbox {id}").as_bytes())[7..].to_string();
+    let config = d.image(&c.image_id).map(|i| i.data.config.clone()).unwrap_or_default();
+    let image_entrypoint = config.entrypoint.clone().unwrap_or_default();
+    let mut argv = vec![c.path.clone()];
+    argv.extend(c.args.iter().cloned());
+    let (entrypoint, cmd) = if !image_entrypoint.is_empty() && argv.starts_with(&image_entrypoint) {
+        (json!(image_entrypoint), json!(argv[image_entrypoint.len()..].to_vec()))
+    } else {
+        (Value::Null, json!(argv))
+    };
+    let mut state = json!({
+        "Status": c.status.as_str(),
+        "Running": matches!(c.status, ContainerStatus::Running | ContainerStatus::Paused),
+        "Paused": c.status == ContainerStatus::Paused,
+        "Restarting": c.status == ContainerStatus::Restarting,
+        "OOMKilled": false,
+        "Dead": false,
+        "Pid": if running { c.pid } else { 0 },
+        "ExitCode": c.exit_code,
+        "Error": c.error,
+        "StartedAt": time(c.started_at),
+        "FinishedAt": time(c.finished_at),
+    });
+    if let (Some(h), Some(obj)) = (&c.health, state.as_object_mut()) {
+        let log: Vec<Value> = h
+            .log
+            .iter()
+            .map(|(s, e, code, out)| json!({"Start": s.rfc3339_nano(), "End": e.rfc3339_nano(), "ExitCode": code, "Output": out}))
+            .collect();
+        obj.insert("Health".into(), json!({"Status": h.status, "FailingStreak": h.failing_streak, "Log": log}));
+    }
+    let mut host = json!({
+        "Binds": null, "ContainerIDFile": "", "LogConfig": {"Type": "json-file", "Config": {}},
+        "NetworkMode": "bridge", "PortBindings": port_map(c),
+        "RestartPolicy": {"Name": if c.restart_policy.is_none() { "no" } else { c.restart_policy.name.as_str() }, "MaximumRetryCount": c.restart_policy.max_retries},
+        "AutoRemove": c.auto_remove, "VolumeDriver": "", "VolumesFrom": null, "ConsoleSize": [0, 0],
+        "CapAdd": null, "CapDrop": null, "CgroupnsMode": "private", "Dns": [], "DnsOptions": [], "DnsSearch": [],
+        "ExtraHosts": null, "GroupAdd": null, "IpcMode": "private", "Cgroup": "", "Links": null, "OomScoreAdj": 0,
+        "PidMode": "", "Privileged": false, "PublishAllPorts": c.publish_all, "ReadonlyRootfs": false, "SecurityOpt": null,
+        "UTSMode": "", "UsernsMode": "", "ShmSize": 67108864, "Runtime": "runc", "Isolation": "",
+        "CpuShares": 0, "Memory": 0, "NanoCpus": 0, "CgroupParent": "", "BlkioWeight": 0, "BlkioWeightDevice": [],
+        "BlkioDeviceReadBps": [], "BlkioDeviceWriteBps": [], "BlkioDeviceReadIOps": [], "BlkioDeviceWriteIOps": [],
+        "CpuPeriod": 0, "CpuQuota": 0, "CpuRealtimePeriod": 0, "CpuRealtimeRuntime": 0, "CpusetCpus": "", "CpusetMems": "",
+        "Devices": [], "DeviceCgroupRules": null, "DeviceRequests": null, "MemoryReservation": 0, "MemorySwap": 0,
+        "MemorySwappiness": null, "OomKillDisable": null, "PidsLimit": null, "Ulimits": [], "CpuCount": 0, "CpuPercent": 0,
+        "IOMaximumIOps": 0, "IOMaximumBandwidth": 0,
+        "MaskedPaths": ["/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"],
+        "ReadonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
+    });
+    if c.init {
+        if let Some(h) = host.as_object_mut() {
+            h.insert("Init".into(), json!(true));
+        }
+    }
+    let mut cfg = json!({
+        "Hostname": c.hostname, "Domainname": "", "User": "", "AttachStdin": false, "AttachStdout": false, "AttachStderr": false,
+    });
+    let obj = cfg.as_object_mut().expect("object");
+    if !c.exposed.is_empty() {
+        let ports: serde_json::Map<String, Value> = c.exposed.iter().map(|(p, pr)| (format!("{p}/{pr}"), json!({}))).collect();
+        obj.insert("ExposedPorts".into(), Value::Object(ports));
+    }
+    obj.insert("Tty".into(), json!(c.tty));
+    obj.insert("OpenStdin".into(), json!(c.open_stdin));
+    obj.insert("StdinOnce".into(), json!(false));
+    obj.insert("Env".into(), json!(c.env));
+    obj.insert("Cmd".into(), cmd);
+    if let Some(h) = &c.health_config {
+        obj.insert(
+            "Healthcheck".into(),
+            json!({"Test": h.test, "Interval": h.interval_ms * 1_000_000, "Timeout": h.timeout_ms * 1_000_000, "StartPeriod": h.start_period_ms * 1_000_000, "Retries": h.retries}),
+        );
+    }
+    obj.insert("Image".into(), json!(c.image_ref));
+    obj.insert("Volumes".into(), Value::Null);
+    obj.insert("WorkingDir".into(), json!(if c.working_dir == "/" && config.working_dir.is_empty() { "" } else { c.working_dir.as_str() }));
+    obj.insert("Entrypoint".into(), entrypoint);
+    obj.insert("OnBuild".into(), Value::Null);
+    obj.insert("Labels".into(), json!(c.labels));
+    if let Some(sig) = &config.stop_signal {
+        obj.insert("StopSignal".into(), json!(sig));
+    }
+    let network = json!({
+        "IPAMConfig": null, "Links": null, "Aliases": null, "MacAddress": mac, "DriverOpts": null, "GwPriority": 0,
+        "NetworkID": crate::vfs::sha256_digest(b"network bridge")[7..].to_string(), "EndpointID": endpoint,
+        "Gateway": if running { "172.17.0.1" } else { "" }, "IPAddress": ip, "IPPrefixLen": if running { 16 } else { 0 },
+        "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": null,
+    });
+    let mut out = json!({
+        "Id": id, "Created": c.created.rfc3339_nano(), "Path": c.path, "Args": c.args, "State": state,
+        "Image": c.image_id,
+        "ResolvConfPath": format!("{root}/containers/{id}/resolv.conf"),
+        "HostnamePath": format!("{root}/containers/{id}/hostname"),
+        "HostsPath": format!("{root}/containers/{id}/hosts"),
+        "LogPath": format!("{root}/containers/{id}/{id}-json.log"),
+        "Name": format!("/{}", c.name), "RestartCount": c.restart_count, "Driver": "overlay2", "Platform": "linux",
+        "MountLabel": "", "ProcessLabel": "", "AppArmorProfile": "docker-default",
+        "ExecIDs": if c.execs.values().any(|e| e.exit_code.is_none()) { json!(c.execs.values().filter(|e| e.exit_code.is_none()).map(|e| e.id.clone()).collect::<Vec<_>>()) } else { Value::Null },
+        "HostConfig": host,
+        "GraphDriver": {"Data": {
+            "LowerDir": format!("{root}/overlay2/{layer}-init/diff:{root}/overlay2/{}/diff", &d.image(&c.image_id).map(|i| crate::vfs::hex_of(i.id()).to_string()).unwrap_or_default()),
+            "MergedDir": format!("{root}/overlay2/{layer}/merged"),
+            "UpperDir": format!("{root}/overlay2/{layer}/diff"),
+            "WorkDir": format!("{root}/overlay2/{layer}/work"),
+        }, "Name": "overlay2"},
+    });
+    let o = out.as_object_mut().expect("object");
+    if size {
+        o.insert("SizeRw".into(), json!(0));
+        o.insert("SizeRootFs".into(), json!(d.image(&c.image_id).map(|i| i.data.size()).unwrap_or(0)));
+    }
+    o.insert("Mounts".into(), json!([]));
+    o.insert("Config".into(), cfg);
+    o.insert(
+        "NetworkSettings".into(),
+        json!({
+            "Bridge": "", "SandboxID": if running { sandbox.clone() } else { String::new() },
+            "SandboxKey": if running { format!("/var/run/docker/netns/{}", &sandbox[..12]) } else { String::new() },
+            "Ports": bound_ports(c), "HairpinMode": false, "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0,
+            "SecondaryIPAddresses": null, "SecondaryIPv6Addresses": null,
+            "EndpointID": network["EndpointID"], "Gateway": network["Gateway"], "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
+            "IPAddress": network["IPAddress"], "IPPrefixLen": network["IPPrefixLen"], "IPv6Gateway": "", "MacAddress": network["MacAddress"],
+            "Networks": {"bridge": network},
+        }),
+    );
+    out
+}
+
+/// The `docker image inspect` object of an image.
+pub fn image_json(d: &Daemon, id: &str) -> Value {
+    let Some(img) = d.image(id) else { return Value::Null };
+    let refs = d.image_references(id);
+    let familiar = |r: &String| crate::api::Reference::parse(r).map(|x| x.familiar()).unwrap_or_else(|_| r.clone());
+    let cfg = &img.data.config;
+    let mut config = json!({"Env": cfg.env, "Cmd": cfg.cmd});
+    let o = config.as_object_mut().expect("object");
+    if let Some(e) = &cfg.entrypoint {
+        o.insert("Entrypoint".into(), json!(e));
+    }
+    if !cfg.working_dir.is_empty() {
+        o.insert("WorkingDir".into(), json!(cfg.working_dir));
+    }
+    if !cfg.exposed_ports.is_empty() {
+        o.insert("ExposedPorts".into(), json!(cfg.exposed_ports));
+    }
+    if !cfg.volumes.is_empty() {
+        o.insert("Volumes".into(), json!(cfg.volumes));
+    }
+    if !cfg.labels.is_empty() {
+        o.insert("Labels".into(), json!(cfg.labels));
+    }
+    if let Some(s) = &cfg.stop_signal {
+        o.insert("StopSignal".into(), json!(s));
+    }
+    let layer = crate::vfs::hex_of(img.id());
+    json!({
+        "Id": img.id(),
+        "RepoTags": refs.iter().filter(|r| !r.contains('@')).map(familiar).collect::<Vec<_>>(),
+        "RepoDigests": refs.iter().filter(|r| r.contains('@')).map(familiar).collect::<Vec<_>>(),
+        "Parent": "", "Comment": "", "Created": img.data.created.rfc3339_nano(), "DockerVersion": "", "Author": "",
+        "Config": config, "Architecture": "amd64", "Os": "linux", "Size": img.data.size(),
+        "GraphDriver": {"Data": {"MergedDir": format!("/var/lib/docker/overlay2/{layer}/merged"), "UpperDir": format!("/var/lib/docker/overlay2/{layer}/diff"), "WorkDir": format!("/var/lib/docker/overlay2/{layer}/work")}, "Name": "overlay2"},
+        "RootFS": {"Type": "layers", "Layers": img.data.layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>()},
+        "Metadata": {"LastTagTime": ZERO_TIME},
+    })
+}
+
+/// What to look up: `container`, `image`, or either (`docker inspect`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Container,
+    Image,
+    Any,
+}
+
+fn run(p: &Parsed, ctx: &mut Ctx, kind: Kind) -> Outcome {
+    let kind = match (kind, p.string("type")) {
+        (Kind::Any, Some("container")) => Kind::Container,
+        (Kind::Any, Some("image")) => Kind::Image,
+        (Kind::Any, Some(t)) if !t.is_empty() => {
+            ctx.err(&format!("\"{t}\" is not a valid value for --type\n"));
+            return Outcome::Done(1);
+        }
+        (k, _) => k,
+    };
+    let size = p.bool("size");
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for name in &p.args {
+        let container = (kind != Kind::Image).then(|| ctx.daemon.find_container(name).ok()).flatten();
+        if let Some(c) = container {
+            found.push(container_json(ctx.daemon, c, size));
+            continue;
+        }
+        let image = (kind != Kind::Container).then(|| ctx.daemon.find_image(name).ok()).flatten();
+        if let Some((id, _)) = image {
+            found.push(image_json(ctx.daemon, &id));
+            continue;
+        }
+        errors.push(match kind {
+            Kind::Container => format!("Error response from daemon: No such container: {name}"),
+            Kind::Image => format!("Error response from daemon: No such image: {name}"),
+            Kind::Any => format!("Error: No such object: {name}"),
+        });
+    }
+    match p.string("format").filter(|f| !f.is_empty()) {
+        Some(f) => {
+            let f = if f == "json" { "{{json .}}" } else { f };
+            let tpl = match Template::parse(f) {
+                Ok(t) => t,
+                Err(e) => {
+                    ctx.err(&format!("{e}\n"));
+                    return Outcome::Done(1);
+                }
+            };
+            for v in &found {
+                match tpl.render(v) {
+                    Ok(s) => ctx.out(&format!("{s}\n")),
+                    Err(e) => {
+                        ctx.err(&format!("{e}\n"));
+                        return Outcome::Done(1);
+                    }
+                }
+            }
+        }
+        None => ctx.out(&format!("{}\n", pretty(&Value::Array(found)))),
+    }
+    for e in &errors {
+        ctx.err(&format!("{e}\n"));
+    }
+    Outcome::Done(if errors.is_empty() { 0 } else { 1 })
+}
+
+pub fn inspect(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    run(p, ctx, Kind::Any)
+}
+
+pub fn container_inspect(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    run(p, ctx, Kind::Container)
+}
+
+pub fn image_inspect(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    run(p, ctx, Kind::Image)
+}
