@@ -52,143 +52,138 @@ fn bound_ports(c: &Container) -> Value {
     Value::Object(m)
 }
 
+/// The shape of a container's inspect object (Engine API 1.50 field order) with the defaults of a
+/// plain `docker run` on Linux; `container_json` fills in the rest. Kept as data, not code, to
+/// keep the wasm small.
+const CONTAINER_SKELETON: &str = r#"{"Id":"","Created":"","Path":"","Args":[],"State":{"Status":"","Running":false,"Paused":false,"Restarting":false,"OOMKilled":false,"Dead":false,"Pid":0,"ExitCode":0,"Error":"","StartedAt":"","FinishedAt":""},"Image":"","ResolvConfPath":"","HostnamePath":"","HostsPath":"","LogPath":"","Name":"","RestartCount":0,"Driver":"overlay2","Platform":"linux","MountLabel":"","ProcessLabel":"","AppArmorProfile":"docker-default","ExecIDs":null,"HostConfig":{"Binds":null,"ContainerIDFile":"","LogConfig":{"Type":"json-file","Config":{}},"NetworkMode":"bridge","PortBindings":{},"RestartPolicy":{"Name":"no","MaximumRetryCount":0},"AutoRemove":false,"VolumeDriver":"","VolumesFrom":null,"ConsoleSize":[0,0],"CapAdd":null,"CapDrop":null,"CgroupnsMode":"private","Dns":[],"DnsOptions":[],"DnsSearch":[],"ExtraHosts":null,"GroupAdd":null,"IpcMode":"private","Cgroup":"","Links":null,"OomScoreAdj":0,"PidMode":"","Privileged":false,"PublishAllPorts":false,"ReadonlyRootfs":false,"SecurityOpt":null,"UTSMode":"","UsernsMode":"","ShmSize":67108864,"Runtime":"runc","Isolation":"","CpuShares":0,"Memory":0,"NanoCpus":0,"CgroupParent":"","BlkioWeight":0,"BlkioWeightDevice":[],"BlkioDeviceReadBps":[],"BlkioDeviceWriteBps":[],"BlkioDeviceReadIOps":[],"BlkioDeviceWriteIOps":[],"CpuPeriod":0,"CpuQuota":0,"CpuRealtimePeriod":0,"CpuRealtimeRuntime":0,"CpusetCpus":"","CpusetMems":"","Devices":[],"DeviceCgroupRules":null,"DeviceRequests":null,"MemoryReservation":0,"MemorySwap":0,"MemorySwappiness":null,"OomKillDisable":null,"PidsLimit":null,"Ulimits":[],"CpuCount":0,"CpuPercent":0,"IOMaximumIOps":0,"IOMaximumBandwidth":0,"MaskedPaths":["/proc/asound","/proc/acpi","/proc/interrupts","/proc/kcore","/proc/keys","/proc/latency_stats","/proc/timer_list","/proc/timer_stats","/proc/sched_debug","/proc/scsi","/sys/firmware","/sys/devices/virtual/powercap"],"ReadonlyPaths":["/proc/bus","/proc/fs","/proc/irq","/proc/sys","/proc/sysrq-trigger"]},"GraphDriver":{"Data":{"LowerDir":"","MergedDir":"","UpperDir":"","WorkDir":""},"Name":"overlay2"},"Mounts":[],"Config":{"Hostname":"","Domainname":"","User":"","AttachStdin":false,"AttachStdout":false,"AttachStderr":false,"Tty":false,"OpenStdin":false,"StdinOnce":false,"Env":[],"Cmd":null,"Image":"","Volumes":null,"WorkingDir":"","Entrypoint":null,"OnBuild":null,"Labels":{}},"NetworkSettings":{"Bridge":"","SandboxID":"","SandboxKey":"","Ports":{},"HairpinMode":false,"LinkLocalIPv6Address":"","LinkLocalIPv6PrefixLen":0,"SecondaryIPAddresses":null,"SecondaryIPv6Addresses":null,"EndpointID":"","Gateway":"","GlobalIPv6Address":"","GlobalIPv6PrefixLen":0,"IPAddress":"","IPPrefixLen":0,"IPv6Gateway":"","MacAddress":"","Networks":{"bridge":{"IPAMConfig":null,"Links":null,"Aliases":null,"MacAddress":"","DriverOpts":null,"GwPriority":0,"NetworkID":"","EndpointID":"","Gateway":"","IPAddress":"","IPPrefixLen":0,"IPv6Gateway":"","GlobalIPv6Address":"","GlobalIPv6PrefixLen":0,"DNSNames":null}}}}"#;
+
+/// Sets the value at a JSON pointer of the skeleton.
+fn set(v: &mut Value, pointer: &str, value: Value) {
+    if let Some(slot) = v.pointer_mut(pointer) {
+        *slot = value;
+    }
+}
+
+/// Inserts `key` after `after` in an object (keeping Docker's field order).
+fn insert_after(v: &mut Value, pointer: &str, after: &str, key: &str, value: Value) {
+    let Some(Value::Object(obj)) = v.pointer_mut(pointer) else { return };
+    let old = std::mem::take(obj);
+    for (k, x) in old {
+        let hit = k == after;
+        obj.insert(k, x);
+        if hit {
+            obj.insert(key.to_string(), value.clone());
+        }
+    }
+}
+
 /// The `docker container inspect` object of a container.
 pub fn container_json(d: &Daemon, c: &Container, size: bool) -> Value {
+    let mut v: Value = serde_json::from_str(CONTAINER_SKELETON).unwrap_or(Value::Null);
     let id = &c.id;
     let root = "/var/lib/docker";
-    let layer = crate::vfs::sha256_digest(format!("layer {id}").as_bytes());
-    let layer = &layer[7..];
+    let layer = crate::vfs::sha256_digest(format!("layer {id}").as_bytes())[7..].to_string();
     let index = d.containers().position(|x| x.id == *id).unwrap_or(0) as u32;
     let running = c.is_running();
-    let ip = if running { format!("172.17.0.{}", 2 + index % 250) } else { String::new() };
-    let mac = if running { format!("02:42:ac:11:00:{:02x}", 2 + index % 250) } else { String::new() };
-    let endpoint = if running { crate::vfs::sha256_digest(format!("endpoint {id}").as_bytes())[7..].to_string() } else { String::new() };
-    let sandbox = crate::vfs::sha256_digest(format!("sandbox {id}").as_bytes())[7..].to_string();
-    let config = d.image(&c.image_id).map(|i| i.data.config.clone()).unwrap_or_default();
-    let image_entrypoint = config.entrypoint.clone().unwrap_or_default();
-    let mut argv = vec![c.path.clone()];
-    argv.extend(c.args.iter().cloned());
-    let (entrypoint, cmd) = if !image_entrypoint.is_empty() && argv.starts_with(&image_entrypoint) {
-        (json!(image_entrypoint), json!(argv[image_entrypoint.len()..].to_vec()))
-    } else {
-        (Value::Null, json!(argv))
-    };
-    let mut state = json!({
-        "Status": c.status.as_str(),
-        "Running": matches!(c.status, ContainerStatus::Running | ContainerStatus::Paused),
-        "Paused": c.status == ContainerStatus::Paused,
-        "Restarting": c.status == ContainerStatus::Restarting,
-        "OOMKilled": false,
-        "Dead": false,
-        "Pid": if running { c.pid } else { 0 },
-        "ExitCode": c.exit_code,
-        "Error": c.error,
-        "StartedAt": time(c.started_at),
-        "FinishedAt": time(c.finished_at),
-    });
-    if let (Some(h), Some(obj)) = (&c.health, state.as_object_mut()) {
+    set(&mut v, "/Id", json!(id));
+    set(&mut v, "/Created", json!(c.created.rfc3339_nano()));
+    set(&mut v, "/Path", json!(c.path));
+    set(&mut v, "/Args", json!(c.args));
+    set(&mut v, "/State/Status", json!(c.status.as_str()));
+    set(&mut v, "/State/Running", json!(running && c.status != ContainerStatus::Restarting));
+    set(&mut v, "/State/Paused", json!(c.status == ContainerStatus::Paused));
+    set(&mut v, "/State/Restarting", json!(c.status == ContainerStatus::Restarting));
+    set(&mut v, "/State/Pid", json!(if running { c.pid } else { 0 }));
+    set(&mut v, "/State/ExitCode", json!(c.exit_code));
+    set(&mut v, "/State/Error", json!(c.error));
+    set(&mut v, "/State/StartedAt", json!(time(c.started_at)));
+    set(&mut v, "/State/FinishedAt", json!(time(c.finished_at)));
+    if let Some(h) = &c.health {
         let log: Vec<Value> = h
             .log
             .iter()
             .map(|(s, e, code, out)| json!({"Start": s.rfc3339_nano(), "End": e.rfc3339_nano(), "ExitCode": code, "Output": out}))
             .collect();
-        obj.insert("Health".into(), json!({"Status": h.status, "FailingStreak": h.failing_streak, "Log": log}));
+        insert_after(&mut v, "/State", "FinishedAt", "Health", json!({"Status": h.status, "FailingStreak": h.failing_streak, "Log": log}));
     }
-    let mut host = json!({
-        "Binds": null, "ContainerIDFile": "", "LogConfig": {"Type": "json-file", "Config": {}},
-        "NetworkMode": "bridge", "PortBindings": port_map(c),
-        "RestartPolicy": {"Name": if c.restart_policy.is_none() { "no" } else { c.restart_policy.name.as_str() }, "MaximumRetryCount": c.restart_policy.max_retries},
-        "AutoRemove": c.auto_remove, "VolumeDriver": "", "VolumesFrom": null, "ConsoleSize": [0, 0],
-        "CapAdd": null, "CapDrop": null, "CgroupnsMode": "private", "Dns": [], "DnsOptions": [], "DnsSearch": [],
-        "ExtraHosts": null, "GroupAdd": null, "IpcMode": "private", "Cgroup": "", "Links": null, "OomScoreAdj": 0,
-        "PidMode": "", "Privileged": false, "PublishAllPorts": c.publish_all, "ReadonlyRootfs": false, "SecurityOpt": null,
-        "UTSMode": "", "UsernsMode": "", "ShmSize": 67108864, "Runtime": "runc", "Isolation": "",
-        "CpuShares": 0, "Memory": 0, "NanoCpus": 0, "CgroupParent": "", "BlkioWeight": 0, "BlkioWeightDevice": [],
-        "BlkioDeviceReadBps": [], "BlkioDeviceWriteBps": [], "BlkioDeviceReadIOps": [], "BlkioDeviceWriteIOps": [],
-        "CpuPeriod": 0, "CpuQuota": 0, "CpuRealtimePeriod": 0, "CpuRealtimeRuntime": 0, "CpusetCpus": "", "CpusetMems": "",
-        "Devices": [], "DeviceCgroupRules": null, "DeviceRequests": null, "MemoryReservation": 0, "MemorySwap": 0,
-        "MemorySwappiness": null, "OomKillDisable": null, "PidsLimit": null, "Ulimits": [], "CpuCount": 0, "CpuPercent": 0,
-        "IOMaximumIOps": 0, "IOMaximumBandwidth": 0,
-        "MaskedPaths": ["/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"],
-        "ReadonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
-    });
+    set(&mut v, "/Image", json!(c.image_id));
+    set(&mut v, "/ResolvConfPath", json!(format!("{root}/containers/{id}/resolv.conf")));
+    set(&mut v, "/HostnamePath", json!(format!("{root}/containers/{id}/hostname")));
+    set(&mut v, "/HostsPath", json!(format!("{root}/containers/{id}/hosts")));
+    set(&mut v, "/LogPath", json!(format!("{root}/containers/{id}/{id}-json.log")));
+    set(&mut v, "/Name", json!(format!("/{}", c.name)));
+    set(&mut v, "/RestartCount", json!(c.restart_count));
+    let execs: Vec<String> = c.execs.values().filter(|e| e.exit_code.is_none()).map(|e| e.id.clone()).collect();
+    if !execs.is_empty() {
+        set(&mut v, "/ExecIDs", json!(execs));
+    }
+    set(&mut v, "/HostConfig/PortBindings", port_map(c));
+    if !c.restart_policy.is_none() {
+        set(&mut v, "/HostConfig/RestartPolicy/Name", json!(c.restart_policy.name));
+        set(&mut v, "/HostConfig/RestartPolicy/MaximumRetryCount", json!(c.restart_policy.max_retries));
+    }
+    set(&mut v, "/HostConfig/AutoRemove", json!(c.auto_remove));
+    set(&mut v, "/HostConfig/PublishAllPorts", json!(c.publish_all));
     if c.init {
-        if let Some(h) = host.as_object_mut() {
-            h.insert("Init".into(), json!(true));
-        }
+        insert_after(&mut v, "/HostConfig", "ReadonlyPaths", "Init", json!(true));
     }
-    let mut cfg = json!({
-        "Hostname": c.hostname, "Domainname": "", "User": "", "AttachStdin": false, "AttachStdout": false, "AttachStderr": false,
-    });
-    let obj = cfg.as_object_mut().expect("object");
+    let image_dir = d.image(&c.image_id).map(|i| crate::vfs::hex_of(i.id()).to_string()).unwrap_or_default();
+    set(&mut v, "/GraphDriver/Data/LowerDir", json!(format!("{root}/overlay2/{layer}-init/diff:{root}/overlay2/{image_dir}/diff")));
+    set(&mut v, "/GraphDriver/Data/MergedDir", json!(format!("{root}/overlay2/{layer}/merged")));
+    set(&mut v, "/GraphDriver/Data/UpperDir", json!(format!("{root}/overlay2/{layer}/diff")));
+    set(&mut v, "/GraphDriver/Data/WorkDir", json!(format!("{root}/overlay2/{layer}/work")));
+    if size {
+        insert_after(&mut v, "", "GraphDriver", "SizeRw", json!(0));
+        insert_after(&mut v, "", "SizeRw", "SizeRootFs", json!(d.image(&c.image_id).map(|i| i.data.size()).unwrap_or(0)));
+    }
+    // Config: Cmd and Entrypoint split back as the image defined them.
+    let config = d.image(&c.image_id).map(|i| i.data.config.clone()).unwrap_or_default();
+    let image_entrypoint = config.entrypoint.clone().unwrap_or_default();
+    let mut argv = vec![c.path.clone()];
+    argv.extend(c.args.iter().cloned());
+    if !image_entrypoint.is_empty() && argv.starts_with(&image_entrypoint) {
+        set(&mut v, "/Config/Entrypoint", json!(image_entrypoint));
+        set(&mut v, "/Config/Cmd", json!(argv[image_entrypoint.len()..].to_vec()));
+    } else {
+        set(&mut v, "/Config/Cmd", json!(argv));
+    }
+    set(&mut v, "/Config/Hostname", json!(c.hostname));
     if !c.exposed.is_empty() {
         let ports: serde_json::Map<String, Value> = c.exposed.iter().map(|(p, pr)| (format!("{p}/{pr}"), json!({}))).collect();
-        obj.insert("ExposedPorts".into(), Value::Object(ports));
+        insert_after(&mut v, "/Config", "AttachStderr", "ExposedPorts", Value::Object(ports));
     }
-    obj.insert("Tty".into(), json!(c.tty));
-    obj.insert("OpenStdin".into(), json!(c.open_stdin));
-    obj.insert("StdinOnce".into(), json!(false));
-    obj.insert("Env".into(), json!(c.env));
-    obj.insert("Cmd".into(), cmd);
+    set(&mut v, "/Config/Tty", json!(c.tty));
+    set(&mut v, "/Config/OpenStdin", json!(c.open_stdin));
+    set(&mut v, "/Config/Env", json!(c.env));
     if let Some(h) = &c.health_config {
-        obj.insert(
-            "Healthcheck".into(),
-            json!({"Test": h.test, "Interval": h.interval_ms * 1_000_000, "Timeout": h.timeout_ms * 1_000_000, "StartPeriod": h.start_period_ms * 1_000_000, "Retries": h.retries}),
-        );
+        let check = json!({"Test": h.test, "Interval": h.interval_ms * 1_000_000, "Timeout": h.timeout_ms * 1_000_000, "StartPeriod": h.start_period_ms * 1_000_000, "Retries": h.retries});
+        insert_after(&mut v, "/Config", "Cmd", "Healthcheck", check);
     }
-    obj.insert("Image".into(), json!(c.image_ref));
-    obj.insert("Volumes".into(), Value::Null);
-    obj.insert("WorkingDir".into(), json!(if c.working_dir == "/" && config.working_dir.is_empty() { "" } else { c.working_dir.as_str() }));
-    obj.insert("Entrypoint".into(), entrypoint);
-    obj.insert("OnBuild".into(), Value::Null);
-    obj.insert("Labels".into(), json!(c.labels));
+    set(&mut v, "/Config/Image", json!(c.image_ref));
+    let wd = if c.working_dir == "/" && config.working_dir.is_empty() { "" } else { c.working_dir.as_str() };
+    set(&mut v, "/Config/WorkingDir", json!(wd));
+    set(&mut v, "/Config/Labels", json!(c.labels));
     if let Some(sig) = &config.stop_signal {
-        obj.insert("StopSignal".into(), json!(sig));
+        insert_after(&mut v, "/Config", "Labels", "StopSignal", json!(sig));
     }
-    let network = json!({
-        "IPAMConfig": null, "Links": null, "Aliases": null, "MacAddress": mac, "DriverOpts": null, "GwPriority": 0,
-        "NetworkID": crate::vfs::sha256_digest(b"network bridge")[7..].to_string(), "EndpointID": endpoint,
-        "Gateway": if running { "172.17.0.1" } else { "" }, "IPAddress": ip, "IPPrefixLen": if running { 16 } else { 0 },
-        "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": null,
-    });
-    let mut out = json!({
-        "Id": id, "Created": c.created.rfc3339_nano(), "Path": c.path, "Args": c.args, "State": state,
-        "Image": c.image_id,
-        "ResolvConfPath": format!("{root}/containers/{id}/resolv.conf"),
-        "HostnamePath": format!("{root}/containers/{id}/hostname"),
-        "HostsPath": format!("{root}/containers/{id}/hosts"),
-        "LogPath": format!("{root}/containers/{id}/{id}-json.log"),
-        "Name": format!("/{}", c.name), "RestartCount": c.restart_count, "Driver": "overlay2", "Platform": "linux",
-        "MountLabel": "", "ProcessLabel": "", "AppArmorProfile": "docker-default",
-        "ExecIDs": if c.execs.values().any(|e| e.exit_code.is_none()) { json!(c.execs.values().filter(|e| e.exit_code.is_none()).map(|e| e.id.clone()).collect::<Vec<_>>()) } else { Value::Null },
-        "HostConfig": host,
-        "GraphDriver": {"Data": {
-            "LowerDir": format!("{root}/overlay2/{layer}-init/diff:{root}/overlay2/{}/diff", &d.image(&c.image_id).map(|i| crate::vfs::hex_of(i.id()).to_string()).unwrap_or_default()),
-            "MergedDir": format!("{root}/overlay2/{layer}/merged"),
-            "UpperDir": format!("{root}/overlay2/{layer}/diff"),
-            "WorkDir": format!("{root}/overlay2/{layer}/work"),
-        }, "Name": "overlay2"},
-    });
-    let o = out.as_object_mut().expect("object");
-    if size {
-        o.insert("SizeRw".into(), json!(0));
-        o.insert("SizeRootFs".into(), json!(d.image(&c.image_id).map(|i| i.data.size()).unwrap_or(0)));
+    set(&mut v, "/NetworkSettings/Ports", bound_ports(c));
+    set(&mut v, "/NetworkSettings/Networks/bridge/NetworkID", json!(crate::vfs::sha256_digest(b"network bridge")[7..].to_string()));
+    if running {
+        let sandbox = crate::vfs::sha256_digest(format!("sandbox {id}").as_bytes())[7..].to_string();
+        let endpoint = crate::vfs::sha256_digest(format!("endpoint {id}").as_bytes())[7..].to_string();
+        let ip = format!("172.17.0.{}", 2 + index % 250);
+        let mac = format!("02:42:ac:11:00:{:02x}", 2 + index % 250);
+        set(&mut v, "/NetworkSettings/SandboxKey", json!(format!("/var/run/docker/netns/{}", &sandbox[..12])));
+        set(&mut v, "/NetworkSettings/SandboxID", json!(sandbox));
+        for base in ["/NetworkSettings", "/NetworkSettings/Networks/bridge"] {
+            set(&mut v, &format!("{base}/EndpointID"), json!(endpoint));
+            set(&mut v, &format!("{base}/Gateway"), json!("172.17.0.1"));
+            set(&mut v, &format!("{base}/IPAddress"), json!(ip));
+            set(&mut v, &format!("{base}/IPPrefixLen"), json!(16));
+            set(&mut v, &format!("{base}/MacAddress"), json!(mac));
+        }
     }
-    o.insert("Mounts".into(), json!([]));
-    o.insert("Config".into(), cfg);
-    o.insert(
-        "NetworkSettings".into(),
-        json!({
-            "Bridge": "", "SandboxID": if running { sandbox.clone() } else { String::new() },
-            "SandboxKey": if running { format!("/var/run/docker/netns/{}", &sandbox[..12]) } else { String::new() },
-            "Ports": bound_ports(c), "HairpinMode": false, "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0,
-            "SecondaryIPAddresses": null, "SecondaryIPv6Addresses": null,
-            "EndpointID": network["EndpointID"], "Gateway": network["Gateway"], "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
-            "IPAddress": network["IPAddress"], "IPPrefixLen": network["IPPrefixLen"], "IPv6Gateway": "", "MacAddress": network["MacAddress"],
-            "Networks": {"bridge": network},
-        }),
-    );
-    out
+    v
 }
 
 /// The `docker image inspect` object of an image.
