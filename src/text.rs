@@ -130,6 +130,23 @@ fn trim_zeros(s: &str) -> &str {
     }
 }
 
+/// A non-negative decimal (`3`, `1.5`, `.25`) times `scale`, rounded down, in integers (no float
+/// parsing code in the wasm). `None` if it is not such a number.
+pub fn decimal_scaled(s: &str, scale: u64) -> Option<u64> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if (int.is_empty() && frac.is_empty()) || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: u64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let mut value = whole.checked_mul(scale)?;
+    let mut unit = scale;
+    for d in frac.bytes().take(18) {
+        unit /= 10;
+        value = value.checked_add(u64::from(d - b'0') * unit)?;
+    }
+    Some(value)
+}
+
 /// Sorts with a comparison given as a trait object: a stable binary-insertion sort. The lists
 /// Dockling sorts are short, and one copy of this code per element type (instead of one
 /// per closure with the standard sorts) keeps the wasm bundle small.
@@ -316,6 +333,15 @@ mod tests {
         let mut w = vec!["b", "a", "c"];
         sort(&mut w);
         assert_eq!(w, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn decimals_without_floats() {
+        assert_eq!(decimal_scaled("1.5", 1000), Some(1500));
+        assert_eq!(decimal_scaled(".25", 1000), Some(250));
+        assert_eq!(decimal_scaled("3", 60_000), Some(180_000));
+        assert_eq!(decimal_scaled("x", 1), None);
+        assert_eq!(decimal_scaled("-1", 1), None);
     }
 
     #[test]

@@ -227,7 +227,7 @@ pub fn go_print(v: &Value) -> String {
         Value::Null => "<no value>".into(),
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => crate::json::compact(&Value::Number(n.clone())),
         Value::Array(a) => format!(
             "[{}]",
             a.iter().map(go_print_inner).collect::<Vec<_>>().join(" ")
@@ -255,10 +255,7 @@ fn go_print_inner(v: &Value) -> String {
 
 /// JSON as Go's `json.Marshal` writes it: compact, `<`, `>`, `&` escaped.
 pub fn go_json(v: &Value) -> String {
-    let s = serde_json::to_string(v).unwrap_or_default();
-    s.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    crate::json::compact(v)
 }
 
 struct Exec<'a> {
@@ -408,10 +405,7 @@ impl Exec<'_> {
                     }
                     match chars.next() {
                         Some('%') => out.push('%'),
-                        Some('q') => out.push_str(&format!(
-                            "{:?}",
-                            rest.next().map(go_print).unwrap_or_default()
-                        )),
+                        Some('q') => out.push_str(&crate::text::go_quote(&rest.next().map(go_print).unwrap_or_default())),
                         Some(_) => out.push_str(&rest.next().map(go_print).unwrap_or_default()),
                         None => out.push('%'),
                     }

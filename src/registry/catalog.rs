@@ -197,7 +197,7 @@ fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
         "os": "linux",
         "rootfs": {"type": "layers", "diff_ids": layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>()},
     });
-    let config_bytes = serde_json::to_vec(&config_json).unwrap_or_default();
+    let config_bytes = crate::json::compact(&config_json).into_bytes();
     let id = sha256_digest(&config_bytes);
     let manifest_json = json!({
         "schemaVersion": 2,
@@ -205,7 +205,7 @@ fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": id, "size": config_bytes.len()},
         "layers": layers.iter().map(|l| json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l.blob_digest, "size": l.size})).collect::<Vec<_>>(),
     });
-    let digest = sha256_digest(&serde_json::to_vec(&manifest_json).unwrap_or_default());
+    let digest = sha256_digest(crate::json::compact(&manifest_json).as_bytes());
     Manifest {
         digest,
         image: Arc::new(ImageData {
@@ -220,7 +220,7 @@ fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
 }
 
 fn build_layer(l: LayerEntry) -> Layer {
-    let canonical = serde_json::to_vec(&l.files).unwrap_or_default();
+    let canonical = crate::json::compact(&json!(l.files)).into_bytes();
     let diff_id = sha256_digest(&canonical);
     let blob_digest = sha256_digest(format!("gzip\n{diff_id}").as_bytes());
     let size = l

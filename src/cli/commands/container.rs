@@ -271,30 +271,27 @@ pub(super) fn go_duration_ms(s: &str) -> Option<u64> {
     if s == "0" {
         return Some(0);
     }
-    let mut total = 0f64;
+    // Nanoseconds, summed per `<number><unit>` part.
+    let mut total_ns: u64 = 0;
     let mut rest = s;
     while !rest.is_empty() {
-        let n_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .filter(|&i| i > 0)?;
-        let n: f64 = rest[..n_end].parse().ok()?;
+        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).filter(|&i| i > 0)?;
+        let num = &rest[..n_end];
         rest = &rest[n_end..];
-        let u_end = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let mult = match &rest[..u_end] {
-            "ns" => 1e-6,
-            "us" | "µs" => 1e-3,
-            "ms" => 1.0,
-            "s" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
+        let u_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_ns: u64 = match &rest[..u_end] {
+            "ns" => 1,
+            "us" | "µs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             _ => return None,
         };
-        total += n * mult;
+        total_ns = total_ns.saturating_add(crate::text::decimal_scaled(num, unit_ns)?);
         rest = &rest[u_end..];
     }
-    Some(total as u64)
+    Some(total_ns / 1_000_000)
 }
 
 /// Go's `time.Time.String()` of a Unix time in UTC: `2025-07-01 10:00:00 +0000 UTC`.

@@ -19,11 +19,7 @@ fn time(t: Option<SimTime>) -> String {
 
 /// JSON with 4-space indentation and Go's `<`, `>`, `&` escapes, as `docker inspect` prints it.
 fn pretty(v: &Value) -> String {
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    let _ = serde::Serialize::serialize(v, &mut ser);
-    String::from_utf8_lossy(&buf).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    crate::json::pretty(v)
 }
 
 fn port_map(c: &Container) -> Value {

@@ -207,34 +207,14 @@ pub fn container_prune_now(daemon: &mut Daemon, io: &mut dyn Io) {
 
 /// Parses `--since`/`--until`: Unix seconds, RFC 3339 dates, or durations (`10m`, `1h30m`, `42s`).
 fn time_bound(ctx: &Ctx, v: &str) -> Option<crate::clock::SimTime> {
-    if let Ok(secs) = v.parse::<f64>() {
-        return Some(crate::clock::SimTime::from_ms((secs * 1000.0) as u64));
+    if let Some(ms) = crate::text::decimal_scaled(v, 1000) {
+        return Some(crate::clock::SimTime::from_ms(ms));
     }
     if let Some(t) = crate::clock::parse_rfc3339(v) {
         return Some(t);
     }
-    let mut total = 0u64;
-    let mut num = String::new();
-    for c in v.chars() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let n: f64 = num.parse().ok()?;
-        num.clear();
-        total += (n * match c {
-            'h' => 3_600_000.0,
-            'm' => 60_000.0,
-            's' => 1000.0,
-            _ => return None,
-        }) as u64;
-    }
-    if !num.is_empty() {
-        return None;
-    }
-    Some(crate::clock::SimTime::from_ms(
-        ctx.now.as_ms().saturating_sub(total),
-    ))
+    let ago = super::container::go_duration_ms(v)?;
+    Some(crate::clock::SimTime::from_ms(ctx.now.as_ms().saturating_sub(ago)))
 }
 
 pub fn logs(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {

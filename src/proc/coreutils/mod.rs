@@ -132,25 +132,27 @@ fn sleep(env: &Env, args: &[String], out: &mut Captured) -> Outcome {
         }
         return Outcome::Done(1);
     }
-    let mut total_ms: f64 = 0.0;
+    let mut total_ms: u64 = 0;
     for a in args {
-        let (num, mult) = match a.chars().last() {
-            Some('s') => (&a[..a.len() - 1], 1.0),
-            Some('m') => (&a[..a.len() - 1], 60.0),
-            Some('h') => (&a[..a.len() - 1], 3600.0),
-            Some('d') => (&a[..a.len() - 1], 86400.0),
-            _ => (a.as_str(), 1.0),
+        let (num, unit_ms) = match a.chars().last() {
+            Some('s') => (&a[..a.len() - 1], 1000),
+            Some('m') => (&a[..a.len() - 1], 60_000),
+            Some('h') => (&a[..a.len() - 1], 3_600_000),
+            Some('d') => (&a[..a.len() - 1], 86_400_000),
+            _ => (a.as_str(), 1000),
         };
-        match num.parse::<f64>() {
-            Ok(n) if n >= 0.0 && n.is_finite() => total_ms += n * mult * 1000.0,
-            _ => {
+        match crate::text::decimal_scaled(num, unit_ms) {
+            Some(ms) => total_ms = total_ms.saturating_add(ms),
+            None => {
                 match env.tools {
-                    Tools::Gnu => out.err(&format!("sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n")),
+                    Tools::Gnu => out.err(&format!(
+                        "sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n"
+                    )),
                     Tools::Busybox => out.err(&format!("sleep: invalid number '{a}'\n")),
                 }
                 return Outcome::Done(1);
             }
         }
     }
-    Outcome::Sleep(env.now + Millis(total_ms.round() as u64))
+    Outcome::Sleep(env.now + Millis(total_ms))
 }

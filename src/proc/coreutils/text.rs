@@ -268,9 +268,20 @@ pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         .collect();
     if flags.contains('n') {
         crate::text::sort_by(&mut lines, &|a, b| {
-            let na = a.trim().parse::<f64>().unwrap_or(0.0);
-            let nb = b.trim().parse::<f64>().unwrap_or(0.0);
-            na.total_cmp(&nb).then_with(|| a.cmp(b))
+            let num = |s: &str| {
+                let t = s.trim();
+                let (neg, digits) = match t.strip_prefix('-') {
+                    Some(r) => (true, r),
+                    None => (false, t),
+                };
+                let v = crate::text::decimal_scaled(digits, 1_000_000).map(|v| v as i128).unwrap_or(0);
+                if neg {
+                    -v
+                } else {
+                    v
+                }
+            };
+            num(a).cmp(&num(b)).then_with(|| a.cmp(b))
         });
     } else {
         crate::text::sort(&mut lines);
