@@ -75,7 +75,7 @@ impl Engine {
 /// The full-page terminal.
 #[function_component(App)]
 pub fn app() -> Html {
-    let view = use_reducer(View::default);
+    let view = use_reducer(View::welcome);
     let engine = use_mut_ref(Engine::new);
     let input_ref = use_node_ref();
     let draft = use_state(String::new);

@@ -76,6 +76,14 @@ pub enum Action {
 const MAX_LINES: usize = 5000;
 
 impl View {
+    /// The view at start: one line saying what this is and how to begin.
+    pub fn welcome() -> View {
+        let mut v = View::default();
+        v.push_text(Style::Note, "Dockling: Docker, simulated in your browser. Try `docker run hello-world`; `help` lists what else works.\n");
+        v.block_start = v.lines.len();
+        v
+    }
+
     fn push_text(&mut self, style: Style, text: &str) {
         let mut rest = text;
         while let Some(i) = rest.find('\n') {
