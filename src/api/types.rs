@@ -326,6 +326,8 @@ pub struct ContainerCreateRequest {
     pub expose: Vec<String>,
     pub restart: RestartPolicy,
     pub health: Option<HealthConfig>,
+    /// `-u`: a user name or uid (`[:group]`).
+    pub user: Option<String>,
 }
 
 /// `HostConfig.RestartPolicy`.

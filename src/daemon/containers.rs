@@ -53,6 +53,8 @@ pub struct Health {
 #[derive(Clone, Debug)]
 pub struct ExecProcess {
     pub id: String,
+    /// The uid it runs as (`exec -u`).
+    pub uid: u32,
     pub argv: Vec<String>,
     pub process: Option<Process>,
     pub wake: Option<SimTime>,
@@ -74,6 +76,9 @@ pub struct Container {
     pub env: Vec<String>,
     pub working_dir: String,
     pub hostname: String,
+    /// `-u` as given, and who that is once started.
+    pub user: String,
+    pub uid: u32,
     pub tty: bool,
     pub open_stdin: bool,
     pub auto_remove: bool,
@@ -363,7 +368,9 @@ impl Daemon {
         front.extend(env);
         let mut env = front;
         if !env.iter().any(|e| e.starts_with("HOME=")) {
-            env.push("HOME=/root".into());
+            let user = req.user.clone().unwrap_or_else(|| config.user.clone());
+            let home = crate::proc::machine::lookup_user(&rootfs, &user).map(|u| u.home).unwrap_or_else(|_| "/".into());
+            env.push(format!("HOME={home}"));
         }
         let name = match &req.name {
             Some(n) => n.strip_prefix('/').unwrap_or(n).to_string(),
@@ -445,6 +452,8 @@ impl Daemon {
             env,
             working_dir,
             hostname,
+            user: req.user.clone().unwrap_or_else(|| config.user.clone()),
+            uid: 0,
             tty: req.tty,
             open_stdin: req.open_stdin,
             auto_remove: req.auto_remove,
@@ -555,9 +564,10 @@ impl Daemon {
             c.error = exec_error(&c.path).message;
             return Err(exec_error(&c.path));
         };
+        let who = crate::proc::machine::lookup_user(&c.rootfs, &c.user).map_err(ApiError::server)?;
         let mut argv = vec![c.path.clone()];
         argv.extend(c.args.iter().cloned());
-        let process = Process::start(
+        let mut process = Process::start(
             &argv,
             &program,
             &c.env,
@@ -567,6 +577,7 @@ impl Daemon {
             c.init,
             &c.rootfs,
         );
+        process.user = who.name.clone();
         let bound = self.bind_ports(&id)?;
         self.next_pid += 1;
         let pid = self.next_pid;
@@ -585,6 +596,7 @@ impl Daemon {
         c.bound = bound;
         c.manually_stopped = false;
         c.restart_at = None;
+        c.uid = who.uid;
         c.health = c.health_config.as_ref().map(|h| Health {
             status: "starting",
             failing_streak: 0,
@@ -768,7 +780,7 @@ impl Daemon {
             fs: &mut c.rootfs,
             now,
             hostname: &c.hostname,
-            uid: 0,
+            uid: c.uid,
             procs: &procs,
             tty: c.tty,
         };

@@ -72,7 +72,8 @@ impl Daemon {
                 exit_code: Some(127),
             });
         };
-        let process = Process::start(
+        let who = crate::proc::machine::lookup_user(&c.rootfs, cfg.user.as_deref().unwrap_or(&c.user)).map_err(ApiError::server)?;
+        let mut process = Process::start(
             &cfg.argv,
             &program,
             &env,
@@ -82,6 +83,7 @@ impl Daemon {
             false,
             &c.rootfs,
         );
+        process.user = who.name.clone();
         let exec_id = self.rng.hex_id();
         let handle =
             attach.then(|| self.new_attachment(AttachTarget::Exec(id.clone(), exec_id.clone())));
@@ -90,6 +92,7 @@ impl Daemon {
                 exec_id.clone(),
                 ExecProcess {
                     id: exec_id.clone(),
+                    uid: who.uid,
                     argv: cfg.argv.clone(),
                     process: Some(process),
                     wake: Some(now),
@@ -172,7 +175,7 @@ impl Daemon {
                         fs: &mut c.rootfs,
                         now,
                         hostname: &c.hostname,
-                        uid: 0,
+                        uid: e.uid,
                         procs: &procs,
                         tty: e.tty,
                     };

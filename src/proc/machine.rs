@@ -77,6 +77,42 @@ pub fn resolve(fs: &Tree, cwd: &str, path_var: &str, cmd: &str) -> Option<(Strin
     None
 }
 
+/// A user as `/etc/passwd` describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub uid: u32,
+    pub home: String,
+}
+
+/// The users of a file system's `/etc/passwd`.
+pub fn passwd(fs: &Tree) -> Vec<User> {
+    let Some(NodeKind::File(d)) = fs.get("/etc/passwd").map(|n| &n.kind) else { return Vec::new() };
+    String::from_utf8_lossy(d)
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            Some(User { name: f.first()?.to_string(), uid: f.get(2)?.parse().ok()?, home: f.get(5).unwrap_or(&"/").to_string() })
+        })
+        .collect()
+}
+
+/// Resolves `-u NAME|UID[:GROUP]` as runc's user lookup does; the error is the daemon's.
+pub fn lookup_user(fs: &Tree, spec: &str) -> Result<User, String> {
+    let name = spec.split(':').next().unwrap_or("");
+    if name.is_empty() {
+        return Ok(User { name: "root".into(), uid: 0, home: "/root".into() });
+    }
+    let users = passwd(fs);
+    if let Ok(uid) = name.parse::<u32>() {
+        return Ok(users.into_iter().find(|u| u.uid == uid).unwrap_or(User { name: uid.to_string(), uid, home: "/".into() }));
+    }
+    users
+        .into_iter()
+        .find(|u| u.name == name)
+        .ok_or_else(|| format!("unable to find user {name}: no matching entries in passwd file"))
+}
+
 /// The shell flavour and `$0` of a shell program.
 pub fn shell_kind(program: &str) -> Option<(Flavor, &'static str)> {
     match program {
@@ -258,7 +294,8 @@ impl System for Machine<'_> {
             }
             return Run::Done(0);
         }
-        let users = [(0u32, "root"), (65534, "nobody")];
+        let list = passwd(self.fs);
+        let users: Vec<(u32, &str)> = list.iter().map(|u| (u.uid, u.name.as_str())).collect();
         let tty = self.tty && cmd.tty;
         let mut env = self.env(sh, cmd.stdin, tty, tools, &environ, &users);
         match coreutils::run(&program, &mut env, args, out) {

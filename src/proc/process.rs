@@ -70,6 +70,8 @@ pub struct Process {
     init: bool,
     /// The image's program name for messages (`sleep`).
     pub program: String,
+    /// Who runs it (the prompt shows `#` for root, `$` otherwise).
+    pub user: String,
 }
 
 fn literal_argv(argv: &[String]) -> Node {
@@ -113,6 +115,7 @@ impl Process {
             started: false,
             init,
             program: prog_name,
+            user: "root".into(),
         };
         match kind {
             None => {
@@ -167,10 +170,12 @@ impl Process {
         } else {
             self.shell.cwd.clone()
         };
+        let user = &self.user;
+        let sign = if user == "root" { '#' } else { '$' };
         match self.shell.flavor {
-            Flavor::Bash => format!("root@{hostname}:{cwd}# "),
-            Flavor::Ash => format!("{cwd} # "),
-            Flavor::Dash => "# ".into(),
+            Flavor::Bash => format!("{user}@{hostname}:{cwd}{sign} "),
+            Flavor::Ash => format!("{cwd} {sign} "),
+            Flavor::Dash => format!("{sign} "),
         }
     }
 

@@ -133,6 +133,7 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
         expose: p.list("expose").to_vec(),
         restart,
         health,
+        user: p.string("user").map(str::to_string),
     })
 }
 
@@ -217,13 +218,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
         if req.auto_remove {
             let _ = ctx.daemon.container_remove(&id, true, ctx.now);
         }
-        let code = e.exit_code.unwrap_or(125);
-        return run_error(
-            ctx,
-            inv,
-            &format!("Error response from daemon: {}", e.message),
-            code,
-        );
+        // The CLI's `toStatusError`: the exit code is read from the message.
+        let m = &e.message;
+        let code = if m.contains("executable file not found") || m.contains("no such file or directory") {
+            127
+        } else if m.contains("permission denied") || m.contains("is a directory") {
+            126
+        } else {
+            125
+        };
+        return run_error(ctx, inv, &format!("Error response from daemon: {m}"), code);
     }
     if detach {
         ctx.out(&format!("{id}\n"));

@@ -144,6 +144,7 @@ pub fn container_json(d: &Daemon, c: &Container, size: bool) -> Value {
         set(&mut v, "/Config/Cmd", json!(argv));
     }
     set(&mut v, "/Config/Hostname", json!(c.hostname));
+    set(&mut v, "/Config/User", json!(c.user));
     if !c.exposed.is_empty() {
         let ports: serde_json::Map<String, Value> = c.exposed.iter().map(|(p, pr)| (format!("{p}/{pr}"), json!({}))).collect();
         insert_after(&mut v, "/Config", "AttachStderr", "ExposedPorts", Value::Object(ports));
