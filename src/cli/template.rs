@@ -9,7 +9,8 @@ use serde_json::Value;
 enum Node {
     Text(String),
     Action(Vec<Vec<Term>>),
-    Range(Vec<Vec<Term>>, Vec<Node>, Vec<Node>),
+    /// `range [$k, $v :=] pipeline`: the variable names, the pipeline, the body, `else`.
+    Range(Vec<String>, Vec<Vec<Term>>, Vec<Node>, Vec<Node>),
     If(Vec<Vec<Term>>, Vec<Node>, Vec<Node>),
     With(Vec<Vec<Term>>, Vec<Node>, Vec<Node>),
 }
@@ -184,7 +185,14 @@ fn parse_list(
         match word {
             "end" | "else" => return Ok((out, Some(word.to_string()))),
             "range" | "if" | "with" => {
-                let p = pipeline(s[word.len()..].trim())?;
+                let rest = s[word.len()..].trim();
+                let (vars, rest) = match rest.split_once(":=") {
+                    Some((names, pipe)) if word == "range" => {
+                        (names.split(',').map(|n| n.trim().trim_start_matches('$').to_string()).collect(), pipe.trim())
+                    }
+                    _ => (Vec::new(), rest),
+                };
+                let p = pipeline(rest)?;
                 let (body, stop) = parse_list(items, pos)?;
                 let otherwise = if stop.as_deref() == Some("else") {
                     let (e, stop2) = parse_list(items, pos)?;
@@ -198,7 +206,7 @@ fn parse_list(
                     return Err("unexpected EOF".into());
                 };
                 out.push(match word {
-                    "range" => Node::Range(p, body, otherwise),
+                    "range" => Node::Range(vars, p, body, otherwise),
                     "if" => Node::If(p, body, otherwise),
                     _ => Node::With(p, body, otherwise),
                 });
@@ -260,6 +268,8 @@ pub fn go_json(v: &Value) -> String {
 
 struct Exec<'a> {
     root: &'a Value,
+    /// `$name` variables set by `range $k, $v :=`.
+    vars: std::cell::RefCell<Vec<(String, Value)>>,
     /// Rendering a table header: formatting functions pass their argument through.
     header: bool,
 }
@@ -268,7 +278,11 @@ impl Exec<'_> {
     fn eval_term(&self, t: &Term, dot: &Value) -> Result<Value, TplError> {
         match t {
             Term::Field { root, path } => {
-                let mut v = if *root { self.root } else { dot };
+                let var = if *root { path.first().and_then(|n| self.vars.borrow().iter().rev().find(|(k, _)| k == n).map(|(_, v)| v.clone())) } else { None };
+                let (mut v, path) = match &var {
+                    Some(val) => (val, &path[1..]),
+                    None => (if *root { self.root } else { dot }, &path[..]),
+                };
                 for p in path {
                     v = match v {
                         Value::Object(o) => match o.get(p) {
@@ -447,14 +461,14 @@ impl Exec<'_> {
                         self.run(otherwise, dot, out)?;
                     }
                 }
-                Node::Range(p, body, otherwise) => {
+                Node::Range(vars, p, body, otherwise) => {
                     let v = self.eval(p, dot)?;
-                    let items: Vec<Value> = match v {
-                        Value::Array(a) => a,
+                    let items: Vec<(Value, Value)> = match v {
+                        Value::Array(a) => a.into_iter().enumerate().map(|(i, x)| (Value::from(i as u64), x)).collect(),
                         Value::Object(o) => {
                             let mut keys: Vec<String> = o.keys().cloned().collect();
                             crate::text::sort(&mut keys);
-                            keys.iter().map(|k| o[k].clone()).collect()
+                            keys.iter().map(|k| (Value::String(k.clone()), o[k].clone())).collect()
                         }
                         Value::Null => Vec::new(),
                         other => {
@@ -464,8 +478,19 @@ impl Exec<'_> {
                     if items.is_empty() {
                         self.run(otherwise, dot, out)?;
                     }
-                    for item in &items {
-                        self.run(body, item, out)?;
+                    for (key, item) in &items {
+                        let depth = self.vars.borrow().len();
+                        match vars.as_slice() {
+                            [v] => self.vars.borrow_mut().push((v.clone(), item.clone())),
+                            [k, v] => {
+                                self.vars.borrow_mut().push((k.clone(), key.clone()));
+                                self.vars.borrow_mut().push((v.clone(), item.clone()));
+                            }
+                            _ => {}
+                        }
+                        let r = self.run(body, item, out);
+                        self.vars.borrow_mut().truncate(depth);
+                        r?;
                     }
                 }
             }
@@ -502,6 +527,7 @@ impl Template {
         let mut out = String::new();
         Exec {
             root: value,
+            vars: Default::default(),
             header: false,
         }
         .run(&self.nodes, value, &mut out)
@@ -518,6 +544,7 @@ pub fn render(template: &str, value: &Value) -> Result<String, TplError> {
     let mut out = String::new();
     Exec {
         root: value,
+        vars: Default::default(),
         header: false,
     }
     .run(&nodes, value, &mut out)
@@ -532,6 +559,7 @@ pub fn render_header(template: &str, headers: &Value) -> Result<String, TplError
     let mut out = String::new();
     Exec {
         root: headers,
+        vars: Default::default(),
         header: true,
     }
     .run(&nodes, headers, &mut out)
@@ -576,6 +604,8 @@ mod tests {
             render("{{json \"<a&b>\"}}", &v).unwrap(),
             "\"\\u003ca\\u0026b\\u003e\""
         );
+        assert_eq!(render("{{range $k, $v := .Labels}}{{$k}}={{$v}};{{end}}", &v).unwrap(), "a=2;z=1;");
+        assert_eq!(render("{{range $t := .Tags}}[{{$t}}]{{end}}", &v).unwrap(), "[a][b]");
         assert!(render("{{.Name", &v).is_err());
         assert!(render("{{nosuch .}}", &v).is_err());
     }
