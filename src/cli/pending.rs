@@ -21,6 +21,10 @@ pub(super) enum Kind {
         stdin: bool,
         tty: bool,
         exit_code: bool,
+        /// `--sig-proxy` (default on): Ctrl+C goes to the container rather than ending the CLI.
+        sig_proxy: bool,
+        /// `-a`: which streams to show (stdout, stderr).
+        streams: (bool, bool),
     },
     /// `docker stop`/`restart`: each container by the name typed, and its ID or the error.
     Stop {
@@ -60,13 +64,22 @@ impl Pending {
     pub fn poll(&mut self, daemon: &mut Daemon, now: SimTime, io: &mut dyn Io) -> Option<i32> {
         match &mut self.kind {
             Kind::Attach {
-                handle, exit_code, ..
+                handle,
+                exit_code,
+                streams,
+                ..
             } => {
                 let Some(a) = daemon.attachment_poll(*handle) else {
                     return Some(0);
                 };
                 for (stream, text) in &a.pending {
-                    io.write(*stream, text);
+                    let shown = match stream {
+                        StdStream::Stdout => streams.0,
+                        StdStream::Stderr => streams.1,
+                    };
+                    if shown {
+                        io.write(*stream, text);
+                    }
                 }
                 a.exit_code.map(|c| if *exit_code { c } else { 0 })
             }
@@ -213,9 +226,16 @@ impl Pending {
                 target: AttachTarget::Container(id),
                 tty,
                 stdin,
+                sig_proxy,
+                handle,
                 ..
             } => {
                 if *tty && !*stdin {
+                    return false;
+                }
+                if !*tty && !*sig_proxy {
+                    // Without the proxy the interrupt ends the CLI; the container goes on.
+                    daemon.attachment_close(*handle);
                     return false;
                 }
                 daemon.container_interrupt(id, now);

@@ -28,7 +28,7 @@ const SIMULATED_RUN_FLAGS: &[&str] = &[
     "stop-signal",
     "stop-timeout",
     "user",
-    "detach-keys",
+    "attach",
     "sig-proxy",
     "publish",
     "publish-all",
@@ -236,14 +236,15 @@ pub fn run(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
     let Some(handle) = handle else {
         return Outcome::Done(0);
     };
-    attached(
-        ctx,
-        handle,
-        AttachTarget::Container(id),
-        req.open_stdin,
-        req.tty,
-        true,
-    )
+    let sig_proxy = p.string("sig-proxy").and_then(crate::cli::args::parse_bool).unwrap_or(true);
+    let attach = p.list("attach");
+    let streams = if attach.is_empty() {
+        (true, true)
+    } else {
+        let has = |s: &str| attach.iter().any(|a| a.eq_ignore_ascii_case(s));
+        (has("stdout"), has("stderr"))
+    };
+    attached_with(ctx, handle, AttachTarget::Container(id), (req.open_stdin, req.tty, true), sig_proxy, streams)
 }
 
 /// Polls a new attachment once and returns it as pending if the target is still running.
@@ -255,14 +256,20 @@ pub(super) fn attached(
     tty: bool,
     exit_code: bool,
 ) -> Outcome {
+    attached_with(ctx, handle, target, (stdin, tty, exit_code), true, (true, true))
+}
+
+/// Like `attached`, with `--sig-proxy` and the `-a` streams.
+pub(super) fn attached_with(
+    ctx: &mut Ctx,
+    handle: u64,
+    target: AttachTarget,
+    (stdin, tty, exit_code): (bool, bool, bool),
+    sig_proxy: bool,
+    streams: (bool, bool),
+) -> Outcome {
     let mut pending = Pending {
-        kind: Kind::Attach {
-            handle,
-            target,
-            stdin,
-            tty,
-            exit_code,
-        },
+        kind: Kind::Attach { handle, target, stdin, tty, exit_code, sig_proxy, streams },
     };
     match pending.poll(ctx.daemon, ctx.now, ctx.io) {
         Some(code) => Outcome::Done(code),
