@@ -13,6 +13,7 @@ struct Opts {
     almost_all: bool,
     one: bool,
     dir_itself: bool,
+    recursive: bool,
 }
 
 /// Collation close to en_US.UTF-8: letters and digits only, case-insensitive, then bytes.
@@ -50,6 +51,7 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                     'A' => o.almost_all = true,
                     '1' => o.one = true,
                     'd' => o.dir_itself = true,
+                    'R' => o.recursive = true,
                     'h' => {}
                     _ => {
                         out.err(&format!(
@@ -93,20 +95,24 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     if !files.is_empty() {
         text.push_str(&render(env, &files, &o, tty, now, false));
     }
-    for (i, (shown, full)) in dirs.iter().enumerate() {
+    let show_headers = show_headers || o.recursive;
+    let mut i = 0;
+    while i < dirs.len() {
+        let (shown, full) = dirs[i].clone();
         if !files.is_empty() || i > 0 {
             text.push('\n');
         }
         if show_headers {
             text.push_str(&format!("{shown}:\n"));
         }
-        let Some(node) = env.fs.get(full) else {
+        i += 1;
+        let Some(node) = env.fs.get(&full) else {
             continue;
         };
         let NodeKind::Dir(entries) = &node.kind else {
             continue;
         };
-        let parent = env.fs.get(crate::vfs::parent(full)).unwrap_or(node);
+        let parent = env.fs.get(crate::vfs::parent(&full)).unwrap_or(node);
         let mut list: Vec<(String, &Node)> = Vec::new();
         if o.all {
             list.push((".".into(), node));
@@ -121,6 +127,17 @@ pub fn ls(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         let key = |n: &String| if n == "." || n == ".." { (String::new(), n.clone()) } else { collate_key(n) };
         crate::text::sort_by(&mut list, &|a, b| key(&a.0).cmp(&key(&b.0)));
         text.push_str(&render(env, &list, &o, tty, now, true));
+        if o.recursive {
+            // Depth first, as GNU and BusyBox list them.
+            let subdirs: Vec<(String, String)> = list
+                .iter()
+                .filter(|(n, node)| n != "." && n != ".." && node.is_dir())
+                .map(|(n, _)| (format!("{}/{n}", shown.trim_end_matches('/')), crate::vfs::join(&full, n)))
+                .collect();
+            for (k, d) in subdirs.into_iter().enumerate() {
+                dirs.insert(i + k, d);
+            }
+        }
     }
     out.out(&text);
     status
