@@ -424,6 +424,14 @@ fn hidden_flags(key: &str) -> Vec<super::args::FlagSpec> {
     }
 }
 
+/// Deprecated flags and pflag's advice for them.
+fn deprecated_flags(key: &str) -> &'static [(&'static str, &'static str)] {
+    match key {
+        "stop" | "restart" | "container-stop" | "container-restart" => &[("time", "use --timeout instead")],
+        _ => &[],
+    }
+}
+
 fn usage_line(help_text: &str) -> &str {
     help_text
         .lines()
@@ -448,6 +456,12 @@ fn invoke_key(
         Ok(p) => p,
         Err(e) => return flag_error(ctx, usage, path, &e.0),
     };
+    // pflag prints a deprecation line for hidden deprecated flags, then goes on.
+    for (flag, instead) in deprecated_flags(key) {
+        if parsed.has(flag) {
+            ctx.err(&format!("Flag --{flag} has been deprecated, {instead}\n"));
+        }
+    }
     if parsed.help || help_given {
         if parsed.help_shorthand {
             ctx.out("Flag shorthand -h has been deprecated, use --help\n");
