@@ -283,10 +283,13 @@ fn long(env: &Env, list: &[(String, &Node)], now: SimTime, total: bool) -> Strin
         ));
     }
     for r in rows {
-        s.push_str(&format!(
-            "{} {:>wl$} {:<wo$} {:<wg$} {:>ws$} {}\n",
-            r[0], r[1], r[2], r[3], r[4], r[5]
-        ));
+        if env.tools == Tools::Busybox {
+            // BusyBox: fixed columns (`%-10s %4lu %-8.8s %-8.8s %9llu`).
+            let cut = |x: &str| x.chars().take(8).collect::<String>();
+            s.push_str(&format!("{} {:>4} {:<8} {:<8} {:>9} {}\n", r[0], r[1], cut(&r[2]), cut(&r[3]), r[4], r[5]));
+        } else {
+            s.push_str(&format!("{} {:>wl$} {:<wo$} {:<wg$} {:>ws$} {}\n", r[0], r[1], r[2], r[3], r[4], r[5]));
+        }
     }
     s
 }
