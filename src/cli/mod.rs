@@ -24,9 +24,14 @@ pub trait Io {
     fn write(&mut self, stream: StdStream, text: &str);
     /// A line that a terminal rewrites in place while `key` stays the same (pull progress).
     fn progress(&mut self, stream: StdStream, key: &str, line: &str);
+    /// Clears the screen (`docker stats` redraws).
+    fn clear(&mut self);
 }
 
 impl Io for crate::proc::Captured {
+    fn clear(&mut self) {
+        self.chunks.push(crate::proc::Chunk::Clear);
+    }
     fn write(&mut self, stream: StdStream, text: &str) {
         crate::proc::Captured::write(self, stream, text);
     }

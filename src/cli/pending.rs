@@ -39,6 +39,8 @@ pub(super) enum Kind {
     },
     /// `docker logs -f`.
     Follow { id: String, offset: usize },
+    /// `docker stats` on a terminal: a new frame every second until Ctrl+C.
+    Stats { args: Vec<String>, all: bool, next: SimTime },
     /// `Are you sure you want to continue? [y/N]`: waits for the answer line.
     Confirm {
         action: Confirmed,
@@ -138,6 +140,15 @@ impl Pending {
                 }
                 Some(0)
             }
+            Kind::Stats { args, all, next } => {
+                if now < *next {
+                    return None;
+                }
+                *next = now + crate::clock::Millis(1000);
+                io.clear();
+                super::commands::stats_frame(daemon, now, args, *all, io);
+                None
+            }
             Kind::Follow { id, offset } => {
                 let Ok(c) = daemon.find_container(id) else {
                     return Some(0);
@@ -152,6 +163,14 @@ impl Pending {
                     Some(0)
                 }
             }
+        }
+    }
+
+    /// When the command wants to run again by itself (a `docker stats` frame).
+    pub fn wake_time(&self) -> Option<SimTime> {
+        match &self.kind {
+            Kind::Stats { next, .. } => Some(*next),
+            _ => None,
         }
     }
 

@@ -102,6 +102,10 @@ impl System for Host {
         }
     }
 
+    fn wake_time(&self, wait: &Pending) -> Option<SimTime> {
+        wait.wake_time()
+    }
+
     fn poll(&mut self, wait: &mut Pending, out: &mut Captured) -> Option<i32> {
         wait.poll(&mut self.daemon, self.now, out)
     }

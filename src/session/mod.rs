@@ -204,7 +204,7 @@ impl Session {
     /// When `advance_to` should next be called, if anything is waiting for time to pass.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<SimTime> {
-        let job = self.job.as_ref().and_then(|j| j.wake_time());
+        let job = self.job.as_ref().and_then(|j| j.wake_time_by(|p| p.wake_time()));
         let daemon = self.host.daemon.next_wakeup();
         match (job, daemon) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -513,22 +513,84 @@ pub fn update(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     finish(ctx, errors)
 }
 
-/// `docker stats`: one sample of each running container (streaming needs a terminal).
-pub fn stats(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
+/// `docker stats`: one frame with `--no-stream` or without a terminal; on a terminal a new frame
+/// every second until Ctrl+C, as the CLI redraws its table.
+pub fn stats(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     let all = p.bool("all");
-    let mut rows = Vec::new();
-    let names: Vec<String> = if p.args.is_empty() {
-        ctx.daemon
-            .containers()
-            .filter(|c| all || c.is_running())
-            .map(|c| c.id.clone())
-            .collect()
+    if let Some(f) = p.string("format") {
+        let f = f.to_string();
+        return stats_once(ctx, &p.args, all, &f);
+    }
+    if p.bool("no-stream") || !ctx.tty {
+        if !p.bool("no-stream") {
+            ctx.err("dockling: docker stats redraws only on a terminal; showing one sample (as with --no-stream)\n");
+        }
+        let code = stats_frame(ctx.daemon, ctx.now, &p.args, all, ctx.io);
+        return Outcome::Done(code);
+    }
+    ctx.io.clear();
+    let code = stats_frame(ctx.daemon, ctx.now, &p.args, all, ctx.io);
+    if code != 0 {
+        return Outcome::Done(code);
+    }
+    Outcome::Pending(Pending { kind: Kind::Stats { args: p.args.clone(), all, next: ctx.now + crate::clock::Millis(1000) } })
+}
+
+fn stats_once(ctx: &mut Ctx, args: &[String], all: bool, format: &str) -> Outcome {
+    match stats_rows(ctx.daemon, args, all) {
+        Ok(rows) => match crate::cli::format::render(format, &rows, &stats_headers()) {
+            Ok(t) => {
+                ctx.out(&t);
+                Outcome::Done(0)
+            }
+            Err(e) => {
+                ctx.err(&format!("{e}\n"));
+                Outcome::Done(1)
+            }
+        },
+        Err(errors) => finish(ctx, errors),
+    }
+}
+
+fn stats_headers() -> serde_json::Value {
+    serde_json::json!({"ID": "CONTAINER ID", "Name": "NAME", "CPUPerc": "CPU %", "MemUsage": "MEM USAGE / LIMIT", "MemPerc": "MEM %", "NetIO": "NET I/O", "BlockIO": "BLOCK I/O", "PIDs": "PIDS"})
+}
+
+/// One `docker stats` table; the exit status.
+pub fn stats_frame(daemon: &mut Daemon, _now: crate::clock::SimTime, args: &[String], all: bool, io: &mut dyn Io) -> i32 {
+    const FORMAT: &str = "table {{.ID}}\\t{{.Name}}\\t{{.CPUPerc}}\\t{{.MemUsage}}\\t{{.MemPerc}}\\t{{.NetIO}}\\t{{.BlockIO}}\\t{{.PIDs}}";
+    match stats_rows(daemon, args, all) {
+        Ok(rows) => match crate::cli::format::render(FORMAT, &rows, &stats_headers()) {
+            Ok(t) => {
+                io.write(StdStream::Stdout, &t);
+                0
+            }
+            Err(e) => {
+                io.write(StdStream::Stderr, &format!("{e}\n"));
+                1
+            }
+        },
+        Err(errors) => {
+            for e in &errors {
+                io.write(StdStream::Stderr, &format!("Error response from daemon: {}\n", e.message));
+            }
+            1
+        }
+    }
+}
+
+/// The rows of `docker stats`: one per container (running ones unless `-a`). The resource figures
+/// are illustrative: Dockling does not model memory or CPU.
+fn stats_rows(daemon: &Daemon, args: &[String], all: bool) -> Result<Vec<serde_json::Value>, Vec<ApiError>> {
+    let names: Vec<String> = if args.is_empty() {
+        daemon.containers().filter(|c| all || c.is_running()).map(|c| c.id.clone()).collect()
     } else {
-        p.args.clone()
+        args.to_vec()
     };
+    let mut rows = Vec::new();
     let mut errors = Vec::new();
     for name in names {
-        let c = match ctx.daemon.find_container(&name) {
+        let c = match daemon.find_container(&name) {
             Ok(c) => c,
             Err(e) => {
                 errors.push(e);
@@ -536,48 +598,24 @@ pub fn stats(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
             }
         };
         let running = c.is_running();
-        let pids = if running {
-            1 + c.execs.values().filter(|e| e.exit_code.is_none()).count()
-        } else {
-            0
-        };
-        // A small, stable footprint per process: Dockling does not model memory.
+        let pids = if running { 1 + c.execs.values().filter(|e| e.exit_code.is_none()).count() } else { 0 };
         let mem: u64 = if running { 380_928 + 520_192 * (pids as u64 - 1) } else { 0 };
         let limit: u64 = 8_331_526_144;
         let hundredths = if running { (mem * 10_000 + limit / 2) / limit } else { 0 };
-        let mem_perc = format!("{}.{:02}%", hundredths / 100, hundredths % 100);
-        let name_shown = if p.args.is_empty() {
-            c.name.clone()
-        } else {
-            name.clone()
-        };
         rows.push(serde_json::json!({
             "ID": &c.id[..12],
-            "Name": if p.args.is_empty() { c.name.clone() } else { name_shown },
-            "CPUPerc": if running { "0.00%" } else { "0.00%" },
+            "Name": if args.is_empty() { c.name.clone() } else { name.clone() },
+            "CPUPerc": "0.00%",
             "MemUsage": format!("{} / {}", crate::text::bytes_size(mem), crate::text::bytes_size(if running { limit } else { 0 })),
-            "MemPerc": mem_perc,
-            "NetIO": if running { "866B / 0B".to_string() } else { "0B / 0B".to_string() },
+            "MemPerc": format!("{}.{:02}%", hundredths / 100, hundredths % 100),
+            "NetIO": if running { "866B / 0B" } else { "0B / 0B" },
             "BlockIO": "0B / 0B",
             "PIDs": pids.to_string(),
         }));
     }
-    if !errors.is_empty() {
-        return finish(ctx, errors);
-    }
-    let headers = serde_json::json!({"ID": "CONTAINER ID", "Name": "NAME", "CPUPerc": "CPU %", "MemUsage": "MEM USAGE / LIMIT", "MemPerc": "MEM %", "NetIO": "NET I/O", "BlockIO": "BLOCK I/O", "PIDs": "PIDS"});
-    let format = p.string("format").unwrap_or("table {{.ID}}\\t{{.Name}}\\t{{.CPUPerc}}\\t{{.MemUsage}}\\t{{.MemPerc}}\\t{{.NetIO}}\\t{{.BlockIO}}\\t{{.PIDs}}");
-    if !p.bool("no-stream") {
-        ctx.err(&format!("dockling: live-updating {} is not simulated; showing one sample (as with --no-stream)\n", inv.path));
-    }
-    match crate::cli::format::render(format, &rows, &headers) {
-        Ok(t) => {
-            ctx.out(&t);
-            Outcome::Done(0)
-        }
-        Err(e) => {
-            ctx.err(&format!("{e}\n"));
-            Outcome::Done(1)
-        }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
     }
 }

@@ -8,7 +8,7 @@ mod image;
 mod lifecycle;
 mod system;
 
-pub use lifecycle::container_prune_now;
+pub use lifecycle::{container_prune_now, stats_frame};
 
 use super::args::{flags_from_help, parse, Parsed};
 use super::{help, Ctx, Outcome};
