@@ -262,9 +262,7 @@ impl Daemon {
         match matches.len() {
             1 => Ok(matches[0].clone()),
             0 => Err(ApiError::no_such_container(name)),
-            _ => Err(ApiError::not_found(format!(
-                "Multiple IDs found with provided prefix: {name}"
-            ))),
+            _ => Err(ApiError::bad_request(format!("multiple IDs found with provided prefix: {name}"))),
         }
     }
 
