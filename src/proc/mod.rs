@@ -5,6 +5,7 @@ pub mod coreutils;
 pub mod hello;
 mod io;
 pub mod machine;
+pub mod program;
 mod process;
 pub mod sh;
 
