@@ -28,6 +28,10 @@ pub struct Ctx<'a> {
     /// The environment, `KEY=value`, in order.
     pub env: &'a [String],
     pub hostname: &'a str,
+    /// The container's IP address on its network (`172.17.0.2`), as servers print it.
+    pub ip: &'a str,
+    /// The program's process ID inside the container (1 when it is the container's main process).
+    pub pid: u32,
     pub uid: u32,
     /// The program's standard input.
     pub stdin: &'a mut Input,
