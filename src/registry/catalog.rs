@@ -1,245 +1,228 @@
-//! Loads `catalog.json` and derives digests from canonical JSON, so the same content always has the
-//! same digest.
+//! Loads `catalog.json` (the built-in Docker Hub, as data) into content-addressed images: layers
+//! become real file-tree diffs whose sha256 are their DiffIDs, configs become image IDs.
+//!
+//! Format (see also the catalog's own `_format` key):
+//! - `layers`: named layers shared by several images (`"bookworm"`), so pulls say `Already exists`.
+//! - `repositories.<path>`: `description`, `stars`, `tags` (tag → image key), `images` (key → image).
+//! - an image: `created`, optional `from` (`"library/buildpack-deps:bookworm"`: that image's history
+//!   and layers come first and its config is the starting point), `config` (Docker's field names;
+//!   keys given replace the parent's), `history`: entries `{created_by, comment?, created?, layer?}`
+//!   where `layer` is a name from `layers` or an inline layer; no `layer` means an empty layer.
+//! - a layer: optional `base` (an OS layout from `rootfs.rs`: busybox, alpine, debian, ubuntu),
+//!   optional `size` (what it stands for; otherwise its content's size), `files`.
+//! - a file: `path` (canonical: no symlinked directories on the way), `mode`, one of `text`,
+//!   `link`, `program` (a simulated program's marker) or `dir: true`; optional `uid`, `gid`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::{ImageData, Layer, Manifest, Repository};
-use crate::vecmap::VecMap;
+use super::image::{History, ImageConfig, ImageData, Layer, Manifest};
+use super::{rootfs, Repository};
 use crate::clock::{parse_rfc3339, SimTime};
-use crate::vfs::sha256_digest;
+use crate::vecmap::VecMap;
 
-/// An image's runtime configuration (`container.Config` of the image).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ImageConfig {
-    pub env: Vec<String>,
-    pub cmd: Option<Vec<String>>,
-    pub entrypoint: Option<Vec<String>>,
-    pub working_dir: String,
-    pub user: String,
-    pub labels: BTreeMap<String, String>,
-    pub exposed_ports: VecMap<String, Empty>,
-    pub volumes: VecMap<String, Empty>,
-    pub stop_signal: Option<String>,
-}
+const CATALOG: &str = include_str!("catalog.json");
 
-/// The `{}` of Docker's set-like maps (`ExposedPorts`, `Volumes`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Empty {}
-
-/// A file of a catalog layer. `program` names the simulated program that runs when it is executed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct CatalogFile {
-    pub path: String,
-    pub mode: u32,
-    pub size: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub program: Option<String>,
-}
-
-/// A repository entry of the catalog.
-struct RepoEntry {
-    description: String,
-    stars: u32,
-    tags: BTreeMap<String, String>,
-    images: crate::vecmap::VecMap<String, ImageEntry>,
-}
-
-/// An image entry of the catalog.
-struct ImageEntry {
-    created: String,
-    os: String,
-    config: ImageConfig,
-    history: Vec<String>,
-    layers: Vec<LayerEntry>,
-}
-
-struct LayerEntry {
-    size: Option<u64>,
-    files: Vec<CatalogFile>,
-}
-
-// Reading the catalog from a JSON value by hand keeps serde's derive code out of the wasm.
 fn string(v: &Value, key: &str) -> String {
     v.get(key).and_then(Value::as_str).unwrap_or("").to_string()
 }
 
-fn opt_string(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn strings(v: Option<&Value>) -> Option<Vec<String>> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
-}
-
-fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
-    v.and_then(Value::as_object)
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
-        .unwrap_or_default()
-}
-
-fn set_map(v: Option<&Value>) -> VecMap<String, Empty> {
-    v.and_then(Value::as_object).map(|o| o.keys().map(|k| (k.clone(), Empty {})).collect()).unwrap_or_default()
-}
-
-fn image_config(v: &Value) -> ImageConfig {
-    ImageConfig {
-        env: strings(v.get("Env")).unwrap_or_default(),
-        cmd: strings(v.get("Cmd")),
-        entrypoint: strings(v.get("Entrypoint")),
-        working_dir: string(v, "WorkingDir"),
-        user: string(v, "User"),
-        labels: string_map(v.get("Labels")),
-        exposed_ports: set_map(v.get("ExposedPorts")),
-        volumes: set_map(v.get("Volumes")),
-        stop_signal: opt_string(v, "StopSignal"),
-    }
-}
-
-fn catalog_file(v: &Value) -> CatalogFile {
-    CatalogFile {
-        path: string(v, "path"),
-        mode: v.get("mode").and_then(Value::as_u64).unwrap_or(0) as u32,
-        size: v.get("size").and_then(Value::as_u64).unwrap_or(0),
-        text: opt_string(v, "text"),
-        link: opt_string(v, "link"),
-        program: opt_string(v, "program"),
-    }
-}
-
-fn image_entry(v: &Value) -> ImageEntry {
-    ImageEntry {
-        created: string(v, "created"),
-        os: string(v, "os"),
-        config: image_config(v.get("config").unwrap_or(&Value::Null)),
-        history: strings(v.get("history")).unwrap_or_default(),
-        layers: v
-            .get("layers")
-            .and_then(Value::as_array)
-            .map(|ls| {
-                ls.iter()
-                    .map(|l| LayerEntry {
-                        size: l.get("size").and_then(Value::as_u64),
-                        files: l.get("files").and_then(Value::as_array).map(|fs| fs.iter().map(catalog_file).collect()).unwrap_or_default(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
-}
-
-const CATALOG: &str = include_str!("catalog.json");
-
-pub(super) fn load() -> crate::vecmap::VecMap<String, Repository> {
-    // The catalog is compiled in and checked by tests; a broken file yields an empty Hub, never a panic.
+/// Builds every repository of the catalog. A broken entry is skipped, never a panic (the catalog
+/// is compiled in and checked by tests).
+pub(super) fn load() -> VecMap<String, Repository> {
     let catalog: Value = serde_json::from_str(CATALOG).unwrap_or(Value::Null);
-    let default_path = string(&catalog, "default_path");
-    let mut repos = crate::vecmap::VecMap::new();
-    let entries = catalog.get("repositories").and_then(Value::as_object).cloned().unwrap_or_default();
-    for (path, e) in entries {
-        let entry = RepoEntry {
-            description: string(&e, "description"),
-            stars: e.get("stars").and_then(Value::as_u64).unwrap_or(0) as u32,
-            tags: string_map(e.get("tags")),
-            images: e.get("images").and_then(Value::as_object).map(|o| o.iter().map(|(k, v)| (k.clone(), image_entry(v))).collect()).unwrap_or_default(),
-        };
-        let images: crate::vecmap::VecMap<String, Manifest> = entry
-            .images
-            .into_iter()
-            .map(|(key, img)| (key, build_manifest(img, &default_path)))
-            .collect();
-        let tags = entry
-            .tags
-            .into_iter()
-            .filter_map(|(tag, key)| Some((tag, images.get(&key)?.clone())))
-            .collect();
+    let mut loader = Loader {
+        default_path: string(&catalog, "default_path"),
+        layer_specs: catalog.get("layers").cloned().unwrap_or(Value::Null),
+        repo_specs: catalog.get("repositories").cloned().unwrap_or(Value::Null),
+        layers: BTreeMap::new(),
+        images: BTreeMap::new(),
+    };
+    let mut repos = VecMap::new();
+    let Some(specs) = loader.repo_specs.as_object().cloned() else {
+        return repos;
+    };
+    for (path, e) in specs {
+        let mut tags = VecMap::new();
+        if let Some(t) = e.get("tags").and_then(Value::as_object) {
+            for (tag, key) in t {
+                let key = key.as_str().unwrap_or("");
+                if let Some(img) = loader.image(&path, key, 0) {
+                    tags.insert(tag.clone(), Manifest::of(img));
+                }
+            }
+        }
         repos.insert(
             format!("docker.io/{path}"),
             Repository {
-                description: entry.description,
-                stars: entry.stars,
+                description: string(&e, "description"),
+                stars: e.get("stars").and_then(Value::as_u64).unwrap_or(0) as u32,
                 official: path.starts_with("library/"),
                 tags,
+                owner: None,
             },
         );
     }
     repos
 }
 
-fn build_manifest(img: ImageEntry, default_path: &str) -> Manifest {
-    let created = parse_rfc3339(&img.created).unwrap_or(SimTime(0));
-    let mut config = img.config;
-    for e in &mut config.env {
-        if e == "$PATH" {
-            *e = default_path.to_string();
+struct Loader {
+    default_path: String,
+    layer_specs: Value,
+    repo_specs: Value,
+    layers: BTreeMap<String, Arc<Layer>>,
+    images: BTreeMap<String, Arc<ImageData>>,
+}
+
+impl Loader {
+    /// The image `key` of repository `path`, built once.
+    fn image(&mut self, path: &str, key: &str, depth: u32) -> Option<Arc<ImageData>> {
+        let id = format!("{path}:{key}");
+        if let Some(img) = self.images.get(&id) {
+            return Some(img.clone());
         }
-    }
-    let layers: Vec<Arc<Layer>> = img
-        .layers
-        .into_iter()
-        .map(|l| Arc::new(build_layer(l)))
-        .collect();
-    let created_s = img.created.clone();
-    let config_json = json!({
-        "architecture": "amd64",
-        "dockling_os": img.os,
-        "config": &config,
-        "created": created_s,
-        "history": img.history.iter().map(|h| json!({"created": created_s, "created_by": h})).collect::<Vec<_>>(),
-        "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>()},
-    });
-    let config_bytes = crate::json::compact(&config_json).into_bytes();
-    let id = sha256_digest(&config_bytes);
-    let manifest_json = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": id, "size": config_bytes.len()},
-        "layers": layers.iter().map(|l| json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l.blob_digest, "size": l.size})).collect::<Vec<_>>(),
-    });
-    let digest = sha256_digest(crate::json::compact(&manifest_json).as_bytes());
-    Manifest {
-        digest,
-        image: Arc::new(ImageData {
-            id,
+        if depth > 8 {
+            return None;
+        }
+        let spec = self
+            .repo_specs
+            .get(path)?
+            .get("images")?
+            .get(key)?
+            .clone();
+        let created_s = string(&spec, "created");
+        let created = parse_rfc3339(&created_s).unwrap_or(SimTime(0));
+        let (mut history, mut layers, base_config) = match spec.get("from").and_then(Value::as_str) {
+            Some(from) => {
+                let (p, k) = from.rsplit_once(':')?;
+                let parent = self.image(p, k, depth + 1)?;
+                (
+                    parent.history.clone(),
+                    parent.layers.clone(),
+                    parent.config.to_json(),
+                )
+            }
+            None => (Vec::new(), Vec::new(), Value::Object(Default::default())),
+        };
+        let mut merged = base_config;
+        if let (Some(m), Some(c)) = (
+            merged.as_object_mut(),
+            spec.get("config").and_then(Value::as_object),
+        ) {
+            for (k, v) in c {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        let mut config = ImageConfig::from_json(&merged);
+        for e in &mut config.env {
+            if e == "$PATH" {
+                *e = self.default_path.clone();
+            }
+        }
+        for h in spec
+            .get("history")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+        {
+            let at = h
+                .get("created")
+                .and_then(Value::as_str)
+                .and_then(parse_rfc3339)
+                .unwrap_or(created);
+            let layer = match h.get("layer") {
+                Some(Value::String(name)) => Some(self.named_layer(name)?),
+                Some(l @ Value::Object(_)) => Some(Arc::new(build_layer(l, at))),
+                _ => None,
+            };
+            history.push(History {
+                created: at,
+                created_by: string(&h, "created_by"),
+                comment: string(&h, "comment"),
+                author: String::new(),
+                empty_layer: layer.is_none(),
+            });
+            layers.extend(layer);
+        }
+        let img = Arc::new(ImageData::new(
             created,
+            string(&spec, "author"),
+            String::new(),
             config,
-            history: img.history,
+            history,
             layers,
-            os: img.os,
-        }),
+            String::new(),
+            String::new(),
+        ));
+        self.images.insert(id, img.clone());
+        Some(img)
+    }
+
+    fn named_layer(&mut self, name: &str) -> Option<Arc<Layer>> {
+        if let Some(l) = self.layers.get(name) {
+            return Some(l.clone());
+        }
+        let spec = self.layer_specs.get(name)?;
+        let at = spec
+            .get("created")
+            .and_then(Value::as_str)
+            .and_then(parse_rfc3339)
+            .unwrap_or(SimTime(0));
+        let l = Arc::new(build_layer(spec, at));
+        self.layers.insert(name.to_string(), l.clone());
+        Some(l)
     }
 }
 
-fn build_layer(l: LayerEntry) -> Layer {
-    let canonical = crate::json::compact(&json!(l.files)).into_bytes();
-    let diff_id = sha256_digest(&canonical);
-    let blob_digest = sha256_digest(format!("gzip\n{diff_id}").as_bytes());
-    let size = l
-        .size
-        .unwrap_or_else(|| l.files.iter().map(|f| f.size).sum());
-    Layer {
-        diff_id,
-        blob_digest,
-        size,
-        files: l.files,
+/// A layer from its spec: an OS base layout and/or files, with their times set to `at`.
+fn build_layer(spec: &Value, at: SimTime) -> Layer {
+    let files: Vec<rootfs::FileSpec> = spec
+        .get("files")
+        .and_then(Value::as_array)
+        .map(|fs| fs.iter().map(file_spec).collect())
+        .unwrap_or_default();
+    let tree = rootfs::build(
+        spec.get("base").and_then(Value::as_str).unwrap_or(""),
+        &files,
+        at,
+    );
+    Layer::new(
+        crate::vfs::Layer::from_tree(&tree),
+        spec.get("size").and_then(Value::as_u64),
+    )
+}
+
+fn file_spec(v: &Value) -> rootfs::FileSpec {
+    let opt = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    rootfs::FileSpec {
+        path: string(v, "path"),
+        mode: v.get("mode").and_then(Value::as_u64).unwrap_or(0) as u32,
+        uid: v.get("uid").and_then(Value::as_u64).unwrap_or(0) as u32,
+        gid: v.get("gid").and_then(Value::as_u64).unwrap_or(0) as u32,
+        text: opt("text"),
+        link: opt("link"),
+        program: opt("program"),
+        dir: v.get("dir").and_then(Value::as_bool).unwrap_or(false),
     }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn catalog_parses() {
+    fn catalog_parses_and_every_tag_resolves() {
         let parsed: Result<serde_json::Value, _> = serde_json::from_str(super::CATALOG);
-        assert!(parsed.is_ok(), "{:?}", parsed.err());
-        assert!(super::load().len() >= 5);
+        let v = parsed.expect("catalog.json is valid JSON");
+        let repos = super::load();
+        let specs = v["repositories"].as_object().expect("repositories");
+        assert_eq!(repos.len(), specs.len());
+        for (path, spec) in specs {
+            let repo = repos
+                .get(&format!("docker.io/{path}"))
+                .expect("repository built");
+            let tags = spec["tags"].as_object().expect("tags");
+            assert_eq!(repo.tags.len(), tags.len(), "{path}: a tag did not resolve");
+        }
     }
 }

@@ -1,60 +1,17 @@
-//! The built-in Docker Hub: a catalog of official images (data in `catalog.json`) turned into
-//! content-addressed manifests, configs and layers. Pure: lookups only.
+//! The registries the simulation knows: Docker Hub with the built-in catalog of official images
+//! (data in `catalog.json`) and whatever learners push, plus private registries by host
+//! (`localhost:5000`, `registry.example.com`). Pure data and lookups; the daemon decides who
+//! may read and write.
 
 mod catalog;
+mod image;
 pub mod rootfs;
 
 use std::sync::Arc;
 
-pub use catalog::{CatalogFile, ImageConfig};
+pub use image::{health_json, History, ImageConfig, ImageData, Layer, Manifest};
 
-use crate::clock::SimTime;
-
-/// A layer as a registry serves it.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Layer {
-    /// sha256 of the uncompressed content (`rootfs.diff_ids`).
-    pub diff_id: String,
-    /// sha256 of the blob as pulled; its short form names the layer in pull output.
-    pub blob_digest: String,
-    pub size: u64,
-    pub files: Vec<CatalogFile>,
-}
-
-/// An image: its config (whose digest is the image ID) and layers.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ImageData {
-    /// `sha256:…` of the canonical config JSON.
-    pub id: String,
-    pub created: SimTime,
-    pub config: ImageConfig,
-    /// `created_by` of each history entry.
-    pub history: Vec<String>,
-    pub layers: Vec<Arc<Layer>>,
-    /// The OS family whose base layout the root file system has (`busybox`, `debian`, `scratch`…).
-    pub os: String,
-}
-
-impl ImageData {
-    /// Sum of the layer sizes, as `docker images` shows it.
-    pub fn size(&self) -> u64 {
-        self.layers.iter().map(|l| l.size).sum()
-    }
-
-    /// The image's root file system.
-    pub fn rootfs(&self) -> crate::vfs::Tree {
-        let files: Vec<&CatalogFile> = self.layers.iter().flat_map(|l| l.files.iter()).collect();
-        rootfs::build(&self.os, &files, self.created)
-    }
-}
-
-/// What a tag points at: a manifest and its image.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Manifest {
-    /// `sha256:…` of the canonical manifest JSON (the repo digest).
-    pub digest: String,
-    pub image: Arc<ImageData>,
-}
+use crate::vecmap::VecMap;
 
 /// A repository on a registry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -62,13 +19,19 @@ pub struct Repository {
     pub description: String,
     pub stars: u32,
     pub official: bool,
-    pub tags: crate::vecmap::VecMap<String, Manifest>,
+    pub tags: VecMap<String, Manifest>,
+    /// For repositories on a registry served by a container (`registry:2` on `localhost:5000`):
+    /// that container's ID. Its data goes when the container does.
+    pub owner: Option<String>,
 }
 
-/// Every registry the simulation knows, keyed by `domain/path` (`docker.io/library/nginx`).
+/// Every repository of every registry, keyed by `domain/path` (`docker.io/library/nginx`,
+/// `localhost:5000/app`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Hub {
-    repos: crate::vecmap::VecMap<String, Repository>,
+    repos: VecMap<String, Repository>,
+    /// Manifests pushed by digest only, or whose tag moved on (still pullable by digest).
+    untagged: VecMap<String, Vec<Manifest>>,
 }
 
 impl Hub {
@@ -76,6 +39,7 @@ impl Hub {
     pub fn builtin() -> Hub {
         Hub {
             repos: catalog::load(),
+            untagged: VecMap::new(),
         }
     }
 
@@ -93,7 +57,11 @@ impl Hub {
     ) -> Option<&Manifest> {
         let repo = self.repos.get(full_name)?;
         match digest {
-            Some(d) => repo.tags.values().find(|m| m.digest == d),
+            Some(d) => repo.tags.values().find(|m| m.digest == d).or_else(|| {
+                self.untagged
+                    .get(full_name)
+                    .and_then(|v| v.iter().find(|m| m.digest == d))
+            }),
             None => repo.tags.get(tag.unwrap_or("latest")),
         }
     }
@@ -101,6 +69,66 @@ impl Hub {
     /// All repositories, in name order.
     pub fn repositories(&self) -> impl Iterator<Item = (&String, &Repository)> {
         self.repos.iter()
+    }
+
+    /// Whether any repository of the registry at `domain` holds a layer with this blob digest;
+    /// the first such repository's path (for `Mounted from …`).
+    pub fn repository_with_blob(&self, domain: &str, blob: &str) -> Option<&str> {
+        let prefix = format!("{domain}/");
+        self.repos.iter().find_map(|(name, repo)| {
+            let path = name.strip_prefix(&prefix)?;
+            repo.tags
+                .values()
+                .any(|m| m.image.layers.iter().any(|l| l.blob_digest == blob))
+                .then_some(path)
+        })
+    }
+
+    /// Stores a pushed image under `full_name:tag` (creating the repository).
+    pub fn push(
+        &mut self,
+        full_name: &str,
+        tag: Option<&str>,
+        image: Arc<ImageData>,
+        owner: Option<String>,
+    ) -> Manifest {
+        let m = Manifest::of(image);
+        let repo = self
+            .repos
+            .get_or_insert_with(full_name.to_string(), || Repository {
+                owner,
+                ..Repository::default()
+            });
+        match tag {
+            Some(t) => {
+                if let Some(old) = repo.tags.insert(t.to_string(), m.clone()) {
+                    if old.digest != m.digest {
+                        self.untagged
+                            .get_or_insert_with(full_name.to_string(), Vec::new)
+                            .push(old);
+                    }
+                }
+            }
+            None => self
+                .untagged
+                .get_or_insert_with(full_name.to_string(), Vec::new)
+                .push(m.clone()),
+        }
+        m
+    }
+
+    /// Forgets the repositories a registry container served.
+    pub fn drop_owned_by(&mut self, owner: &str) {
+        let gone: Vec<String> = self
+            .repos
+            .iter()
+            .filter(|(_, r)| r.owner.as_deref() == Some(owner))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in gone {
+            self.repos.remove(&k);
+            self.untagged.remove(&k);
+        }
     }
 }
 
@@ -131,5 +159,7 @@ mod tests {
         assert!(hub
             .resolve("docker.io/library/hello-world", None, Some(&hello.digest))
             .is_some());
+        let rootfs = hello.image.rootfs();
+        assert!(rootfs.get("/hello").is_some());
     }
 }

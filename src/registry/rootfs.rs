@@ -5,7 +5,18 @@
 use crate::clock::SimTime;
 use crate::vfs::{Meta, Node, NodeKind, Tree};
 
-use super::CatalogFile;
+/// A file of a catalog layer. `program` names the simulated program that runs when it is executed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileSpec {
+    pub path: String,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub text: Option<String>,
+    pub link: Option<String>,
+    pub program: Option<String>,
+    pub dir: bool,
+}
 
 /// BusyBox applets present in `/bin` of busybox and alpine.
 pub const BUSYBOX_APPLETS: &[&str] = &[
@@ -231,15 +242,16 @@ pub fn program_marker(program: &str) -> String {
     format!("#!dockling:{program}\n")
 }
 
-/// Builds the root file system of an image.
-pub fn build(os: &str, files: &[&CatalogFile], at: SimTime) -> Tree {
+/// Builds the content of a catalog layer: the base layout of an OS family (`busybox`, `alpine`,
+/// `debian`, `ubuntu`; none for `""` or `scratch`) plus the given files.
+pub fn build(os: &str, files: &[FileSpec], at: SimTime) -> Tree {
     let dir = meta(0o755, at);
     let mut t = Tree::new(dir.clone());
     let put = |t: &mut Tree, path: &str, node: Node| {
         let _ = t.insert(path, node, &dir);
     };
     let dirs: &[&str] = match os {
-        "scratch" => &[],
+        "scratch" | "" => &[],
         "busybox" => &[
             "/bin",
             "/dev",
@@ -309,7 +321,7 @@ pub fn build(os: &str, files: &[&CatalogFile], at: SimTime) -> Tree {
     for d in dirs {
         let _ = t.mkdir(d, true, &dir);
     }
-    if os != "scratch" {
+    if os != "scratch" && !os.is_empty() {
         let _ = t.set_meta("/tmp", |m| m.mode = 0o1777);
         let _ = t.set_meta("/root", |m| m.mode = 0o700);
         put(&mut t, "/etc/passwd", file("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", 0o644, at));
@@ -373,16 +385,24 @@ pub fn build(os: &str, files: &[&CatalogFile], at: SimTime) -> Tree {
         _ => {}
     }
     for f in files {
-        let node = match (&f.text, &f.link, &f.program) {
+        let mode = |default: u32| if f.mode == 0 { default } else { f.mode };
+        let mut node = match (&f.text, &f.link, &f.program) {
+            _ if f.dir => Node {
+                kind: NodeKind::Dir(Default::default()),
+                meta: meta(mode(0o755), at),
+            },
             (_, Some(target), _) => link(target, at),
-            (Some(text), _, _) => file(text, if f.mode == 0 { 0o644 } else { f.mode }, at),
-            (None, None, Some(p)) => file(
-                &program_marker(p),
-                if f.mode == 0 { 0o755 } else { f.mode },
-                at,
-            ),
-            (None, None, None) => file("", if f.mode == 0 { 0o644 } else { f.mode }, at),
+            (Some(text), _, _) => file(text, mode(0o644), at),
+            (None, None, Some(p)) => file(&program_marker(p), mode(0o755), at),
+            (None, None, None) => file("", mode(0o644), at),
         };
+        node.meta.uid = f.uid;
+        node.meta.gid = f.gid;
+        if f.dir && t.get(&f.path).is_some_and(|n| n.is_dir()) {
+            let m = node.meta.clone();
+            let _ = t.set_meta(&f.path, |x| *x = m);
+            continue;
+        }
         put(&mut t, &f.path, node);
     }
     t

@@ -3,11 +3,13 @@
 
 mod diff;
 mod digest;
+mod layer;
 mod path;
 mod tar;
 mod tree;
 
 pub use diff::{changes, tar_size};
+pub use layer::{Change, Layer};
 pub use digest::{hex_of, sha256_digest, short_id};
 pub use path::{basename, join, normalize, parent, split};
 pub use tar::{read_tar, write_tar};

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use super::path::join;
 use super::tree::{Meta, Node, NodeKind, Tree};
 use crate::clock::SimTime;
 
@@ -16,7 +15,7 @@ fn octal(field: &mut [u8], v: u64) {
     field[width] = 0;
 }
 
-fn header(name: &str, node: &Node, size: u64) -> [u8; 512] {
+pub(super) fn header(name: &str, node: &Node, size: u64) -> [u8; 512] {
     let mut h = [0u8; 512];
     let (name, prefix) = if name.len() > 100 {
         match name[..name.len().min(155)].rfind('/') {
@@ -96,15 +95,28 @@ fn cstr(b: &[u8]) -> String {
     String::from_utf8_lossy(&b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())]).into_owned()
 }
 
-/// Reads a tar stream into a tree rooted at `/`; `None` if it is not a tar archive.
-pub fn read_tar(data: &[u8], dir_meta: &Meta) -> Option<Tree> {
-    let mut t = Tree::new(dir_meta.clone());
+/// What a tar entry is.
+pub(super) enum TarKind {
+    Dir,
+    File(Vec<u8>),
+    Symlink(String),
+}
+
+/// One entry of a tar stream, with its absolute path.
+pub(super) struct TarEntry {
+    pub path: String,
+    pub kind: TarKind,
+    pub meta: Meta,
+}
+
+/// The entries of a tar stream in order; `None` if it is not a tar archive.
+pub(super) fn read_entries(data: &[u8]) -> Option<Vec<TarEntry>> {
+    let mut out = Vec::new();
     let mut i = 0;
-    let mut entries = 0;
     while i + 512 <= data.len() {
         let h = &data[i..i + 512];
         if h.iter().all(|&b| b == 0) {
-            return Some(t);
+            return Some(out);
         }
         if &h[257..262] != b"ustar" {
             return None;
@@ -125,29 +137,42 @@ pub fn read_tar(data: &[u8], dir_meta: &Meta) -> Option<Tree> {
             gid: parse_octal(&h[116..124]) as u32,
             mtime: SimTime::from_secs(parse_octal(&h[136..148])),
         };
-        let path = join("/", name.trim_end_matches('/').trim_start_matches("./"));
+        let path = crate::vfs::normalize("/", name.trim_end_matches('/'));
         i += 512;
         let kind = match h[156] {
-            b'5' => NodeKind::Dir(Arc::default()),
-            b'2' => NodeKind::Symlink(cstr(&h[157..257])),
+            b'5' => TarKind::Dir,
+            b'2' => TarKind::Symlink(cstr(&h[157..257])),
             _ => {
                 let body = data.get(i..i + size)?.to_vec();
                 i += size.div_ceil(512) * 512;
-                NodeKind::File(Arc::new(body))
+                TarKind::File(body)
             }
         };
         if path != "/" {
-            let keep_children =
-                matches!(kind, NodeKind::Dir(_)) && t.get(&path).is_some_and(|n| n.is_dir());
-            if keep_children {
-                let _ = t.set_meta(&path, |m| *m = meta.clone());
-            } else {
-                let _ = t.insert(&path, Node { kind, meta }, dir_meta);
-            }
+            out.push(TarEntry { path, kind, meta });
         }
-        entries += 1;
     }
-    (entries > 0 || data.is_empty()).then_some(t)
+    (!out.is_empty() || data.is_empty()).then_some(out)
+}
+
+/// Reads a tar stream into a tree rooted at `/`; `None` if it is not a tar archive.
+pub fn read_tar(data: &[u8], dir_meta: &Meta) -> Option<Tree> {
+    let mut t = Tree::new(dir_meta.clone());
+    for TarEntry { path, kind, meta } in read_entries(data)? {
+        let kind = match kind {
+            TarKind::Dir => NodeKind::Dir(Arc::default()),
+            TarKind::File(d) => NodeKind::File(Arc::new(d)),
+            TarKind::Symlink(s) => NodeKind::Symlink(s),
+        };
+        let keep_children =
+            matches!(kind, NodeKind::Dir(_)) && t.get(&path).is_some_and(|n| n.is_dir());
+        if keep_children {
+            let _ = t.set_meta(&path, |m| *m = meta.clone());
+        } else {
+            let _ = t.insert(&path, Node { kind, meta }, dir_meta);
+        }
+    }
+    Some(t)
 }
 
 #[cfg(test)]

@@ -188,33 +188,13 @@ pub fn image_json(d: &Daemon, id: &str) -> Value {
     let Some(img) = d.image(id) else { return Value::Null };
     let refs = d.image_references(id);
     let familiar = |r: &String| crate::api::Reference::parse(r).map(|x| x.familiar()).unwrap_or_else(|_| r.clone());
-    let cfg = &img.data.config;
-    let mut config = json!({"Env": cfg.env, "Cmd": cfg.cmd});
-    let o = config.as_object_mut().expect("object");
-    if let Some(e) = &cfg.entrypoint {
-        o.insert("Entrypoint".into(), json!(e));
-    }
-    if !cfg.working_dir.is_empty() {
-        o.insert("WorkingDir".into(), json!(cfg.working_dir));
-    }
-    if !cfg.exposed_ports.is_empty() {
-        o.insert("ExposedPorts".into(), json!(cfg.exposed_ports));
-    }
-    if !cfg.volumes.is_empty() {
-        o.insert("Volumes".into(), json!(cfg.volumes));
-    }
-    if !cfg.labels.is_empty() {
-        o.insert("Labels".into(), json!(cfg.labels));
-    }
-    if let Some(s) = &cfg.stop_signal {
-        o.insert("StopSignal".into(), json!(s));
-    }
+    let config = img.data.config.to_json();
     let layer = crate::vfs::hex_of(img.id());
     json!({
         "Id": img.id(),
         "RepoTags": refs.iter().filter(|r| !r.contains('@')).map(familiar).collect::<Vec<_>>(),
         "RepoDigests": refs.iter().filter(|r| r.contains('@')).map(familiar).collect::<Vec<_>>(),
-        "Parent": "", "Comment": "", "Created": img.data.created.rfc3339_nano(), "DockerVersion": "", "Author": "",
+        "Parent": img.data.parent, "Comment": img.data.comment, "Created": img.data.created.rfc3339_nano(), "DockerVersion": img.data.docker_version, "Author": img.data.author,
         "Config": config, "Architecture": "amd64", "Os": "linux", "Size": img.data.size(),
         "GraphDriver": {"Data": {"MergedDir": format!("/var/lib/docker/overlay2/{layer}/merged"), "UpperDir": format!("/var/lib/docker/overlay2/{layer}/diff"), "WorkDir": format!("/var/lib/docker/overlay2/{layer}/work")}, "Name": "overlay2"},
         "RootFS": {"Type": "layers", "Layers": img.data.layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>()},
