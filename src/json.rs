@@ -102,6 +102,13 @@ pub fn pretty(v: &Value) -> String {
     s
 }
 
+/// Indented JSON with any indent (`json.MarshalIndent(v, "", indent)`).
+pub fn indented(v: &Value, indent: &str) -> String {
+    let mut s = String::new();
+    write(v, Some(indent), 0, &mut s);
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

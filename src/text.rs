@@ -362,3 +362,31 @@ mod tests {
         assert_eq!(go_quote("a\"b"), "\"a\\\"b\"");
     }
 }
+
+/// Go's `time.ParseDuration` (`1m30s`, `500ms`, `2h`) in milliseconds.
+pub fn go_duration_ms(s: &str) -> Option<u64> {
+    if s == "0" {
+        return Some(0);
+    }
+    // Nanoseconds, summed per `<number><unit>` part.
+    let mut total_ns: u64 = 0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).filter(|&i| i > 0)?;
+        let num = &rest[..n_end];
+        rest = &rest[n_end..];
+        let u_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_ns: u64 = match &rest[..u_end] {
+            "ns" => 1,
+            "us" | "µs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return None,
+        };
+        total_ns = total_ns.saturating_add(decimal_scaled(num, unit_ns)?);
+        rest = &rest[u_end..];
+    }
+    Some(total_ns / 1_000_000)
+}

@@ -1,9 +1,11 @@
 //! Engine API 1.50-shaped types: what the CLI sends to the daemon and what it gets back.
 //! Field names are Docker's (`Id`, `RepoTags`, `State`…), so the same types can be served as JSON.
 
+mod filters;
 mod reference;
 mod types;
 
+pub use filters::{path_match, timestamp, Filters};
 pub use reference::{Reference, ReferenceError};
 pub use types::*;
 

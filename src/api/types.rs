@@ -291,6 +291,38 @@ pub struct ImageSummary {
     pub containers: i64,
 }
 
+/// `GET /images/json` options.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImageListOptions {
+    /// `-a`: intermediate images too.
+    pub all: bool,
+    pub filters: super::Filters,
+    /// Count the containers using each image (`system df`).
+    pub container_count: bool,
+    /// Work out the size each image shares with others (`system df -v`).
+    pub shared_size: bool,
+}
+
+/// An item of `GET /images/{name}/history`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryItem {
+    /// The image at this step, or `<missing>` when it is not a local image.
+    pub id: String,
+    /// Unix seconds.
+    pub created: i64,
+    pub created_by: String,
+    pub tags: Vec<String>,
+    pub size: i64,
+    pub comment: String,
+}
+
+/// `POST /images/prune` response.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImagePruneReport {
+    pub deleted: Vec<ImageDeleteItem>,
+    pub reclaimed: u64,
+}
+
 /// An item of `DELETE /images/{name}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum ImageDeleteItem {

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+pub mod config;
 pub(crate) mod format;
 pub mod help;
 mod jsonmessage;
@@ -51,6 +52,13 @@ pub struct Ctx<'a> {
     /// The host's file system and working directory (`--env-file`, `cp`, build contexts).
     pub fs: &'a mut crate::vfs::Tree,
     pub cwd: &'a str,
+    /// What a pipe, a file (`<`) or a here-document feeds the command; `None` when stdin is the
+    /// terminal.
+    pub stdin: Option<&'a str>,
+    /// The environment of the shell that runs `docker` (`HOME`, `DOCKER_BUILDKIT`, `DOCKER_CONFIG`…).
+    pub env: &'a [String],
+    /// Who runs `docker` on the host (owner of the files it writes).
+    pub uid: u32,
     /// stdout/stderr are a terminal (the web terminal, or a TTY natively).
     pub tty: bool,
     pub io: &'a mut dyn Io,
@@ -66,6 +74,12 @@ impl std::fmt::Debug for Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// The value of an environment variable of the calling shell.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find_map(|e| e.strip_prefix(name).and_then(|r| r.strip_prefix('=')))
+    }
     pub fn out(&mut self, text: &str) {
         self.io.write(StdStream::Stdout, text);
     }

@@ -46,12 +46,30 @@ pub(super) enum Kind {
         action: Confirmed,
         answer: Option<String>,
     },
+    /// `docker login` asking for a username, then a password (typed without echo).
+    Login {
+        cfg: crate::cli::config::ConfigFile,
+        auth: crate::daemon::AuthConfig,
+        hub: bool,
+        tty: bool,
+        stage: LoginStage,
+    },
+}
+
+/// Which prompt `docker login` waits at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum LoginStage {
+    Username,
+    Password,
+    /// A line arrived for the current prompt.
+    Answered(Box<LoginStage>, String),
 }
 
 /// What a confirmed prompt does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Confirmed {
     ContainerPrune,
+    ImagePrune(crate::api::Filters),
 }
 
 fn print_error(io: &mut dyn Io, e: &ApiError) {
@@ -63,8 +81,49 @@ fn print_error(io: &mut dyn Io, e: &ApiError) {
 
 impl Pending {
     /// Makes progress; the exit status once the command has finished.
-    pub fn poll(&mut self, daemon: &mut Daemon, now: SimTime, io: &mut dyn Io) -> Option<i32> {
+    pub fn poll(
+        &mut self,
+        daemon: &mut Daemon,
+        fs: &mut crate::vfs::Tree,
+        now: SimTime,
+        io: &mut dyn Io,
+    ) -> Option<i32> {
         match &mut self.kind {
+            Kind::Login {
+                cfg,
+                auth,
+                hub,
+                tty,
+                stage,
+            } => {
+                let LoginStage::Answered(at, line) = stage.clone() else {
+                    return None;
+                };
+                match *at {
+                    LoginStage::Username => {
+                        auth.username = line.trim().to_string();
+                        if auth.username.is_empty() {
+                            io.write(StdStream::Stderr, "Error: Non-null Username Required\n");
+                            return Some(1);
+                        }
+                        if auth.password.is_empty() {
+                            super::commands::prompt_password(io, *hub, *tty);
+                            *stage = LoginStage::Password;
+                            return None;
+                        }
+                    }
+                    _ => {
+                        io.write(StdStream::Stdout, "\n");
+                        auth.password = line.trim().to_string();
+                        if auth.password.is_empty() {
+                            io.write(StdStream::Stderr, "Error: Password Required\n");
+                            return Some(1);
+                        }
+                    }
+                }
+                let ok = super::commands::finish_login(daemon, fs, now, cfg, auth.clone(), io);
+                Some(if ok.is_ok() { 0 } else { 1 })
+            }
             Kind::Attach {
                 handle,
                 exit_code,
@@ -137,6 +196,12 @@ impl Pending {
                 }
                 match action {
                     Confirmed::ContainerPrune => super::commands::container_prune_now(daemon, io),
+                    Confirmed::ImagePrune(f) => {
+                        if let Err(e) = super::commands::image_prune_now(daemon, f, now, io) {
+                            print_error(io, &e);
+                            return Some(1);
+                        }
+                    }
                 }
                 Some(0)
             }
@@ -179,7 +244,12 @@ impl Pending {
     pub fn reads_input(&self) -> bool {
         matches!(
             self.kind,
-            Kind::Attach { stdin: true, .. } | Kind::Confirm { answer: None, .. }
+            Kind::Attach { stdin: true, .. }
+                | Kind::Confirm { answer: None, .. }
+                | Kind::Login {
+                    stage: LoginStage::Username | LoginStage::Password,
+                    ..
+                }
         )
     }
 
@@ -191,6 +261,9 @@ impl Pending {
                 stdin: true,
                 tty: true,
                 ..
+            } | Kind::Login {
+                stage: LoginStage::Password,
+                ..
             }
         )
     }
@@ -201,6 +274,12 @@ impl Pending {
         if let Kind::Confirm { answer, .. } = &mut self.kind {
             *answer = Some(line.to_string());
             return true;
+        }
+        if let Kind::Login { stage, .. } = &mut self.kind {
+            if matches!(stage, LoginStage::Username | LoginStage::Password) {
+                *stage = LoginStage::Answered(Box::new(stage.clone()), line.to_string());
+                return true;
+            }
         }
         match &self.kind {
             Kind::Attach {

@@ -73,7 +73,13 @@ pub struct Container {
     pub image_id: String,
     pub path: String,
     pub args: Vec<String>,
+    /// The process environment (the runtime adds PATH, HOSTNAME, TERM and HOME).
     pub env: Vec<String>,
+    /// `Config.Env`: the image's variables with `-e`/`--env-file` applied.
+    pub config_env: Vec<String>,
+    /// `Config.Cmd` and `Config.Entrypoint` as created (for `docker commit`, `inspect`).
+    pub config_cmd: Option<Vec<String>>,
+    pub config_entrypoint: Option<Vec<String>>,
     pub working_dir: String,
     pub hostname: String,
     /// `-u` as given, and who that is once started.
@@ -349,6 +355,13 @@ impl Daemon {
             env.retain(|x| x.split('=').next() != Some(key));
             env.push(e.clone());
         }
+        let config_env = env.clone();
+        let config_cmd = match &req.cmd {
+            Some(c) if !c.is_empty() => Some(c.clone()),
+            _ if req.entrypoint.is_some() => None,
+            _ => config.cmd.clone(),
+        };
+        let config_entrypoint = req.entrypoint.clone().or_else(|| config.entrypoint.clone());
         let id = self.rng.hex_id();
         let hostname = req.hostname.clone().unwrap_or_else(|| id[..12].to_string());
         // The runtime's environment: PATH and HOSTNAME (and TERM with a TTY) first, then the
@@ -448,6 +461,9 @@ impl Daemon {
             path: argv[0].clone(),
             args: argv[1..].to_vec(),
             env,
+            config_env,
+            config_cmd,
+            config_entrypoint,
             working_dir,
             hostname,
             user: req.user.clone().unwrap_or_else(|| config.user.clone()),

@@ -5,7 +5,9 @@
 //! Calling order for a driver (the session): make calls as commands need them, then
 //! `advance(now)` whenever time moves, and ask `next_wakeup()` for the next time anything happens.
 
+mod archive;
 mod containers;
+mod distribution;
 mod exec;
 mod images;
 mod names;
@@ -17,6 +19,8 @@ use crate::vecmap::VecMap;
 
 pub use containers::{AttachTarget, Attachment, Container, ContainerStatus, ExecProcess};
 pub use exec::ExecConfig;
+pub use archive::{apply_changes, CommitOptions, LoadMessage, ENGINE_VERSION};
+pub use distribution::AuthConfig;
 pub use images::Image;
 pub use rng::Rng;
 

@@ -31,7 +31,7 @@ fn string(v: &Value, key: &str) -> String {
 
 /// Builds every repository of the catalog. A broken entry is skipped, never a panic (the catalog
 /// is compiled in and checked by tests).
-pub(super) fn load() -> VecMap<String, Repository> {
+pub(super) fn load() -> (VecMap<String, Repository>, Vec<super::SearchResult>) {
     let catalog: Value = serde_json::from_str(CATALOG).unwrap_or(Value::Null);
     let mut loader = Loader {
         default_path: string(&catalog, "default_path"),
@@ -41,8 +41,22 @@ pub(super) fn load() -> VecMap<String, Repository> {
         images: BTreeMap::new(),
     };
     let mut repos = VecMap::new();
+    let search = catalog
+        .get("search")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|e| super::SearchResult {
+                    name: string(e, "name"),
+                    description: string(e, "description"),
+                    stars: e.get("stars").and_then(Value::as_u64).unwrap_or(0) as u32,
+                    official: false,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let Some(specs) = loader.repo_specs.as_object().cloned() else {
-        return repos;
+        return (repos, search);
     };
     for (path, e) in specs {
         let mut tags = VecMap::new();
@@ -65,7 +79,7 @@ pub(super) fn load() -> VecMap<String, Repository> {
             },
         );
     }
-    repos
+    (repos, search)
 }
 
 struct Loader {
@@ -214,7 +228,7 @@ mod tests {
     fn catalog_parses_and_every_tag_resolves() {
         let parsed: Result<serde_json::Value, _> = serde_json::from_str(super::CATALOG);
         let v = parsed.expect("catalog.json is valid JSON");
-        let repos = super::load();
+        let (repos, _) = super::load();
         let specs = v["repositories"].as_object().expect("repositories");
         assert_eq!(repos.len(), specs.len());
         for (path, spec) in specs {

@@ -25,6 +25,15 @@ pub struct Repository {
     pub owner: Option<String>,
 }
 
+/// A repository `docker search` knows without the catalog having its images (community images).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchResult {
+    pub name: String,
+    pub description: String,
+    pub stars: u32,
+    pub official: bool,
+}
+
 /// Every repository of every registry, keyed by `domain/path` (`docker.io/library/nginx`,
 /// `localhost:5000/app`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,14 +41,17 @@ pub struct Hub {
     repos: VecMap<String, Repository>,
     /// Manifests pushed by digest only, or whose tag moved on (still pullable by digest).
     untagged: VecMap<String, Vec<Manifest>>,
+    search: Vec<SearchResult>,
 }
 
 impl Hub {
     /// Docker Hub with the built-in catalog.
     pub fn builtin() -> Hub {
+        let (repos, search) = catalog::load();
         Hub {
-            repos: catalog::load(),
+            repos,
             untagged: VecMap::new(),
+            search,
         }
     }
 
@@ -64,6 +76,11 @@ impl Hub {
             }),
             None => repo.tags.get(tag.unwrap_or("latest")),
         }
+    }
+
+    /// Community repositories `docker search` lists besides the catalog's.
+    pub fn search_extra(&self) -> impl Iterator<Item = &SearchResult> {
+        self.search.iter()
     }
 
     /// All repositories, in name order.

@@ -46,11 +46,19 @@ impl System for Host {
         let args = &cmd.argv[1..];
         match name {
             "docker" => {
+                let mut environ = sh.environ();
+                for (k, v) in cmd.assigns {
+                    environ.retain(|e| !e.starts_with(&format!("{k}=")));
+                    environ.push(format!("{k}={v}"));
+                }
                 let mut ctx = Ctx {
                     daemon: &mut self.daemon,
                     now: self.now,
                     fs: &mut self.fs,
                     cwd: &sh.cwd,
+                    stdin: cmd.stdin_redirected.then_some(cmd.stdin),
+                    env: &environ,
+                    uid: UID,
                     tty: self.tty && cmd.tty,
                     io: out,
                 };
@@ -107,7 +115,7 @@ impl System for Host {
     }
 
     fn poll(&mut self, wait: &mut Pending, out: &mut Captured) -> Option<i32> {
-        wait.poll(&mut self.daemon, self.now, out)
+        wait.poll(&mut self.daemon, &mut self.fs, self.now, out)
     }
 }
 

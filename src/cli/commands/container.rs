@@ -177,7 +177,7 @@ fn create(
                 "Unable to find image '{}' locally\n",
                 tagged.familiar()
             ));
-            match ctx.daemon.image_pull(&tagged, ctx.now) {
+            match ctx.daemon.image_pull(&tagged, false, ctx.now) {
                 Ok(msgs) => jsonmessage::display(ctx, StdStream::Stderr, &msgs),
                 Err(e) => return Err(daemon_err(ctx, &e)),
             }
@@ -271,39 +271,13 @@ pub(super) fn attached_with(
     let mut pending = Pending {
         kind: Kind::Attach { handle, target, stdin, tty, exit_code, sig_proxy, streams },
     };
-    match pending.poll(ctx.daemon, ctx.now, ctx.io) {
+    match pending.poll(ctx.daemon, ctx.fs, ctx.now, ctx.io) {
         Some(code) => Outcome::Done(code),
         None => Outcome::Pending(pending),
     }
 }
 
-/// Go's `time.ParseDuration` (`1m30s`, `500ms`, `2h`) in milliseconds.
-pub(super) fn go_duration_ms(s: &str) -> Option<u64> {
-    if s == "0" {
-        return Some(0);
-    }
-    // Nanoseconds, summed per `<number><unit>` part.
-    let mut total_ns: u64 = 0;
-    let mut rest = s;
-    while !rest.is_empty() {
-        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).filter(|&i| i > 0)?;
-        let num = &rest[..n_end];
-        rest = &rest[n_end..];
-        let u_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let unit_ns: u64 = match &rest[..u_end] {
-            "ns" => 1,
-            "us" | "µs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return None,
-        };
-        total_ns = total_ns.saturating_add(crate::text::decimal_scaled(num, unit_ns)?);
-        rest = &rest[u_end..];
-    }
-    Some(total_ns / 1_000_000)
-}
+pub(super) use crate::text::go_duration_ms;
 
 /// Go's `time.Time.String()` of a Unix time in UTC: `2025-07-01 10:00:00 +0000 UTC`.
 pub(super) fn go_time_string(secs: i64) -> String {

@@ -151,7 +151,7 @@ pub fn container_json(d: &Daemon, c: &Container, size: bool) -> Value {
     }
     set(&mut v, "/Config/Tty", json!(c.tty));
     set(&mut v, "/Config/OpenStdin", json!(c.open_stdin));
-    set(&mut v, "/Config/Env", json!(c.env));
+    set(&mut v, "/Config/Env", json!(c.config_env));
     if let Some(h) = &c.health_config {
         let check = json!({"Test": h.test, "Interval": h.interval_ms * 1_000_000, "Timeout": h.timeout_ms * 1_000_000, "StartPeriod": h.start_period_ms * 1_000_000, "Retries": h.retries});
         insert_after(&mut v, "/Config", "Cmd", "Healthcheck", check);

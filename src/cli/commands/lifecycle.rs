@@ -12,7 +12,7 @@ use crate::text::human_size;
 
 fn pending(ctx: &mut Ctx, kind: Kind) -> Outcome {
     let mut p = Pending { kind };
-    match p.poll(ctx.daemon, ctx.now, ctx.io) {
+    match p.poll(ctx.daemon, ctx.fs, ctx.now, ctx.io) {
         Some(code) => Outcome::Done(code),
         None => Outcome::Pending(p),
     }
@@ -180,10 +180,15 @@ pub fn container_prune(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome 
         container_prune_now(ctx.daemon, ctx.io);
         return Outcome::Done(0);
     }
-    ctx.out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+    confirm(ctx, "WARNING! This will remove all stopped containers.", Confirmed::ContainerPrune)
+}
+
+/// Prints `warning` and `Are you sure you want to continue? [y/N] `, then waits for the answer.
+pub(super) fn confirm(ctx: &mut Ctx, warning: &str, action: Confirmed) -> Outcome {
+    ctx.out(&format!("{warning}\nAre you sure you want to continue? [y/N] "));
     Outcome::Pending(Pending {
         kind: Kind::Confirm {
-            action: Confirmed::ContainerPrune,
+            action,
             answer: None,
         },
     })

@@ -1,13 +1,17 @@
 //! Dispatch: global options, management groups, aliases, flag and argument validation, and the
 //! "not simulated yet" answer for commands Dockling does not run yet.
 
+mod archive;
 mod container;
 mod files;
 mod inspect;
 mod image;
 mod lifecycle;
+mod registry;
 mod system;
 
+pub use image::image_prune_now;
+pub(crate) use registry::{finish_login, prompt_password};
 pub use lifecycle::{container_prune_now, stats_frame};
 
 use super::args::{flags_from_help, parse, Parsed};
@@ -96,25 +100,25 @@ const TOP: &[Def] = &[
     def("ps", "ps", No, Some(container::ps)),
     def("build", "build", Exact(1), None),
     def("pull", "pull", Exact(1), Some(image::pull)),
-    def("push", "push", Exact(1), None),
+    def("push", "push", Exact(1), Some(registry::push)),
     def("images", "images", Max(1), Some(image::images)),
-    def("login", "login", Max(1), None),
-    def("logout", "logout", Max(1), None),
-    def("search", "search", Exact(1), None),
+    def("login", "login", Max(1), Some(registry::login)),
+    def("logout", "logout", Max(1), Some(registry::logout)),
+    def("search", "search", Exact(1), Some(registry::search)),
     def("version", "version", No, Some(system::version)),
     def("info", "info", No, None),
     def("attach", "attach", Exact(1), Some(lifecycle::attach)),
-    def("commit", "commit", Range(1, 2), None),
+    def("commit", "commit", Range(1, 2), Some(archive::commit)),
     def("cp", "cp", Exact(2), Some(files::cp)),
     def_stop("create", "create", Min(1), Some(container::create_cmd)),
     def("diff", "diff", Exact(1), Some(files::diff)),
     def("events", "events", No, None),
     def("export", "export", Exact(1), Some(files::export)),
-    def("history", "history", Exact(1), None),
-    def("import", "import", Min(1), None),
+    def("history", "history", Exact(1), Some(image::history)),
+    def("import", "import", Min(1), Some(archive::import)),
     def("inspect", "inspect", Min(1), Some(inspect::inspect)),
     def("kill", "kill", Min(1), Some(lifecycle::kill)),
-    def("load", "load", No, None),
+    def("load", "load", No, Some(archive::load)),
     def("logs", "logs", Exact(1), Some(lifecycle::logs)),
     def("pause", "pause", Min(1), Some(lifecycle::pause)),
     def("port", "port", Range(1, 2), Some(lifecycle::port)),
@@ -122,11 +126,11 @@ const TOP: &[Def] = &[
     def("restart", "restart", Min(1), Some(lifecycle::restart)),
     def("rm", "rm", Min(1), Some(container::rm)),
     def("rmi", "rmi", Min(1), Some(image::rmi)),
-    def("save", "save", Min(1), None),
+    def("save", "save", Min(1), Some(archive::save)),
     def("start", "start", Min(1), Some(lifecycle::start)),
     def("stats", "stats", Any, Some(lifecycle::stats)),
     def("stop", "stop", Min(1), Some(lifecycle::stop)),
-    def("tag", "tag", Exact(2), None),
+    def("tag", "tag", Exact(2), Some(image::tag)),
     def("top", "top", Min(1), Some(lifecycle::top)),
     def("unpause", "unpause", Min(1), Some(lifecycle::unpause)),
     def("update", "update", Min(1), Some(lifecycle::update)),
@@ -201,6 +205,7 @@ const CONTAINER: &[Def] = &[
         Some(lifecycle::update),
     ),
     def("cp", "container-cp", Exact(2), Some(files::cp)),
+    def("commit", "container-commit", Range(1, 2), Some(archive::commit)),
     def("diff", "container-diff", Exact(1), Some(files::diff)),
     def("export", "container-export", Exact(1), Some(files::export)),
     def("stats", "container-stats", Any, Some(lifecycle::stats)),
@@ -210,8 +215,15 @@ const CONTAINER: &[Def] = &[
 const IMAGE: &[Def] = &[
     def_alias("ls", &["list"], "image-ls", Max(1), Some(image::images)),
     def("pull", "image-pull", Exact(1), Some(image::pull)),
+    def("push", "image-push", Exact(1), Some(registry::push)),
     def_alias("rm", &["remove"], "image-rm", Min(1), Some(image::rmi)),
     def("inspect", "image-inspect", Min(1), Some(inspect::image_inspect)),
+    def("tag", "image-tag", Exact(2), Some(image::tag)),
+    def("history", "image-history", Exact(1), Some(image::history)),
+    def("prune", "image-prune", No, Some(image::image_prune)),
+    def("save", "image-save", Min(1), Some(archive::save)),
+    def("load", "image-load", No, Some(archive::load)),
+    def("import", "image-import", Min(1), Some(archive::import)),
 ];
 
 /// Management commands: their sub-commands come from their help text; those listed in the tables

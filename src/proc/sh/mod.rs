@@ -122,6 +122,8 @@ pub struct Exec<'a> {
     /// `NAME=value` prefixes, for this command's environment only.
     pub assigns: &'a [(String, String)],
     pub stdin: &'a str,
+    /// stdin comes from a pipe, a file or a here-document rather than the terminal.
+    pub stdin_redirected: bool,
     /// stdout is the terminal.
     pub tty: bool,
 }

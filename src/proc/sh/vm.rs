@@ -253,7 +253,8 @@ impl<W: std::fmt::Debug> Vm<W> {
             let cmd = self.code.pipelines[pipeline].stages[stage].clone();
             let last = stage + 1 == n;
             let mut pipe = String::new();
-            let (result, sinks) = run_simple(sh, sys, term, &cmd, last, &stdin, &mut pipe);
+            let (result, sinks) =
+                run_simple(sh, sys, term, &cmd, last, &stdin, stage > 0, &mut pipe);
             match result {
                 Run::Done(code) => status = code,
                 Run::Exit(code) => return Some(VmState::Exit(code)),
@@ -378,6 +379,7 @@ fn run_simple<S: System>(
     cmd: &Simple,
     last: bool,
     stdin: &str,
+    piped: bool,
     pipe: &mut String,
 ) -> (Run<S::Wait>, [Sink; 2]) {
     let mut sinks = [
@@ -389,6 +391,7 @@ fn run_simple<S: System>(
         Sink::Terminal(StdStream::Stderr),
     ];
     let mut input = stdin.to_string();
+    let mut redirected = piped;
     let results = substitutions(sh, sys, &cmd.words, term);
     let mut it = results.into_iter();
     let argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| {
@@ -407,6 +410,7 @@ fn run_simple<S: System>(
         let fd = if r.fd == 2 { 1 } else { 0 };
         if r.op.starts_with("<<") {
             input = heredoc_text(sh, r.body.as_deref().unwrap_or(""), r.quoted);
+            redirected = true;
             continue;
         }
         let target = expand_single(sh, &r.target, &mut |_| String::new());
@@ -417,6 +421,7 @@ fn run_simple<S: System>(
                 _ => {}
             },
             "<" => {
+                redirected = true;
                 let path = normalize(&sh.cwd, &target);
                 match sys.fs().get(&path).map(|n| &n.kind) {
                     Some(NodeKind::File(d)) => input = String::from_utf8_lossy(d).into_owned(),
@@ -466,6 +471,7 @@ fn run_simple<S: System>(
                 argv: &argv,
                 assigns: &assigns,
                 stdin: &input,
+                stdin_redirected: redirected,
                 tty,
             },
             &mut cap,
