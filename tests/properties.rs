@@ -151,3 +151,60 @@ fn a_different_seed_changes_ids_only() {
     );
     assert_eq!(a.merged.lines().count(), b.merged.lines().count());
 }
+
+/// Drains a session's events into text (stdout and stderr interleaved).
+fn drain(s: &mut dockling::Session) -> String {
+    let mut out = String::new();
+    while let Some(e) = s.poll_event() {
+        match e {
+            dockling::Event::Output { text, .. } => out.push_str(&text),
+            dockling::Event::Progress { line, .. } => {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            dockling::Event::Clear => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn snapshot_then_restore_gives_the_same_state_and_the_same_next_outputs() {
+    for seed in 0..30u64 {
+        let script = random_script(seed + 100, 30);
+        let lines: Vec<&str> = script.lines().collect();
+        let cut = (seed as usize * 7) % lines.len();
+        let config = Config {
+            seed,
+            ..Config::default()
+        };
+        let mut original = dockling::Session::new(config);
+        for l in &lines[..cut] {
+            original.run_line(l, &mut |_| {});
+        }
+        drain(&mut original);
+        let snap = original.snapshot();
+        let mut restored = dockling::Session::restore(&snap).expect("snapshot restores");
+        drain(&mut restored);
+        assert_eq!(
+            format!("{original:?}"),
+            format!("{restored:?}"),
+            "seed {seed}: restored state differs after {cut} lines\n{snap}"
+        );
+        assert_eq!(restored.snapshot(), snap, "seed {seed}: snapshot of the restored session");
+        for l in &lines[cut..] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            original.run_line(l, &mut |e| a.push(e));
+            restored.run_line(l, &mut |e| b.push(e));
+            assert_eq!(a, b, "seed {seed}: outputs differ at {l:?}");
+        }
+        assert_eq!(format!("{original:?}"), format!("{restored:?}"), "seed {seed}: final state");
+    }
+}
+
+#[test]
+fn broken_snapshots_are_errors_not_panics() {
+    for text in ["", "dockling-snapshot 1", "dockling-snapshot 1\nseed x", "hello", "dockling-snapshot 1\nseed 0\nstart 0\ntty false\nbad line", "dockling-snapshot 1\nseed 0\nstart 0\ntty false\n5 fly"] {
+        assert!(dockling::Session::restore(text).is_err(), "{text:?}");
+    }
+}

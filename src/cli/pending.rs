@@ -25,6 +25,12 @@ pub(super) enum Kind {
         sig_proxy: bool,
         /// `-a`: which streams to show (stdout, stderr).
         streams: (bool, bool),
+        /// The key sequence that detaches (`--detach-keys`; Ctrl+P Ctrl+Q by default).
+        detach_keys: Vec<u8>,
+        /// What the command exits with once detached (`run`, `start`: 0; `attach`, `exec`: 1
+        /// after `read escape sequence`).
+        detach_status: i32,
+        detached: bool,
     },
     /// `docker stop`/`restart`: each container by the name typed, and its ID or the error.
     Stop {
@@ -128,8 +134,16 @@ impl Pending {
                 handle,
                 exit_code,
                 streams,
+                detached,
+                detach_status,
                 ..
             } => {
+                if *detached {
+                    if *detach_status != 0 {
+                        io.write(StdStream::Stderr, "read escape sequence\n");
+                    }
+                    return Some(*detach_status);
+                }
                 let Some(a) = daemon.attachment_poll(*handle) else {
                     return Some(0);
                 };
@@ -353,17 +367,33 @@ impl Pending {
 
     /// Ctrl+P Ctrl+Q: detaches from a container attached with `-it`; it keeps running.
     pub fn detach(&mut self, daemon: &mut Daemon) -> bool {
-        match &self.kind {
+        match &mut self.kind {
             Kind::Attach {
                 handle,
                 tty: true,
                 stdin: true,
+                detached,
                 ..
             } => {
                 daemon.attachment_close(*handle);
+                *detached = true;
                 true
             }
             _ => false,
+        }
+    }
+
+    /// The key sequence that detaches from the foreground container, if it is attached with
+    /// `-it` (`[0x10, 0x11]`, Ctrl+P Ctrl+Q, unless `--detach-keys` says otherwise).
+    pub fn detach_keys(&self) -> Option<&[u8]> {
+        match &self.kind {
+            Kind::Attach {
+                tty: true,
+                stdin: true,
+                detach_keys,
+                ..
+            } => Some(detach_keys),
+            _ => None,
         }
     }
 }

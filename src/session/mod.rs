@@ -11,11 +11,13 @@
 
 mod builtins;
 mod script;
+mod snapshot;
 
 use std::collections::VecDeque;
 
 pub use crate::api::StdStream as Stream;
 pub use script::{run_script, Transcript};
+pub use snapshot::SnapshotError;
 
 use crate::cli::Pending;
 use crate::clock::SimTime;
@@ -90,6 +92,10 @@ pub struct Session {
     queued: VecDeque<String>,
     job: Option<Job>,
     exited: Option<i32>,
+    /// How the session started and every input since, with its virtual time: replaying them
+    /// rebuilds this exact state (`snapshot`, `restore`).
+    config: Config,
+    log: Vec<(SimTime, snapshot::Op)>,
 }
 
 impl Session {
@@ -133,6 +139,8 @@ impl Session {
             queued: VecDeque::new(),
             job: None,
             exited: None,
+            log: Vec::new(),
+            config,
         }
     }
 
@@ -214,6 +222,9 @@ impl Session {
 
     /// Moves virtual time forward to `now` (never backwards) and runs what became due.
     pub fn advance_to(&mut self, now: SimTime) {
+        if self.poll_timeout().is_some_and(|due| due <= now) {
+            self.log.push((now, snapshot::Op::Advance));
+        }
         if now > self.host.now {
             self.host.now = now;
         }
@@ -223,6 +234,11 @@ impl Session {
 
     /// A line typed at the terminal (without its newline).
     pub fn input(&mut self, line: &str) {
+        self.log.push((self.host.now, snapshot::Op::Input(line.to_string())));
+        self.take_line(line);
+    }
+
+    fn take_line(&mut self, line: &str) {
         if self.exited.is_some() {
             return;
         }
@@ -279,6 +295,7 @@ impl Session {
     /// Ctrl+C: goes to an attached container (which may ignore it), otherwise interrupts the
     /// running command or abandons a half-typed one.
     pub fn interrupt(&mut self) {
+        self.log.push((self.host.now, snapshot::Op::Interrupt));
         self.partial.clear();
         self.queued.clear();
         if let Some(job) = self.job.as_mut() {
@@ -296,6 +313,7 @@ impl Session {
     /// Ctrl+D: ends the input of an attached container; at the shell prompt it logs out, as bash
     /// does (`exit`).
     pub fn end_of_input(&mut self) {
+        self.log.push((self.host.now, snapshot::Op::EndOfInput));
         if let Some(job) = self.job.as_mut() {
             let (daemon, now) = (&mut self.host.daemon, self.host.now);
             if job
@@ -317,16 +335,24 @@ impl Session {
 
     /// Ctrl+P Ctrl+Q: detaches from a container attached with `-it`; it keeps running.
     pub fn detach(&mut self) {
+        self.log.push((self.host.now, snapshot::Op::Detach));
         if let Some(job) = self.job.as_mut() {
             if job
                 .waiting_mut()
                 .is_some_and(|p| p.detach(&mut self.host.daemon))
             {
-                self.job = None;
-                self.shell.status = 0;
                 self.resume_job();
             }
         }
+    }
+
+    /// The key sequence that detaches from the foreground container (`--detach-keys`, Ctrl+P
+    /// Ctrl+Q by default), while one is attached with `-it`.
+    pub fn detach_keys(&mut self) -> Option<Vec<u8>> {
+        self.job
+            .as_mut()
+            .and_then(|j| j.waiting_mut())
+            .and_then(|p| p.detach_keys().map(<[u8]>::to_vec))
     }
 
     /// Turns terminal output into events, merging consecutive text of one stream.
@@ -384,7 +410,7 @@ impl Session {
             let Some(line) = self.queued.pop_front() else {
                 break;
             };
-            self.input(&line);
+            self.take_line(&line);
         }
     }
 }

@@ -16,8 +16,18 @@ pub struct Transcript {
 
 impl Session {
     /// Runs one typed line to completion in script mode, passing each event to `sink`.
+    ///
+    /// A line that is only control characters stands for those keys: `\x03` Ctrl+C, `\x04`
+    /// Ctrl+D, and the detach sequence of an `-it` container (`\x10\x11`, Ctrl+P Ctrl+Q, unless
+    /// `--detach-keys` chose another), as a terminal would send them.
     pub fn run_line(&mut self, line: &str, sink: &mut dyn FnMut(Event)) {
-        self.input(line);
+        let keys = self.detach_keys();
+        match line {
+            "\x03" => self.interrupt(),
+            "\x04" => self.end_of_input(),
+            l if keys.as_deref() == Some(l.as_bytes()) => self.detach(),
+            _ => self.input(line),
+        }
         self.drain(sink);
         // Steps are bounded: each advance moves time forward or finishes a wait.
         for _ in 0..1_000_000 {

@@ -79,7 +79,7 @@ pub fn app() -> Html {
     let engine = use_mut_ref(Engine::new);
     let input_ref = use_node_ref();
     let draft = use_state(String::new);
-    let ctrl_p = use_mut_ref(|| false);
+    let detach_typed = use_mut_ref(Vec::<u8>::new);
 
     // The clock: advance virtual time from real time and drain events.
     {
@@ -107,7 +107,7 @@ pub fn app() -> Html {
         let dispatch = view.dispatcher();
         let view = view.clone();
         let draft = draft.clone();
-        let ctrl_p = ctrl_p.clone();
+        let detach_typed = detach_typed.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(input) = e
                 .target()
@@ -117,18 +117,36 @@ pub fn app() -> Html {
             };
             let key = e.key();
             let ctrl = e.ctrl_key();
-            let was_ctrl_p = std::mem::replace(&mut *ctrl_p.borrow_mut(), false);
-            if ctrl && (key == "p" || key == "P") {
-                e.prevent_default();
-                *ctrl_p.borrow_mut() = true;
-                return;
-            }
-            if ctrl && (key == "q" || key == "Q") && was_ctrl_p {
-                e.prevent_default();
-                let mut eng = engine.borrow_mut();
-                eng.session.detach();
-                eng.pump(&dispatch);
-                return;
+            // The detach sequence of an `-it` container (Ctrl+P Ctrl+Q unless --detach-keys).
+            let code = match key.as_bytes() {
+                [c] if ctrl && c.is_ascii_alphabetic() => Some(c.to_ascii_lowercase() - b'a' + 1),
+                [c] if !ctrl => Some(*c),
+                _ => None,
+            };
+            let keys = engine.borrow_mut().session.detach_keys();
+            if let (Some(code), Some(keys)) = (code, keys) {
+                let mut typed = detach_typed.borrow_mut();
+                typed.push(code);
+                if !keys.starts_with(&typed) {
+                    typed.clear();
+                    if keys.first() == Some(&code) {
+                        typed.push(code);
+                    }
+                }
+                if !typed.is_empty() && (ctrl || keys.len() == typed.len()) {
+                    e.prevent_default();
+                }
+                if *typed == keys {
+                    typed.clear();
+                    drop(typed);
+                    let mut eng = engine.borrow_mut();
+                    eng.session.detach();
+                    eng.pump(&dispatch);
+                    return;
+                }
+                if !typed.is_empty() && ctrl {
+                    return;
+                }
             }
             match key.as_str() {
                 "Enter" => {

@@ -13,6 +13,7 @@ use crate::vfs::{normalize, NodeKind};
 
 /// `run`/`create` flags Dockling acts on; any other flag is accepted with a one-line notice.
 const SIMULATED_RUN_FLAGS: &[&str] = &[
+    "detach-keys",
     "detach",
     "interactive",
     "tty",
@@ -244,7 +245,48 @@ pub fn run(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
         let has = |s: &str| attach.iter().any(|a| a.eq_ignore_ascii_case(s));
         (has("stdout"), has("stderr"))
     };
-    attached_with(ctx, handle, AttachTarget::Container(id), (req.open_stdin, req.tty, true), sig_proxy, streams)
+    let detach = match Detach::parse(p, 0, "Invalid detach keys") {
+        Ok(d) => d,
+        Err(e) => return run_error(ctx, inv, &e, 125),
+    };
+    attached_with(ctx, handle, AttachTarget::Container(id), (req.open_stdin, req.tty, true), sig_proxy, streams, detach)
+}
+
+/// `--detach-keys` and what the command exits with when the learner detaches.
+#[derive(Clone, Debug)]
+pub(super) struct Detach {
+    pub keys: Vec<u8>,
+    pub status: i32,
+}
+
+impl Detach {
+    pub fn default_for(status: i32) -> Detach {
+        Detach { keys: vec![0x10, 0x11], status }
+    }
+
+    /// Reads `--detach-keys` (`term.ToBytes`: `ctrl-<c>` or single characters, comma-separated);
+    /// the daemon's error names the bad value.
+    pub fn parse(p: &Parsed, status: i32, what: &str) -> Result<Detach, String> {
+        let Some(keys) = p.string("detach-keys").filter(|k| !k.is_empty()) else {
+            return Ok(Detach::default_for(status));
+        };
+        let mut codes = Vec::new();
+        for key in keys.split(',') {
+            if key.len() == 1 {
+                codes.push(key.as_bytes()[0]);
+                continue;
+            }
+            let ctrl = key.strip_prefix("ctrl-").filter(|c| c.len() == 1).map(|c| c.as_bytes()[0]);
+            match ctrl {
+                Some(c @ b'a'..=b'z') => codes.push(c - b'a' + 1),
+                Some(b'@') => codes.push(0),
+                Some(c @ (b'[' | b'\\' | b']' | b'^' | b'_')) => codes.push(c - b'[' + 27),
+                _ if key == "DEL" => codes.push(127),
+                _ => return Err(format!("Error response from daemon: {what} ({keys}) provided")),
+            }
+        }
+        Ok(Detach { keys: codes, status })
+    }
 }
 
 /// Polls a new attachment once and returns it as pending if the target is still running.
@@ -255,8 +297,9 @@ pub(super) fn attached(
     stdin: bool,
     tty: bool,
     exit_code: bool,
+    detach: Detach,
 ) -> Outcome {
-    attached_with(ctx, handle, target, (stdin, tty, exit_code), true, (true, true))
+    attached_with(ctx, handle, target, (stdin, tty, exit_code), true, (true, true), detach)
 }
 
 /// Like `attached`, with `--sig-proxy` and the `-a` streams.
@@ -267,9 +310,21 @@ pub(super) fn attached_with(
     (stdin, tty, exit_code): (bool, bool, bool),
     sig_proxy: bool,
     streams: (bool, bool),
+    detach: Detach,
 ) -> Outcome {
     let mut pending = Pending {
-        kind: Kind::Attach { handle, target, stdin, tty, exit_code, sig_proxy, streams },
+        kind: Kind::Attach {
+            handle,
+            target,
+            stdin,
+            tty,
+            exit_code,
+            sig_proxy,
+            streams,
+            detach_keys: detach.keys,
+            detach_status: detach.status,
+            detached: false,
+        },
     };
     match pending.poll(ctx.daemon, ctx.fs, ctx.now, ctx.io) {
         Some(code) => Outcome::Done(code),

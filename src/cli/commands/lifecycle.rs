@@ -1,7 +1,7 @@
 //! `start`, `stop`, `restart`, `kill`, `pause`, `unpause`, `rename`, `wait`, `container prune`,
 //! `logs`, `attach`, `exec`, `top` (cli/command/container/*.go at v28.2.2).
 
-use super::container::attached;
+use super::container::{attached, Detach};
 use super::{daemon_error, Invocation};
 use crate::api::{ApiError, StdStream};
 use crate::cli::args::Parsed;
@@ -36,6 +36,10 @@ pub fn start(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             Ok(c) => (c.id.clone(), c.tty, c.open_stdin),
             Err(e) => return daemon_error(ctx, &e),
         };
+        let detach = match Detach::parse(p, 0, "Invalid detach keys") {
+            Ok(d) => d,
+            Err(e) => return fail_line(ctx, &e),
+        };
         let handle = match ctx.daemon.container_attach(&id) {
             Ok(h) => h,
             Err(e) => return daemon_error(ctx, &e),
@@ -51,6 +55,7 @@ pub fn start(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             p.bool("interactive") && open_stdin,
             tty,
             true,
+            detach,
         );
     }
     let mut failed = Vec::new();
@@ -283,6 +288,10 @@ pub fn attach(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         _ => {}
     }
     let (id, tty, open_stdin) = (c.id.clone(), c.tty, c.open_stdin);
+    let detach = match Detach::parse(p, 1, "Invalid detach keys") {
+        Ok(d) => d,
+        Err(e) => return fail_line(ctx, &e),
+    };
     let handle = match ctx.daemon.container_attach(&id) {
         Ok(h) => h,
         Err(e) => return daemon_error(ctx, &e),
@@ -294,7 +303,13 @@ pub fn attach(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         open_stdin && !p.bool("no-stdin"),
         tty,
         true,
+        detach,
     )
+}
+
+fn fail_line(ctx: &mut Ctx, msg: &str) -> Outcome {
+    ctx.err(&format!("{msg}\n"));
+    Outcome::Done(1)
 }
 
 pub fn exec(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
@@ -310,6 +325,10 @@ pub fn exec(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         user: p.string("user").map(str::to_string),
     };
     let detach = p.bool("detach");
+    let keys = match Detach::parse(p, 1, "Invalid escape keys") {
+        Ok(d) => d,
+        Err(e) => return fail_line(ctx, &e),
+    };
     match ctx.daemon.exec_start(&p.args[0], &cfg, !detach, ctx.now) {
         Ok((exec_id, Some(handle))) => {
             let id = ctx.daemon.resolve_id(&p.args[0]).unwrap_or_default();
@@ -320,6 +339,7 @@ pub fn exec(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 cfg.open_stdin,
                 cfg.tty,
                 true,
+                keys,
             )
         }
         Ok((_, None)) => Outcome::Done(0),
