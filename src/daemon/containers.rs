@@ -797,16 +797,48 @@ impl Daemon {
             uid: c.uid,
             procs: &procs,
             tty: c.tty,
+            signals: Vec::new(),
         };
         let step = match c.process.as_mut() {
             Some(p) => p.step(&mut m, &mut out),
             None => Step::Exited(0),
         };
+        let signals = std::mem::take(&mut m.signals);
         Self::emit(c, &mut self.attachments, out, now);
         match step {
             Step::Until(t) => c.wake = Some(t.max(now)),
             Step::Stdin => c.wants_stdin = true,
             Step::Exited(code) => self.container_exited(id, code, now),
+        }
+        self.signals_from_inside(id, signals, now);
+    }
+
+    /// Delivers what `kill` sent inside a container. PID 1 only gets signals it handles (the
+    /// kernel's rule inside a PID namespace, SIGKILL included); with `--init`, tini forwards
+    /// them to its child, which dies of them.
+    pub(super) fn signals_from_inside(&mut self, id: &str, signals: Vec<(u32, Signal)>, now: SimTime) {
+        for (pid, sig) in signals {
+            let Some(c) = self.containers.get(id) else { return };
+            if !c.is_running() {
+                return;
+            }
+            if pid == 1 {
+                if sig == Signal::Kill && !c.init {
+                    continue;
+                }
+                let _ = self.deliver_signal(id, sig, now);
+                continue;
+            }
+            let running: Vec<String> = c
+                .execs
+                .iter()
+                .filter(|(_, e)| e.exit_code.is_none())
+                .map(|(k, _)| k.clone())
+                .collect();
+            let k = (pid.saturating_sub(7) / 6) as usize;
+            if let Some(exec_id) = running.get(k).filter(|_| pid >= 7 && (pid - 7) % 6 == 0) {
+                self.exec_killed(id, exec_id, 128 + sig.number());
+            }
         }
     }
 
@@ -1343,6 +1375,7 @@ impl Daemon {
                     uid: 0,
                     procs: &procs,
                     tty: false,
+                    signals: Vec::new(),
                 };
                 let code = match p.step(&mut m, &mut out) {
                     Step::Exited(code) => code,

@@ -148,6 +148,20 @@ impl Daemon {
         self.advance(now);
     }
 
+    /// An exec process ended by a signal.
+    pub(super) fn exec_killed(&mut self, id: &str, exec_id: &str, code: i32) {
+        let Some(e) = self.containers.get_mut(id).and_then(|c| c.execs.get_mut(exec_id)) else {
+            return;
+        };
+        e.exit_code = Some(code);
+        e.process = None;
+        e.wake = None;
+        let target = AttachTarget::Exec(id.to_string(), exec_id.to_string());
+        for a in self.attachments.values_mut().filter(|a| a.target == target) {
+            a.exit_code = Some(code);
+        }
+    }
+
     /// Steps the exec processes of a container that are due.
     pub(super) fn step_execs(&mut self, id: &str, now: SimTime) {
         let Some(c) = self.containers.get_mut(id) else {
@@ -162,13 +176,14 @@ impl Daemon {
             .filter(|(_, e)| e.wake.is_some_and(|t| t <= now))
             .map(|(k, _)| k.clone())
             .collect();
+        let mut signals = Vec::new();
         for exec_id in due {
+            let procs = c.procs();
             let Some(mut e) = c.execs.remove(&exec_id) else {
                 continue;
             };
             e.wake = None;
             let mut out: Output = Vec::new();
-            let procs = c.procs();
             let step = match e.process.as_mut() {
                 Some(p) => {
                     let mut m = Machine {
@@ -178,8 +193,11 @@ impl Daemon {
                         uid: e.uid,
                         procs: &procs,
                         tty: e.tty,
+                        signals: Vec::new(),
                     };
-                    p.step(&mut m, &mut out)
+                    let step = p.step(&mut m, &mut out);
+                    signals.append(&mut m.signals);
+                    step
                 }
                 None => Step::Exited(e.exit_code.unwrap_or(0)),
             };
@@ -202,5 +220,6 @@ impl Daemon {
             }
             c.execs.insert(exec_id, e);
         }
+        self.signals_from_inside(id, signals, now);
     }
 }

@@ -18,6 +18,8 @@ pub struct Machine<'a> {
     pub procs: &'a [(u32, String)],
     /// The process has a terminal (`-t`): `ls` prints columns.
     pub tty: bool,
+    /// Signals sent with `kill` during the step, for the daemon to deliver: (pid, signal).
+    pub signals: Vec<(u32, crate::proc::Signal)>,
 }
 
 /// A shell started from inside a shell (`sh -c …`, a script), running until it ends.
@@ -328,5 +330,13 @@ impl System for Machine<'_> {
 
     fn wake_time(&self, wait: &Box<Nested>) -> Option<SimTime> {
         nested_wake(wait)
+    }
+
+    fn signal(&mut self, pid: u32, sig: crate::proc::Signal) -> bool {
+        if !self.procs.iter().any(|(p, _)| *p == pid) {
+            return false;
+        }
+        self.signals.push((pid, sig));
+        true
     }
 }

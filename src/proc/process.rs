@@ -104,8 +104,10 @@ impl Process {
         };
         let (flavor, name) = kind.unwrap_or((Flavor::Ash, "sh"));
         let mut shell = Shell::new(flavor, name, cwd, env);
+        // A program run directly reports its own errors under its own name (`kill: …`).
+        let direct_name = if kind.is_none() { prog_name.as_str() } else { name };
         let mut p = Process {
-            shell: Shell::new(flavor, name, cwd, env),
+            shell: Shell::new(flavor, direct_name, cwd, env),
             vm: None,
             mode: Mode::Run,
             stdin: String::new(),

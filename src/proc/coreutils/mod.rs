@@ -97,7 +97,7 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
         "find" => text::find(env, args, out),
         "ps" => sys::ps(env, args, out),
         "tee" => text::tee(env, args, out),
-        "yes" => text::yes(args, out),
+        "yes" => text::yes(env.tty, args, out),
         "basename" | "dirname" => text::path_part(name, args, out),
         "env" | "printenv" => sys::env(env, args, out),
         "whoami" => sys::whoami(env, out),

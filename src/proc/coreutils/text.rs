@@ -381,7 +381,9 @@ pub fn tee(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 }
 
 /// `yes`: real `yes` never ends; here it prints a bounded burst and says so.
-pub fn yes(args: &[String], out: &mut Captured) -> i32 {
+/// `yes`: pipes here hold whole outputs, so it stops after 1000 lines, as if the reader had closed
+/// the pipe (SIGPIPE, 141); on a terminal it says so.
+pub fn yes(tty: bool, args: &[String], out: &mut Captured) -> i32 {
     let word = if args.is_empty() {
         "y".to_string()
     } else {
@@ -393,7 +395,9 @@ pub fn yes(args: &[String], out: &mut Captured) -> i32 {
         s.push('\n');
     }
     out.out(&s);
-    out.err("dockling: yes stopped after 1000 lines (endless output is not simulated)\n");
+    if tty {
+        out.err("dockling: yes stopped after 1000 lines (endless output is not simulated)\n");
+    }
     141
 }
 

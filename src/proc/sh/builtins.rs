@@ -70,6 +70,7 @@ pub fn run<S: System>(
             };
             return Some(Run::Exit(code));
         }
+        "kill" => kill(sh, sys, args, out),
         "test" => test(sh, sys, args, out),
         "[" => {
             if args.last().map(String::as_str) != Some("]") {
@@ -347,4 +348,78 @@ fn eval_test<S: System>(sh: &Shell, sys: &mut S, args: &[String]) -> Result<bool
         }
         _ => Err("too many arguments".into()),
     }
+}
+
+/// The `kill` builtin: `kill [-s SIG | -SIG | -n N] PID…`.
+fn kill<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
+    use crate::proc::Signal;
+    let mut sig = Signal::Term;
+    let mut i = 0;
+    let bad_signal = |sh: &Shell, name: &str, out: &mut Captured| {
+        let msg = match sh.flavor {
+            Flavor::Bash => sh.builtin_error("kill", &format!("{name}: invalid signal specification")),
+            Flavor::Dash => sh.builtin_error("kill", &format!("invalid signal number or name: {name}")),
+            Flavor::Ash => format!("{}: bad signal name '{name}'\n", sh.name),
+        };
+        out.err(&msg);
+        1
+    };
+    if let Some(first) = args.first() {
+        if first == "-l" || first == "-L" {
+            out.err("dockling: kill -l is not simulated\n");
+            return 1;
+        }
+        if first == "-s" || first == "-n" {
+            let Some(name) = args.get(1) else {
+                out.err(&sh.builtin_error("kill", &format!("{first}: option requires an argument")));
+                return 2;
+            };
+            match Signal::parse(name) {
+                Some(s) => sig = s,
+                None => return bad_signal(sh, name, out),
+            }
+            i = 2;
+        } else if let Some(name) = first.strip_prefix('-').filter(|n| !n.is_empty() && *n != "-") {
+            match Signal::parse(name) {
+                Some(s) => sig = s,
+                None => return bad_signal(sh, name, out),
+            }
+            i = 1;
+        } else if first == "--" {
+            i = 1;
+        }
+    }
+    let pids = &args[i.min(args.len())..];
+    if pids.is_empty() {
+        let msg = match sh.flavor {
+            Flavor::Bash => sh.builtin_error("kill", "usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]"),
+            Flavor::Ash => format!("{}: you need to specify whom to kill\n", sh.name),
+            Flavor::Dash => format!("{}: kill: usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]\n", sh.name),
+        };
+        out.err(&msg);
+        return if sh.flavor == Flavor::Bash { 2 } else { 1 };
+    }
+    let mut status = 0;
+    for p in pids {
+        let Ok(pid) = p.parse::<u32>() else {
+            let msg = match sh.flavor {
+                Flavor::Bash => sh.builtin_error("kill", &format!("{p}: arguments must be process or job IDs")),
+                Flavor::Dash => sh.builtin_error("kill", &format!("Illegal number: {p}")),
+                Flavor::Ash => format!("{}: kill: invalid number '{p}'\n", sh.name),
+            };
+            out.err(&msg);
+            status = 1;
+            continue;
+        };
+        if !sys.signal(pid, sig) {
+            let msg = match sh.flavor {
+                Flavor::Bash => sh.builtin_error("kill", &format!("({pid}) - No such process")),
+                Flavor::Dash => sh.builtin_error("kill", "No such process"),
+                Flavor::Ash => format!("{}: can't kill pid {pid}: No such process\n", sh.name),
+            };
+            out.err(&msg);
+            status = 1;
+        }
+    }
+    status
 }

@@ -155,4 +155,8 @@ pub trait System {
     fn wake_time(&self, _wait: &Self::Wait) -> Option<SimTime> {
         None
     }
+    /// `kill`: sends a signal to a process of this system; `false` if there is no such process.
+    fn signal(&mut self, _pid: u32, _sig: crate::proc::Signal) -> bool {
+        false
+    }
 }
