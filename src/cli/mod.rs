@@ -49,8 +49,8 @@ impl Io for crate::proc::Captured {
 pub struct Ctx<'a> {
     pub daemon: &'a mut Daemon,
     pub now: SimTime,
-    /// The host's file system and working directory (`--env-file`, `cp`, build contexts).
-    pub fs: &'a mut crate::vfs::Tree,
+    /// The host's working directory (`--env-file`, `cp`, build contexts); the host's files are
+    /// `daemon.host_fs`.
     pub cwd: &'a str,
     /// What a pipe, a file (`<`) or a here-document feeds the command; `None` when stdin is the
     /// terminal.
@@ -74,6 +74,10 @@ impl std::fmt::Debug for Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// The host's file system.
+    pub fn fs(&mut self) -> &mut crate::vfs::Tree {
+        &mut self.daemon.host_fs
+    }
     /// The value of an environment variable of the calling shell.
     pub fn var(&self, name: &str) -> Option<&str> {
         self.env

@@ -90,7 +90,6 @@ impl Pending {
     pub fn poll(
         &mut self,
         daemon: &mut Daemon,
-        fs: &mut crate::vfs::Tree,
         now: SimTime,
         io: &mut dyn Io,
     ) -> Option<i32> {
@@ -127,7 +126,7 @@ impl Pending {
                         }
                     }
                 }
-                let ok = super::commands::finish_login(daemon, fs, now, cfg, auth.clone(), io);
+                let ok = super::commands::finish_login(daemon, now, cfg, auth.clone(), io);
                 Some(if ok.is_ok() { 0 } else { 1 })
             }
             Kind::Attach {

@@ -48,12 +48,16 @@ pub struct Daemon {
     next_pid: u32,
     /// Next ephemeral host port to try (`-P`, `-p 80`).
     next_port: u16,
+    /// The file system of the machine the daemon runs on (the learner's host): bind mounts see
+    /// it directly, as dockerd sees its machine's disk. The session's shell works on it too.
+    pub host_fs: crate::vfs::Tree,
 }
 
 impl Daemon {
     /// A daemon with no images or containers, drawing IDs and names from `seed`.
-    pub fn new(seed: u64) -> Daemon {
+    pub fn new(seed: u64, host_fs: crate::vfs::Tree) -> Daemon {
         Daemon {
+            host_fs,
             rng: Rng::new(seed),
             hub: Hub::builtin(),
             images: VecMap::new(),

@@ -25,7 +25,7 @@ impl System for Host {
     type Wait = Pending;
 
     fn fs(&mut self) -> &mut Tree {
-        &mut self.fs
+        &mut self.daemon.host_fs
     }
 
     fn now(&self) -> SimTime {
@@ -54,7 +54,6 @@ impl System for Host {
                 let mut ctx = Ctx {
                     daemon: &mut self.daemon,
                     now: self.now,
-                    fs: &mut self.fs,
                     cwd: &sh.cwd,
                     stdin: cmd.stdin_redirected.then_some(cmd.stdin),
                     env: &environ,
@@ -84,7 +83,7 @@ impl System for Host {
             environ.push(format!("{k}={v}"));
         }
         let mut env = Env {
-            fs: &mut self.fs,
+            fs: &mut self.daemon.host_fs,
             cwd: &sh.cwd,
             now: self.now,
             uid: UID,
@@ -115,7 +114,7 @@ impl System for Host {
     }
 
     fn poll(&mut self, wait: &mut Pending, out: &mut Captured) -> Option<i32> {
-        wait.poll(&mut self.daemon, &mut self.fs, self.now, out)
+        wait.poll(&mut self.daemon, self.now, out)
     }
 }
 

@@ -77,7 +77,6 @@ pub(crate) struct Host {
     pub tty: bool,
     pub now: SimTime,
     pub daemon: Daemon,
-    pub fs: Tree,
 }
 
 /// A learner's terminal session.
@@ -130,8 +129,7 @@ impl Session {
             host: Host {
                 tty: config.tty,
                 now: config.start,
-                daemon: Daemon::new(config.seed),
-                fs,
+                daemon: Daemon::new(config.seed, fs),
             },
             shell: builtins::login_shell(),
             events: VecDeque::new(),

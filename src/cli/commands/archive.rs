@@ -18,7 +18,7 @@ fn fail(ctx: &mut Ctx, msg: &str) -> Outcome {
 /// Reads a host file as `os.Open` would, with Go's error wording.
 fn read_host(ctx: &Ctx, path: &str) -> Result<Vec<u8>, String> {
     let full = normalize(ctx.cwd, path);
-    match ctx.fs.get(&full).map(|n| &n.kind) {
+    match ctx.daemon.host_fs.get(&full).map(|n| &n.kind) {
         Some(NodeKind::File(d)) => Ok(d.to_vec()),
         Some(NodeKind::Dir(_)) => Err(format!("read {path}: is a directory")),
         _ => Err(format!("open {path}: no such file or directory")),
@@ -47,7 +47,7 @@ pub fn save(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 gid: ctx.uid,
                 mtime: ctx.now,
             };
-            if let Err(e) = ctx.fs.write(&full, &tar, false, &meta) {
+            if let Err(e) = ctx.daemon.host_fs.write(&full, &tar, false, &meta) {
                 let dir = crate::vfs::parent(&full);
                 let msg = match e {
                     crate::vfs::FsError::NotFound => format!(

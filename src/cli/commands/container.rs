@@ -57,7 +57,7 @@ fn env_files(ctx: &Ctx, files: &[String]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for f in files {
         let path = normalize(ctx.cwd, f);
-        match ctx.fs.get(&path).map(|n| &n.kind) {
+        match ctx.daemon.host_fs.get(&path).map(|n| &n.kind) {
             Some(NodeKind::File(d)) => {
                 for line in String::from_utf8_lossy(d).lines() {
                     let l = line.trim_start();
@@ -326,7 +326,7 @@ pub(super) fn attached_with(
             detached: false,
         },
     };
-    match pending.poll(ctx.daemon, ctx.fs, ctx.now, ctx.io) {
+    match pending.poll(ctx.daemon, ctx.now, ctx.io) {
         Some(code) => Outcome::Done(code),
         None => Outcome::Pending(pending),
     }

@@ -90,7 +90,7 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 return Outcome::Done(1);
             };
             let local = normalize(ctx.cwd, dst);
-            let target = match destination(ctx.fs, cpath, &local) {
+            let target = match destination(&ctx.daemon.host_fs, cpath, &local) {
                 Ok(t) => t,
                 Err(e) => {
                     ctx.err(&format!("{e}\n"));
@@ -104,7 +104,7 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 gid: 1000,
                 mtime: now,
             };
-            if let Err(e) = put(ctx.fs, &target, node, cpath.ends_with("/."), &meta) {
+            if let Err(e) = put(&mut ctx.daemon.host_fs, &target, node, cpath.ends_with("/."), &meta) {
                 ctx.err(&format!("{e}\n"));
                 return Outcome::Done(1);
             }
@@ -120,7 +120,7 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         }
         (None, Some((name, cpath))) => {
             let local = normalize(ctx.cwd, src);
-            let Some(node) = ctx.fs.get(&local).cloned() else {
+            let Some(node) = ctx.daemon.host_fs.get(&local).cloned() else {
                 ctx.err(&format!("lstat {local}: no such file or directory\n"));
                 return Outcome::Done(1);
             };
@@ -199,7 +199,7 @@ pub fn export(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         gid: 1000,
         mtime: ctx.now,
     };
-    match ctx.fs.write(&path, &bytes, false, &meta) {
+    match ctx.daemon.host_fs.write(&path, &bytes, false, &meta) {
         Ok(()) => Outcome::Done(0),
         Err(e) => {
             ctx.err(&format!(

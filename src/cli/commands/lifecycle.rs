@@ -12,7 +12,7 @@ use crate::text::human_size;
 
 fn pending(ctx: &mut Ctx, kind: Kind) -> Outcome {
     let mut p = Pending { kind };
-    match p.poll(ctx.daemon, ctx.fs, ctx.now, ctx.io) {
+    match p.poll(ctx.daemon, ctx.now, ctx.io) {
         Some(code) => Outcome::Done(code),
         None => Outcome::Pending(p),
     }

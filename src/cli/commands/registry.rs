@@ -13,7 +13,6 @@ use crate::cli::{jsonmessage, Ctx, Io, Outcome};
 use crate::clock::SimTime;
 use crate::daemon::{AuthConfig, Daemon};
 use crate::text::ellipsis;
-use crate::vfs::Tree;
 
 const REGISTER_SUGGEST: &str = "Log in with your Docker ID or email address to push and pull images from Docker Hub. If you don't have a Docker ID, head over to https://hub.docker.com/ to create one.";
 const PAT_SUGGEST: &str = "You can log in with your password or a Personal Access Token (PAT). Using a limited-scope PAT grants better security and is required for organizations using SSO. Learn more at https://docs.docker.com/go/access-tokens/";
@@ -82,7 +81,7 @@ pub fn push(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         r
     };
     let cfg = ConfigFile::of(ctx);
-    let auth = cfg.credentials(ctx.fs, &auth_key(&r.domain));
+    let auth = cfg.credentials(&ctx.daemon.host_fs, &auth_key(&r.domain));
     let (msgs, result) = ctx.daemon.image_push(&r, auth.as_ref());
     if let Err(o) = stream_result(ctx, &msgs, result, quiet) {
         return o;
@@ -138,7 +137,7 @@ pub fn login(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     let key = if hub { server.clone() } else { hostname(&server) };
     let cfg = ConfigFile::of(ctx);
     let stored = (user.is_empty() && password.is_empty())
-        .then(|| cfg.credentials(ctx.fs, &key))
+        .then(|| cfg.credentials(&ctx.daemon.host_fs, &key))
         .flatten();
     if let Some(auth) = stored {
         ctx.err(&format!(
@@ -148,7 +147,7 @@ pub fn login(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         let n = note(ctx.tty, "To login with a different account, run 'docker logout' followed by 'docker login'");
         ctx.err(&n);
         ctx.err("\n\n");
-        return match finish_login(ctx.daemon, ctx.fs, ctx.now, &cfg, auth, ctx.io) {
+        return match finish_login(ctx.daemon, ctx.now, &cfg, auth, ctx.io) {
             Ok(()) => Outcome::Done(0),
             Err(()) => Outcome::Done(1),
         };
@@ -162,7 +161,7 @@ pub fn login(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         server: key,
     };
     if !auth.username.is_empty() && !auth.password.is_empty() {
-        return match finish_login(ctx.daemon, ctx.fs, ctx.now, &cfg, auth, ctx.io) {
+        return match finish_login(ctx.daemon, ctx.now, &cfg, auth, ctx.io) {
             Ok(()) => Outcome::Done(0),
             Err(()) => Outcome::Done(1),
         };
@@ -206,7 +205,6 @@ pub(crate) fn prompt_password(io: &mut dyn Io, hub: bool, tty: bool) {
 /// Checks the credentials with the daemon, stores them and prints `Login Succeeded`.
 pub(crate) fn finish_login(
     daemon: &mut Daemon,
-    fs: &mut Tree,
     now: SimTime,
     cfg: &ConfigFile,
     auth: AuthConfig,
@@ -219,7 +217,7 @@ pub(crate) fn finish_login(
         );
         return Err(());
     }
-    match cfg.store(fs, now, &auth) {
+    match cfg.store(&mut daemon.host_fs, now, &auth) {
         Ok(true) => io.write(
             StdStream::Stderr,
             &format!(
@@ -251,7 +249,7 @@ pub fn logout(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
     };
     ctx.out(&format!("Removing login credentials for {shown}\n"));
     let cfg = ConfigFile::of(ctx);
-    if let Err(e) = cfg.erase(ctx.fs, ctx.now, &keys) {
+    if let Err(e) = cfg.erase(&mut ctx.daemon.host_fs, ctx.now, &keys) {
         ctx.err(&format!("WARNING: could not erase credentials:\n{shown}: {e}\n"));
     }
     Outcome::Done(0)
