@@ -419,7 +419,7 @@ pub fn build(os: &str, files: &[FileSpec], at: SimTime) -> Tree {
                 }
             }
             for (path, target) in DEBIAN_LINKS {
-                if rpm && path.contains("alternatives") {
+                if rpm && (path.contains("alternatives") || target.contains("alternatives")) {
                     continue;
                 }
                 put(&mut t, path, link(target, at));
