@@ -4,6 +4,8 @@
 //! may read and write.
 
 mod catalog;
+#[cfg(test)]
+mod catalog_tests;
 mod image;
 pub mod rootfs;
 
