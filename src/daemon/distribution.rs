@@ -328,22 +328,11 @@ impl Daemon {
         let needle = term.to_ascii_lowercase();
         let mut out: Vec<SearchResult> = self
             .hub
-            .repositories()
-            .filter_map(|(name, repo)| {
-                let path = name.strip_prefix("docker.io/")?;
-                let shown = path.strip_prefix("library/").unwrap_or(path);
-                let hit = shown.contains(&needle)
-                    || repo.description.to_ascii_lowercase().contains(&needle);
-                hit.then(|| SearchResult {
-                    name: shown.to_string(),
-                    description: repo.description.clone(),
-                    stars: repo.stars,
-                    official: repo.official,
-                })
-            })
-            .chain(self.hub.search_extra().cloned().filter(|s| {
-                s.name.contains(&needle) || s.description.to_ascii_lowercase().contains(&needle)
-            }))
+            .search_entries()
+            .into_iter()
+            .map(|(_, r)| r)
+            .chain(self.hub.search_extra().cloned())
+            .filter(|s| s.name.contains(&needle) || s.description.to_ascii_lowercase().contains(&needle))
             .filter(|s| !filters.contains("is-official") || s.official == official)
             .filter(|s| s.stars >= min_stars)
             .collect();

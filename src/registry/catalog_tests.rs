@@ -426,7 +426,8 @@ fn walk(t: &Tree, dir: &str, out: &mut Vec<(String, NodeKind)>) {
 
 fn all_images(hub: &Hub) -> Vec<(String, std::sync::Arc<super::ImageData>)> {
     let mut v: Vec<(String, std::sync::Arc<super::ImageData>)> = Vec::new();
-    for (name, repo) in hub.repositories() {
+    for (name, _) in hub.search_entries() {
+        let Some(repo) = hub.repository(&name) else { continue };
         for (tag, m) in repo.tags.iter() {
             if !v.iter().any(|(_, i)| i.id == m.image.id) {
                 v.push((format!("{name}:{tag}"), m.image.clone()));

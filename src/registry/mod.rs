@@ -37,29 +37,35 @@ pub struct SearchResult {
 }
 
 /// Every repository of every registry, keyed by `domain/path` (`docker.io/library/nginx`,
-/// `localhost:5000/app`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// `localhost:5000/app`): the built-in catalog (shared, built on first use) and what was pushed.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hub {
+    /// Repositories created by pushes.
     repos: VecMap<String, Repository>,
     /// Manifests pushed by digest only, or whose tag moved on (still pullable by digest).
     untagged: VecMap<String, Vec<Manifest>>,
-    search: Vec<SearchResult>,
+}
+
+impl Default for Hub {
+    fn default() -> Hub {
+        Hub::builtin()
+    }
 }
 
 impl Hub {
     /// Docker Hub with the built-in catalog.
     pub fn builtin() -> Hub {
-        let (repos, search) = catalog::load();
         Hub {
-            repos,
+            repos: VecMap::new(),
             untagged: VecMap::new(),
-            search,
         }
     }
 
     /// The repository at `domain/path`.
     pub fn repository(&self, full_name: &str) -> Option<&Repository> {
-        self.repos.get(full_name)
+        self.repos
+            .get(full_name)
+            .or_else(|| catalog::catalog().repository(full_name))
     }
 
     /// The manifest a tag or digest points to.
@@ -69,7 +75,7 @@ impl Hub {
         tag: Option<&str>,
         digest: Option<&str>,
     ) -> Option<&Manifest> {
-        let repo = self.repos.get(full_name)?;
+        let repo = self.repository(full_name)?;
         match digest {
             Some(d) => repo.tags.values().find(|m| m.digest == d).or_else(|| {
                 self.untagged
@@ -80,27 +86,44 @@ impl Hub {
         }
     }
 
+    /// Every repository `docker search` can find: catalog entries and pushed repositories.
+    pub fn search_entries(&self) -> Vec<(String, SearchResult)> {
+        let mut out: Vec<(String, SearchResult)> = catalog::catalog().entries.clone();
+        for (name, r) in self.repos.iter() {
+            if let Some(path) = name.strip_prefix("docker.io/") {
+                out.push((
+                    name.clone(),
+                    SearchResult {
+                        name: path.to_string(),
+                        description: r.description.clone(),
+                        stars: r.stars,
+                        official: false,
+                    },
+                ));
+            }
+        }
+        out
+    }
+
     /// Community repositories `docker search` lists besides the catalog's.
     pub fn search_extra(&self) -> impl Iterator<Item = &SearchResult> {
-        self.search.iter()
+        catalog::catalog().search.iter()
     }
 
-    /// All repositories, in name order.
-    pub fn repositories(&self) -> impl Iterator<Item = (&String, &Repository)> {
-        self.repos.iter()
-    }
-
-    /// Whether any repository of the registry at `domain` holds a layer with this blob digest;
-    /// the first such repository's path (for `Mounted from …`).
+    /// Whether any repository of the registry at `domain` (that has been used) holds a layer with
+    /// this blob digest; the first such repository's path (for `Mounted from …`).
     pub fn repository_with_blob(&self, domain: &str, blob: &str) -> Option<&str> {
         let prefix = format!("{domain}/");
-        self.repos.iter().find_map(|(name, repo)| {
-            let path = name.strip_prefix(&prefix)?;
-            repo.tags
-                .values()
-                .any(|m| m.image.layers.iter().any(|l| l.blob_digest == blob))
-                .then_some(path)
-        })
+        self.repos
+            .iter()
+            .chain(catalog::catalog().built())
+            .find_map(|(name, repo)| {
+                let path = name.strip_prefix(&prefix)?;
+                repo.tags
+                    .values()
+                    .any(|m| m.image.layers.iter().any(|l| l.blob_digest == blob))
+                    .then_some(path)
+            })
     }
 
     /// Stores a pushed image under `full_name:tag` (creating the repository).
