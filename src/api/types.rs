@@ -360,6 +360,40 @@ pub struct ContainerCreateRequest {
     pub health: Option<HealthConfig>,
     /// `-u`: a user name or uid (`[:group]`).
     pub user: Option<String>,
+    /// `-v` (parsed) and `--mount` specs, in the order given.
+    pub mounts: Vec<MountSpec>,
+}
+
+/// What kind of mount (`mount.Type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MountType {
+    Bind,
+    Volume,
+    Tmpfs,
+}
+
+impl MountType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MountType::Bind => "bind",
+            MountType::Volume => "volume",
+            MountType::Tmpfs => "tmpfs",
+        }
+    }
+}
+
+/// A mount as `-v` or `--mount` asks for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MountSpec {
+    pub kind: MountType,
+    /// Volume name (empty: anonymous) or absolute host path.
+    pub source: String,
+    pub target: String,
+    pub read_only: bool,
+    /// The `-v` mode field as given (`ro`, `rw,z`…).
+    pub mode: String,
+    /// Came from `-v` (kept in `HostConfig.Binds`; missing host paths are created).
+    pub from_bind: bool,
 }
 
 /// `HostConfig.RestartPolicy`.

@@ -76,6 +76,7 @@ pub(super) enum LoginStage {
 pub(super) enum Confirmed {
     ContainerPrune,
     ImagePrune(crate::api::Filters),
+    VolumePrune(crate::api::Filters),
 }
 
 fn print_error(io: &mut dyn Io, e: &ApiError) {
@@ -209,6 +210,12 @@ impl Pending {
                 }
                 match action {
                     Confirmed::ContainerPrune => super::commands::container_prune_now(daemon, io),
+                    Confirmed::VolumePrune(f) => {
+                        if let Err(e) = super::commands::volume_prune_now(daemon, f, io) {
+                            print_error(io, &e);
+                            return Some(1);
+                        }
+                    }
                     Confirmed::ImagePrune(f) => {
                         if let Err(e) = super::commands::image_prune_now(daemon, f, now, io) {
                             print_error(io, &e);

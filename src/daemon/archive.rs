@@ -285,7 +285,8 @@ impl Daemon {
             .images
             .get(&c.image_id)
             .ok_or_else(|| ApiError::no_such_image(&c.image_id))?;
-        let diff = crate::vfs::Layer::diff(&c.base, &c.rootfs);
+        let layer_view = self.container_layer_view(&c.id).unwrap_or_else(|| c.rootfs.clone());
+        let diff = crate::vfs::Layer::diff(&c.base, &layer_view);
         let mut config = parent.data.config.clone();
         config.env = c.config_env.clone();
         config.cmd = c.config_cmd.clone();

@@ -94,6 +94,8 @@ pub struct Container {
     pub stop_timeout: Option<i64>,
     /// `-p` bindings as requested.
     pub publish: Vec<PortBinding>,
+    /// Volumes, bind mounts and tmpfs, in the order created.
+    pub mounts: Vec<crate::daemon::Mount>,
     pub publish_all: bool,
     /// Exposed ports (`80/tcp`): the image's, `--expose`, and published ones.
     pub exposed: Vec<(u16, String)>,
@@ -210,6 +212,21 @@ pub struct Attachment {
     pub target: AttachTarget,
     pub pending: Vec<(StdStream, String)>,
     pub exit_code: Option<i32>,
+}
+
+/// The `publish`/`expose` filters: `80`, `80/tcp`, `8000-8080/udp` against (port, protocol) pairs.
+fn port_filter<'a>(v: &str, ports: &mut dyn Iterator<Item = (u16, &'a str)>) -> bool {
+    let (range, proto) = v.split_once('/').unwrap_or((v, "tcp"));
+    let (lo, hi) = range.split_once('-').unwrap_or((range, range));
+    let (Ok(lo), Ok(hi)) = (lo.parse::<u16>(), hi.parse::<u16>()) else {
+        return false;
+    };
+    for (p, pr) in ports {
+        if lo <= p && p <= hi && pr == proto {
+            return true;
+        }
+    }
+    false
 }
 
 /// moby's `^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`: at least two characters.
@@ -452,7 +469,10 @@ impl Daemon {
         }
         crate::text::sort(&mut exposed);
         exposed.dedup();
+        let image_volumes: Vec<String> = config.volumes.keys().cloned().collect();
+        let mounts = self.create_mounts(&req.mounts, &image_volumes, now)?;
         let container = Container {
+            mounts,
             id: id.clone(),
             name,
             created: now,
@@ -504,6 +524,7 @@ impl Daemon {
         };
         self.containers.insert(id.clone(), container);
         self.order.push(id.clone());
+        self.mounts_in(&id);
         Ok(ContainerCreateResponse {
             id,
             warnings: Vec::new(),
@@ -781,6 +802,12 @@ impl Daemon {
 
     /// Runs a container's main process until it waits or exits, routing its output.
     pub(super) fn step_container(&mut self, id: &str, now: SimTime) {
+        self.mounts_in(id);
+        self.step_main(id, now);
+        self.mounts_out(id);
+    }
+
+    fn step_main(&mut self, id: &str, now: SimTime) {
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };
@@ -844,6 +871,7 @@ impl Daemon {
 
     /// The main process ended: record it, end execs, tell attached clients, auto-remove.
     pub(super) fn container_exited(&mut self, id: &str, code: i32, now: SimTime) {
+        self.mounts_out(id);
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };
@@ -899,13 +927,19 @@ impl Daemon {
             }
         }
         if auto_remove {
-            self.forget_container(id);
+            self.forget_container(id, true);
         }
     }
 
-    fn forget_container(&mut self, id: &str) {
-        self.containers.remove(id);
+    /// Drops a removed container, with its anonymous volumes when `volumes` (`rm -v`, `--rm`),
+    /// and the repositories it served if it was a registry.
+    fn forget_container(&mut self, id: &str, volumes: bool) {
+        let Some(c) = self.containers.remove(id) else { return };
         self.order.retain(|x| x != id);
+        if volumes {
+            self.remove_anonymous_volumes(&c.mounts);
+        }
+        self.hub.drop_owned_by(id);
     }
 
     /// Sends a signal to the main process; `Ok(true)` if the container exited.
@@ -1085,6 +1119,7 @@ impl Daemon {
         &mut self,
         name: &str,
         force: bool,
+        volumes: bool,
         now: SimTime,
     ) -> Result<(), ApiError> {
         let id = self.resolve_container(name)?;
@@ -1112,7 +1147,7 @@ impl Daemon {
         {
             a.exit_code.get_or_insert(137);
         }
-        self.forget_container(&id);
+        self.forget_container(&id, volumes);
         Ok(())
     }
 
@@ -1124,7 +1159,7 @@ impl Daemon {
             .map(|c| c.id.clone())
             .collect();
         for id in &ids {
-            self.forget_container(id);
+            self.forget_container(id, false);
         }
         ids
     }
@@ -1224,9 +1259,15 @@ impl Daemon {
                 && before.is_none_or(|b| pos < b)
                 && since.is_none_or(|s| pos > s)
                 && any("network", &|v| v == "bridge")
-                && by_key.get("volume").is_none()
-                && by_key.get("publish").is_none()
-                && by_key.get("expose").is_none()
+                && any("volume", &|v| {
+                    c.mounts.iter().any(|m| m.source == v || m.destination == v)
+                })
+                && any("publish", &|v| {
+                    port_filter(v, &mut c.bound.iter().filter_map(|b| b.public_port.map(|p| (p, b.proto.as_str()))))
+                })
+                && any("expose", &|v| {
+                    port_filter(v, &mut c.exposed.iter().map(|(p, pr)| (*p, pr.as_str())))
+                })
         };
         let mut out = Vec::new();
         for (pos, id) in self.order.iter().enumerate().rev() {
@@ -1327,6 +1368,12 @@ impl Daemon {
 
     /// Runs the health check command once (`daemon/health.go`): the exit code decides.
     fn health_check(&mut self, id: &str, now: SimTime) {
+        self.mounts_in(id);
+        self.probe(id, now);
+        self.mounts_out(id);
+    }
+
+    fn probe(&mut self, id: &str, now: SimTime) {
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };

@@ -164,6 +164,18 @@ impl Daemon {
 
     /// Steps the exec processes of a container that are due.
     pub(super) fn step_execs(&mut self, id: &str, now: SimTime) {
+        let due = self.containers.get(id).is_some_and(|c| {
+            c.execs.values().any(|e| e.wake.is_some_and(|t| t <= now))
+        });
+        if !due {
+            return;
+        }
+        self.mounts_in(id);
+        self.step_exec_processes(id, now);
+        self.mounts_out(id);
+    }
+
+    fn step_exec_processes(&mut self, id: &str, now: SimTime) {
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };

@@ -12,6 +12,7 @@ mod exec;
 mod images;
 mod names;
 mod rng;
+mod volumes;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ pub use archive::{apply_changes, CommitOptions, LoadMessage, ENGINE_VERSION};
 pub use distribution::AuthConfig;
 pub use images::Image;
 pub use rng::Rng;
+pub use volumes::{content_size, parse_bind, Mount, Volume};
 
 use crate::api::ServerVersion;
 use crate::clock::SimTime;
@@ -48,6 +50,8 @@ pub struct Daemon {
     next_pid: u32,
     /// Next ephemeral host port to try (`-P`, `-p 80`).
     next_port: u16,
+    /// Volumes by name.
+    volumes: VecMap<String, Volume>,
     /// The file system of the machine the daemon runs on (the learner's host): bind mounts see
     /// it directly, as dockerd sees its machine's disk. The session's shell works on it too.
     pub host_fs: crate::vfs::Tree,
@@ -69,6 +73,7 @@ impl Daemon {
             next_attach: 1,
             next_pid: 1000,
             next_port: 32768,
+            volumes: VecMap::new(),
         }
     }
 

@@ -57,6 +57,8 @@ pub enum FsError {
     IsADirectory,
     Exists,
     NotEmpty,
+    /// Under a read-only mount (`-v …:ro`).
+    ReadOnly,
 }
 
 impl FsError {
@@ -67,6 +69,7 @@ impl FsError {
             FsError::IsADirectory => "Is a directory",
             FsError::Exists => "File exists",
             FsError::NotEmpty => "Directory not empty",
+            FsError::ReadOnly => "Read-only file system",
         }
     }
 }
@@ -75,6 +78,8 @@ impl FsError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tree {
     root: Node,
+    /// Paths (and everything below them) that writes may not change: read-only mounts.
+    readonly: Vec<String>,
 }
 
 impl Tree {
@@ -85,7 +90,36 @@ impl Tree {
                 kind: NodeKind::Dir(Arc::default()),
                 meta,
             },
+            readonly: Vec::new(),
         }
+    }
+
+    /// Makes `path` and everything below it read-only for `mkdir`, `write`, `insert`,
+    /// `set_meta` and `remove` (`graft` still replaces it).
+    pub fn set_readonly(&mut self, path: &str) {
+        if !self.readonly.iter().any(|p| p == path) {
+            self.readonly.push(path.to_string());
+        }
+    }
+
+    fn check_writable(&self, path: &str) -> Result<(), FsError> {
+        let hit = self.readonly.iter().any(|ro| {
+            path == ro || path.strip_prefix(ro.as_str()).is_some_and(|r| r.starts_with('/')) || ro == "/"
+        });
+        if hit {
+            Err(FsError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Puts `node` at `path` whatever is there (a mount), creating missing parents with
+    /// `dir_meta`; read-only paths do not stop it.
+    pub fn graft(&mut self, path: &str, node: Node, dir_meta: &Meta) -> Result<(), FsError> {
+        let ro = std::mem::take(&mut self.readonly);
+        let r = self.insert(path, node, dir_meta);
+        self.readonly = ro;
+        r
     }
 
     /// The node at `path`. Symlinks in the directories on the way are followed (as the kernel
@@ -187,6 +221,9 @@ impl Tree {
 
     /// Creates a directory; with `parents`, creates missing ancestors and accepts an existing directory.
     pub fn mkdir(&mut self, path: &str, parents: bool, meta: &Meta) -> Result<(), FsError> {
+        if !self.readonly.is_empty() && self.get(path).is_none() {
+            self.check_writable(path)?;
+        }
         if parents {
             let mut node = &mut self.root;
             for seg in split(path) {
@@ -230,6 +267,7 @@ impl Tree {
         append: bool,
         meta: &Meta,
     ) -> Result<(), FsError> {
+        self.check_writable(path)?;
         let (entries, name) = self.parent_entries(path)?;
         match entries.get_mut(&name) {
             Some(Node {
@@ -264,6 +302,7 @@ impl Tree {
 
     /// Puts `node` at `path` (replacing what was there), creating missing parent directories with `dir_meta`.
     pub fn insert(&mut self, path: &str, node: Node, dir_meta: &Meta) -> Result<(), FsError> {
+        self.check_writable(path)?;
         self.mkdir(parent(path), true, dir_meta)?;
         let (entries, name) = self.parent_entries(path)?;
         entries.insert(name, node);
@@ -272,12 +311,14 @@ impl Tree {
 
     /// Changes a node's metadata in place.
     pub fn set_meta(&mut self, path: &str, f: impl FnOnce(&mut Meta)) -> Result<(), FsError> {
+        self.check_writable(path)?;
         f(&mut self.get_mut(path)?.meta);
         Ok(())
     }
 
     /// Removes a node; a non-empty directory only with `recursive`.
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<Node, FsError> {
+        self.check_writable(path)?;
         let (entries, name) = self.parent_entries(path)?;
         match entries.get(&name) {
             None => Err(FsError::NotFound),

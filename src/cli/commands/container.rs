@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::{daemon_error, Invocation};
-use crate::api::{ApiError, ContainerCreateRequest, ContainerListOptions, Reference, StdStream};
+use crate::api::{
+    ApiError, ContainerCreateRequest, ContainerListOptions, MountSpec, MountType, Reference, StdStream,
+};
 use crate::cli::args::Parsed;
 use crate::cli::pending::{Kind, Pending};
 use crate::cli::{jsonmessage, Ctx, Outcome};
@@ -13,6 +15,8 @@ use crate::vfs::{normalize, NodeKind};
 
 /// `run`/`create` flags Dockling acts on; any other flag is accepted with a one-line notice.
 const SIMULATED_RUN_FLAGS: &[&str] = &[
+    "volume",
+    "mount",
     "detach-keys",
     "detach",
     "interactive",
@@ -135,7 +139,81 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
         restart,
         health,
         user: p.string("user").map(str::to_string),
+        mounts: Vec::new(),
     })
+}
+
+/// `-v` specs (relative `./` host paths made absolute, as the CLI does) and `--mount` specs.
+fn mount_specs(p: &Parsed, cwd: &str) -> Result<Vec<MountSpec>, Result<String, String>> {
+    let mut out = Vec::new();
+    for v in p.list("volume") {
+        let spec = match v.split_once(':') {
+            Some((host, rest)) if host.starts_with('.') => {
+                format!("{}:{rest}", normalize(cwd, host))
+            }
+            _ => v.clone(),
+        };
+        out.push(crate::daemon::parse_bind(&spec).map_err(|e| Ok(e.message))?);
+    }
+    for m in p.list("mount") {
+        out.push(parse_mount(m).map_err(|e| {
+            Err(format!("invalid argument \"{m}\" for \"--mount\" flag: {e}"))
+        })?);
+    }
+    Ok(out)
+}
+
+/// `--mount type=…,source=…,target=…[,readonly]` as the CLI's `MountOpt` reads it.
+fn parse_mount(spec: &str) -> Result<MountSpec, String> {
+    let mut m = MountSpec {
+        kind: MountType::Volume,
+        source: String::new(),
+        target: String::new(),
+        read_only: false,
+        mode: String::new(),
+        from_bind: false,
+    };
+    let mut kind_name = "volume".to_string();
+    for field in spec.split(',') {
+        let (key, val) = match field.split_once('=') {
+            Some((k, v)) => (k.to_ascii_lowercase(), Some(v)),
+            None => (field.to_ascii_lowercase(), None),
+        };
+        let flag = |v: Option<&str>| -> Result<bool, String> {
+            match v.map(str::to_ascii_lowercase).as_deref() {
+                None | Some("1") | Some("true") => Ok(true),
+                Some("0") | Some("false") => Ok(false),
+                Some(_) => Err(format!("invalid value for {key}: {}", v.unwrap_or(""))),
+            }
+        };
+        match key.as_str() {
+            "readonly" | "ro" => m.read_only = flag(val)?,
+            "volume-nocopy" | "bind-nonrecursive" if val.is_none() => {}
+            _ if val.is_none() => return Err(format!("invalid field '{field}' must be a key=value pair")),
+            "type" => {
+                kind_name = val.unwrap_or("").to_string();
+                m.kind = match kind_name.as_str() {
+                    "bind" => MountType::Bind,
+                    "volume" => MountType::Volume,
+                    "tmpfs" => MountType::Tmpfs,
+                    _ => MountType::Volume,
+                };
+            }
+            "source" | "src" => m.source = val.unwrap_or("").to_string(),
+            "target" | "dst" | "destination" => m.target = val.unwrap_or("").to_string(),
+            "consistency" | "bind-propagation" | "volume-driver" | "volume-label" | "volume-opt"
+            | "tmpfs-size" | "tmpfs-mode" | "volume-nocopy" | "bind-nonrecursive"
+            | "bind-recursive" | "volume-subpath" => {}
+            _ => return Err(format!("unexpected key '{key}' in '{field}'")),
+        }
+    }
+    if m.target.is_empty() {
+        return Err("target is required".into());
+    }
+    if !matches!(kind_name.as_str(), "bind" | "volume" | "tmpfs") {
+        return Err(format!("dockling: --mount type={kind_name} is not simulated"));
+    }
+    Ok(m)
 }
 
 /// Creates the container, pulling the image first if it is missing (as `docker run`/`create` do).
@@ -158,9 +236,19 @@ fn create(
         Ok(r) => r,
         Err(e) => return Err(run_error(ctx, inv, &e.to_string(), 125)),
     };
-    let req = match create_request(p, ctx) {
+    let mut req = match create_request(p, ctx) {
         Ok(r) => r,
         Err(e) => return Err(run_error(ctx, inv, &e, 125)),
+    };
+    req.mounts = match mount_specs(p, ctx.cwd) {
+        Ok(m) => m,
+        Err(Ok(daemon)) => {
+            return Err(run_error(ctx, inv, &format!("Error response from daemon: {daemon}"), 125))
+        }
+        Err(Err(flag)) => {
+            let usage = format!("{} [OPTIONS] IMAGE [COMMAND] [ARG...]", inv.path);
+            return Err(super::flag_error(ctx, &usage, &inv.path, &flag));
+        }
     };
     let daemon_err = |ctx: &mut Ctx, e: &ApiError| {
         run_error(
@@ -217,7 +305,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
     };
     if let Err(e) = ctx.daemon.container_start(&id, ctx.now) {
         if req.auto_remove {
-            let _ = ctx.daemon.container_remove(&id, true, ctx.now);
+            let _ = ctx.daemon.container_remove(&id, true, true, ctx.now);
         }
         // The CLI's `toStatusError`: the exit code is read from the message.
         let m = &e.message;
@@ -445,7 +533,7 @@ pub fn rm(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             failed = true;
             continue;
         }
-        match ctx.daemon.container_remove(trimmed, force, ctx.now) {
+        match ctx.daemon.container_remove(trimmed, force, p.bool("volumes"), ctx.now) {
             Ok(()) => ctx.out(&format!("{name}\n")),
             Err(e) if force && e.is_not_found() => {
                 let _ = daemon_error(ctx, &e);

@@ -80,12 +80,16 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             Outcome::Done(1)
         }
         (Some((name, cpath)), None) => {
-            let c = match ctx.daemon.find_container(name) {
-                Ok(c) => c,
+            let workdir = match ctx.daemon.find_container(name) {
+                Ok(c) => c.working_dir.clone(),
                 Err(e) => return daemon_error(ctx, &e),
             };
-            let from = normalize(&c.working_dir, cpath);
-            let Some(node) = c.rootfs.get(&from).cloned() else {
+            let view = match ctx.daemon.container_view(name) {
+                Ok(v) => v,
+                Err(e) => return daemon_error(ctx, &e),
+            };
+            let from = normalize(&workdir, cpath);
+            let Some(node) = view.get(&from).cloned() else {
                 ctx.err(&format!("Error response from daemon: Could not find the file {cpath} in container {name}\n"));
                 return Outcome::Done(1);
             };
@@ -124,12 +128,16 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 ctx.err(&format!("lstat {local}: no such file or directory\n"));
                 return Outcome::Done(1);
             };
-            let c = match ctx.daemon.container_fs_mut(name) {
-                Ok(c) => c,
+            let workdir = match ctx.daemon.find_container(name) {
+                Ok(c) => c.working_dir.clone(),
                 Err(e) => return daemon_error(ctx, &e),
             };
-            let to = normalize(&c.working_dir, cpath);
-            let target = match destination(&c.rootfs, src, &to) {
+            let mut view = match ctx.daemon.container_view(name) {
+                Ok(v) => v,
+                Err(e) => return daemon_error(ctx, &e),
+            };
+            let to = normalize(&workdir, cpath);
+            let target = match destination(&view, src, &to) {
                 Ok(t) => t,
                 Err(_) => {
                     ctx.err(&format!("Error response from daemon: Could not find the file {cpath} in container {name}\n"));
@@ -143,9 +151,12 @@ pub fn cp(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
                 gid: 0,
                 mtime: now,
             };
-            if let Err(e) = put(&mut c.rootfs, &target, node, src.ends_with("/."), &meta) {
+            if let Err(e) = put(&mut view, &target, node, src.ends_with("/."), &meta) {
                 ctx.err(&format!("Error response from daemon: {e}\n"));
                 return Outcome::Done(1);
+            }
+            if let Err(e) = ctx.daemon.container_write_view(name, view) {
+                return daemon_error(ctx, &e);
             }
             if !quiet {
                 ctx.err(&format!(
@@ -164,8 +175,9 @@ pub fn diff(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         Ok(c) => c,
         Err(e) => return daemon_error(ctx, &e),
     };
+    let layer = ctx.daemon.container_layer_view(&c.id).unwrap_or_else(|| c.rootfs.clone());
     let mut s = String::new();
-    for (kind, path) in changes(&c.base, &c.rootfs) {
+    for (kind, path) in changes(&c.base, &layer) {
         s.push_str(&format!("{kind} {path}\n"));
     }
     ctx.out(&s);
@@ -189,7 +201,8 @@ pub fn export(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         return Outcome::Done(1);
     };
     let mut bytes = Vec::new();
-    if let Some(root) = c.rootfs.get("/") {
+    let layer = ctx.daemon.container_layer_view(&c.id).unwrap_or_else(|| c.rootfs.clone());
+    if let Some(root) = layer.get("/") {
         crate::vfs::write_tar(root, &mut bytes);
     }
     let path = normalize(ctx.cwd, out);

@@ -73,6 +73,10 @@ fn insert_after(v: &mut Value, pointer: &str, after: &str, key: &str, value: Val
     }
 }
 
+fn is_anonymous(d: &Daemon, volume: &str) -> bool {
+    d.volume(volume).is_ok_and(|v| v.anonymous)
+}
+
 /// The `docker container inspect` object of a container.
 pub fn container_json(d: &Daemon, c: &Container, size: bool) -> Value {
     let mut v: Value = serde_json::from_str(CONTAINER_SKELETON).unwrap_or(Value::Null);
@@ -119,6 +123,56 @@ pub fn container_json(d: &Daemon, c: &Container, size: bool) -> Value {
         set(&mut v, "/HostConfig/RestartPolicy/MaximumRetryCount", json!(c.restart_policy.max_retries));
     }
     set(&mut v, "/HostConfig/AutoRemove", json!(c.auto_remove));
+    let binds: Vec<&String> = c.mounts.iter().filter_map(|m| m.bind_spec.as_ref()).collect();
+    if !binds.is_empty() {
+        set(&mut v, "/HostConfig/Binds", json!(binds));
+    }
+    let specs: Vec<Value> = c
+        .mounts
+        .iter()
+        .filter(|m| m.bind_spec.is_none() && !(m.kind == crate::api::MountType::Volume && is_anonymous(d, &m.source)))
+        .map(|m| {
+            let mut o = serde_json::Map::new();
+            o.insert("Type".into(), json!(m.kind.as_str()));
+            if !m.source.is_empty() {
+                o.insert("Source".into(), json!(m.source));
+            }
+            o.insert("Target".into(), json!(m.destination));
+            if !m.rw {
+                o.insert("ReadOnly".into(), json!(true));
+            }
+            Value::Object(o)
+        })
+        .collect();
+    if !specs.is_empty() {
+        insert_after(&mut v, "/HostConfig", "IOMaximumBandwidth", "Mounts", Value::Array(specs));
+    }
+    let mounts: Vec<Value> = c
+        .mounts
+        .iter()
+        .map(|m| match m.kind {
+            crate::api::MountType::Volume => json!({
+                "Type": "volume", "Name": m.source, "Source": format!("/var/lib/docker/volumes/{}/_data", m.source),
+                "Destination": m.destination, "Driver": "local", "Mode": m.mode, "RW": m.rw, "Propagation": "",
+            }),
+            crate::api::MountType::Bind => json!({
+                "Type": "bind", "Source": m.source, "Destination": m.destination, "Mode": m.mode, "RW": m.rw, "Propagation": "rprivate",
+            }),
+            crate::api::MountType::Tmpfs => json!({
+                "Type": "tmpfs", "Source": "", "Destination": m.destination, "Mode": "", "RW": m.rw, "Propagation": "",
+            }),
+        })
+        .collect();
+    set(&mut v, "/Mounts", Value::Array(mounts));
+    let anon: serde_json::Map<String, Value> = c
+        .mounts
+        .iter()
+        .filter(|m| m.kind == crate::api::MountType::Volume && is_anonymous(d, &m.source))
+        .map(|m| (m.destination.clone(), json!({})))
+        .collect();
+    if !anon.is_empty() {
+        set(&mut v, "/Config/Volumes", Value::Object(anon));
+    }
     set(&mut v, "/HostConfig/PublishAllPorts", json!(c.publish_all));
     if c.init {
         insert_after(&mut v, "/HostConfig", "ReadonlyPaths", "Init", json!(true));
@@ -240,6 +294,18 @@ fn run(p: &Parsed, ctx: &mut Ctx, kind: Kind) -> Outcome {
             Kind::Any => format!("Error: No such object: {name}"),
         });
     }
+    if !print_inspect(ctx, p, &found) {
+        return Outcome::Done(1);
+    }
+    for e in &errors {
+        ctx.err(&format!("{e}\n"));
+    }
+    Outcome::Done(if errors.is_empty() { 0 } else { 1 })
+}
+
+/// Prints inspect objects: a 4-space JSON array, or each through `--format`. `false` when the
+/// template failed.
+pub(super) fn print_inspect(ctx: &mut Ctx, p: &Parsed, found: &[Value]) -> bool {
     match p.string("format").filter(|f| !f.is_empty()) {
         Some(f) => {
             let f = if f == "json" { "{{json .}}" } else { f };
@@ -247,25 +313,22 @@ fn run(p: &Parsed, ctx: &mut Ctx, kind: Kind) -> Outcome {
                 Ok(t) => t,
                 Err(e) => {
                     ctx.err(&format!("{e}\n"));
-                    return Outcome::Done(1);
+                    return false;
                 }
             };
-            for v in &found {
+            for v in found {
                 match tpl.render(v) {
                     Ok(s) => ctx.out(&format!("{s}\n")),
                     Err(e) => {
                         ctx.err(&format!("{e}\n"));
-                        return Outcome::Done(1);
+                        return false;
                     }
                 }
             }
         }
-        None => ctx.out(&format!("{}\n", pretty(&Value::Array(found)))),
+        None => ctx.out(&format!("{}\n", pretty(&Value::Array(found.to_vec())))),
     }
-    for e in &errors {
-        ctx.err(&format!("{e}\n"));
-    }
-    Outcome::Done(if errors.is_empty() { 0 } else { 1 })
+    true
 }
 
 pub fn inspect(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {

@@ -9,8 +9,10 @@ mod image;
 mod lifecycle;
 mod registry;
 mod system;
+mod volume;
 
 pub use image::image_prune_now;
+pub use volume::volume_prune_now;
 pub(crate) use registry::{finish_login, prompt_password};
 pub use lifecycle::{container_prune_now, stats_frame};
 
@@ -226,6 +228,14 @@ const IMAGE: &[Def] = &[
     def("import", "image-import", Min(1), Some(archive::import)),
 ];
 
+const VOLUME: &[Def] = &[
+    def("create", "volume-create", Max(1), Some(volume::create)),
+    def_alias("ls", &["list"], "volume-ls", No, Some(volume::ls)),
+    def_alias("rm", &["remove"], "volume-rm", Min(1), Some(volume::rm)),
+    def("inspect", "volume-inspect", Min(1), Some(volume::inspect)),
+    def("prune", "volume-prune", No, Some(volume::prune)),
+];
+
 /// Management commands: their sub-commands come from their help text; those listed in the tables
 /// above are simulated.
 const GROUPS: &[(&str, &[Def])] = &[
@@ -238,7 +248,7 @@ const GROUPS: &[(&str, &[Def])] = &[
     ("plugin", &[]),
     ("system", &[]),
     ("trust", &[]),
-    ("volume", &[]),
+    ("volume", VOLUME),
     ("swarm", &[]),
 ];
 

@@ -183,7 +183,10 @@ pub fn touch(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             None => env.fs.write(&path, b"", true, &meta),
         };
         if let Err(e) = r {
-            out.err(&format!("touch: cannot touch '{p}': {}\n", e.message()));
+            match env.tools {
+                Tools::Gnu => out.err(&format!("touch: cannot touch '{p}': {}\n", e.message())),
+                Tools::Busybox => out.err(&format!("touch: {p}: {}\n", e.message())),
+            }
             status = 1;
         }
     }
@@ -248,11 +251,18 @@ pub fn cp(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         let to = target_path(env, s, dst[0]);
         let dir_meta = env.meta(0o755);
         if let Err(e) = env.fs.insert(&to, node, &dir_meta) {
-            out.err(&format!(
-                "cp: cannot create regular file '{}': {}\n",
-                dst[0],
-                e.message()
-            ));
+            let shown = if dst[0].ends_with('/') {
+                format!("{}{}", dst[0], crate::vfs::basename(s))
+            } else {
+                to.clone()
+            };
+            match env.tools {
+                Tools::Gnu => out.err(&format!(
+                    "cp: cannot create regular file '{shown}': {}\n",
+                    e.message()
+                )),
+                Tools::Busybox => out.err(&format!("cp: can't create '{shown}': {}\n", e.message())),
+            }
             status = 1;
         }
     }
