@@ -273,6 +273,12 @@ pub struct ContainerSummary {
     pub labels: BTreeMap<String, String>,
     pub state: String,
     pub status: String,
+    /// Names of the networks it is attached to.
+    #[serde(skip)]
+    pub networks: Vec<String>,
+    /// Mount sources (volume names, host paths), for `{{.Mounts}}`.
+    #[serde(skip)]
+    pub mounts: Vec<String>,
 }
 
 /// An item of `GET /images/json` (`image.Summary`).
@@ -362,6 +368,12 @@ pub struct ContainerCreateRequest {
     pub user: Option<String>,
     /// `-v` (parsed) and `--mount` specs, in the order given.
     pub mounts: Vec<MountSpec>,
+    /// `--network`: a network name or ID, `host` or `none`; `None` is the default bridge.
+    pub network: Option<String>,
+    /// `--network-alias`.
+    pub network_aliases: Vec<String>,
+    /// `--link NAME[:ALIAS]`.
+    pub links: Vec<String>,
 }
 
 /// What kind of mount (`mount.Type`).

@@ -77,6 +77,7 @@ pub(super) enum Confirmed {
     ContainerPrune,
     ImagePrune(crate::api::Filters),
     VolumePrune(crate::api::Filters),
+    NetworkPrune,
 }
 
 fn print_error(io: &mut dyn Io, e: &ApiError) {
@@ -210,6 +211,7 @@ impl Pending {
                 }
                 match action {
                     Confirmed::ContainerPrune => super::commands::container_prune_now(daemon, io),
+                    Confirmed::NetworkPrune => super::commands::network_prune_now(daemon, io),
                     Confirmed::VolumePrune(f) => {
                         if let Err(e) = super::commands::volume_prune_now(daemon, f, io) {
                             print_error(io, &e);

@@ -96,6 +96,12 @@ pub struct Container {
     pub publish: Vec<PortBinding>,
     /// Volumes, bind mounts and tmpfs, in the order created.
     pub mounts: Vec<crate::daemon::Mount>,
+    /// `HostConfig.NetworkMode`: `bridge` (default), a network name, `host` or `none`.
+    pub network_mode: String,
+    /// The networks it is attached to, with their addresses while it runs.
+    pub endpoints: Vec<crate::daemon::Endpoint>,
+    /// `--link`: (alias, container ID).
+    pub links: Vec<(String, String)>,
     pub publish_all: bool,
     /// Exposed ports (`80/tcp`): the image's, `--expose`, and published ones.
     pub exposed: Vec<(u16, String)>,
@@ -424,8 +430,6 @@ impl Daemon {
                 false,
                 &meta,
             );
-            let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n172.17.0.2\t{hostname}\n");
-            let _ = rootfs.write("/etc/hosts", hosts.as_bytes(), false, &meta);
         }
         let working_dir = req
             .working_dir
@@ -469,10 +473,14 @@ impl Daemon {
         }
         crate::text::sort(&mut exposed);
         exposed.dedup();
+        let (network_mode, endpoints, links) = self.create_network(req, &name, &id)?;
         let image_volumes: Vec<String> = config.volumes.keys().cloned().collect();
         let mounts = self.create_mounts(&req.mounts, &image_volumes, now)?;
         let container = Container {
             mounts,
+            network_mode,
+            endpoints,
+            links,
             id: id.clone(),
             name,
             created: now,
@@ -638,8 +646,81 @@ impl Daemon {
             next_check: now + Millis(h.interval_ms),
             log: Vec::new(),
         });
+        self.connect_on_start(&id);
         self.step_container(&id, now);
         Ok(())
+    }
+
+    /// The names of a container's networks (`host`/`none` for those modes).
+    pub fn network_names(&self, c: &Container) -> Vec<String> {
+        if c.endpoints.is_empty() {
+            return vec![c.network_mode.clone()];
+        }
+        c.endpoints
+            .iter()
+            .filter_map(|e| self.networks.get(&e.network).map(|n| n.name.clone()))
+            .collect()
+    }
+
+    /// Resolves `--network`, `--network-alias` and `--link` at create.
+    #[allow(clippy::type_complexity)]
+    fn create_network(
+        &mut self,
+        req: &ContainerCreateRequest,
+        name: &str,
+        id: &str,
+    ) -> Result<(String, Vec<crate::daemon::Endpoint>, Vec<(String, String)>), ApiError> {
+        let mode = req.network.clone().unwrap_or_else(|| "bridge".into());
+        let mut links = Vec::new();
+        for l in &req.links {
+            let (target, alias) = l.split_once(':').unwrap_or((l, l));
+            let Ok(tid) = self.resolve_container(target) else {
+                return Err(ApiError::bad_request(format!(
+                    "could not get container for {target}"
+                )));
+            };
+            let running = self.containers.get(&tid).is_some_and(|c| c.is_running());
+            if !running {
+                return Err(ApiError::bad_request(format!(
+                    "Cannot link to a non running container: /{target} AS /{name}/{alias}"
+                )));
+            }
+            links.push((alias.to_string(), tid));
+        }
+        if mode == "host" || mode == "none" {
+            if !links.is_empty() {
+                return Err(ApiError::bad_request(
+                    "conflicting options: host type networking can't be used with links. This would result in undefined behavior",
+                ));
+            }
+            return Ok((mode, Vec::new(), links));
+        }
+        if mode.starts_with("container:") {
+            return Err(ApiError::bad_request(
+                "dockling: --network container:<name> is not simulated",
+            ));
+        }
+        let n = self.find_network(&mode)?.clone();
+        if !req.network_aliases.is_empty() && !n.has_dns() {
+            return Err(ApiError::bad_request(
+                "network-scoped aliases are only supported for user-defined networks",
+            ));
+        }
+        let mut aliases = req.network_aliases.clone();
+        if n.has_dns() {
+            aliases.extend(links.iter().map(|(a, _)| a.clone()));
+        }
+        let endpoint_id = crate::daemon::networks_endpoint_id(id, &n.id);
+        Ok((
+            if mode == n.id { n.name.clone() } else { mode },
+            vec![crate::daemon::Endpoint {
+                network: n.id,
+                aliases,
+                ip: None,
+                endpoint_id,
+            }],
+            links,
+        ))
     }
 
     /// Allocates host ports for a container's bindings (`portallocator`): each binding without an
@@ -908,6 +989,9 @@ impl Daemon {
         c.kill_at = None;
         c.pid = 0;
         c.bound.clear();
+        for e in &mut c.endpoints {
+            e.ip = None;
+        }
         let exec_ids: Vec<String> = c.execs.keys().cloned().collect();
         for e in c.execs.values_mut() {
             if e.exit_code.is_none() {
@@ -1258,7 +1342,10 @@ impl Daemon {
                 && (by_key.get("ancestor").is_none() || ancestors.contains(&c.image_id))
                 && before.is_none_or(|b| pos < b)
                 && since.is_none_or(|s| pos > s)
-                && any("network", &|v| v == "bridge")
+                && any("network", &|v| {
+                    self.network_names(c).iter().any(|n| n == v)
+                        || c.endpoints.iter().any(|e| e.network.starts_with(v))
+                })
                 && any("volume", &|v| {
                     c.mounts.iter().any(|m| m.source == v || m.destination == v)
                 })
@@ -1325,6 +1412,8 @@ impl Daemon {
                 labels: c.labels.clone(),
                 state: c.status.as_str().to_string(),
                 status: c.status_text(now),
+                networks: self.network_names(c),
+                mounts: c.mounts.iter().map(|m| m.source.clone()).collect(),
             });
         }
         Ok(out)

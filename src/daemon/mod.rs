@@ -11,6 +11,7 @@ mod distribution;
 mod exec;
 mod images;
 mod names;
+mod networks;
 mod rng;
 mod volumes;
 
@@ -23,6 +24,7 @@ pub use exec::ExecConfig;
 pub use archive::{apply_changes, CommitOptions, LoadMessage, ENGINE_VERSION};
 pub use distribution::AuthConfig;
 pub use images::Image;
+pub use networks::{endpoint_id as networks_endpoint_id, natural_cmp, Endpoint, Network};
 pub use rng::Rng;
 pub use volumes::{content_size, parse_bind, Mount, Volume};
 
@@ -52,6 +54,8 @@ pub struct Daemon {
     next_port: u16,
     /// Volumes by name.
     volumes: VecMap<String, Volume>,
+    /// Networks by ID.
+    networks: VecMap<String, Network>,
     /// The file system of the machine the daemon runs on (the learner's host): bind mounts see
     /// it directly, as dockerd sees its machine's disk. The session's shell works on it too.
     pub host_fs: crate::vfs::Tree,
@@ -59,8 +63,9 @@ pub struct Daemon {
 
 impl Daemon {
     /// A daemon with no images or containers, drawing IDs and names from `seed`.
-    pub fn new(seed: u64, host_fs: crate::vfs::Tree) -> Daemon {
+    pub fn new(seed: u64, host_fs: crate::vfs::Tree, now: SimTime) -> Daemon {
         Daemon {
+            networks: Daemon::predefined_networks(seed, now),
             host_fs,
             rng: Rng::new(seed),
             hub: Hub::builtin(),

@@ -129,7 +129,7 @@ impl Session {
             host: Host {
                 tty: config.tty,
                 now: config.start,
-                daemon: Daemon::new(config.seed, fs),
+                daemon: Daemon::new(config.seed, fs, config.start),
             },
             shell: builtins::login_shell(),
             events: VecDeque::new(),

@@ -15,6 +15,10 @@ use crate::vfs::{normalize, NodeKind};
 
 /// `run`/`create` flags Dockling acts on; any other flag is accepted with a one-line notice.
 const SIMULATED_RUN_FLAGS: &[&str] = &[
+    "network",
+    "net",
+    "network-alias",
+    "link",
     "volume",
     "mount",
     "detach-keys",
@@ -140,6 +144,9 @@ fn create_request(p: &Parsed, ctx: &mut Ctx) -> Result<ContainerCreateRequest, S
         health,
         user: p.string("user").map(str::to_string),
         mounts: Vec::new(),
+        network: p.string("network").filter(|n| !n.is_empty() && *n != "default").map(str::to_string),
+        network_aliases: p.list("network-alias").to_vec(),
+        links: p.list("link").to_vec(),
     })
 }
 
@@ -485,9 +492,9 @@ pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
                 "Image": c.image,
                 "Labels": labels.join(","),
                 "LocalVolumes": "0",
-                "Mounts": "",
+                "Mounts": c.mounts.iter().map(|m| if m.len() > 15 && !m.starts_with('/') { format!("{}…", &m[..15]) } else { m.clone() }).collect::<Vec<_>>().join(","),
                 "Names": names.join(","),
-                "Networks": "bridge",
+                "Networks": c.networks.join(","),
                 "Platform": null,
                 "Ports": crate::api::displayable_ports(&c.ports),
                 "RunningFor": format!("{} ago", human_duration(crate::clock::Millis(((now_s - c.created).max(0) as u64) * 1000))),

@@ -218,22 +218,61 @@ pub fn container_json(d: &Daemon, c: &Container, size: bool) -> Value {
         insert_after(&mut v, "/Config", "Labels", "StopSignal", json!(sig));
     }
     set(&mut v, "/NetworkSettings/Ports", bound_ports(c));
-    set(&mut v, "/NetworkSettings/Networks/bridge/NetworkID", json!(crate::vfs::sha256_digest(b"network bridge")[7..].to_string()));
-    if running {
-        let sandbox = crate::vfs::sha256_digest(format!("sandbox {id}").as_bytes())[7..].to_string();
-        let endpoint = crate::vfs::sha256_digest(format!("endpoint {id}").as_bytes())[7..].to_string();
-        let ip = format!("172.17.0.{}", 2 + index % 250);
-        let mac = format!("02:42:ac:11:00:{:02x}", 2 + index % 250);
-        set(&mut v, "/NetworkSettings/SandboxKey", json!(format!("/var/run/docker/netns/{}", &sandbox[..12])));
-        set(&mut v, "/NetworkSettings/SandboxID", json!(sandbox));
-        for base in ["/NetworkSettings", "/NetworkSettings/Networks/bridge"] {
-            set(&mut v, &format!("{base}/EndpointID"), json!(endpoint));
-            set(&mut v, &format!("{base}/Gateway"), json!("172.17.0.1"));
-            set(&mut v, &format!("{base}/IPAddress"), json!(ip));
-            set(&mut v, &format!("{base}/IPPrefixLen"), json!(16));
-            set(&mut v, &format!("{base}/MacAddress"), json!(mac));
+    set(&mut v, "/HostConfig/NetworkMode", json!(c.network_mode));
+    let mut networks = serde_json::Map::new();
+    let mac_of = |ip: &str| {
+        let o: Vec<u8> = ip.split('.').filter_map(|p| p.parse().ok()).collect();
+        match o.as_slice() {
+            [a, b, c2, d2] => format!("02:42:{a:02x}:{b:02x}:{c2:02x}:{d2:02x}"),
+            _ => String::new(),
+        }
+    };
+    for e in &c.endpoints {
+        let Ok(n) = d.find_network(&e.network) else { continue };
+        let (endpoint, gateway, ip, prefix, mac) = match &e.ip {
+            Some(ip) => (e.endpoint_id.clone(), n.gateway(), ip.clone(), 16, mac_of(ip)),
+            None => Default::default(),
+        };
+        let dns: Value = if n.has_dns() {
+            let mut names = vec![c.name.clone(), c.id[..12].to_string()];
+            names.extend(e.aliases.iter().cloned());
+            json!(names)
+        } else {
+            Value::Null
+        };
+        let aliases: Value = if e.aliases.is_empty() { Value::Null } else { json!(e.aliases) };
+        networks.insert(
+            n.name.clone(),
+            json!({
+                "IPAMConfig": null, "Links": null, "Aliases": aliases, "MacAddress": mac, "DriverOpts": null,
+                "GwPriority": 0, "NetworkID": n.id, "EndpointID": endpoint, "Gateway": gateway, "IPAddress": ip,
+                "IPPrefixLen": prefix, "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": dns,
+            }),
+        );
+        if n.name == "bridge" && e.ip.is_some() {
+            for (k, x) in [("EndpointID", json!(endpoint)), ("Gateway", json!(gateway)), ("IPAddress", json!(ip)), ("IPPrefixLen", json!(prefix)), ("MacAddress", json!(mac))] {
+                set(&mut v, &format!("/NetworkSettings/{k}"), x);
+            }
         }
     }
+    if c.network_mode == "host" || c.network_mode == "none" {
+        let n = d.find_network(&c.network_mode).ok();
+        networks.insert(
+            c.network_mode.clone(),
+            json!({
+                "IPAMConfig": null, "Links": null, "Aliases": null, "MacAddress": "", "DriverOpts": null, "GwPriority": 0,
+                "NetworkID": n.map(|n| n.id.clone()).unwrap_or_default(), "EndpointID": "", "Gateway": "", "IPAddress": "",
+                "IPPrefixLen": 0, "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": null,
+            }),
+        );
+    }
+    set(&mut v, "/NetworkSettings/Networks", Value::Object(networks));
+    if running {
+        let sandbox = crate::vfs::sha256_digest(format!("sandbox {id}").as_bytes())[7..].to_string();
+        set(&mut v, "/NetworkSettings/SandboxKey", json!(format!("/var/run/docker/netns/{}", &sandbox[..12])));
+        set(&mut v, "/NetworkSettings/SandboxID", json!(sandbox));
+    }
+    let _ = index;
     v
 }
 

@@ -7,11 +7,13 @@ mod files;
 mod inspect;
 mod image;
 mod lifecycle;
+mod network;
 mod registry;
 mod system;
 mod volume;
 
 pub use image::image_prune_now;
+pub use network::network_prune_now;
 pub use volume::volume_prune_now;
 pub(crate) use registry::{finish_login, prompt_password};
 pub use lifecycle::{container_prune_now, stats_frame};
@@ -228,6 +230,16 @@ const IMAGE: &[Def] = &[
     def("import", "image-import", Min(1), Some(archive::import)),
 ];
 
+const NETWORK: &[Def] = &[
+    def("create", "network-create", Exact(1), Some(network::create)),
+    def_alias("ls", &["list"], "network-ls", No, Some(network::ls)),
+    def_alias("rm", &["remove"], "network-rm", Min(1), Some(network::rm)),
+    def("inspect", "network-inspect", Min(1), Some(network::inspect)),
+    def("connect", "network-connect", Exact(2), Some(network::connect)),
+    def("disconnect", "network-disconnect", Exact(2), Some(network::disconnect)),
+    def("prune", "network-prune", No, Some(network::prune)),
+];
+
 const VOLUME: &[Def] = &[
     def("create", "volume-create", Max(1), Some(volume::create)),
     def_alias("ls", &["list"], "volume-ls", No, Some(volume::ls)),
@@ -244,7 +256,7 @@ const GROUPS: &[(&str, &[Def])] = &[
     ("context", &[]),
     ("image", IMAGE),
     ("manifest", &[]),
-    ("network", &[]),
+    ("network", NETWORK),
     ("plugin", &[]),
     ("system", &[]),
     ("trust", &[]),
