@@ -46,11 +46,19 @@ pub fn run<S: System>(
             0
         }
         "set" => {
-            for a in args {
+            for (i, a) in args.iter().enumerate() {
                 match a.as_str() {
                     "-e" => sh.errexit = true,
                     "+e" => sh.errexit = false,
-                    _ => {}
+                    "--" => {
+                        sh.args = args[i + 1..].to_vec();
+                        break;
+                    }
+                    o if o.starts_with('-') || o.starts_with('+') => {}
+                    _ => {
+                        sh.args = args[i..].to_vec();
+                        break;
+                    }
                 }
             }
             0
@@ -71,6 +79,7 @@ pub fn run<S: System>(
             return Some(Run::Exit(code));
         }
         "kill" => kill(sh, sys, args, out),
+        "command" => command(sh, sys, args, out),
         "test" => test(sh, sys, args, out),
         "[" => {
             if args.last().map(String::as_str) != Some("]") {
@@ -419,6 +428,52 @@ fn kill<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captu
             };
             out.err(&msg);
             status = 1;
+        }
+    }
+    status
+}
+
+/// `command -v NAME…` / `command -V NAME…`: where a command comes from (a builtin's name, or its
+/// path on `PATH`); 1 if one is not found. (`command NAME ARGS` runs NAME; the machine handles it.)
+fn command<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
+    const BUILTINS: &[&str] = &[
+        "cd", "pwd", "echo", "printf", "true", "false", ":", "export", "unset", "set", "exit", "test",
+        "[", "kill", "command", "exec",
+    ];
+    let verbose = match args.first().map(String::as_str) {
+        Some("-v") => false,
+        Some("-V") => true,
+        _ => return 0,
+    };
+    let path = sh.vars.get("PATH").cloned().unwrap_or_default();
+    let mut status = 0;
+    for name in &args[1..] {
+        if BUILTINS.contains(&name.as_str()) {
+            if verbose {
+                out.out(&format!("{name} is a shell builtin\n"));
+            } else {
+                out.out(&format!("{name}\n"));
+            }
+            continue;
+        }
+        let found = if name.contains('/') {
+            let p = normalize(&sh.cwd, name);
+            sys.fs().get(&p).is_some().then(|| name.clone())
+        } else {
+            path.split(':')
+                .filter(|d| !d.is_empty())
+                .map(|d| format!("{}/{name}", d.trim_end_matches('/')))
+                .find(|p| matches!(sys.fs().get(p).map(|n| &n.kind), Some(crate::vfs::NodeKind::File(_) | crate::vfs::NodeKind::Symlink(_))))
+        };
+        match found {
+            Some(p) if verbose => out.out(&format!("{name} is {p}\n")),
+            Some(p) => out.out(&format!("{p}\n")),
+            None => {
+                if verbose {
+                    out.err(&format!("{}: command: {name}: not found\n", sh.name));
+                }
+                status = 1;
+            }
         }
     }
     status

@@ -28,6 +28,44 @@ impl Field {
 
 /// The value of `$name` (`${name:-default}` and friends are resolved too).
 pub fn var(sh: &Shell, name: &str) -> String {
+    // `${V#p}`, `${V##p}`, `${V%p}`, `${V%%p}`: remove a matching prefix or suffix.
+    if let Some(i) = name.find(['#', '%']).filter(|&i| i > 0) {
+        let (n, rest) = name.split_at(i);
+        if n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') || matches!(n, "@" | "*") {
+            let v: Vec<char> = var(sh, n).chars().collect();
+            let (front, longest, pat) = match rest {
+                r if r.starts_with("##") => (true, true, &r[2..]),
+                r if r.starts_with('#') => (true, false, &r[1..]),
+                r if r.starts_with("%%") => (false, true, &r[2..]),
+                r => (false, false, &r[1..]),
+            };
+            let p: Vec<char> = pat.chars().collect();
+            let lens: Vec<usize> = if longest {
+                (0..=v.len()).rev().collect()
+            } else {
+                (0..=v.len()).collect()
+            };
+            for k in lens {
+                let part = if front { &v[..k] } else { &v[v.len() - k..] };
+                if glob_match(&p, part) {
+                    let kept: String = if front { v[k..].iter().collect() } else { v[..v.len() - k].iter().collect() };
+                    return kept;
+                }
+            }
+            return v.iter().collect();
+        }
+    }
+    if let Some((n, default)) = name.split_once(":=") {
+        let v = var(sh, n);
+        return if v.is_empty() { default.to_string() } else { v };
+    }
+    if let Some((n, default)) = name.split_once('-').filter(|(n, _)| !n.is_empty() && !n.ends_with(':')) {
+        return if sh.vars.contains_key(n) || n.bytes().all(|b| b.is_ascii_digit()) && !var(sh, n).is_empty() {
+            var(sh, n)
+        } else {
+            default.to_string()
+        };
+    }
     if let Some((n, default)) = name.split_once(":-") {
         let v = var(sh, n);
         return if v.is_empty() { default.to_string() } else { v };
@@ -49,6 +87,7 @@ pub fn var(sh: &Shell, name: &str) -> String {
         "$" => sh.pid.to_string(),
         "#" => sh.args.len().to_string(),
         "@" | "*" => sh.args.join(" "),
+        "-" => if sh.errexit { "e".into() } else { String::new() },
         "0" => sh.name.clone(),
         "PWD" => sh.cwd.clone(),
         n if n.len() == 1 && n.as_bytes()[0].is_ascii_digit() => {
@@ -115,6 +154,17 @@ fn expand_into(sh: &Shell, fs: &Tree, w: &Word, subst: &mut SubstFn, out: &mut V
             Part::Arith { expr, .. } => {
                 let v = arith(sh, expr);
                 fields[cur].push(&v, false);
+            }
+            Part::Var { name, quoted: true } if name == "@" => {
+                // "$@": one field per positional parameter.
+                for (k, a) in sh.args.iter().enumerate() {
+                    if k > 0 {
+                        fields.push(Field::default());
+                    }
+                    let last = fields.len() - 1;
+                    fields[last].push(a, false);
+                    fields[last].any = true;
+                }
             }
             Part::Var { name, quoted }
             | Part::Subst {
@@ -214,5 +264,39 @@ pub fn matches(p: &[char], g: &[bool], s: &[char]) -> bool {
         Some('*') if g[0] => (0..=s.len()).any(|k| matches(&p[1..], &g[1..], &s[k..])),
         Some('?') if g[0] => !s.is_empty() && matches(&p[1..], &g[1..], &s[1..]),
         Some(c) => s.first() == Some(c) && matches(&p[1..], &g[1..], &s[1..]),
+    }
+}
+
+/// Shell pattern matching for `${V#p}` and friends: `*`, `?`, `[…]`, `\`.
+fn glob_match(p: &[char], s: &[char]) -> bool {
+    match p.first() {
+        None => s.is_empty(),
+        Some('*') => (0..=s.len()).any(|i| glob_match(&p[1..], &s[i..])),
+        Some('?') => !s.is_empty() && glob_match(&p[1..], &s[1..]),
+        Some('[') => {
+            let Some(end) = p.iter().skip(1).position(|c| *c == ']').map(|e| e + 1) else {
+                return s.first() == Some(&'[') && glob_match(&p[1..], &s[1..]);
+            };
+            let Some(c) = s.first() else { return false };
+            let set = &p[1..end];
+            let (neg, set) = match set.first() {
+                Some('!') | Some('^') => (true, &set[1..]),
+                _ => (false, set),
+            };
+            let mut hit = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == '-' {
+                    hit |= set[i] <= *c && *c <= set[i + 2];
+                    i += 3;
+                } else {
+                    hit |= set[i] == *c;
+                    i += 1;
+                }
+            }
+            hit != neg && glob_match(&p[end + 1..], &s[1..])
+        }
+        Some('\\') if p.len() > 1 => s.first() == Some(&p[1]) && glob_match(&p[2..], &s[1..]),
+        Some(c) => s.first() == Some(c) && glob_match(&p[1..], &s[1..]),
     }
 }

@@ -282,7 +282,7 @@ fn dollar(chars: &[char], i: usize, quoted: bool) -> Result<(Option<Part>, usize
             }
             Err(LexError::Incomplete)
         }
-        Some(&c) if matches!(c, '?' | '$' | '#' | '!' | '0'..='9') => Ok((
+        Some(&c) if matches!(c, '?' | '$' | '#' | '!' | '@' | '*' | '-' | '0'..='9') => Ok((
             Some(Part::Var {
                 name: c.to_string(),
                 quoted,

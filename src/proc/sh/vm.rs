@@ -40,6 +40,8 @@ struct Blocked<W> {
     waiting: Waiting<W>,
     sinks: [Sink; 2],
     pipe: String,
+    /// Run by `exec`: the shell ends with the command's status.
+    exec: bool,
 }
 
 /// How far `Vm::run` got.
@@ -143,6 +145,10 @@ impl<W: std::fmt::Debug> Vm<W> {
                 return VmState::Blocked;
             };
             self.spin = 0;
+            if b.exec {
+                sh.status = status;
+                return VmState::Exit(status);
+            }
             if let Some(state) = self.continue_pipeline(
                 sh,
                 sys,
@@ -253,9 +259,13 @@ impl<W: std::fmt::Debug> Vm<W> {
             let cmd = self.code.pipelines[pipeline].stages[stage].clone();
             let last = stage + 1 == n;
             let mut pipe = String::new();
-            let (result, sinks) =
+            let (result, sinks, exec) =
                 run_simple(sh, sys, term, &cmd, last, &stdin, stage > 0, &mut pipe);
             match result {
+                Run::Done(code) if exec => {
+                    sh.status = code;
+                    return Some(VmState::Exit(code));
+                }
                 Run::Done(code) => status = code,
                 Run::Exit(code) => return Some(VmState::Exit(code)),
                 Run::Sleep(t) => {
@@ -267,6 +277,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                         waiting: Waiting::Until(t),
                         sinks,
                         pipe,
+                        exec,
                     });
                     return Some(VmState::Blocked);
                 }
@@ -279,6 +290,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                         waiting: Waiting::System(w),
                         sinks,
                         pipe,
+                        exec,
                     });
                     return Some(VmState::Blocked);
                 }
@@ -381,7 +393,7 @@ fn run_simple<S: System>(
     stdin: &str,
     piped: bool,
     pipe: &mut String,
-) -> (Run<S::Wait>, [Sink; 2]) {
+) -> (Run<S::Wait>, [Sink; 2], bool) {
     let mut sinks = [
         if last {
             Sink::Terminal(StdStream::Stdout)
@@ -394,9 +406,23 @@ fn run_simple<S: System>(
     let mut redirected = piped;
     let results = substitutions(sh, sys, &cmd.words, term);
     let mut it = results.into_iter();
-    let argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| {
+    let mut argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| {
         it.next().unwrap_or_default()
     });
+    // `exec CMD` runs CMD in place of the shell; `command CMD` runs it bypassing functions.
+    let mut exec = false;
+    loop {
+        match argv.first().map(String::as_str) {
+            Some("exec") if argv.len() > 1 => {
+                exec = true;
+                argv.remove(0);
+            }
+            Some("command") if argv.get(1).is_some_and(|a| !a.starts_with('-')) => {
+                argv.remove(0);
+            }
+            _ => break,
+        }
+    }
     let mut assigns = Vec::new();
     for (name, value) in &cmd.assigns {
         let results = substitutions(sh, sys, std::slice::from_ref(value), term);
@@ -426,8 +452,8 @@ fn run_simple<S: System>(
                 match sys.fs().get(&path).map(|n| &n.kind) {
                     Some(NodeKind::File(d)) => input = String::from_utf8_lossy(d).into_owned(),
                     _ if target == "/dev/null" => input.clear(),
-                    Some(_) => return fail(sh, term, &target, "Is a directory", sinks),
-                    None => return fail(sh, term, &target, "No such file or directory", sinks),
+                    Some(_) => return with_exec(fail(sh, term, &target, "Is a directory", sinks), exec),
+                    None => return with_exec(fail(sh, term, &target, "No such file or directory", sinks), exec),
                 }
             }
             _ => {
@@ -449,7 +475,7 @@ fn run_simple<S: System>(
                 let path = normalize(&sh.cwd, &target);
                 let meta = sys.meta(0o644);
                 if let Err(e) = sys.fs().write(&path, b"", r.op == ">>", &meta) {
-                    return fail(sh, term, &target, e.message(), sinks);
+                    return with_exec(fail(sh, term, &target, e.message(), sinks), exec);
                 }
                 sinks[fd] = Sink::File(path);
             }
@@ -459,7 +485,7 @@ fn run_simple<S: System>(
         for (k, v) in assigns {
             sh.vars.insert(k, v);
         }
-        return (Run::Done(0), sinks);
+        return (Run::Done(0), sinks, exec);
     }
     let tty = sinks[0] == Sink::Terminal(StdStream::Stdout);
     let mut cap = Captured::default();
@@ -478,7 +504,11 @@ fn run_simple<S: System>(
         ),
     };
     route(sys, term, cap, &sinks, pipe);
-    (result, sinks)
+    (result, sinks, exec)
+}
+
+fn with_exec<W>(r: (Run<W>, [Sink; 2]), exec: bool) -> (Run<W>, [Sink; 2], bool) {
+    (r.0, r.1, exec)
 }
 
 fn fail<W>(
