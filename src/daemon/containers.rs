@@ -10,7 +10,7 @@ use crate::api::{
     ContainerSummary, HealthConfig, LogEntry, Port, PortBinding, RestartPolicy, StdStream,
 };
 use crate::clock::{Millis, SimTime};
-use crate::proc::machine::{resolve, Machine};
+use crate::proc::machine::resolve;
 use crate::proc::{Output, Process, Signal, Step};
 use crate::text::human_duration;
 use crate::vfs::{short_id, Meta, Tree};
@@ -843,9 +843,14 @@ impl Daemon {
             return;
         };
         if c.tty {
-            if let Some(p) = c.process.as_mut() {
+            let view = self.view(id);
+            let Some(c) = self.containers.get_mut(id) else { return };
+            if let Some(mut p) = c.process.take() {
                 let mut out = Vec::new();
-                p.tty_interrupt(&mut out);
+                let uid = c.uid;
+                let mut m = super::net::machine(c, &view, now, uid, true);
+                p.tty_interrupt(&mut m, &mut out);
+                c.process = Some(p);
                 Self::emit(c, &mut self.attachments, out, now);
                 c.wake = Some(now);
             }
@@ -855,7 +860,7 @@ impl Daemon {
         }
     }
 
-    fn emit(
+    pub(super) fn emit(
         c: &mut Container,
         attachments: &mut crate::vecmap::VecMap<u64, Attachment>,
         out: Output,
@@ -889,6 +894,7 @@ impl Daemon {
     }
 
     fn step_main(&mut self, id: &str, now: SimTime) {
+        let view = self.view(id);
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };
@@ -897,21 +903,16 @@ impl Daemon {
             return;
         }
         let mut out: Output = Vec::new();
-        let procs = c.procs();
-        let mut m = Machine {
-            fs: &mut c.rootfs,
-            now,
-            hostname: &c.hostname,
-            uid: c.uid,
-            procs: &procs,
-            tty: c.tty,
-            signals: Vec::new(),
-        };
-        let step = match c.process.as_mut() {
+        let (uid, tty) = (c.uid, c.tty);
+        let mut process = c.process.take();
+        let mut m = super::net::machine(c, &view, now, uid, tty);
+        let step = match process.as_mut() {
             Some(p) => p.step(&mut m, &mut out),
             None => Step::Exited(0),
         };
         let signals = std::mem::take(&mut m.signals);
+        let requests = std::mem::take(&mut m.requests);
+        c.process = process;
         Self::emit(c, &mut self.attachments, out, now);
         match step {
             Step::Until(t) => c.wake = Some(t.max(now)),
@@ -919,6 +920,7 @@ impl Daemon {
             Step::Exited(code) => self.container_exited(id, code, now),
         }
         self.signals_from_inside(id, signals, now);
+        self.carry_requests(id, requests, now);
     }
 
     /// Delivers what `kill` sent inside a container. PID 1 only gets signals it handles (the
@@ -1028,11 +1030,21 @@ impl Daemon {
 
     /// Sends a signal to the main process; `Ok(true)` if the container exited.
     fn deliver_signal(&mut self, id: &str, sig: Signal, now: SimTime) -> Result<bool, ApiError> {
+        let view = self.view(id);
         let Some(c) = self.containers.get_mut(id) else {
             return Err(ApiError::no_such_container(id));
         };
-        let outcome = match c.process.as_mut() {
-            Some(p) => p.signal(sig),
+        let outcome = match c.process.take() {
+            Some(mut p) => {
+                let mut out = Vec::new();
+                let (uid, tty) = (c.uid, c.tty);
+                let mut m = super::net::machine(c, &view, now, uid, tty);
+                let r = p.signal(sig, &mut m, &mut out);
+                c.process = Some(p);
+                Self::emit(c, &mut self.attachments, out, now);
+                c.wake = Some(now);
+                r
+            }
             None => Some(128 + sig.number()),
         };
         match outcome {
@@ -1463,6 +1475,7 @@ impl Daemon {
     }
 
     fn probe(&mut self, id: &str, now: SimTime) {
+        let view = self.view(id);
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };
@@ -1503,16 +1516,7 @@ impl Daemon {
                     &c.rootfs,
                 );
                 let mut out = Vec::new();
-                let procs = c.procs();
-                let mut m = Machine {
-                    fs: &mut c.rootfs,
-                    now,
-                    hostname: &c.hostname,
-                    uid: 0,
-                    procs: &procs,
-                    tty: false,
-                    signals: Vec::new(),
-                };
+                let mut m = super::net::machine(c, &view, now, 0, false);
                 let code = match p.step(&mut m, &mut out) {
                     Step::Exited(code) => code,
                     _ => 1,

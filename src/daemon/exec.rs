@@ -4,7 +4,7 @@ use super::containers::{AttachTarget, ContainerStatus, ExecProcess};
 use super::Daemon;
 use crate::api::ApiError;
 use crate::clock::SimTime;
-use crate::proc::machine::{resolve, Machine};
+use crate::proc::machine::resolve;
 use crate::proc::{Output, Process, Step};
 
 /// What `docker exec` asks for.
@@ -125,15 +125,16 @@ impl Daemon {
 
     /// Ctrl+C on an exec's terminal.
     pub fn exec_interrupt(&mut self, id: &str, exec_id: &str, now: SimTime) {
-        if let Some(e) = self
-            .containers
-            .get_mut(id)
-            .and_then(|c| c.execs.get_mut(exec_id))
-        {
+        let view = self.view(id);
+        if let Some(c) = self.containers.get_mut(id) {
+            let Some(mut e) = c.execs.remove(exec_id) else {
+                return;
+            };
             if let Some(p) = e.process.as_mut() {
                 let mut out = Vec::new();
                 if e.tty {
-                    p.tty_interrupt(&mut out);
+                    let mut m = super::net::machine(c, &view, now, e.uid, true);
+                    p.tty_interrupt(&mut m, &mut out);
                 }
                 e.wake = Some(now);
                 for (s, t) in out {
@@ -144,6 +145,7 @@ impl Daemon {
                     }
                 }
             }
+            c.execs.insert(exec_id.to_string(), e);
         }
         self.advance(now);
     }
@@ -176,6 +178,7 @@ impl Daemon {
     }
 
     fn step_exec_processes(&mut self, id: &str, now: SimTime) {
+        let view = self.view(id);
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };
@@ -189,6 +192,7 @@ impl Daemon {
             .map(|(k, _)| k.clone())
             .collect();
         let mut signals = Vec::new();
+        let mut requests = Vec::new();
         for exec_id in due {
             let procs = c.procs();
             let Some(mut e) = c.execs.remove(&exec_id) else {
@@ -198,17 +202,12 @@ impl Daemon {
             let mut out: Output = Vec::new();
             let step = match e.process.as_mut() {
                 Some(p) => {
-                    let mut m = Machine {
-                        fs: &mut c.rootfs,
-                        now,
-                        hostname: &c.hostname,
-                        uid: e.uid,
-                        procs: &procs,
-                        tty: e.tty,
-                        signals: Vec::new(),
-                    };
+                    let mut v = view.clone();
+                    v.procs = procs.clone();
+                    let mut m = super::net::machine(c, &v, now, e.uid, e.tty);
                     let step = p.step(&mut m, &mut out);
                     signals.append(&mut m.signals);
+                    requests.append(&mut m.requests);
                     step
                 }
                 None => Step::Exited(e.exit_code.unwrap_or(0)),
@@ -233,5 +232,6 @@ impl Daemon {
             c.execs.insert(exec_id, e);
         }
         self.signals_from_inside(id, signals, now);
+        self.carry_requests(id, requests, now);
     }
 }

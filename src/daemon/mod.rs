@@ -11,6 +11,7 @@ mod distribution;
 mod exec;
 mod images;
 mod names;
+mod net;
 mod networks;
 mod rng;
 mod volumes;

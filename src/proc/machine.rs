@@ -6,6 +6,7 @@ use super::sh::{self, Exec, Flavor, Run, Shell, System, Vm, VmState};
 use super::{Captured, Chunk};
 use crate::clock::SimTime;
 use crate::vfs::{basename, join, normalize, Meta, NodeKind, Tree};
+use super::program::{Ctx, HttpRequest, HttpResponse, Input, Program as ProgramTrait, Status, Wait};
 
 /// What a container's processes can see and touch.
 #[derive(Debug)]
@@ -20,18 +21,139 @@ pub struct Machine<'a> {
     pub tty: bool,
     /// Signals sent with `kill` during the step, for the daemon to deliver: (pid, signal).
     pub signals: Vec<(u32, crate::proc::Signal)>,
+    /// The process's terminal input: what a foreground program reads (swapped in by `Process`).
+    pub stdin: Input,
+    /// The container's address on its network (`172.17.0.2`), empty without one.
+    pub ip: &'a str,
+    /// Seed of the programs' own PRNGs (fixed per container).
+    pub seed: u64,
+    /// Host names this container resolves (`/etc/hosts`, links, its networks' DNS) → addresses.
+    pub hosts: &'a [(String, String)],
+    /// HTTP requests programs sent to other hosts during the step, for the daemon to carry.
+    pub requests: Vec<NetRequest>,
+    /// The process runs one command directly (not through a shell): a program it starts is
+    /// PID 1.
+    pub direct: bool,
 }
 
-/// A shell started from inside a shell (`sh -c …`, a script), running until it ends.
+/// An HTTP request a program inside a container sends (curl, wget), answered later with
+/// `Process::net_reply`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetRequest {
+    pub token: u64,
+    pub ip: String,
+    pub port: u16,
+    pub request: HttpRequest,
+}
+
+/// What came back for a `NetRequest`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetReply {
+    Response(HttpResponse),
+    /// Nothing listens there (`Connection refused`).
+    Refused,
+    /// The connection was accepted and dropped (a published port with no server behind it).
+    Reset,
+}
+
+/// A command started from inside a shell that is still running.
 #[derive(Clone, Debug)]
-pub struct Nested {
-    shell: Shell,
-    vm: Vm<Box<Nested>>,
+pub enum Nested {
+    /// A shell on a script or `-c` text.
+    Shell { shell: Shell, vm: Vm<Box<Nested>> },
+    /// A simulated program (an interpreter, a server, a package manager).
+    Program(Running),
+    /// `curl`/`wget` waiting for its answer.
+    Fetch(super::curl::Fetch),
 }
 
-/// When a nested shell (or one nested in it) next wants to run.
+/// A simulated program in flight.
+#[derive(Clone, Debug)]
+pub struct Running {
+    pub prog: Box<dyn ProgramTrait>,
+    pub wait: Wait,
+    /// Input of its own (a pipe, a file, a here-document); `None`: the terminal's.
+    pub stdin: Option<Input>,
+    pub env: Vec<String>,
+    pub cwd: String,
+    pub pid: u32,
+    /// stdout is a terminal.
+    pub tty: bool,
+    /// Killed by a signal it does not handle: the exit status to report.
+    pub killed: Option<i32>,
+}
+
+/// When a nested command (or one nested in it) next wants to run.
 pub fn nested_wake(n: &Nested) -> Option<SimTime> {
-    n.vm.wake_time_by(|w| nested_wake(w))
+    match n {
+        Nested::Shell { vm, .. } => vm.wake_time_by(|w| nested_wake(w)),
+        Nested::Program(r) if r.killed.is_some() => Some(SimTime(0)),
+        Nested::Program(r) => r.wait.until,
+        Nested::Fetch(f) => f.wake_time(),
+    }
+}
+
+/// The innermost running program of a chain of nested commands.
+pub fn nested_program(n: &mut Nested) -> Option<&mut Running> {
+    match n {
+        Nested::Shell { vm, .. } => vm.waiting_mut().and_then(|w| nested_program(w)),
+        Nested::Program(r) => Some(r),
+        Nested::Fetch(_) => None,
+    }
+}
+
+/// The innermost fetch of a chain of nested commands.
+pub fn nested_fetch(n: &mut Nested) -> Option<&mut super::curl::Fetch> {
+    match n {
+        Nested::Shell { vm, .. } => vm.waiting_mut().and_then(|w| nested_fetch(w)),
+        Nested::Fetch(f) => Some(f),
+        Nested::Program(_) => None,
+    }
+}
+
+impl Machine<'_> {
+    /// Runs `f` with a program's step context built from this machine and the program's own
+    /// working directory, environment, PID and stdin (its own, or the terminal's).
+    pub fn with_ctx<T>(
+        &mut self,
+        r: &mut Running,
+        out: &mut Captured,
+        f: impl FnOnce(&mut dyn ProgramTrait, &mut Ctx) -> T,
+    ) -> T {
+        let stdin = match r.stdin.as_mut() {
+            Some(own) => own,
+            None => &mut self.stdin,
+        };
+        let mut ctx = Ctx {
+            fs: self.fs,
+            now: self.now,
+            cwd: &r.cwd,
+            env: &r.env,
+            hostname: self.hostname,
+            ip: self.ip,
+            pid: r.pid,
+            uid: self.uid,
+            stdin,
+            tty: r.tty,
+            out,
+            seed: self.seed ^ u64::from(r.pid),
+        };
+        f(&mut *r.prog, &mut ctx)
+    }
+
+    /// Steps a program; its exit status once it has ended.
+    pub fn step_program(&mut self, r: &mut Running, out: &mut Captured) -> Option<i32> {
+        if let Some(code) = r.killed {
+            return Some(code);
+        }
+        match self.with_ctx(r, out, |p, ctx| p.step(ctx)) {
+            Status::Exited(c) => Some(c),
+            Status::Waiting(w) => {
+                r.wait = w;
+                None
+            }
+        }
+    }
 }
 
 /// How an executable file runs.
@@ -211,7 +333,7 @@ impl Machine<'_> {
                 return Run::Done(2);
             }
         };
-        let mut nested = Box::new(Nested {
+        let mut nested = Box::new(Nested::Shell {
             shell: child,
             vm: Vm::new(sh::compile(&program)),
         });
@@ -296,6 +418,32 @@ impl System for Machine<'_> {
             }
             return Run::Done(0);
         }
+        if matches!(program.as_str(), "curl" | "wget" | "ping") {
+            let tty = self.tty && cmd.tty;
+            let _ = tty;
+            return match super::curl::Fetch::start(&program, tools, args, &sh.cwd, self, out) {
+                Ok(code) => Run::Done(code),
+                Err(f) => Run::Wait(Box::new(Nested::Fetch(f))),
+            };
+        }
+        if super::programs::known(&program) {
+            let mut r = Running {
+                prog: Box::new(super::programs::Starting),
+                wait: Wait::default(),
+                stdin: cmd.stdin_redirected.then(|| Input::complete(cmd.stdin)),
+                env: environ,
+                cwd: sh.cwd.clone(),
+                pid: if sh.pid == 1 && self.direct { 1 } else { 7 },
+                tty: self.tty && cmd.tty,
+                killed: None,
+            };
+            let argv = cmd.argv.to_vec();
+            r.prog = self.with_ctx(&mut r, out, |_, ctx| super::programs::start(&program, &argv, ctx));
+            return match self.step_program(&mut r, out) {
+                Some(code) => Run::Done(code),
+                None => Run::Wait(Box::new(Nested::Program(r))),
+            };
+        }
         let list = passwd(self.fs);
         let users: Vec<(u32, &str)> = list.iter().map(|u| (u.uid, u.name.as_str())).collect();
         let tty = self.tty && cmd.tty;
@@ -313,18 +461,23 @@ impl System for Machine<'_> {
     }
 
     fn poll(&mut self, wait: &mut Box<Nested>, out: &mut Captured) -> Option<i32> {
-        let n = &mut **wait;
-        let mut cap = Captured::default();
-        let state = n.vm.run(&mut n.shell, self, &mut cap);
-        out.chunks.extend(
-            cap.chunks
-                .into_iter()
-                .filter(|c| !matches!(c, Chunk::Clear)),
-        );
-        match state {
-            VmState::Blocked => None,
-            VmState::Done => Some(n.shell.status),
-            VmState::Exit(c) => Some(c),
+        match &mut **wait {
+            Nested::Shell { shell, vm } => {
+                let mut cap = Captured::default();
+                let state = vm.run(shell, self, &mut cap);
+                out.chunks.extend(
+                    cap.chunks
+                        .into_iter()
+                        .filter(|c| !matches!(c, Chunk::Clear)),
+                );
+                match state {
+                    VmState::Blocked => None,
+                    VmState::Done => Some(shell.status),
+                    VmState::Exit(c) => Some(c),
+                }
+            }
+            Nested::Program(r) => self.step_program(r, out),
+            Nested::Fetch(f) => f.poll(self, out),
         }
     }
 

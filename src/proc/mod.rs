@@ -2,10 +2,12 @@
 //! clock: it runs until it waits (a timer, stdin) or exits.
 
 pub mod coreutils;
+pub mod curl;
 pub mod hello;
 mod io;
 pub mod machine;
 pub mod program;
+pub mod programs;
 mod process;
 pub mod sh;
 

@@ -2,7 +2,8 @@
 //! (`sh -c '…'`), or an interactive shell reading lines from stdin with its prompt. Stepped by
 //! the daemon on the virtual clock.
 
-use super::machine::{nested_wake, Machine, Nested, Program};
+use super::machine::{nested_fetch, nested_program, nested_wake, Machine, NetReply, Nested, Program};
+use super::program::{Disposition, HttpRequest, HttpResponse, Input, Listen};
 use super::sh::ast::{Node, Simple};
 use super::sh::lex::Part;
 use super::sh::{self, Flavor, Shell, Vm, VmState};
@@ -58,9 +59,10 @@ pub struct Process {
     shell: Shell,
     vm: Option<Vm<Box<Nested>>>,
     mode: Mode,
-    /// Unread input.
-    stdin: String,
-    stdin_closed: bool,
+    /// Unread input (shared with the program in the foreground).
+    stdin: Input,
+    /// Runs one command directly rather than through a shell.
+    direct: bool,
     /// Lines of an unfinished command (interactive).
     partial: Vec<String>,
     /// Attached to a terminal: prompts and echo.
@@ -110,8 +112,11 @@ impl Process {
             shell: Shell::new(flavor, direct_name, cwd, env),
             vm: None,
             mode: Mode::Run,
-            stdin: String::new(),
-            stdin_closed: !open_stdin,
+            stdin: Input {
+                buf: String::new(),
+                closed: !open_stdin,
+            },
+            direct: kind.is_none(),
             partial: Vec::new(),
             tty,
             started: false,
@@ -183,19 +188,39 @@ impl Process {
 
     /// Input typed into the process's stdin.
     pub fn input(&mut self, text: &str) {
-        if !self.stdin_closed {
-            self.stdin.push_str(text);
+        if !self.stdin.closed {
+            self.stdin.buf.push_str(text);
         }
     }
 
     /// End of input (Ctrl+D, or stdin never opened).
     pub fn close_stdin(&mut self) {
-        self.stdin_closed = true;
+        self.stdin.closed = true;
     }
 
     /// Ctrl+C on the container's terminal: interrupts the foreground command of an interactive
     /// shell; a program run directly as PID 1 has no handler, so the kernel ignores it.
-    pub fn tty_interrupt(&mut self, out: &mut Output) {
+    pub fn tty_interrupt(&mut self, m: &mut Machine, out: &mut Output) {
+        std::mem::swap(&mut m.stdin, &mut self.stdin);
+        let mut cap = Captured::default();
+        let program = match self.foreground() {
+            Some(r) => {
+                let disp = m.with_ctx(r, &mut cap, |p, ctx| p.signal(Signal::Int, ctx));
+                if disp == Disposition::Default {
+                    r.killed = Some(130);
+                    out.push((StdStream::Stdout, "^C\n".into()));
+                } else {
+                    out.push((StdStream::Stdout, "^C".into()));
+                }
+                true
+            }
+            None => false,
+        };
+        std::mem::swap(&mut m.stdin, &mut self.stdin);
+        push_text(out, cap);
+        if program {
+            return;
+        }
         if self.mode == Mode::Interactive {
             self.vm = None;
             self.partial.clear();
@@ -210,14 +235,32 @@ impl Process {
 
     /// What a signal does: `Some(exit code)` when the process dies. As PID 1 without `--init`,
     /// signals it has no handler for are ignored (only SIGKILL always kills).
-    pub fn signal(&mut self, sig: Signal) -> Option<i32> {
+    pub fn signal(&mut self, sig: Signal, m: &mut Machine, out: &mut Output) -> Option<i32> {
         if sig == Signal::Kill {
             return Some(137);
         }
-        if self.init {
-            return Some(128 + sig.number());
+        let init = self.init;
+        std::mem::swap(&mut m.stdin, &mut self.stdin);
+        let mut cap = Captured::default();
+        let handled = match self.foreground() {
+            Some(r) => {
+                let disp = m.with_ctx(r, &mut cap, |p, ctx| p.signal(sig, ctx));
+                // PID 1 ignores what it has no handler for; under tini or a shell the program
+                // dies of it.
+                if disp == Disposition::Default && (r.pid != 1 || init) {
+                    r.killed = Some(128 + sig.number());
+                }
+                Some(disp)
+            }
+            None => None,
+        };
+        std::mem::swap(&mut m.stdin, &mut self.stdin);
+        push_text(out, cap);
+        match handled {
+            Some(_) => None,
+            None if init => Some(128 + sig.number()),
+            None => None,
         }
-        None
     }
 
     /// When the process next wants to run, if it waits for time.
@@ -229,10 +272,56 @@ impl Process {
 
     /// Runs until the process waits or exits.
     pub fn step(&mut self, m: &mut Machine, out: &mut Output) -> Step {
+        m.direct = self.direct;
+        self.step_inner(m, out)
+    }
+
+    /// The program in the foreground (run directly, or by the shell), if one is running.
+    fn foreground(&mut self) -> Option<&mut super::machine::Running> {
+        self.vm.as_mut()?.waiting_mut().and_then(|n| nested_program(n))
+    }
+
+    /// The addresses the foreground program listens on.
+    pub fn listening(&mut self) -> Vec<Listen> {
+        self.foreground().map(|r| r.prog.listening()).unwrap_or_default()
+    }
+
+    /// Serves an HTTP request with the foreground program; `None` when nothing listens on `port`.
+    pub fn http(
+        &mut self,
+        port: u16,
+        req: &HttpRequest,
+        m: &mut Machine,
+        out: &mut Output,
+    ) -> Option<HttpResponse> {
+        std::mem::swap(&mut m.stdin, &mut self.stdin);
+        let mut cap = Captured::default();
+        let resp = match self.foreground() {
+            Some(r) => m.with_ctx(r, &mut cap, |p, ctx| p.http(port, req, ctx)),
+            None => None,
+        };
+        std::mem::swap(&mut m.stdin, &mut self.stdin);
+        push_text(out, cap);
+        resp
+    }
+
+    /// The answer to a request a `curl` or `wget` in this process sent.
+    pub fn net_reply(&mut self, token: u64, reply: NetReply) -> bool {
+        self.vm
+            .as_mut()
+            .and_then(|vm| vm.waiting_mut())
+            .and_then(|n| nested_fetch(n))
+            .is_some_and(|f| f.deliver(token, reply))
+    }
+
+    fn step_inner(&mut self, m: &mut Machine, out: &mut Output) -> Step {
         for _ in 0..10_000 {
             if let Some(vm) = self.vm.as_mut() {
                 let mut cap = Captured::default();
+                // The foreground program reads the process's input.
+                std::mem::swap(&mut m.stdin, &mut self.stdin);
                 let state = vm.run(&mut self.shell, m, &mut cap);
+                std::mem::swap(&mut m.stdin, &mut self.stdin);
                 for c in cap.chunks {
                     if let Chunk::Text(s, t) = c {
                         out.push((s, t));
@@ -275,8 +364,8 @@ impl Process {
                     out.push((StdStream::Stdout, p));
                 }
             }
-            let Some(nl) = self.stdin.find('\n') else {
-                if self.stdin_closed {
+            let Some(nl) = self.stdin.buf.find('\n') else {
+                if self.stdin.closed {
                     if self.tty && self.shell.flavor == Flavor::Bash {
                         out.push((StdStream::Stdout, "exit\n".into()));
                     } else if self.tty {
@@ -286,8 +375,8 @@ impl Process {
                 }
                 return Step::Stdin;
             };
-            let line: String = self.stdin[..nl].to_string();
-            self.stdin.drain(..=nl);
+            let line: String = self.stdin.buf[..nl].to_string();
+            self.stdin.buf.drain(..=nl);
             if self.tty {
                 out.push((StdStream::Stdout, format!("{line}\n")));
             }
@@ -323,5 +412,14 @@ impl Process {
             }
         }
         Step::Until(m.now + crate::clock::Millis(1000))
+    }
+}
+
+/// Appends captured text to a process's output.
+fn push_text(out: &mut Output, cap: Captured) {
+    for c in cap.chunks {
+        if let Chunk::Text(s, t) = c {
+            out.push((s, t));
+        }
     }
 }

@@ -70,6 +70,7 @@ impl System for Host {
                 out.chunks.push(Chunk::Clear);
                 return Run::Done(0);
             }
+            "curl" => return Run::Done(self.curl(args, &sh.cwd, out)),
             "help" => {
                 out.out(HELP);
                 return Run::Done(0);
@@ -115,6 +116,52 @@ impl System for Host {
 
     fn poll(&mut self, wait: &mut Pending, out: &mut Captured) -> Option<i32> {
         wait.poll(&mut self.daemon, self.now, out)
+    }
+}
+
+impl Host {
+    /// `curl` on the host: `localhost` reaches published ports, a container's address reaches
+    /// the container directly (as on a Linux host); nothing else is out there.
+    fn curl(&mut self, args: &[String], cwd: &str, out: &mut Captured) -> i32 {
+        use crate::proc::curl::{parse_curl, ArgsError};
+        let a = match parse_curl(args) {
+            Ok(a) => a,
+            Err(ArgsError::Message(text, code)) => {
+                if code == 0 {
+                    out.out(&text);
+                } else {
+                    out.err(&text);
+                }
+                return code;
+            }
+        };
+        let req = a.request("curl/8.5.0", "127.0.0.1");
+        let local = matches!(a.host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "[::1]")
+            || a.host == super::HOSTNAME;
+        let (ip, reply) = if local {
+            ("127.0.0.1".to_string(), self.daemon.http_from_host(a.port, &req, self.now))
+        } else if let Some(id) = self.daemon.container_with_ip(&a.host) {
+            let mut r = req.clone();
+            r.peer = "172.17.0.1".into();
+            (a.host.clone(), self.daemon.http_to_container(&id, a.port, &r, self.now))
+        } else {
+            if !(a.silent && !a.show_error) {
+                out.err(&format!("curl: (6) Could not resolve host: {}\n", a.host));
+            }
+            out.err("dockling: there is no internet in the simulation: localhost and containers answer\n");
+            return 6;
+        };
+        let (code, body) = a.report(&ip, &req, &reply, out);
+        if let (Some(file), Some(body)) = (&a.output, body) {
+            let name = if file.is_empty() { crate::vfs::basename(&a.path).to_string() } else { file.clone() };
+            let path = crate::vfs::normalize(cwd, &name);
+            let meta = Meta { mode: 0o644, uid: UID, gid: UID, mtime: self.now };
+            if self.daemon.host_fs.write(&path, &body, false, &meta).is_err() {
+                out.err(&format!("curl: (23) Failure writing output to destination\n"));
+                return 23;
+            }
+        }
+        code
     }
 }
 
