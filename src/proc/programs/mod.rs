@@ -2,21 +2,23 @@
 //! `#!dockling:<name>` marker gives: servers, interpreters, package managers. `start` builds one;
 //! the container's process steps it (see `proc::program` for the interface).
 
-mod http;
+mod databases;
+pub mod http;
 mod nginx;
 
 use super::program::{Ctx, Program, Status};
 
 /// Whether `name` is a program started through this registry.
 pub fn known(name: &str) -> bool {
-    matches!(name, "nginx" | "nginx-entrypoint")
+    matches!(name, "nginx" | "nginx-entrypoint") || databases::known(name)
 }
 
 /// Starts the program `name` (a name `known` accepted) with its command line.
 pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     match name {
         "nginx" | "nginx-entrypoint" => Box::new(nginx::Nginx::start(name, argv, ctx)),
-        _ => Box::new(NotSimulated(name.to_string())),
+        _ => databases::start(name, argv, ctx)
+            .unwrap_or_else(|| Box::new(NotSimulated(name.to_string()))),
     }
 }
 
