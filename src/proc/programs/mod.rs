@@ -5,12 +5,13 @@
 mod databases;
 pub mod http;
 mod nginx;
+pub mod packages;
 
 use super::program::{Ctx, Program, Status};
 
 /// Whether `name` is a program started through this registry.
 pub fn known(name: &str) -> bool {
-    matches!(name, "nginx" | "nginx-entrypoint") || databases::known(name)
+    matches!(name, "nginx" | "nginx-entrypoint") || databases::known(name) || packages::known(name)
 }
 
 /// Starts the program `name` (a name `known` accepted) with its command line.
@@ -18,6 +19,7 @@ pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     match name {
         "nginx" | "nginx-entrypoint" => Box::new(nginx::Nginx::start(name, argv, ctx)),
         _ => databases::start(name, argv, ctx)
+            .or_else(|| packages::start(name, argv, ctx))
             .unwrap_or_else(|| Box::new(NotSimulated(name.to_string()))),
     }
 }
