@@ -171,6 +171,9 @@ impl Daemon {
         if !running {
             return NetReply::Refused;
         }
+        if let Some(r) = self.registry_api(id, port, req, now) {
+            return r;
+        }
         self.mounts_in(id);
         let view = self.view(id);
         let Some(c) = self.containers.get_mut(id) else {
@@ -227,6 +230,57 @@ impl Daemon {
             Some(r) => NetReply::Response(r),
             None => NetReply::Refused,
         }
+    }
+
+    /// A registry container's `/v2/` API, answered from what was pushed to it.
+    fn registry_api(&mut self, id: &str, port: u16, req: &HttpRequest, now: SimTime) -> Option<NetReply> {
+        let c = self.containers.get(id)?;
+        let serves = port == 5000
+            && crate::api::Reference::parse(&c.image_ref).is_ok_and(|r| r.path == "library/registry")
+            && c.process.as_ref().is_some_and(|p| !p.program.is_empty());
+        let path = req.target.split('?').next().unwrap_or("");
+        if !serves || !path.starts_with("/v2/") {
+            return None;
+        }
+        let repos = self.hub.owned_by(id);
+        let json = |v: serde_json::Value| crate::json::compact(&v) + "\n";
+        let (status, reason, body) = if path == "/v2/" {
+            (200, "OK", "{}".to_string())
+        } else if path == "/v2/_catalog" {
+            let mut names: Vec<String> = repos.iter().map(|(n, _)| n.clone()).collect();
+            crate::text::sort(&mut names);
+            (200, "OK", json(serde_json::json!({"repositories": names})))
+        } else if let Some(name) = path.strip_prefix("/v2/").and_then(|p| p.strip_suffix("/tags/list")) {
+            match repos.iter().find(|(n, _)| n == name) {
+                Some((n, tags)) => (200, "OK", json(serde_json::json!({"name": n, "tags": tags}))),
+                None => (404, "Not Found", json(serde_json::json!({"errors": [{"code": "NAME_UNKNOWN", "message": "repository name not known to registry", "detail": {"name": name}}]}))),
+            }
+        } else {
+            (404, "Not Found", "404 page not found\n".to_string())
+        };
+        let c = self.containers.get_mut(id)?;
+        let line = format!(
+            "{} - - [{}] \"{} {} HTTP/1.1\" {status} {} \"\" \"{}\"\n",
+            req.peer,
+            crate::proc::programs::http::clf_date(now),
+            req.method,
+            req.target,
+            body.len(),
+            crate::proc::programs::http::header(&req.headers, "User-Agent").unwrap_or("")
+        );
+        Self::emit(c, &mut self.attachments, vec![(StdStream::Stderr, line)], now);
+        Some(NetReply::Response(crate::proc::program::HttpResponse {
+            status,
+            reason: reason.into(),
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("Docker-Distribution-Api-Version".into(), "registry/2.0".into()),
+                ("X-Content-Type-Options".into(), "nosniff".into()),
+                ("Date".into(), crate::proc::programs::http::http_date(now)),
+                ("Content-Length".into(), body.len().to_string()),
+            ],
+            body: body.into_bytes(),
+        }))
     }
 
     /// Carries the requests programs in container `from` sent during a step, and hands each

@@ -30,6 +30,7 @@ pub enum Signal {
     Usr1 = 10,
     Usr2 = 12,
     Term = 15,
+    Winch = 28,
 }
 
 impl Signal {
@@ -45,6 +46,7 @@ impl Signal {
             "USR1" | "10" => Signal::Usr1,
             "USR2" | "12" => Signal::Usr2,
             "TERM" | "15" => Signal::Term,
+            "WINCH" | "28" => Signal::Winch,
             _ => return None,
         })
     }

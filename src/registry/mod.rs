@@ -159,6 +159,18 @@ impl Hub {
         m
     }
 
+    /// The repositories a registry container serves: (path on that registry, tags).
+    pub fn owned_by(&self, owner: &str) -> Vec<(String, Vec<String>)> {
+        self.repos
+            .iter()
+            .filter(|(_, r)| r.owner.as_deref() == Some(owner))
+            .map(|(name, r)| {
+                let path = name.split_once('/').map(|(_, p)| p).unwrap_or(name);
+                (path.to_string(), r.tags.keys().cloned().collect())
+            })
+            .collect()
+    }
+
     /// Forgets the repositories a registry container served.
     pub fn drop_owned_by(&mut self, owner: &str) {
         let gone: Vec<String> = self

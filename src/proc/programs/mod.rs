@@ -4,20 +4,24 @@
 
 mod databases;
 pub mod http;
+mod httpd;
 mod nginx;
 pub mod packages;
+mod registry;
 
 use super::program::{Ctx, Program, Status};
 
 /// Whether `name` is a program started through this registry.
 pub fn known(name: &str) -> bool {
-    matches!(name, "nginx" | "nginx-entrypoint") || databases::known(name) || packages::known(name)
+    matches!(name, "nginx" | "nginx-entrypoint" | "httpd" | "registry") || databases::known(name) || packages::known(name)
 }
 
 /// Starts the program `name` (a name `known` accepted) with its command line.
 pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     match name {
         "nginx" | "nginx-entrypoint" => Box::new(nginx::Nginx::start(name, argv, ctx)),
+        "httpd" => Box::new(httpd::Httpd::start(argv, ctx)),
+        "registry" => Box::new(registry::Registry::start(argv, ctx)),
         _ => databases::start(name, argv, ctx)
             .or_else(|| packages::start(name, argv, ctx))
             .unwrap_or_else(|| Box::new(NotSimulated(name.to_string()))),
