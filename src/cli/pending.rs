@@ -78,6 +78,11 @@ pub(super) enum Confirmed {
     ImagePrune(crate::api::Filters),
     VolumePrune(crate::api::Filters),
     NetworkPrune,
+    SystemPrune {
+        all: bool,
+        volumes: bool,
+        filters: crate::api::Filters,
+    },
 }
 
 fn print_error(io: &mut dyn Io, e: &ApiError) {
@@ -212,6 +217,12 @@ impl Pending {
                 match action {
                     Confirmed::ContainerPrune => super::commands::container_prune_now(daemon, io),
                     Confirmed::NetworkPrune => super::commands::network_prune_now(daemon, io),
+                    a @ Confirmed::SystemPrune { .. } => {
+                        if let Err(e) = super::commands::system_prune_now(daemon, &a.clone(), now, io) {
+                            print_error(io, &e);
+                            return Some(1);
+                        }
+                    }
                     Confirmed::VolumePrune(f) => {
                         if let Err(e) = super::commands::volume_prune_now(daemon, f, io) {
                             print_error(io, &e);

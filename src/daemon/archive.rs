@@ -87,7 +87,7 @@ impl Daemon {
                 if refs.is_empty() {
                     let (id, _) = self
                         .find_image(name)
-                        .map_err(|_| ApiError::not_found("reference does not exist"))?;
+                        .map_err(|_| ApiError::not_found(format!("No such image: {name}")))?;
                     add(id, None, &mut wanted);
                 }
                 for (full, id) in refs {
@@ -180,8 +180,13 @@ impl Daemon {
     /// `POST /images/load`: the images of a `docker save` archive.
     pub fn image_load(&mut self, data: &[u8], now: SimTime) -> Result<Vec<LoadMessage>, ApiError> {
         let bad = || ApiError::server("unexpected EOF");
+        let no_repositories = || {
+            ApiError::server(
+                "open /var/lib/docker/tmp/docker-import-1792351042/repositories: no such file or directory",
+            )
+        };
         if data.is_empty() {
-            return Err(ApiError::server("unexpected EOF"));
+            return Err(no_repositories());
         }
         let tree = crate::vfs::read_tar(data, &epoch_meta(0o755)).ok_or_else(|| {
             ApiError::server("archive/tar: invalid tar header")
@@ -193,6 +198,9 @@ impl Daemon {
             }
         };
         let Some(manifest) = read("manifest.json") else {
+            if read("repositories").is_none() {
+                return Err(no_repositories());
+            }
             return Err(ApiError::server("dockling: loading archives without manifest.json (docker 1.9 and older) is not simulated"));
         };
         let items: Value = serde_json::from_slice(&manifest).map_err(|_| bad())?;

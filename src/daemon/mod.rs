@@ -7,6 +7,7 @@
 
 mod archive;
 mod containers;
+mod disk;
 mod distribution;
 mod exec;
 mod images;
@@ -23,6 +24,7 @@ use crate::vecmap::VecMap;
 pub use containers::{AttachTarget, Attachment, Container, ContainerStatus, ExecProcess};
 pub use exec::ExecConfig;
 pub use archive::{apply_changes, CommitOptions, LoadMessage, ENGINE_VERSION};
+pub use disk::{CacheRecord, DiskUsage};
 pub use distribution::AuthConfig;
 pub use images::Image;
 pub use networks::{endpoint_id as networks_endpoint_id, natural_cmp, Endpoint, Network};
@@ -57,6 +59,8 @@ pub struct Daemon {
     volumes: VecMap<String, Volume>,
     /// Networks by ID.
     networks: VecMap<String, Network>,
+    /// The build cache's records.
+    build_cache: Vec<CacheRecord>,
     /// The file system of the machine the daemon runs on (the learner's host): bind mounts see
     /// it directly, as dockerd sees its machine's disk. The session's shell works on it too.
     pub host_fs: crate::vfs::Tree,
@@ -80,6 +84,7 @@ impl Daemon {
             next_pid: 1000,
             next_port: 32768,
             volumes: VecMap::new(),
+            build_cache: Vec::new(),
         }
     }
 

@@ -190,7 +190,10 @@ pub fn container_prune(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome 
 
 /// Prints `warning` and `Are you sure you want to continue? [y/N] `, then waits for the answer.
 pub(super) fn confirm(ctx: &mut Ctx, warning: &str, action: Confirmed) -> Outcome {
-    ctx.out(&format!("{warning}\nAre you sure you want to continue? [y/N] "));
+    if !warning.is_empty() {
+        ctx.out(&format!("{warning}\n"));
+    }
+    ctx.out("Are you sure you want to continue? [y/N] ");
     Outcome::Pending(Pending {
         kind: Kind::Confirm {
             action,

@@ -240,6 +240,11 @@ const NETWORK: &[Def] = &[
     def("prune", "network-prune", No, Some(network::prune)),
 ];
 
+const SYSTEM: &[Def] = &[
+    def("df", "system-df", No, Some(system::df)),
+    def("prune", "system-prune", No, Some(system::prune)),
+];
+
 const VOLUME: &[Def] = &[
     def("create", "volume-create", Max(1), Some(volume::create)),
     def_alias("ls", &["list"], "volume-ls", No, Some(volume::ls)),
@@ -258,7 +263,7 @@ const GROUPS: &[(&str, &[Def])] = &[
     ("manifest", &[]),
     ("network", NETWORK),
     ("plugin", &[]),
-    ("system", &[]),
+    ("system", SYSTEM),
     ("trust", &[]),
     ("volume", VOLUME),
     ("swarm", &[]),
@@ -533,6 +538,60 @@ fn invoke_key(
             Outcome::Done(1)
         }
     }
+}
+
+/// `docker system prune`: containers, networks, (anonymous volumes,) images, build cache, each
+/// section printed as its own prune prints it, then the total.
+pub fn system_prune_now(
+    daemon: &mut crate::daemon::Daemon,
+    action: &super::pending::Confirmed,
+    now: crate::clock::SimTime,
+    io: &mut dyn super::Io,
+) -> Result<(), crate::api::ApiError> {
+    use crate::api::StdStream;
+    let super::pending::Confirmed::SystemPrune { all, volumes, filters } = action else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    let ids = daemon.container_prune();
+    if !ids.is_empty() {
+        io.write(StdStream::Stdout, &format!("Deleted Containers:\n{}\n\n", ids.join("\n")));
+    }
+    let nets = daemon.network_prune();
+    if !nets.is_empty() {
+        io.write(StdStream::Stdout, &format!("Deleted Networks:\n{}\n\n", nets.join("\n")));
+    }
+    if *volumes {
+        let (gone, reclaimed) = daemon.volume_prune(&crate::api::Filters::default())?;
+        total += reclaimed;
+        if !gone.is_empty() {
+            io.write(StdStream::Stdout, &format!("Deleted Volumes:\n{}\n\n", gone.join("\n")));
+        }
+    }
+    let mut f = filters.clone();
+    if *all {
+        f.0.push(("dangling".into(), "false".into()));
+    }
+    let report = daemon.image_prune(&f, now)?;
+    total += report.reclaimed;
+    if !report.deleted.is_empty() {
+        let mut s = String::from("Deleted Images:\n");
+        for item in &report.deleted {
+            match item {
+                crate::api::ImageDeleteItem::Untagged(r) => s.push_str(&format!("untagged: {r}\n")),
+                crate::api::ImageDeleteItem::Deleted(d) => s.push_str(&format!("deleted: {d}\n")),
+            }
+        }
+        s.push('\n');
+        io.write(StdStream::Stdout, &s);
+    }
+    let (cache_ids, cache_bytes) = daemon.build_cache_prune(*all);
+    total += cache_bytes;
+    if !cache_ids.is_empty() {
+        io.write(StdStream::Stdout, &format!("Deleted build cache objects:\n{}\n\n", cache_ids.join("\n")));
+    }
+    io.write(StdStream::Stdout, &format!("Total reclaimed space: {}\n", crate::text::human_size(total)));
+    Ok(())
 }
 
 pub(super) fn flag_error(ctx: &mut Ctx, usage: &str, path: &str, msg: &str) -> Outcome {
