@@ -28,7 +28,13 @@ pub use dump::dump;
 pub use expand::{process_word, process_words, referenced_vars};
 pub use gostr::quote;
 pub use heredoc::Heredoc;
-// TEMP
+pub use ignore::Ignore;
+pub use instructions::{
+    expand_command, instructions, Add, Arg, ArgDef, CmdLine, Command, Copy, Dockerfile, Expose, Healthcheck, KeyValue,
+    KeyValues, Maintainer, Meta, Mount, Onbuild, Run, Shell, ShellOrExec, Single, SourceContent, Stage, Volume,
+};
+pub use lint::{lint, LintOptions, LintResult, Warning};
+pub use render::{error_excerpt, render_build_error, render_warnings};
 pub use syntax::parse;
 
 /// A byte range in the Dockerfile source.
