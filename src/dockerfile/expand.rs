@@ -730,7 +730,8 @@ mod tests {
     #[test]
     fn with_matches() {
         let lex = Lexer::new('\\');
-        let cases: &[(&str, &[(&str, &str)], Option<&str>, &[&str], &[&str])] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+        let cases: &[Case] = &[
             ("x ${UNUSED}", &[("DUMMY", "dummy")], Some("x "), &[], &["UNUSED"]),
             ("${FOO-aaa} ${BAR-bbb} ${BAZ-ccc}", &[("FOO", "xxx"), ("BAR", "")], Some("xxx  ccc"), &["FOO", "BAR"], &["BAZ"]),
             ("${FOO:-aaa} ${BAR:-bbb} ${BAZ:-ccc}", &[("FOO", "xxx"), ("BAR", "")], Some("xxx bbb ccc"), &["FOO", "BAR"], &["BAZ"]),

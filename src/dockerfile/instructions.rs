@@ -390,7 +390,7 @@ fn key_values(n: &Node, args: &[String], cmd: &str) -> Result<KeyValues, String>
     if args.is_empty() {
         return Err(at_least_one(cmd));
     }
-    if args.len() % 3 != 0 {
+    if !args.len().is_multiple_of(3) {
         return Err(format!("Bad input to {cmd}, too many arguments"));
     }
     let mut pairs = Vec::new();

@@ -35,6 +35,9 @@ impl Warning {
     }
 }
 
+/// Looks up a base image's environment (`KEY`, `value` pairs) by its expanded name.
+pub type BaseEnv<'a> = &'a dyn Fn(&str) -> Vec<(String, String)>;
+
 /// What the checks need to know about the build.
 #[derive(Clone, Copy, Default)]
 pub struct LintOptions<'a> {
@@ -47,7 +50,7 @@ pub struct LintOptions<'a> {
     /// Check every stage (`docker build --check`).
     pub all_stages: bool,
     /// The environment of a base image (by expanded name); default `PATH` only.
-    pub base_env: Option<&'a dyn Fn(&str) -> Vec<(String, String)>>,
+    pub base_env: Option<BaseEnv<'a>>,
     /// Target platform `(os, arch)`; default `linux/amd64`.
     pub platform: Option<(&'a str, &'a str)>,
 }

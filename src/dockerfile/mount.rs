@@ -139,6 +139,9 @@ fn ram_in_bytes(s: &str) -> Option<u64> {
     u64::try_from(int.checked_mul(mul)? + frac_part).ok().filter(|v| *v <= i64::MAX as u64)
 }
 
+/// Expands one field value.
+pub(crate) type Expander<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
 const TYPES: [&str; 5] = ["bind", "cache", "tmpfs", "secret", "ssh"];
 const SHARING: [&str; 3] = ["shared", "private", "locked"];
 const KEYS: [&str; 19] = [
@@ -148,7 +151,7 @@ const KEYS: [&str; 19] = [
 
 /// BuildKit's `parseMount`. Without an expander only what BuildKit checks at parse time is
 /// checked (CSV syntax and variables in `from`); with one, every field is validated.
-pub(crate) fn parse_mount(val: &str, expander: Option<&dyn Fn(&str) -> Result<String, String>>) -> Result<Mount, String> {
+pub(crate) fn parse_mount(val: &str, expander: Option<Expander>) -> Result<Mount, String> {
     let fields = csv_fields(val).map_err(|e| format!("failed to parse csv mounts: {e}"))?;
     let mut m = Mount { kind: "bind".into(), ..Mount::default() };
     let mut ro_auto = true;
