@@ -3,55 +3,95 @@
 
 use std::borrow::Cow;
 
-use nom::bytes::complete::take_till;
-use nom::{IResult, Parser};
+use nom::IResult;
 
-use super::gostr::{is_re_ws, is_space, is_space_byte, quote, split2_ws, split_ws, trim_space};
+use super::gostr::{char_len, find_re_ws, is_space_byte, quote, space_width, split2_ws, split_ws, trim_space};
 use super::json::{parse_json_array, JsonArgs};
-use super::{Node, PErr};
+use super::{Keyword, Node, PErr};
 
 /// Deepest `ONBUILD ONBUILD …` nesting the parser builds (BuildKit has no limit).
 pub(crate) const MAX_ONBUILD_DEPTH: u32 = 64;
 
 /// The arguments part of a node.
 #[derive(Default)]
-struct Args {
-    args: Vec<String>,
-    sub: Option<Box<Node>>,
+struct Args<'a> {
+    args: Vec<Cow<'a, str>>,
+    sub: Option<Box<Node<'a>>>,
     json: bool,
 }
 
-impl Args {
-    fn list(args: Vec<String>) -> Args {
+impl<'a> Args<'a> {
+    fn list(args: Vec<Cow<'a, str>>) -> Args<'a> {
         Args { args, ..Args::default() }
     }
+    fn one(arg: &'a str) -> Args<'a> {
+        Args::list(vec![Cow::Borrowed(arg)])
+    }
+}
+
+/// The instruction and its lower-cased word (borrowed for the known ones).
+fn keyword(cmd: &str) -> (Keyword, Cow<'static, str>) {
+    use Keyword as K;
+    let mut buf = [0u8; 11];
+    if cmd.len() <= buf.len() {
+        for (d, s) in buf.iter_mut().zip(cmd.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        let known = match &buf[..cmd.len()] {
+            b"add" => (K::Add, "add"),
+            b"arg" => (K::Arg, "arg"),
+            b"cmd" => (K::Cmd, "cmd"),
+            b"copy" => (K::Copy, "copy"),
+            b"entrypoint" => (K::Entrypoint, "entrypoint"),
+            b"env" => (K::Env, "env"),
+            b"expose" => (K::Expose, "expose"),
+            b"from" => (K::From, "from"),
+            b"healthcheck" => (K::Healthcheck, "healthcheck"),
+            b"label" => (K::Label, "label"),
+            b"maintainer" => (K::Maintainer, "maintainer"),
+            b"onbuild" => (K::Onbuild, "onbuild"),
+            b"run" => (K::Run, "run"),
+            b"shell" => (K::Shell, "shell"),
+            b"stopsignal" => (K::Stopsignal, "stopsignal"),
+            b"user" => (K::User, "user"),
+            b"volume" => (K::Volume, "volume"),
+            b"workdir" => (K::Workdir, "workdir"),
+            _ => (K::Unknown, ""),
+        };
+        if known.0 != K::Unknown {
+            return (known.0, Cow::Borrowed(known.1));
+        }
+    }
+    (K::Unknown, Cow::Owned(cmd.to_lowercase()))
 }
 
 /// `command := [^\t\v\f\r ]+` at the start of the trimmed line.
 fn command_word(i: &str) -> IResult<&str, &str, PErr<'_>> {
-    take_till(is_re_ws).parse(i)
+    let end = find_re_ws(i).unwrap_or(i.len());
+    Ok((&i[end..], &i[..end]))
 }
 
 /// BuildKit's `newNodeFromLine`: splits `line` and dispatches on the instruction word.
-pub(crate) fn node_from_line(line: &str, escape: char, comments: Vec<String>, depth: u32) -> Result<Node, String> {
+pub(crate) fn node_from_line<'a>(line: &'a str, escape: char, comments: Vec<Cow<'a, str>>, depth: u32) -> Result<Node<'a>, String> {
     let trimmed = trim_space(line);
     let (cmd, flags, rest) = match command_word(trimmed) {
         Ok((after, cmd)) if !after.is_empty() => {
-            let (rest, flags) = extract_builder_flags(after.trim_start_matches(is_re_ws), escape);
-            let rest = match rest {
-                Cow::Borrowed(r) => Cow::Borrowed(trim_space(r)),
-                Cow::Owned(r) => Cow::Owned(trim_space(&r).to_string()),
-            };
+            let after = split2_ws(after).1.unwrap_or(after);
+            let (rest, flags) = if after.starts_with("--") { extract_builder_flags(after, escape) } else { (Cow::Borrowed(after), Vec::new()) };
             (cmd, flags, rest)
         }
         _ => (trimmed, Vec::new(), Cow::Borrowed("")),
     };
-    let value = cmd.to_lowercase();
-    let a = dispatch(&value, &rest, escape, depth)?;
+    let (kind, value) = keyword(cmd);
+    let a = match rest {
+        Cow::Borrowed(r) => dispatch(kind, trim_space(r), escape, depth)?,
+        Cow::Owned(r) => owned_args(dispatch(kind, trim_space(&r), escape, depth)?),
+    };
     Ok(Node {
-        name: cmd.to_string(),
+        name: Cow::Borrowed(cmd),
         value,
-        original: line.to_string(),
+        kind,
+        original: Cow::Borrowed(line),
         flags,
         args: a.args,
         sub: a.sub,
@@ -61,21 +101,29 @@ pub(crate) fn node_from_line(line: &str, escape: char, comments: Vec<String>, de
     })
 }
 
-fn dispatch(cmd: &str, rest: &str, escape: char, depth: u32) -> Result<Args, String> {
-    Ok(match cmd {
-        "add" | "copy" | "volume" => maybe_json_to_list(rest)?,
-        "arg" => Args::list(parse_words(rest, escape)),
-        "cmd" | "entrypoint" | "run" | "shell" => maybe_json(rest)?,
-        "env" => name_val(rest, "ENV", escape)?,
-        "label" => name_val(rest, "LABEL", escape)?,
-        "expose" | "from" => whitespace_delimited(rest),
-        "healthcheck" => health_config(rest)?,
-        "maintainer" | "stopsignal" | "user" | "workdir" => {
-            Args::list(if rest.is_empty() { Vec::new() } else { vec![rest.to_string()] })
-        }
-        "onbuild" => sub_command(rest, escape, depth)?,
+fn owned_args(a: Args<'_>) -> Args<'static> {
+    Args {
+        args: a.args.into_iter().map(|c| Cow::Owned(c.into_owned())).collect(),
+        sub: a.sub.map(|s| Box::new(s.into_owned())),
+        json: a.json,
+    }
+}
+
+fn dispatch(kind: Keyword, rest: &str, escape: char, depth: u32) -> Result<Args<'_>, String> {
+    use Keyword as K;
+    Ok(match kind {
+        K::Add | K::Copy | K::Volume => maybe_json_to_list(rest)?,
+        K::Arg => Args::list(parse_words(rest, escape).into_iter().map(Cow::Borrowed).collect()),
+        K::Cmd | K::Entrypoint | K::Run | K::Shell => maybe_json(rest)?,
+        K::Env => name_val(rest, "ENV", escape)?,
+        K::Label => name_val(rest, "LABEL", escape)?,
+        K::Expose | K::From => whitespace_delimited(rest),
+        K::Healthcheck => health_config(rest)?,
+        K::Maintainer | K::Stopsignal | K::User | K::Workdir if rest.is_empty() => Args::default(),
+        K::Maintainer | K::Stopsignal | K::User | K::Workdir => Args::one(rest),
+        K::Onbuild => sub_command(rest, escape, depth)?,
         // Unknown instructions keep a single empty argument (BuildKit's parseIgnore).
-        _ => Args::list(vec![String::new()]),
+        K::Unknown => Args::one(""),
     })
 }
 
@@ -175,116 +223,110 @@ pub(crate) fn extract_builder_flags(line: &str, escape: char) -> (Cow<'_, str>, 
     (Cow::Borrowed(""), words)
 }
 
-/// BuildKit's `parseWords`: splits on whitespace, keeping quotes and escapes in the words.
-pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<String> {
-    #[derive(PartialEq)]
-    enum Phase {
-        Spaces,
-        Word,
-        Quote,
-    }
+/// BuildKit's `parseWords`: splits on whitespace, keeping quotes and escapes in the words
+/// (each word is a slice of `rest`; only an escape at the very end is dropped).
+pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<&str> {
+    let b = rest.as_bytes();
+    let esc = escape as u32;
+    let n = b.len();
     let mut words = Vec::new();
-    let mut phase = Phase::Spaces;
-    let mut quote = '\0';
-    let mut blank_ok = false;
-    let mut word = String::new();
-    let mut it = rest.chars().peekable();
+    let mut i = 0;
     loop {
-        let cur = it.next();
-        if phase == Phase::Spaces {
-            match cur {
-                None => break,
-                Some(c) if is_space(c) => continue,
-                Some(_) => phase = Phase::Word,
+        while i < n {
+            let w = space_width(rest, i);
+            if w == 0 {
+                break;
             }
+            i += w;
         }
-        let Some(mut ch) = cur else {
-            if blank_ok || !word.is_empty() {
-                words.push(word);
-            }
+        if i >= n {
             break;
-        };
-        if phase == Phase::Word {
-            if is_space(ch) {
-                phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-                blank_ok = false;
-                continue;
+        }
+        let start = i;
+        let mut blank_ok = false;
+        let mut quote = 0u8;
+        let end = loop {
+            if i >= n {
+                break n;
             }
-            if ch == '\'' || ch == '"' {
-                quote = ch;
+            let c = b[i];
+            if quote == 0 && space_width(rest, i) > 0 {
+                break i;
+            }
+            if quote == 0 && (c == b'\'' || c == b'"') {
+                quote = c;
                 blank_ok = true;
-                phase = Phase::Quote;
-            }
-            if ch == escape {
-                let Some(next) = it.next() else { continue };
-                word.push(ch);
-                ch = next;
-            }
-            word.push(ch);
-            continue;
-        }
-        // Quote phase.
-        if ch == quote {
-            phase = Phase::Word;
-        }
-        if ch == escape && quote != '\'' {
-            let Some(next) = it.next() else {
-                phase = Phase::Word;
+                i += 1;
                 continue;
-            };
-            word.push(ch);
-            ch = next;
+            }
+            if quote != 0 && c == quote {
+                quote = 0;
+                i += 1;
+                continue;
+            }
+            // An escape takes the next character along (not inside '…'); a final one is dropped.
+            if u32::from(c) == esc && quote != b'\'' {
+                if i + 1 >= n {
+                    i = n;
+                    break n - 1;
+                }
+                i += 1 + char_len(b[i + 1]);
+                continue;
+            }
+            i += char_len(c);
+        };
+        if blank_ok || end > start {
+            words.push(&rest[start..end]);
         }
-        word.push(ch);
     }
     words
 }
 
 /// BuildKit's `parseNameVal` for ENV and LABEL: `key value` or `k=v k2=v2`, as triples.
-fn name_val(rest: &str, key: &str, escape: char) -> Result<Args, String> {
+fn name_val<'a>(rest: &'a str, key: &str, escape: char) -> Result<Args<'a>, String> {
     let words = parse_words(rest, escape);
     let Some(first) = words.first() else { return Ok(Args::default()) };
     if !first.contains('=') {
         return match split2_ws(rest) {
-            (k, Some(v)) => Ok(Args::list(vec![k.to_string(), v.to_string(), String::new()])),
+            (k, Some(v)) => Ok(Args::list(vec![Cow::Borrowed(k), Cow::Borrowed(v), Cow::Borrowed("")])),
             _ => Err(format!("{key} must have two arguments")),
         };
     }
     let mut args = Vec::with_capacity(words.len() * 3);
     for w in words {
         let Some((k, v)) = w.split_once('=') else {
-            return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", quote(&w)));
+            return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", quote(w)));
         };
-        args.push(k.to_string());
-        args.push(v.to_string());
-        args.push("=".into());
+        args.extend([Cow::Borrowed(k), Cow::Borrowed(v), Cow::Borrowed("=")]);
     }
     Ok(Args::list(args))
 }
 
-fn whitespace_delimited(rest: &str) -> Args {
-    Args::list(if rest.is_empty() { Vec::new() } else { split_ws(rest) })
+fn whitespace_delimited(rest: &str) -> Args<'_> {
+    if rest.is_empty() {
+        return Args::default();
+    }
+    let mut out = Vec::new();
+    split_ws(rest, &mut |w| out.push(Cow::Borrowed(w)));
+    Args::list(out)
 }
 
 const NOT_STRINGS: &str = "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// BuildKit's `parseMaybeJSON`: a JSON array, or the whole rest as one shell-form string.
-fn maybe_json(rest: &str) -> Result<Args, String> {
+fn maybe_json(rest: &str) -> Result<Args<'_>, String> {
     if rest.is_empty() {
         return Ok(Args::default());
     }
     match parse_json_array(rest) {
         JsonArgs::Strings(v) => Ok(Args { args: v, json: true, sub: None }),
         JsonArgs::NonString => Err(NOT_STRINGS.into()),
-        JsonArgs::NotJson => Ok(Args::list(vec![rest.to_string()])),
+        JsonArgs::NotJson => Ok(Args::one(rest)),
     }
 }
 
 /// BuildKit's `parseMaybeJSONToList`: a JSON array, or whitespace-separated words.
-fn maybe_json_to_list(rest: &str) -> Result<Args, String> {
+fn maybe_json_to_list(rest: &str) -> Result<Args<'_>, String> {
     match parse_json_array(rest) {
         JsonArgs::Strings(v) => Ok(Args { args: v, json: true, sub: None }),
         JsonArgs::NonString => Err(NOT_STRINGS.into()),
@@ -293,23 +335,28 @@ fn maybe_json_to_list(rest: &str) -> Result<Args, String> {
 }
 
 /// BuildKit's `parseHealthConfig`: the type word (`CMD`, `NONE`…) then a CMD-like rest.
-fn health_config(rest: &str) -> Result<Args, String> {
+fn health_config(rest: &str) -> Result<Args<'_>, String> {
     let b = rest.as_bytes();
     let sep = b.iter().position(|&c| is_space_byte(c)).unwrap_or(b.len());
     if sep == 0 {
         return Ok(Args::default());
     }
     let next = b[sep..].iter().position(|&c| !is_space_byte(c)).map_or(b.len(), |p| sep + p);
-    let typ = String::from_utf8_lossy(&b[..sep]).into_owned();
-    let cmd_text = String::from_utf8_lossy(&b[next..]);
-    let cmd = maybe_json(&cmd_text)?;
+    let typ = match rest.get(..sep) {
+        Some(t) => Cow::Borrowed(t),
+        None => Cow::Owned(String::from_utf8_lossy(&b[..sep]).into_owned()),
+    };
+    let cmd = match rest.get(next..) {
+        Some(r) => maybe_json(r)?,
+        None => owned_args(maybe_json(&String::from_utf8_lossy(&b[next..]))?),
+    };
     let mut args = vec![typ];
     args.extend(cmd.args);
     Ok(Args { args, json: cmd.json, sub: None })
 }
 
 /// BuildKit's `parseSubCommand` for ONBUILD: the rest is an instruction of its own.
-fn sub_command(rest: &str, escape: char, depth: u32) -> Result<Args, String> {
+fn sub_command(rest: &str, escape: char, depth: u32) -> Result<Args<'_>, String> {
     if rest.is_empty() {
         return Ok(Args::default());
     }
@@ -326,7 +373,9 @@ mod tests {
 
     #[test]
     fn words_as_upstream() {
-        let w = |s: &str| parse_words(s, '\\');
+        fn w(s: &str) -> Vec<&str> {
+            parse_words(s, '\\')
+        }
         assert_eq!(w("foo"), vec!["foo"]);
         assert_eq!(w("foo bar"), vec!["foo", "bar"]);
         assert_eq!(w("foo\\ bar"), vec!["foo\\ bar"]);

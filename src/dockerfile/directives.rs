@@ -68,6 +68,11 @@ pub(crate) struct DirectiveParser {
 }
 
 impl DirectiveParser {
+    /// True once a line ended the directives.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
     /// Feeds one line (without its line ending); `Err` for a repeated directive.
     pub(crate) fn parse_line(&mut self, line: &str, prefix: &str) -> Result<Option<Directive>, String> {
         self.line += 1;

@@ -3,49 +3,126 @@
 
 use std::fmt::Write;
 
-/// Go's `unicode.IsSpace` (the White_Space property, as Rust's `char::is_whitespace`).
-pub(crate) fn is_space(c: char) -> bool {
-    c.is_whitespace()
-}
-
 /// Go's `unicode.IsSpace(rune(b))` applied to a single byte, as BuildKit's flag and
 /// HEALTHCHECK scanners do (so bytes 0x85 and 0xA0 count as spaces).
 pub(crate) fn is_space_byte(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0)
 }
 
+/// ASCII whitespace as Go's `unicode.IsSpace` sees it (beyond ASCII, `unicode.IsSpace` is
+/// the White_Space property, as Rust's `char::is_whitespace`).
+#[inline(always)]
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// The byte length of the UTF-8 sequence starting with `b`.
+#[inline(always)]
+pub(crate) fn char_len(b: u8) -> usize {
+    match b {
+        0..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
+}
+
+/// The width of the whitespace character at byte `i` of `s` (0 when it is not one).
+#[inline(always)]
+pub(crate) fn space_width(s: &str, i: usize) -> usize {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        return usize::from(is_ascii_space(b));
+    }
+    match s.get(i..).and_then(|r| r.chars().next()) {
+        Some(c) if c.is_whitespace() => c.len_utf8(),
+        _ => 0,
+    }
+}
+
 /// Go's `strings.TrimSpace`.
 pub(crate) fn trim_space(s: &str) -> &str {
-    s.trim_matches(is_space)
+    trim_right_space(trim_left_space(s))
 }
 
 /// Go's `strings.TrimLeftFunc(s, unicode.IsSpace)`.
+#[inline]
 pub(crate) fn trim_left_space(s: &str) -> &str {
-    s.trim_start_matches(is_space)
+    let mut i = 0;
+    while i < s.len() {
+        let w = space_width(s, i);
+        if w == 0 {
+            break;
+        }
+        i += w;
+    }
+    &s[i..]
+}
+
+/// Go's `strings.TrimRightFunc(s, unicode.IsSpace)`.
+pub(crate) fn trim_right_space(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 {
+        let last = b[end - 1];
+        if last < 0x80 {
+            if !is_ascii_space(last) {
+                break;
+            }
+            end -= 1;
+            continue;
+        }
+        match s[..end].chars().next_back() {
+            Some(c) if c.is_whitespace() => end -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    &s[..end]
 }
 
 /// BuildKit's `reWhitespace` class `[\t\v\f\r ]`.
-pub(crate) fn is_re_ws(c: char) -> bool {
-    matches!(c, '\t' | '\x0b' | '\x0c' | '\r' | ' ')
+#[inline(always)]
+fn is_re_ws_byte(b: u8) -> bool {
+    matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// The first `[\t\v\f\r ]` byte of `s`.
+pub(crate) fn find_re_ws(s: &str) -> Option<usize> {
+    s.as_bytes().iter().position(|&b| is_re_ws_byte(b))
 }
 
 /// `reWhitespace.Split(s, 2)` for a string without leading or trailing whitespace.
 pub(crate) fn split2_ws(s: &str) -> (&str, Option<&str>) {
-    match s.find(is_re_ws) {
+    match find_re_ws(s) {
         None => (s, None),
         Some(i) => {
-            let rest = s[i..].trim_start_matches(is_re_ws);
-            (&s[..i], Some(rest))
+            let b = s.as_bytes();
+            let mut j = i;
+            while j < b.len() && is_re_ws_byte(b[j]) {
+                j += 1;
+            }
+            (&s[..i], Some(&s[j..]))
         }
     }
 }
 
-/// `reWhitespace.Split(s, -1)` for a string without leading or trailing whitespace.
-pub(crate) fn split_ws(s: &str) -> Vec<String> {
-    if s.is_empty() {
-        return vec![String::new()];
+/// `reWhitespace.Split(s, -1)` for a non-empty string without leading or trailing
+/// whitespace: calls `out` with each word.
+pub(crate) fn split_ws<'a>(s: &'a str, out: &mut dyn FnMut(&'a str)) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && !is_re_ws_byte(b[i]) {
+            i += 1;
+        }
+        if i > start {
+            out(&s[start..i]);
+        }
+        while i < b.len() && is_re_ws_byte(b[i]) {
+            i += 1;
+        }
     }
-    s.split(is_re_ws).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// Approximates Go's `unicode.IsPrint` (letters, marks, numbers, punctuation, symbols and

@@ -1,6 +1,8 @@
 //! Here-document markers (`<<EOF`, `<<-EOF`, `3<<"EOF"`) as BuildKit's `ParseHeredoc` and
 //! `heredocsFromLine` find them.
 
+use std::borrow::Cow;
+
 use nom::bytes::complete::{tag, take_while};
 use nom::character::complete::{char, digit0};
 use nom::combinator::{eof, opt};
@@ -12,7 +14,7 @@ use super::PErr;
 
 /// A here-document attached to an instruction.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Heredoc {
+pub struct Heredoc<'a> {
     /// The delimiter word with quotes removed (also the file name for `COPY <<name`).
     pub name: String,
     /// The file descriptor before `<<` (`3<<EOF`), 0 when absent.
@@ -22,7 +24,20 @@ pub struct Heredoc {
     /// `<<-`: leading tabs are stripped from the body (and the delimiter line).
     pub chomp: bool,
     /// The body, lines with their line endings, delimiter line excluded.
-    pub content: String,
+    pub content: Cow<'a, str>,
+}
+
+impl Heredoc<'_> {
+    /// A copy that owns its text.
+    pub fn into_owned(self) -> Heredoc<'static> {
+        Heredoc {
+            name: self.name,
+            fd: self.fd,
+            expand: self.expand,
+            chomp: self.chomp,
+            content: Cow::Owned(self.content.into_owned()),
+        }
+    }
 }
 
 /// `marker := [0-9]* '<<' '-'? \s* [^<]*` (the whole word).
@@ -37,7 +52,7 @@ fn marker(i: &str) -> IResult<&str, (&str, bool, &str), PErr<'_>> {
 }
 
 /// BuildKit's `ParseHeredoc`: `Ok(None)` when `src` is not a here-document marker.
-pub fn parse_heredoc(src: &str) -> Result<Option<Heredoc>, String> {
+pub fn parse_heredoc(src: &str) -> Result<Option<Heredoc<'static>>, String> {
     let Ok((_, (fd, chomp, rest))) = marker(src) else { return Ok(None) };
     if rest.is_empty() {
         return Ok(None);
@@ -61,12 +76,12 @@ pub fn parse_heredoc(src: &str) -> Result<Option<Heredoc>, String> {
         chomp,
         // Go's ParseUint error (overflow) leaves 0.
         fd: fd.parse().unwrap_or(0),
-        content: String::new(),
+        content: Cow::Borrowed(""),
     }))
 }
 
 /// BuildKit's `heredocsFromLine`: every here-document marker among the line's words.
-pub(crate) fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc>, String> {
+pub(crate) fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc<'static>>, String> {
     let none = |_: &str| None;
     let lex = Lexer { raw_quotes: true, raw_escapes: true, skip_unset_env: true, ..Lexer::new('\\') };
     let words = lex.process(line, &none).map(|r| r.words).unwrap_or_default();

@@ -31,12 +31,12 @@ pub struct Meta {
 impl Meta {
     fn of(n: &Node) -> Meta {
         Meta {
-            name: n.name.clone(),
+            name: n.name.to_string(),
             original: trim_space(&n.original).to_string(),
             span: n.span,
             start_line: n.start_line,
             end_line: n.end_line,
-            comments: n.comments.clone(),
+            comments: n.comments.iter().map(|c| c.to_string()).collect(),
         }
     }
 
@@ -101,7 +101,7 @@ pub struct CmdLine {
     /// The command.
     pub cmd: ShellOrExec,
     /// Here-documents.
-    pub heredocs: Vec<Heredoc>,
+    pub heredocs: Vec<Heredoc<'static>>,
 }
 
 /// RUN.
@@ -112,7 +112,7 @@ pub struct Run {
     /// The command.
     pub cmd: ShellOrExec,
     /// Here-documents (`RUN <<EOF`).
-    pub heredocs: Vec<Heredoc>,
+    pub heredocs: Vec<Heredoc<'static>>,
     /// `--mount` as written.
     pub mount_specs: Vec<String>,
     /// `--mount` parsed without expansion (empty when one does not parse yet; see [`expand_command`]).
@@ -365,9 +365,9 @@ fn at_least_one(cmd: &str) -> String {
 
 /// BuildKit's `nodeArgs`: ONBUILD's nested instruction becomes its word and arguments.
 fn node_args(n: &Node) -> Vec<String> {
-    let mut out = n.args.clone();
+    let mut out: Vec<String> = n.args.iter().map(|a| a.to_string()).collect();
     if let Some(sub) = &n.sub {
-        out.push(sub.name.clone());
+        out.push(sub.name.to_string());
         out.extend(node_args(sub));
     }
     out
@@ -414,7 +414,7 @@ fn sources_and_dest(n: &Node, args: &[String], cmd: &str) -> Result<SourcesAndDe
     for src in srcs {
         match parse_heredoc(src).ok().flatten() {
             Some(h) => {
-                let content = n.heredocs.iter().rev().find(|d| d.name == h.name).map(|d| d.content.clone()).unwrap_or_default();
+                let content = n.heredocs.iter().rev().find(|d| d.name == h.name).map(|d| d.content.to_string()).unwrap_or_default();
                 let data = if h.chomp { chomp(&content) } else { content };
                 contents.push(SourceContent { path: h.name, data, expand: h.expand });
             }
@@ -561,7 +561,7 @@ fn run(n: &Node, args: &[String]) -> Result<Run, String> {
     Ok(Run {
         meta: Meta::of(n),
         cmd: cmd_line(n, args),
-        heredocs: n.heredocs.clone(),
+        heredocs: n.heredocs.iter().map(|h| h.clone().into_owned()).collect(),
         mount_specs: specs,
         mounts: mounts.unwrap_or_default(),
         network,
@@ -575,7 +575,7 @@ fn run(n: &Node, args: &[String]) -> Result<Run, String> {
 fn parse_instruction(n: &Node) -> Result<Item, String> {
     let args = node_args(n);
     let c = |cmd: Command| Ok(Item::Command(cmd));
-    match n.value.as_str() {
+    match n.value.as_ref() {
         "env" => c(Command::Env(key_values(n, &args, "ENV")?)),
         "label" => c(Command::Label(key_values(n, &args, "LABEL")?)),
         "maintainer" => {
@@ -671,7 +671,7 @@ fn parse_instruction(n: &Node) -> Result<Item, String> {
         "run" => c(Command::Run(run(n, &args)?)),
         "cmd" | "entrypoint" => {
             no_flags(n)?;
-            let cl = CmdLine { meta: Meta::of(n), cmd: cmd_line(n, &args), heredocs: n.heredocs.clone() };
+            let cl = CmdLine { meta: Meta::of(n), cmd: cmd_line(n, &args), heredocs: n.heredocs.iter().map(|h| h.clone().into_owned()).collect() };
             c(if n.value == "cmd" { Command::Cmd(cl) } else { Command::Entrypoint(cl) })
         }
         "healthcheck" => c(Command::Healthcheck(healthcheck(n, &args)?)),

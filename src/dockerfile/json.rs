@@ -1,6 +1,8 @@
 //! The JSON (exec) form of RUN, CMD, ENTRYPOINT, SHELL, ADD, COPY and VOLUME, decoded as Go's
 //! `encoding/json` would decode it into `[]any`.
 
+use std::borrow::Cow;
+
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1, take_while_m_n};
 use nom::character::complete::{char, one_of};
@@ -13,11 +15,11 @@ use super::PErr;
 
 /// What an instruction's arguments are, seen as JSON.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum JsonArgs {
+pub(crate) enum JsonArgs<'a> {
     /// Not a JSON array (the caller falls back to the shell form).
     NotJson,
     /// A JSON array of strings.
-    Strings(Vec<String>),
+    Strings(Vec<Cow<'a, str>>),
     /// A valid JSON array holding something other than a string: an error in BuildKit.
     NonString,
 }
@@ -48,16 +50,22 @@ fn hex4(i: &str) -> IResult<&str, u32, PErr<'_>> {
     Ok((i, u32::from_str_radix(h, 16).unwrap_or(0xfffd)))
 }
 
-/// `string := '"' (char | '\' escape)* '"'`, decoded (lone surrogates become U+FFFD).
-fn string(i: &str) -> IResult<&str, String, PErr<'_>> {
-    let (mut i, _) = char('"').parse(i)?;
-    let mut out = String::new();
+/// `string := '"' (char | '\\' escape)* '"'`, decoded (lone surrogates become U+FFFD);
+/// borrowed when it has no escapes.
+fn string(i: &str) -> IResult<&str, Cow<'_, str>, PErr<'_>> {
+    let (body, _) = char('"').parse(i)?;
+    let (rest, run) = take_while(|c: char| c != '"' && c != '\\' && c >= ' ').parse(body)?;
+    if let Some(after) = rest.strip_prefix('"') {
+        return Ok((after, Cow::Borrowed(run)));
+    }
+    let mut out = String::from(run);
+    let mut i = rest;
     loop {
         let (rest, run) = take_while(|c: char| c != '"' && c != '\\' && c >= ' ').parse(i)?;
         out.push_str(run);
         i = rest;
         match i.chars().next() {
-            Some('"') => return Ok((&i[1..], out)),
+            Some('"') => return Ok((&i[1..], Cow::Owned(out))),
             Some('\\') => {
                 let (rest, c) = context("escape", one_of("\"\\/bfnrtu")).parse(&i[1..])?;
                 i = rest;
@@ -91,7 +99,7 @@ fn string(i: &str) -> IResult<&str, String, PErr<'_>> {
 
 /// One scalar: a string (`Some`), or a number or literal (`None`); `Err` when not JSON.
 /// A number too large for Go's float64 is an unmarshalling error: reported as `Err` too.
-fn scalar(i: &str) -> IResult<&str, Option<String>, PErr<'_>> {
+fn scalar(i: &str) -> IResult<&str, Option<Cow<'_, str>>, PErr<'_>> {
     if i.starts_with('"') {
         return string.map(Some).parse(i);
     }
@@ -106,7 +114,7 @@ fn scalar(i: &str) -> IResult<&str, Option<String>, PErr<'_>> {
 
 /// Validates and decodes `rest` (which starts with `[`) without recursion: the top-level
 /// array's string elements, or `Ok(None)` when an element is not a string.
-fn document(text: &str) -> Result<Option<Vec<String>>, ()> {
+fn document(text: &str) -> Result<Option<Vec<Cow<'_, str>>>, ()> {
     #[derive(PartialEq)]
     enum Frame {
         Array,
@@ -187,7 +195,7 @@ fn document(text: &str) -> Result<Option<Vec<String>>, ()> {
 }
 
 /// BuildKit's `parseJSON` on an instruction's arguments.
-pub(crate) fn parse_json_array(rest: &str) -> JsonArgs {
+pub(crate) fn parse_json_array(rest: &str) -> JsonArgs<'_> {
     let rest = trim_left_space(rest);
     if !rest.starts_with('[') {
         return JsonArgs::NotJson;
@@ -204,8 +212,8 @@ mod tests {
     use super::*;
     use JsonArgs::*;
 
-    fn s(v: &[&str]) -> JsonArgs {
-        Strings(v.iter().map(|x| x.to_string()).collect())
+    fn s(v: &[&str]) -> JsonArgs<'static> {
+        Strings(v.iter().map(|x| Cow::Owned(x.to_string())).collect())
     }
 
     #[test]

@@ -151,9 +151,9 @@ fn parse_lint_options(s: &str) -> Result<Config, String> {
 
 impl Config {
     /// `WithMergedConfigFromComments`: the first `check=` comment adds its skips.
-    fn merged(&self, comments: &[String]) -> Config {
+    fn merged<S: AsRef<str>>(&self, comments: &[S]) -> Config {
         for c in comments {
-            let Some((name, value)) = parse_directive(c) else { continue };
+            let Some((name, value)) = parse_directive(c.as_ref()) else { continue };
             if name != "check" {
                 continue;
             }
@@ -354,7 +354,7 @@ pub fn lint(parsed: &Parsed, df: &Dockerfile, opts: &LintOptions) -> LintResult 
     for n in &parsed.ast.children {
         let cfg = base.merged(&n.comments);
         let locs = vec![LineRange { start: n.start_line, end: n.end_line }];
-        match n.value.as_str() {
+        match n.value.as_ref() {
             "maintainer" => l.run(&cfg, &MAINTAINER, &locs, "Maintainer instruction is deprecated in favor of using label".into()),
             "from" => {
                 let a = &n.args;
@@ -373,7 +373,7 @@ pub fn lint(parsed: &Parsed, df: &Dockerfile, opts: &LintOptions) -> LintResult 
                 }
             }
             "arg" => {
-                let keys: Vec<String> = n.args.iter().map(|a| a.split_once('=').map_or(a.as_str(), |p| p.0).to_string()).collect();
+                let keys: Vec<String> = n.args.iter().map(|a| a.split_once('=').map_or(a.as_ref(), |p| p.0).to_string()).collect();
                 definition(&mut l, &cfg, "ARG", &keys, &n.comments, &locs);
             }
             _ => {}
@@ -513,9 +513,9 @@ fn finish(l: Linter, base: Config, mut res: LintResult) -> LintResult {
     res
 }
 
-fn definition(l: &mut Linter, cfg: &Config, instr: &str, keys: &[String], comments: &[String], locs: &[LineRange]) {
+fn definition<S: AsRef<str>>(l: &mut Linter, cfg: &Config, instr: &str, keys: &[String], comments: &[S], locs: &[LineRange]) {
     let (Some(last), Some(first)) = (comments.last(), keys.first()) else { return };
-    let word = last.split(' ').next().unwrap_or("");
+    let word = last.as_ref().split(' ').next().unwrap_or("");
     if keys.iter().any(|k| k == word) {
         return;
     }

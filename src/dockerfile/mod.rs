@@ -21,6 +21,8 @@ mod mount;
 mod render;
 mod syntax;
 
+use std::borrow::Cow;
+
 use nom::error::{ContextError, ErrorKind, ParseError};
 
 pub use directives::{find_directive, Directive};
@@ -36,6 +38,7 @@ pub use instructions::{
 pub use lint::{lint, LintOptions, LintResult, Warning};
 pub use render::{error_excerpt, render_build_error, render_warnings};
 pub use syntax::parse;
+
 
 /// A byte range in the Dockerfile source.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -74,27 +77,57 @@ impl Diagnostic {
     }
 }
 
-/// One instruction of the syntax tree (BuildKit's `parser.Node`).
+/// Which instruction a node is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Keyword {
+    Add,
+    Arg,
+    Cmd,
+    Copy,
+    Entrypoint,
+    Env,
+    Expose,
+    From,
+    Healthcheck,
+    Label,
+    Maintainer,
+    Onbuild,
+    Run,
+    Shell,
+    Stopsignal,
+    User,
+    Volume,
+    Workdir,
+    /// Not an instruction BuildKit knows (rejected by [`instructions`]).
+    #[default]
+    Unknown,
+}
+
+/// One instruction of the syntax tree (BuildKit's `parser.Node`). Text borrows from the
+/// source where it can (single-line instructions), so parsing allocates little.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Node {
+pub struct Node<'a> {
     /// The instruction word as written (`Run`, `FROM`…).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The instruction word lower-cased (`run`).
-    pub value: String,
+    pub value: Cow<'a, str>,
+    /// The instruction.
+    pub kind: Keyword,
     /// The instruction's line(s) joined, continuations removed (BuildKit's `Node.Original`).
-    pub original: String,
+    pub original: Cow<'a, str>,
     /// Leading `--flag[=value]` words, verbatim.
     pub flags: Vec<String>,
     /// The arguments as the low-level parser splits them (quotes kept; JSON decoded).
-    pub args: Vec<String>,
+    pub args: Vec<Cow<'a, str>>,
     /// ONBUILD's nested instruction.
-    pub sub: Option<Box<Node>>,
+    pub sub: Option<Box<Node<'a>>>,
     /// The arguments were a JSON array.
     pub json: bool,
     /// Here-documents attached to the instruction.
-    pub heredocs: Vec<Heredoc>,
+    pub heredocs: Vec<Heredoc<'a>>,
     /// Comment lines directly above (without `#`), as BuildKit's `PrevComment`.
-    pub comments: Vec<String>,
+    pub comments: Vec<Cow<'a, str>>,
     /// The source bytes from the first line to the end of the last (heredoc bodies included).
     pub span: Span,
     /// First line (1-based).
@@ -103,11 +136,36 @@ pub struct Node {
     pub end_line: u32,
 }
 
+fn owned(c: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(c.into_owned())
+}
+
+impl Node<'_> {
+    /// A copy that owns all its text.
+    pub fn into_owned(self) -> Node<'static> {
+        Node {
+            name: owned(self.name),
+            value: owned(self.value),
+            kind: self.kind,
+            original: owned(self.original),
+            flags: self.flags,
+            args: self.args.into_iter().map(owned).collect(),
+            sub: self.sub.map(|s| Box::new(s.into_owned())),
+            json: self.json,
+            heredocs: self.heredocs.into_iter().map(Heredoc::into_owned).collect(),
+            comments: self.comments.into_iter().map(owned).collect(),
+            span: self.span,
+            start_line: self.start_line,
+            end_line: self.end_line,
+        }
+    }
+}
+
 /// The syntax tree of a Dockerfile.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Ast {
+pub struct Ast<'a> {
     /// The instructions in order.
-    pub children: Vec<Node>,
+    pub children: Vec<Node<'a>>,
     /// Line of the first instruction.
     pub start_line: u32,
     /// Last line of the last instruction.
@@ -120,9 +178,9 @@ pub struct Ast {
 
 /// The result of [`parse`]: the tree, the errors BuildKit's parser gives, and its warnings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Parsed {
+pub struct Parsed<'a> {
     /// The syntax tree (as much as could be read).
-    pub ast: Ast,
+    pub ast: Ast<'a>,
     /// Errors; the first is the one BuildKit reports.
     pub diagnostics: Vec<Diagnostic>,
     /// Parser warnings (empty continuation lines), BuildKit's wording.

@@ -1,11 +1,13 @@
 //! The low-level parser, as BuildKit's `parser.Parse`: lines, parser directives, line
 //! continuations, comments and here-document bodies into a syntax tree.
 
+use std::borrow::Cow;
+
 use super::args::node_from_line;
 use super::directives::DirectiveParser;
 use super::gostr::{trim_left_space, trim_space};
 use super::heredoc::heredocs_from_line;
-use super::{Diagnostic, Node, Parsed, Span};
+use super::{Diagnostic, Keyword, Node, Parsed, Span};
 
 /// bufio.Scanner's default maximum token size.
 const MAX_TOKEN: usize = 64 * 1024;
@@ -24,7 +26,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let rest = &self.src[self.pos..];
-        let len = match rest.find('\n') {
+        let len = match find_newline(rest.as_bytes()) {
             Some(i) if i < MAX_TOKEN => i + 1,
             None if rest.len() < MAX_TOKEN => rest.len(),
             _ => {
@@ -38,34 +40,78 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// The first `\n` in `b`, eight bytes at a time.
+fn find_newline(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
+        if (x.wrapping_sub(LO) & !x & HI) != 0 {
+            return c.iter().position(|&x| x == b'\n').map(|p| base + p);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&x| x == b'\n').map(|p| base + p)
+}
+
 /// `bytes.TrimRight(src, "\r\n")`
+#[inline(always)]
 fn trim_newline(s: &str) -> &str {
-    s.trim_end_matches(['\r', '\n'])
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// BuildKit's `isComment`: the first non-space character is `#`.
+#[inline(always)]
 fn is_comment(s: &str) -> bool {
-    trim_left_space(s).starts_with('#')
+    trim_left_space(s).as_bytes().first() == Some(&b'#')
 }
 
 /// BuildKit's `trimContinuationCharacter`: strips a trailing escape (and blanks after it)
 /// unless it is itself escaped; `true` when the logical line ends here.
 fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
-    let t = line.trim_end_matches([' ', '\t']);
-    match t.strip_suffix(escape) {
-        Some("") => ("", false),
-        Some(before) if !before.ends_with(escape) => (before, false),
+    let b = line.as_bytes();
+    let esc = escape as u32;
+    let mut end = b.len();
+    while end > 0 && (b[end - 1] == b' ' || b[end - 1] == b'\t') {
+        end -= 1;
+    }
+    match end {
+        0 => (line, true),
+        1 if u32::from(b[0]) == esc => ("", false),
+        e if u32::from(b[e - 1]) == esc && u32::from(b[e - 2]) != esc => (&line[..e - 1], false),
         _ => (line, true),
     }
 }
 
+/// `strings.Contains(line, "<<")`.
+fn has_heredoc_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+        if b.get(i + p + 1) == Some(&b'<') {
+            return true;
+        }
+        i += p + 1;
+    }
+    false
+}
+
 /// Which instructions may carry here-documents (through ONBUILD too), in shell form only.
-fn can_contain_heredoc(node: &Node) -> bool {
-    let n = match (&node.sub, node.value.as_str()) {
-        (Some(sub), "onbuild") => sub,
+fn can_contain_heredoc(node: &Node<'_>) -> bool {
+    let n = match (&node.sub, node.kind) {
+        (Some(sub), Keyword::Onbuild) => sub,
         _ => node,
     };
-    matches!(n.value.as_str(), "add" | "copy" | "run") && !n.json
+    matches!(n.kind, Keyword::Add | Keyword::Copy | Keyword::Run) && !n.json
 }
 
 struct State<'a> {
@@ -73,15 +119,17 @@ struct State<'a> {
     escape: char,
     directives: DirectiveParser,
     line: u32,
-    out: Parsed,
+    out: Parsed<'a>,
 }
 
-impl State<'_> {
+impl<'a> State<'a> {
     /// BuildKit's `processLine` for the first line of an instruction: trims, checks for a
     /// directive, and drops comments.
-    fn first_line<'s>(&mut self, raw: &'s str, span: Span) -> (&'s str, bool) {
-        let token = trim_left_space(trim_newline(raw));
+    fn first_line<'s>(&mut self, token: &'s str, comment: bool, span: Span) -> (&'s str, bool) {
         let mut is_directive = false;
+        if self.directives.is_done() {
+            return (if comment { "" } else { token }, false);
+        }
         match self.directives.parse_line(token, "#") {
             Ok(Some(d)) => {
                 if d.name == "escape" {
@@ -108,7 +156,7 @@ impl State<'_> {
             // BuildKit reports this at the 0-based line index.
             Err(e) => self.error(e, self.line, self.line, span),
         }
-        (if is_comment(token) { "" } else { token }, is_directive)
+        (if comment { "" } else { token }, is_directive)
     }
 
     fn error(&mut self, message: String, start: u32, end: u32, span: Span) {
@@ -116,16 +164,19 @@ impl State<'_> {
     }
 
     fn run(&mut self) {
-        let mut comments: Vec<String> = Vec::new();
+        let mut comments: Vec<Cow<'a, str>> = Vec::new();
         while let Some((lstart, raw0)) = self.sc.scan() {
             let raw = if self.line == 0 { raw0.strip_prefix('\u{feff}').unwrap_or(raw0) } else { raw0 };
-            let end = lstart + trim_newline(raw0).len();
+            let nl = trim_newline(raw);
+            let end = lstart + (raw0.len() - raw.len()) + nl.len();
             let span = Span { start: lstart as u32, end: end as u32 };
-            if is_comment(raw) {
+            let token = trim_left_space(nl);
+            let comment = token.as_bytes().first() == Some(&b'#');
+            if comment {
                 // BuildKit drops the line's first byte, then trims.
                 let body = match raw.get(1..) {
-                    Some(b) => trim_space(b).to_string(),
-                    None => trim_space(&String::from_utf8_lossy(&raw.as_bytes()[1..])).to_string(),
+                    Some(b) => Cow::Borrowed(trim_space(b)),
+                    None => Cow::Owned(trim_space(&String::from_utf8_lossy(&raw.as_bytes()[1..])).to_string()),
                 };
                 if body.is_empty() {
                     comments.clear();
@@ -133,7 +184,7 @@ impl State<'_> {
                     comments.push(body);
                 }
             }
-            let (line, is_directive) = self.first_line(raw, span);
+            let (line, is_directive) = self.first_line(token, comment, span);
             if is_directive {
                 comments.pop();
             }
@@ -143,7 +194,8 @@ impl State<'_> {
             if eol && first.is_empty() {
                 continue;
             }
-            let mut buf = first.to_string();
+            // Single-line instructions borrow from the source; joined lines are built.
+            let mut buf: Cow<'a, str> = Cow::Borrowed(first);
             let mut last_end = end;
             let mut has_empty = false;
             while !eol {
@@ -160,26 +212,33 @@ impl State<'_> {
                 }
                 let (l3, e) = trim_continuation(l2, self.escape);
                 eol = e;
-                buf.push_str(l3);
+                buf.to_mut().push_str(l3);
             }
             let mut span = Span { start: lstart as u32, end: last_end as u32 };
             if has_empty {
                 let w = Diagnostic::new(format!("Empty continuation line found in: {buf}"), self.line, self.line, span);
                 self.out.warnings.push(w);
             }
-            let mut child = match node_from_line(&buf, self.escape, std::mem::take(&mut comments), 0) {
+            let comments = std::mem::take(&mut comments);
+            let node = match &buf {
+                Cow::Borrowed(line) => node_from_line(line, self.escape, comments, 0),
+                Cow::Owned(line) => node_from_line(line, self.escape, comments, 0).map(Node::into_owned),
+            };
+            let mut child = match node {
                 Ok(c) => c,
                 Err(e) => {
                     self.error(e, start_line, self.line, span);
                     continue;
                 }
             };
-            if can_contain_heredoc(&child) && buf.contains("<<") {
+            if can_contain_heredoc(&child) && has_heredoc_marker(&buf) {
                 match heredocs_from_line(&buf) {
                     Err(e) => self.error(e, start_line, self.line, span),
                     Ok(docs) => {
                         for mut h in docs {
                             let mut terminated = false;
+                            let body_start = self.sc.pos;
+                            let mut body_end = body_start;
                             while let Some((s3, raw3)) = self.sc.scan() {
                                 self.line += 1;
                                 let mut t = trim_newline(raw3);
@@ -191,8 +250,9 @@ impl State<'_> {
                                     terminated = true;
                                     break;
                                 }
-                                h.content.push_str(raw3);
+                                body_end = s3 + raw3.len();
                             }
+                            h.content = Cow::Borrowed(&self.sc.src[body_start..body_end]);
                             if !terminated {
                                 self.error("unterminated heredoc".into(), start_line, self.line, span);
                                 break;
@@ -226,13 +286,15 @@ impl State<'_> {
 
 /// Parses a Dockerfile into its syntax tree, as BuildKit's low-level parser does (no
 /// expansion, no quote removal, no validation of instructions). Never fails.
-pub fn parse(src: &str) -> Parsed {
+pub fn parse(src: &str) -> Parsed<'_> {
+    let mut out = Parsed::default();
+    out.ast.children.reserve(src.len() / 48);
     let mut st = State {
         sc: Scanner { src, pos: 0, too_long: false },
         escape: '\\',
         directives: DirectiveParser::default(),
         line: 0,
-        out: Parsed::default(),
+        out,
     };
     st.run();
     st.out.ast.escape = st.escape;
@@ -270,8 +332,8 @@ mod tests {
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         let c = &p.ast.children;
         assert_eq!(c[1].heredocs[0].content, "\tfoo\n");
-        assert_eq!((c[2].heredocs[0].content.as_str(), c[2].heredocs[0].chomp), ("\tbaz\n", true));
-        assert_eq!(c[3].heredocs.iter().map(|h| h.content.as_str()).collect::<Vec<_>>(), vec!["Y\n", "X\n"]);
+        assert_eq!((c[2].heredocs[0].content.as_ref(), c[2].heredocs[0].chomp), ("\tbaz\n", true));
+        assert_eq!(c[3].heredocs.iter().map(|h| h.content.as_ref()).collect::<Vec<_>>(), vec!["Y\n", "X\n"]);
         assert!(c[4].heredocs.is_empty());
         assert_eq!(c[5].value, "user");
         assert_eq!(c[6].value, "invalid");
