@@ -3,11 +3,10 @@
 
 use std::borrow::Cow;
 
-use nom::IResult;
 
-use super::gostr::{char_len, find_re_ws, is_space_byte, quote, space_width, split2_ws, split_ws, trim_space};
+use super::gostr::{back_space, char_len, is_re_ws_byte, is_space_byte, quote, skip_space, space_width, split2_ws, split_ws, trim_space};
 use super::json::{parse_json_array, JsonArgs};
-use super::{Keyword, Node, PErr};
+use super::{Keyword, Node};
 
 /// Deepest `ONBUILD ONBUILD …` nesting the parser builds (BuildKit has no limit).
 pub(crate) const MAX_ONBUILD_DEPTH: u32 = 64;
@@ -65,27 +64,33 @@ fn keyword(cmd: &str) -> (Keyword, Cow<'static, str>) {
     (K::Unknown, Cow::Owned(cmd.to_lowercase()))
 }
 
-/// `command := [^\t\v\f\r ]+` at the start of the trimmed line.
-fn command_word(i: &str) -> IResult<&str, &str, PErr<'_>> {
-    let end = find_re_ws(i).unwrap_or(i.len());
-    Ok((&i[end..], &i[..end]))
-}
-
 /// BuildKit's `newNodeFromLine`: splits `line` and dispatches on the instruction word.
 pub(crate) fn node_from_line<'a>(line: &'a str, escape: char, comments: Vec<Cow<'a, str>>, depth: u32) -> Result<Node<'a>, String> {
-    let trimmed = trim_space(line);
-    let (cmd, flags, rest) = match command_word(trimmed) {
-        Ok((after, cmd)) if !after.is_empty() => {
-            let after = split2_ws(after).1.unwrap_or(after);
-            let (rest, flags) = if after.starts_with("--") { extract_builder_flags(after, escape) } else { (Cow::Borrowed(after), Vec::new()) };
-            (cmd, flags, rest)
-        }
-        _ => (trimmed, Vec::new(), Cow::Borrowed("")),
-    };
+    // Byte offsets first, slices last: trimmed line, instruction word, rest.
+    let b = line.as_bytes();
+    let start = skip_space(line, 0);
+    let end = back_space(line, start, b.len());
+    let cmd_end = b[start..end].iter().position(|&c| is_re_ws_byte(c)).map_or(end, |p| start + p);
+    let cmd = &line[start..cmd_end];
     let (kind, value) = keyword(cmd);
-    let a = match rest {
-        Cow::Borrowed(r) => dispatch(kind, trim_space(r), escape, depth)?,
-        Cow::Owned(r) => owned_args(dispatch(kind, trim_space(&r), escape, depth)?),
+    let mut flags = Vec::new();
+    let a = if cmd_end == end {
+        dispatch(kind, "", escape, depth)?
+    } else {
+        let mut after = cmd_end;
+        while after < end && is_re_ws_byte(b[after]) {
+            after += 1;
+        }
+        if b[after..end].starts_with(b"--") {
+            let (rest, f) = extract_builder_flags(&line[after..end], escape);
+            flags = f;
+            match rest {
+                Cow::Borrowed(r) => dispatch(kind, trim_space(r), escape, depth)?,
+                Cow::Owned(r) => owned_args(dispatch(kind, trim_space(&r), escape, depth)?),
+            }
+        } else {
+            dispatch(kind, &line[skip_space(line, after)..end], escape, depth)?
+        }
     };
     Ok(Node {
         name: Cow::Borrowed(cmd),
@@ -96,8 +101,11 @@ pub(crate) fn node_from_line<'a>(line: &'a str, escape: char, comments: Vec<Cow<
         args: a.args,
         sub: a.sub,
         json: a.json,
+        heredocs: Vec::new(),
         comments,
-        ..Node::default()
+        span: super::Span::default(),
+        start_line: 0,
+        end_line: 0,
     })
 }
 
@@ -113,7 +121,7 @@ fn dispatch(kind: Keyword, rest: &str, escape: char, depth: u32) -> Result<Args<
     use Keyword as K;
     Ok(match kind {
         K::Add | K::Copy | K::Volume => maybe_json_to_list(rest)?,
-        K::Arg => Args::list(parse_words(rest, escape).into_iter().map(Cow::Borrowed).collect()),
+        K::Arg => Args::list(Words { rest, escape: escape as u32, i: 0 }.map(Cow::Borrowed).collect()),
         K::Cmd | K::Entrypoint | K::Run | K::Shell => maybe_json(rest)?,
         K::Env => name_val(rest, "ENV", escape)?,
         K::Label => name_val(rest, "LABEL", escape)?,
@@ -162,6 +170,14 @@ pub(crate) fn extract_builder_flags(line: &str, escape: char) -> (Cow<'_, str>, 
                 return (rest_at(pos), words);
             }
             phase = Phase::Word;
+            // Fast path: a plain ASCII word (no quotes, escapes or odd spaces) is copied whole.
+            let plain = |c: &u8| c.is_ascii_graphic() && *c != b'\'' && *c != b'"' && u32::from(*c) != esc;
+            let stop = b[pos..].iter().position(|c| !plain(c)).map_or(b.len(), |r| pos + r);
+            if stop == b.len() || b[stop] == b' ' || b[stop] == b'\t' {
+                word.push_str(&line[pos..stop]);
+                pos = stop;
+                continue;
+            }
         }
         if at_end {
             if word != "--" && (blank_ok || !word.is_empty()) {
@@ -225,75 +241,90 @@ pub(crate) fn extract_builder_flags(line: &str, escape: char) -> (Cow<'_, str>, 
 
 /// BuildKit's `parseWords`: splits on whitespace, keeping quotes and escapes in the words
 /// (each word is a slice of `rest`; only an escape at the very end is dropped).
+#[cfg(test)]
 pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<&str> {
-    let b = rest.as_bytes();
-    let esc = escape as u32;
-    let n = b.len();
-    let mut words = Vec::new();
-    let mut i = 0;
-    loop {
-        while i < n {
-            let w = space_width(rest, i);
-            if w == 0 {
-                break;
-            }
-            i += w;
-        }
-        if i >= n {
-            break;
-        }
-        let start = i;
-        let mut blank_ok = false;
-        let mut quote = 0u8;
-        let end = loop {
-            if i >= n {
-                break n;
-            }
-            let c = b[i];
-            if quote == 0 && space_width(rest, i) > 0 {
-                break i;
-            }
-            if quote == 0 && (c == b'\'' || c == b'"') {
-                quote = c;
-                blank_ok = true;
-                i += 1;
-                continue;
-            }
-            if quote != 0 && c == quote {
-                quote = 0;
-                i += 1;
-                continue;
-            }
-            // An escape takes the next character along (not inside '…'); a final one is dropped.
-            if u32::from(c) == esc && quote != b'\'' {
-                if i + 1 >= n {
-                    i = n;
-                    break n - 1;
+    Words { rest, escape: escape as u32, i: 0 }.collect()
+}
+
+/// The words of [`parse_words`], one at a time.
+struct Words<'a> {
+    rest: &'a str,
+    escape: u32,
+    i: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let (rest, b) = (self.rest, self.rest.as_bytes());
+        let n = b.len();
+        let mut i = self.i;
+        loop {
+            while i < n {
+                let w = space_width(rest, i);
+                if w == 0 {
+                    break;
                 }
-                i += 1 + char_len(b[i + 1]);
-                continue;
+                i += w;
             }
-            i += char_len(c);
-        };
-        if blank_ok || end > start {
-            words.push(&rest[start..end]);
+            if i >= n {
+                self.i = n;
+                return None;
+            }
+            let start = i;
+            let mut blank_ok = false;
+            let mut quote = 0u8;
+            let end = loop {
+                if i >= n {
+                    break n;
+                }
+                let c = b[i];
+                if quote == 0 && space_width(rest, i) > 0 {
+                    break i;
+                }
+                if quote == 0 && (c == b'\'' || c == b'"') {
+                    quote = c;
+                    blank_ok = true;
+                    i += 1;
+                    continue;
+                }
+                if quote != 0 && c == quote {
+                    quote = 0;
+                    i += 1;
+                    continue;
+                }
+                // An escape takes the next character along (not inside '…'); a final one is dropped.
+                if u32::from(c) == self.escape && quote != b'\'' {
+                    if i + 1 >= n {
+                        i = n;
+                        break n - 1;
+                    }
+                    i += 1 + char_len(b[i + 1]);
+                    continue;
+                }
+                i += char_len(c);
+            };
+            self.i = i;
+            if blank_ok || end > start {
+                return Some(&rest[start..end]);
+            }
         }
     }
-    words
 }
 
 /// BuildKit's `parseNameVal` for ENV and LABEL: `key value` or `k=v k2=v2`, as triples.
 fn name_val<'a>(rest: &'a str, key: &str, escape: char) -> Result<Args<'a>, String> {
-    let words = parse_words(rest, escape);
-    let Some(first) = words.first() else { return Ok(Args::default()) };
+    let mut words = Words { rest, escape: escape as u32, i: 0 };
+    let Some(first) = words.next() else { return Ok(Args::default()) };
     if !first.contains('=') {
         return match split2_ws(rest) {
             (k, Some(v)) => Ok(Args::list(vec![Cow::Borrowed(k), Cow::Borrowed(v), Cow::Borrowed("")])),
             _ => Err(format!("{key} must have two arguments")),
         };
     }
-    let mut args = Vec::with_capacity(words.len() * 3);
-    for w in words {
+    let mut args = Vec::with_capacity(3);
+    for w in std::iter::once(first).chain(words) {
         let Some((k, v)) = w.split_once('=') else {
             return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", quote(w)));
         };
@@ -306,7 +337,7 @@ fn whitespace_delimited(rest: &str) -> Args<'_> {
     if rest.is_empty() {
         return Args::default();
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(4);
     split_ws(rest, &mut |w| out.push(Cow::Borrowed(w)));
     Args::list(out)
 }

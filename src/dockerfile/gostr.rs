@@ -40,6 +40,40 @@ pub(crate) fn space_width(s: &str, i: usize) -> usize {
     }
 }
 
+/// The index of the first non-space character of `s` at or after `i`.
+#[inline]
+pub(crate) fn skip_space(s: &str, mut i: usize) -> usize {
+    while i < s.len() {
+        let w = space_width(s, i);
+        if w == 0 {
+            break;
+        }
+        i += w;
+    }
+    i
+}
+
+/// The end of `s[..end]` once trailing spaces are removed (not going below `start`).
+#[inline]
+pub(crate) fn back_space(s: &str, start: usize, mut end: usize) -> usize {
+    let b = s.as_bytes();
+    while end > start {
+        let last = b[end - 1];
+        if last < 0x80 {
+            if !is_ascii_space(last) {
+                break;
+            }
+            end -= 1;
+            continue;
+        }
+        match s.get(start..end).and_then(|t| t.chars().next_back()) {
+            Some(c) if c.is_whitespace() => end -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    end
+}
+
 /// Go's `strings.TrimSpace`.
 pub(crate) fn trim_space(s: &str) -> &str {
     trim_right_space(trim_left_space(s))
@@ -82,7 +116,7 @@ pub(crate) fn trim_right_space(s: &str) -> &str {
 
 /// BuildKit's `reWhitespace` class `[\t\v\f\r ]`.
 #[inline(always)]
-fn is_re_ws_byte(b: u8) -> bool {
+pub(crate) fn is_re_ws_byte(b: u8) -> bool {
     matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
 }
 

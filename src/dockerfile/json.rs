@@ -29,7 +29,14 @@ const MAX_DEPTH: u32 = 10_000;
 
 /// `ws := [ \t\n\r]*`
 fn ws(i: &str) -> IResult<&str, &str, PErr<'_>> {
-    take_while(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).parse(i)
+    let n = i.bytes().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).unwrap_or(i.len());
+    Ok((&i[n..], &i[..n]))
+}
+
+/// `plain := [^"\\\x00-\x1f]*`
+fn plain(i: &str) -> (&str, &str) {
+    let n = i.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(i.len());
+    (&i[n..], &i[..n])
 }
 
 /// `number := '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)?`
@@ -54,14 +61,14 @@ fn hex4(i: &str) -> IResult<&str, u32, PErr<'_>> {
 /// borrowed when it has no escapes.
 fn string(i: &str) -> IResult<&str, Cow<'_, str>, PErr<'_>> {
     let (body, _) = char('"').parse(i)?;
-    let (rest, run) = take_while(|c: char| c != '"' && c != '\\' && c >= ' ').parse(body)?;
+    let (rest, run) = plain(body);
     if let Some(after) = rest.strip_prefix('"') {
         return Ok((after, Cow::Borrowed(run)));
     }
     let mut out = String::from(run);
     let mut i = rest;
     loop {
-        let (rest, run) = take_while(|c: char| c != '"' && c != '\\' && c >= ' ').parse(i)?;
+        let (rest, run) = plain(i);
         out.push_str(run);
         i = rest;
         match i.chars().next() {
@@ -194,11 +201,58 @@ fn document(text: &str) -> Result<Option<Vec<Cow<'_, str>>>, ()> {
     }
 }
 
+/// The common case: a flat array of strings without escapes, read in one pass over the
+/// bytes; `None` sends anything else to [`document`].
+fn flat_strings(text: &str) -> Option<Vec<Cow<'_, str>>> {
+    let b = text.as_bytes();
+    let ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+            *i += 1;
+        }
+    };
+    let mut i = 1;
+    ws(&mut i);
+    let mut out = Vec::new();
+    if b.get(i) == Some(&b']') {
+        i += 1;
+    } else {
+        loop {
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            let start = i + 1;
+            let len = b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+            if b[start + len] != b'"' {
+                return None;
+            }
+            out.push(Cow::Borrowed(text.get(start..start + len)?));
+            i = start + len + 1;
+            ws(&mut i);
+            match b.get(i) {
+                Some(b',') => {
+                    i += 1;
+                    ws(&mut i);
+                }
+                Some(b']') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    ws(&mut i);
+    (i == b.len()).then_some(out)
+}
+
 /// BuildKit's `parseJSON` on an instruction's arguments.
 pub(crate) fn parse_json_array(rest: &str) -> JsonArgs<'_> {
     let rest = trim_left_space(rest);
     if !rest.starts_with('[') {
         return JsonArgs::NotJson;
+    }
+    if let Some(v) = flat_strings(rest) {
+        return JsonArgs::Strings(v);
     }
     match document(rest) {
         Err(()) => JsonArgs::NotJson,

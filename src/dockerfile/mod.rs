@@ -111,7 +111,7 @@ pub struct Node<'a> {
     /// The instruction word as written (`Run`, `FROM`…).
     pub name: Cow<'a, str>,
     /// The instruction word lower-cased (`run`).
-    pub value: Cow<'a, str>,
+    pub value: Cow<'static, str>,
     /// The instruction.
     pub kind: Keyword,
     /// The instruction's line(s) joined, continuations removed (BuildKit's `Node.Original`).
@@ -145,7 +145,7 @@ impl Node<'_> {
     pub fn into_owned(self) -> Node<'static> {
         Node {
             name: owned(self.name),
-            value: owned(self.value),
+            value: self.value,
             kind: self.kind,
             original: owned(self.original),
             flags: self.flags,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::args::node_from_line;
 use super::directives::DirectiveParser;
-use super::gostr::{trim_left_space, trim_space};
+use super::gostr::{skip_space, trim_left_space, trim_space};
 use super::heredoc::heredocs_from_line;
 use super::{Diagnostic, Keyword, Node, Parsed, Span};
 
@@ -25,8 +25,8 @@ impl<'a> Scanner<'a> {
         if self.too_long || self.pos >= self.src.len() {
             return None;
         }
-        let rest = &self.src[self.pos..];
-        let len = match find_newline(rest.as_bytes()) {
+        let rest = &self.src.as_bytes()[self.pos..];
+        let len = match find_newline(rest) {
             Some(i) if i < MAX_TOKEN => i + 1,
             None if rest.len() < MAX_TOKEN => rest.len(),
             _ => {
@@ -36,7 +36,7 @@ impl<'a> Scanner<'a> {
         };
         let start = self.pos;
         self.pos += len;
-        Some((start, &rest[..len]))
+        Some((start, &self.src[start..start + len]))
     }
 }
 
@@ -163,15 +163,59 @@ impl<'a> State<'a> {
         self.out.diagnostics.push(Diagnostic::new(message, start, end, span));
     }
 
+    /// Reads the bodies of the here-documents `line` opens, as BuildKit does after the line.
+    fn heredocs(&mut self, line: &str, start_line: u32, span: &mut Span) -> Vec<super::Heredoc<'a>> {
+        let docs = match heredocs_from_line(line) {
+            Ok(d) => d,
+            Err(e) => {
+                self.error(e, start_line, self.line, *span);
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for mut h in docs {
+            let mut terminated = false;
+            let body_start = self.sc.pos;
+            let mut body_end = body_start;
+            while let Some((s3, raw3)) = self.sc.scan() {
+                self.line += 1;
+                let mut t = trim_newline(raw3);
+                span.end = (s3 + t.len()) as u32;
+                if h.chomp {
+                    t = t.trim_start_matches('\t');
+                }
+                if t == h.name {
+                    terminated = true;
+                    break;
+                }
+                body_end = s3 + raw3.len();
+            }
+            h.content = Cow::Borrowed(&self.sc.src[body_start..body_end]);
+            if !terminated {
+                self.error("unterminated heredoc".into(), start_line, self.line, *span);
+                break;
+            }
+            out.push(h);
+        }
+        out
+    }
+
     fn run(&mut self) {
         let mut comments: Vec<Cow<'a, str>> = Vec::new();
         while let Some((lstart, raw0)) = self.sc.scan() {
-            let raw = if self.line == 0 { raw0.strip_prefix('\u{feff}').unwrap_or(raw0) } else { raw0 };
-            let nl = trim_newline(raw);
-            let end = lstart + (raw0.len() - raw.len()) + nl.len();
+            // Offsets in the line: after a first-line BOM, before the line ending, first non-space.
+            let bytes = raw0.as_bytes();
+            let bom = if self.line == 0 && bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+            let mut nl_end = bytes.len();
+            while nl_end > bom && (bytes[nl_end - 1] == b'\n' || bytes[nl_end - 1] == b'\r') {
+                nl_end -= 1;
+            }
+            let end = lstart + nl_end;
             let span = Span { start: lstart as u32, end: end as u32 };
-            let token = trim_left_space(nl);
+            let first_char = skip_space(raw0, bom).min(nl_end);
+            let token = &raw0[first_char..nl_end];
             let comment = token.as_bytes().first() == Some(&b'#');
+            let raw = &raw0[bom..];
             if comment {
                 // BuildKit drops the line's first byte, then trims.
                 let body = match raw.get(1..) {
@@ -212,6 +256,11 @@ impl<'a> State<'a> {
                 }
                 let (l3, e) = trim_continuation(l2, self.escape);
                 eol = e;
+                if let Cow::Borrowed(b) = buf {
+                    let mut joined = String::with_capacity(b.len() + l3.len() * 4);
+                    joined.push_str(b);
+                    buf = Cow::Owned(joined);
+                }
                 buf.to_mut().push_str(l3);
             }
             let mut span = Span { start: lstart as u32, end: last_end as u32 };
@@ -224,53 +273,27 @@ impl<'a> State<'a> {
                 Cow::Borrowed(line) => node_from_line(line, self.escape, comments, 0),
                 Cow::Owned(line) => node_from_line(line, self.escape, comments, 0).map(Node::into_owned),
             };
-            let mut child = match node {
+            let node = match node {
                 Ok(c) => c,
                 Err(e) => {
                     self.error(e, start_line, self.line, span);
                     continue;
                 }
             };
-            if can_contain_heredoc(&child) && has_heredoc_marker(&buf) {
-                match heredocs_from_line(&buf) {
-                    Err(e) => self.error(e, start_line, self.line, span),
-                    Ok(docs) => {
-                        for mut h in docs {
-                            let mut terminated = false;
-                            let body_start = self.sc.pos;
-                            let mut body_end = body_start;
-                            while let Some((s3, raw3)) = self.sc.scan() {
-                                self.line += 1;
-                                let mut t = trim_newline(raw3);
-                                span.end = (s3 + t.len()) as u32;
-                                if h.chomp {
-                                    t = t.trim_start_matches('\t');
-                                }
-                                if t == h.name {
-                                    terminated = true;
-                                    break;
-                                }
-                                body_end = s3 + raw3.len();
-                            }
-                            h.content = Cow::Borrowed(&self.sc.src[body_start..body_end]);
-                            if !terminated {
-                                self.error("unterminated heredoc".into(), start_line, self.line, span);
-                                break;
-                            }
-                            child.heredocs.push(h);
-                        }
-                    }
-                }
+            let wants_heredocs = can_contain_heredoc(&node) && has_heredoc_marker(&buf);
+            if self.out.ast.children.is_empty() {
+                self.out.ast.start_line = start_line;
             }
-            child.start_line = start_line;
-            child.end_line = self.line;
-            child.span = span;
-            let ast = &mut self.out.ast;
-            if ast.children.is_empty() {
-                ast.start_line = start_line;
+            self.out.ast.children.push(node);
+            let docs = if wants_heredocs { self.heredocs(&buf, start_line, &mut span) } else { Vec::new() };
+            let end_line = self.line;
+            self.out.ast.end_line = end_line;
+            if let Some(child) = self.out.ast.children.last_mut() {
+                child.heredocs = docs;
+                child.start_line = start_line;
+                child.end_line = end_line;
+                child.span = span;
             }
-            ast.end_line = self.line;
-            ast.children.push(child);
         }
         let eof = Span { start: self.sc.src.len() as u32, end: self.sc.src.len() as u32 };
         if self.out.ast.children.is_empty() {
@@ -288,7 +311,7 @@ impl<'a> State<'a> {
 /// expansion, no quote removal, no validation of instructions). Never fails.
 pub fn parse(src: &str) -> Parsed<'_> {
     let mut out = Parsed::default();
-    out.ast.children.reserve(src.len() / 48);
+    out.ast.children.reserve(src.len() / 32 + 4);
     let mut st = State {
         sc: Scanner { src, pos: 0, too_long: false },
         escape: '\\',
