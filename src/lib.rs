@@ -18,6 +18,7 @@ pub mod api;
 pub mod cli;
 pub mod clock;
 pub mod daemon;
+pub mod dockerfile;
 pub mod json;
 pub mod proc;
 pub mod registry;

@@ -1,0 +1,290 @@
+//! The JSON (exec) form of RUN, CMD, ENTRYPOINT, SHELL, ADD, COPY and VOLUME, decoded as Go's
+//! `encoding/json` would decode it into `[]any`.
+
+use std::borrow::Cow;
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while, take_while1, take_while_m_n};
+use nom::character::complete::{char, one_of};
+use nom::combinator::{opt, recognize};
+use nom::error::context;
+use nom::{IResult, Parser};
+
+use super::gostr::trim_left_space;
+use super::PErr;
+
+/// What an instruction's arguments are, seen as JSON.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum JsonArgs<'a> {
+    /// Not a JSON array (the caller falls back to the shell form).
+    NotJson,
+    /// A JSON array of strings.
+    Strings(Vec<Cow<'a, str>>),
+    /// A valid JSON array holding something other than a string: an error in BuildKit.
+    NonString,
+}
+
+/// Go's maximum nesting depth for `encoding/json`.
+const MAX_DEPTH: u32 = 10_000;
+
+/// `ws := [ \t\n\r]*`
+fn ws(i: &str) -> IResult<&str, &str, PErr<'_>> {
+    let n = i.bytes().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).unwrap_or(i.len());
+    Ok((&i[n..], &i[..n]))
+}
+
+/// `plain := [^"\\\x00-\x1f]*`
+fn plain(i: &str) -> (&str, &str) {
+    let n = i.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(i.len());
+    (&i[n..], &i[..n])
+}
+
+/// `number := '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)?`
+fn number(i: &str) -> IResult<&str, &str, PErr<'_>> {
+    let digits = |i| take_while1(|c: char| c.is_ascii_digit()).parse(i);
+    recognize((
+        opt(char('-')),
+        alt((tag("0"), recognize((one_of("123456789"), take_while(|c: char| c.is_ascii_digit()))))),
+        opt((char('.'), context("digit", digits))),
+        opt((one_of("eE"), opt(one_of("+-")), context("digit", digits))),
+    ))
+    .parse(i)
+}
+
+/// `hex4 := [0-9a-fA-F]{4}`
+fn hex4(i: &str) -> IResult<&str, u32, PErr<'_>> {
+    let (i, h) = take_while_m_n(4, 4, |c: char| c.is_ascii_hexdigit()).parse(i)?;
+    Ok((i, u32::from_str_radix(h, 16).unwrap_or(0xfffd)))
+}
+
+/// `string := '"' (char | '\\' escape)* '"'`, decoded (lone surrogates become U+FFFD);
+/// borrowed when it has no escapes.
+fn string(i: &str) -> IResult<&str, Cow<'_, str>, PErr<'_>> {
+    let (body, _) = char('"').parse(i)?;
+    let (rest, run) = plain(body);
+    if let Some(after) = rest.strip_prefix('"') {
+        return Ok((after, Cow::Borrowed(run)));
+    }
+    let mut out = String::from(run);
+    let mut i = rest;
+    loop {
+        let (rest, run) = plain(i);
+        out.push_str(run);
+        i = rest;
+        match i.chars().next() {
+            Some('"') => return Ok((&i[1..], Cow::Owned(out))),
+            Some('\\') => {
+                let (rest, c) = context("escape", one_of("\"\\/bfnrtu")).parse(&i[1..])?;
+                i = rest;
+                match c {
+                    'b' => out.push('\x08'),
+                    'f' => out.push('\x0c'),
+                    'n' => out.push('\n'),
+                    'r' => out.push('\r'),
+                    't' => out.push('\t'),
+                    'u' => {
+                        let (rest, hi) = context("four hex digits", hex4).parse(i)?;
+                        i = rest;
+                        let mut ch = char::from_u32(hi);
+                        if (0xd800..0xdc00).contains(&hi) {
+                            if let Ok((rest, lo)) = (tag("\\u"), hex4).map(|(_, l)| l).parse(i) {
+                                if (0xdc00..0xe000).contains(&lo) {
+                                    i = rest;
+                                    ch = char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
+                                }
+                            }
+                        }
+                        out.push(ch.unwrap_or('\u{fffd}'));
+                    }
+                    c => out.push(c),
+                }
+            }
+            _ => return Err(nom::Err::Error(PErr::expected(i, "closing quote"))),
+        }
+    }
+}
+
+/// One scalar: a string (`Some`), or a number or literal (`None`); `Err` when not JSON.
+/// A number too large for Go's float64 is an unmarshalling error: reported as `Err` too.
+fn scalar(i: &str) -> IResult<&str, Option<Cow<'_, str>>, PErr<'_>> {
+    if i.starts_with('"') {
+        return string.map(Some).parse(i);
+    }
+    if let Ok((rest, n)) = number(i) {
+        if n.parse::<f64>().map_or(true, |f| f.is_infinite()) {
+            return Err(nom::Err::Failure(PErr::expected(i, "a float64")));
+        }
+        return Ok((rest, None));
+    }
+    context("JSON value", alt((tag("true"), tag("false"), tag("null")))).map(|_| None).parse(i)
+}
+
+/// Validates and decodes `rest` (which starts with `[`) without recursion: the top-level
+/// array's string elements, or `Ok(None)` when an element is not a string.
+fn document(text: &str) -> Result<Option<Vec<Cow<'_, str>>>, ()> {
+    #[derive(PartialEq)]
+    enum Frame {
+        Array,
+        Object,
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut strings = Vec::new();
+    let mut all_strings = true;
+    let (mut i, _) = ws(text).map_err(|_| ())?;
+    // Each turn reads one value at the current position, then its separators.
+    loop {
+        let depth = stack.len();
+        if let Some(r) = i.strip_prefix('[') {
+            if depth as u32 >= MAX_DEPTH {
+                return Err(());
+            }
+            if depth == 1 {
+                all_strings = false;
+            }
+            stack.push(Frame::Array);
+            i = ws(r).map_err(|_| ())?.0;
+            if let Some(r) = i.strip_prefix(']') {
+                stack.pop();
+                i = r;
+            } else {
+                continue;
+            }
+        } else if let Some(r) = i.strip_prefix('{') {
+            if depth as u32 >= MAX_DEPTH || depth == 0 {
+                return Err(());
+            }
+            if depth == 1 {
+                all_strings = false;
+            }
+            stack.push(Frame::Object);
+            i = ws(r).map_err(|_| ())?.0;
+            if let Some(r) = i.strip_prefix('}') {
+                stack.pop();
+                i = r;
+            } else {
+                let (r, _) = (string, ws, char(':'), ws).parse(i).map_err(|_| ())?;
+                i = r;
+                continue;
+            }
+        } else {
+            let (r, s) = scalar(i).map_err(|_| ())?;
+            match (depth, s) {
+                (1, Some(s)) => strings.push(s),
+                (1, None) => all_strings = false,
+                _ => {}
+            }
+            i = r;
+        }
+        // After a value: separators and closers.
+        loop {
+            i = ws(i).map_err(|_| ())?.0;
+            match stack.last() {
+                None => return if i.is_empty() { Ok(all_strings.then_some(strings)) } else { Err(()) },
+                Some(f) => {
+                    let close = if *f == Frame::Array { ']' } else { '}' };
+                    if let Some(r) = i.strip_prefix(',') {
+                        i = ws(r).map_err(|_| ())?.0;
+                        if *f == Frame::Object {
+                            let (r, _) = (string, ws, char(':'), ws).parse(i).map_err(|_| ())?;
+                            i = r;
+                        }
+                        break;
+                    } else if let Some(r) = i.strip_prefix(close) {
+                        stack.pop();
+                        i = r;
+                    } else {
+                        return Err(());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The common case: a flat array of strings without escapes, read in one pass over the
+/// bytes; `None` sends anything else to [`document`].
+fn flat_strings(text: &str) -> Option<Vec<Cow<'_, str>>> {
+    let b = text.as_bytes();
+    let ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+            *i += 1;
+        }
+    };
+    let mut i = 1;
+    ws(&mut i);
+    let mut out = Vec::new();
+    if b.get(i) == Some(&b']') {
+        i += 1;
+    } else {
+        loop {
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            let start = i + 1;
+            let len = b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+            if b[start + len] != b'"' {
+                return None;
+            }
+            out.push(Cow::Borrowed(text.get(start..start + len)?));
+            i = start + len + 1;
+            ws(&mut i);
+            match b.get(i) {
+                Some(b',') => {
+                    i += 1;
+                    ws(&mut i);
+                }
+                Some(b']') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    ws(&mut i);
+    (i == b.len()).then_some(out)
+}
+
+/// BuildKit's `parseJSON` on an instruction's arguments.
+pub(crate) fn parse_json_array(rest: &str) -> JsonArgs<'_> {
+    let rest = trim_left_space(rest);
+    if !rest.starts_with('[') {
+        return JsonArgs::NotJson;
+    }
+    if let Some(v) = flat_strings(rest) {
+        return JsonArgs::Strings(v);
+    }
+    match document(rest) {
+        Err(()) => JsonArgs::NotJson,
+        Ok(Some(v)) => JsonArgs::Strings(v),
+        Ok(None) => JsonArgs::NonString,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use JsonArgs::*;
+
+    fn s(v: &[&str]) -> JsonArgs<'static> {
+        Strings(v.iter().map(|x| Cow::Owned(x.to_string())).collect())
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(parse_json_array(r#"["echo", "hi"]"#), s(&["echo", "hi"]));
+        assert_eq!(parse_json_array(" [ ] "), s(&[]));
+        assert_eq!(parse_json_array(r#"["a\/b", "\u0000", "\ud83d\ude00", "\ud800"]"#), s(&["a/b", "\0", "😀", "\u{fffd}"]));
+        assert_eq!(parse_json_array(r#"["a", 1]"#), NonString);
+        assert_eq!(parse_json_array(r#"["a", ["b"]]"#), NonString);
+        assert_eq!(parse_json_array(r#"["a", {"k": [1, "x"]}, null]"#), NonString);
+        assert_eq!(parse_json_array(r#"["a", 1e999]"#), NotJson);
+        for bad in ["['a']", "[\"a\"", "[\"a]", "[\"a\" \"b\"]", "[\"a\",]", "[01]", "[\"\t\"]", "[\"a\"] x", "echo [", "[tru]"] {
+            assert_eq!(parse_json_array(bad), NotJson, "{bad}");
+        }
+        let deep = "[".repeat(20_000);
+        assert_eq!(parse_json_array(&deep), NotJson);
+        let nested = "[".repeat(100) + &"]".repeat(100);
+        assert_eq!(parse_json_array(&nested), NonString);
+    }
+}

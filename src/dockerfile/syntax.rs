@@ -1,0 +1,385 @@
+//! The low-level parser, as BuildKit's `parser.Parse`: lines, parser directives, line
+//! continuations, comments and here-document bodies into a syntax tree.
+
+use std::borrow::Cow;
+
+use super::args::node_from_line;
+use super::directives::DirectiveParser;
+use super::gostr::{skip_space, trim_left_space, trim_space};
+use super::heredoc::heredocs_from_line;
+use super::{Diagnostic, Keyword, Node, Parsed, Span};
+
+/// bufio.Scanner's default maximum token size.
+const MAX_TOKEN: usize = 64 * 1024;
+
+/// Splits the source into lines that keep their endings, as BuildKit's `scanLines`, and
+/// stops (setting `too_long`) where bufio.Scanner would fail with `ErrTooLong`.
+struct Scanner<'a> {
+    src: &'a str,
+    pos: usize,
+    too_long: bool,
+}
+
+impl<'a> Scanner<'a> {
+    fn scan(&mut self) -> Option<(usize, &'a str)> {
+        if self.too_long || self.pos >= self.src.len() {
+            return None;
+        }
+        let rest = &self.src.as_bytes()[self.pos..];
+        let len = match find_newline(rest) {
+            Some(i) if i < MAX_TOKEN => i + 1,
+            None if rest.len() < MAX_TOKEN => rest.len(),
+            _ => {
+                self.too_long = true;
+                return None;
+            }
+        };
+        let start = self.pos;
+        self.pos += len;
+        Some((start, &self.src[start..start + len]))
+    }
+}
+
+/// The first `\n` in `b`, eight bytes at a time.
+fn find_newline(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
+        if (x.wrapping_sub(LO) & !x & HI) != 0 {
+            return c.iter().position(|&x| x == b'\n').map(|p| base + p);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&x| x == b'\n').map(|p| base + p)
+}
+
+/// `bytes.TrimRight(src, "\r\n")`
+#[inline(always)]
+fn trim_newline(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// BuildKit's `isComment`: the first non-space character is `#`.
+#[inline(always)]
+fn is_comment(s: &str) -> bool {
+    trim_left_space(s).as_bytes().first() == Some(&b'#')
+}
+
+/// BuildKit's `trimContinuationCharacter`: strips a trailing escape (and blanks after it)
+/// unless it is itself escaped; `true` when the logical line ends here.
+fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
+    let b = line.as_bytes();
+    let esc = escape as u32;
+    let mut end = b.len();
+    while end > 0 && (b[end - 1] == b' ' || b[end - 1] == b'\t') {
+        end -= 1;
+    }
+    match end {
+        0 => (line, true),
+        1 if u32::from(b[0]) == esc => ("", false),
+        e if u32::from(b[e - 1]) == esc && u32::from(b[e - 2]) != esc => (&line[..e - 1], false),
+        _ => (line, true),
+    }
+}
+
+/// `strings.Contains(line, "<<")`.
+fn has_heredoc_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+        if b.get(i + p + 1) == Some(&b'<') {
+            return true;
+        }
+        i += p + 1;
+    }
+    false
+}
+
+/// Which instructions may carry here-documents (through ONBUILD too), in shell form only.
+fn can_contain_heredoc(node: &Node<'_>) -> bool {
+    let n = match (&node.sub, node.kind) {
+        (Some(sub), Keyword::Onbuild) => sub,
+        _ => node,
+    };
+    matches!(n.kind, Keyword::Add | Keyword::Copy | Keyword::Run) && !n.json
+}
+
+struct State<'a> {
+    sc: Scanner<'a>,
+    escape: char,
+    directives: DirectiveParser,
+    line: u32,
+    out: Parsed<'a>,
+}
+
+impl<'a> State<'a> {
+    /// BuildKit's `processLine` for the first line of an instruction: trims, checks for a
+    /// directive, and drops comments.
+    fn first_line<'s>(&mut self, token: &'s str, comment: bool, span: Span) -> (&'s str, bool) {
+        let mut is_directive = false;
+        if self.directives.is_done() {
+            return (if comment { "" } else { token }, false);
+        }
+        match self.directives.parse_line(token, "#") {
+            Ok(Some(d)) => {
+                if d.name == "escape" {
+                    match d.value.as_str() {
+                        "`" | "\\" => {
+                            self.escape = d.value.chars().next().unwrap_or('\\');
+                            is_directive = true;
+                        }
+                        v => self.error(
+                            format!("invalid escape token '{v}' does not match ` or \\"),
+                            self.line,
+                            self.line,
+                            span,
+                        ),
+                    }
+                } else {
+                    is_directive = true;
+                }
+                if is_directive {
+                    self.out.ast.directives.push(d);
+                }
+            }
+            Ok(None) => {}
+            // BuildKit reports this at the 0-based line index.
+            Err(e) => self.error(e, self.line, self.line, span),
+        }
+        (if comment { "" } else { token }, is_directive)
+    }
+
+    fn error(&mut self, message: String, start: u32, end: u32, span: Span) {
+        self.out.diagnostics.push(Diagnostic::new(message, start, end, span));
+    }
+
+    /// Reads the bodies of the here-documents `line` opens, as BuildKit does after the line.
+    fn heredocs(&mut self, line: &str, start_line: u32, span: &mut Span) -> Vec<super::Heredoc<'a>> {
+        let docs = match heredocs_from_line(line) {
+            Ok(d) => d,
+            Err(e) => {
+                self.error(e, start_line, self.line, *span);
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for mut h in docs {
+            let mut terminated = false;
+            let body_start = self.sc.pos;
+            let mut body_end = body_start;
+            while let Some((s3, raw3)) = self.sc.scan() {
+                self.line += 1;
+                let mut t = trim_newline(raw3);
+                span.end = (s3 + t.len()) as u32;
+                if h.chomp {
+                    t = t.trim_start_matches('\t');
+                }
+                if t == h.name {
+                    terminated = true;
+                    break;
+                }
+                body_end = s3 + raw3.len();
+            }
+            h.content = Cow::Borrowed(&self.sc.src[body_start..body_end]);
+            if !terminated {
+                self.error("unterminated heredoc".into(), start_line, self.line, *span);
+                break;
+            }
+            out.push(h);
+        }
+        out
+    }
+
+    fn run(&mut self) {
+        let mut comments: Vec<Cow<'a, str>> = Vec::new();
+        while let Some((lstart, raw0)) = self.sc.scan() {
+            // Offsets in the line: after a first-line BOM, before the line ending, first non-space.
+            let bytes = raw0.as_bytes();
+            let bom = if self.line == 0 && bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+            let mut nl_end = bytes.len();
+            while nl_end > bom && (bytes[nl_end - 1] == b'\n' || bytes[nl_end - 1] == b'\r') {
+                nl_end -= 1;
+            }
+            let end = lstart + nl_end;
+            let span = Span { start: lstart as u32, end: end as u32 };
+            let first_char = skip_space(raw0, bom).min(nl_end);
+            let token = &raw0[first_char..nl_end];
+            let comment = token.as_bytes().first() == Some(&b'#');
+            let raw = &raw0[bom..];
+            if comment {
+                // BuildKit drops the line's first byte, then trims.
+                let body = match raw.get(1..) {
+                    Some(b) => Cow::Borrowed(trim_space(b)),
+                    None => Cow::Owned(trim_space(&String::from_utf8_lossy(&raw.as_bytes()[1..])).to_string()),
+                };
+                if body.is_empty() {
+                    comments.clear();
+                } else {
+                    comments.push(body);
+                }
+            }
+            let (line, is_directive) = self.first_line(token, comment, span);
+            if is_directive {
+                comments.pop();
+            }
+            self.line += 1;
+            let start_line = self.line;
+            let (first, mut eol) = trim_continuation(line, self.escape);
+            if eol && first.is_empty() {
+                continue;
+            }
+            // Single-line instructions borrow from the source; joined lines are built.
+            let mut buf: Cow<'a, str> = Cow::Borrowed(first);
+            let mut last_end = end;
+            let mut has_empty = false;
+            while !eol {
+                let Some((s2, raw2)) = self.sc.scan() else { break };
+                self.line += 1;
+                let l2 = trim_newline(raw2);
+                last_end = s2 + l2.len();
+                if is_comment(raw2) {
+                    continue;
+                }
+                if trim_left_space(l2).is_empty() {
+                    has_empty = true;
+                    continue;
+                }
+                let (l3, e) = trim_continuation(l2, self.escape);
+                eol = e;
+                if let Cow::Borrowed(b) = buf {
+                    let mut joined = String::with_capacity(b.len() + l3.len() * 4);
+                    joined.push_str(b);
+                    buf = Cow::Owned(joined);
+                }
+                buf.to_mut().push_str(l3);
+            }
+            let mut span = Span { start: lstart as u32, end: last_end as u32 };
+            if has_empty {
+                let w = Diagnostic::new(format!("Empty continuation line found in: {buf}"), self.line, self.line, span);
+                self.out.warnings.push(w);
+            }
+            let comments = std::mem::take(&mut comments);
+            let node = match &buf {
+                Cow::Borrowed(line) => node_from_line(line, self.escape, comments, 0),
+                Cow::Owned(line) => node_from_line(line, self.escape, comments, 0).map(Node::into_owned),
+            };
+            let node = match node {
+                Ok(c) => c,
+                Err(e) => {
+                    self.error(e, start_line, self.line, span);
+                    continue;
+                }
+            };
+            let wants_heredocs = can_contain_heredoc(&node) && has_heredoc_marker(&buf);
+            if self.out.ast.children.is_empty() {
+                self.out.ast.start_line = start_line;
+            }
+            self.out.ast.children.push(node);
+            let docs = if wants_heredocs { self.heredocs(&buf, start_line, &mut span) } else { Vec::new() };
+            let end_line = self.line;
+            self.out.ast.end_line = end_line;
+            if let Some(child) = self.out.ast.children.last_mut() {
+                child.heredocs = docs;
+                child.start_line = start_line;
+                child.end_line = end_line;
+                child.span = span;
+            }
+        }
+        let eof = Span { start: self.sc.src.len() as u32, end: self.sc.src.len() as u32 };
+        if self.out.ast.children.is_empty() {
+            if self.out.diagnostics.is_empty() {
+                self.error("file with no instructions".into(), self.line, self.line, eof);
+            }
+        } else if self.sc.too_long {
+            let m = format!("dockerfile line greater than max allowed size of {}", MAX_TOKEN - 1);
+            self.error(m, self.line, self.line, eof);
+        }
+    }
+}
+
+/// Parses a Dockerfile into its syntax tree, as BuildKit's low-level parser does (no
+/// expansion, no quote removal, no validation of instructions). Never fails.
+pub fn parse(src: &str) -> Parsed<'_> {
+    let mut out = Parsed::default();
+    out.ast.children.reserve(src.len() / 32 + 4);
+    let mut st = State {
+        sc: Scanner { src, pos: 0, too_long: false },
+        escape: '\\',
+        directives: DirectiveParser::default(),
+        line: 0,
+        out,
+    };
+    st.run();
+    st.out.ast.escape = st.escape;
+    st.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation() {
+        assert_eq!(trim_continuation("a \\  ", '\\'), ("a ", false));
+        assert_eq!(trim_continuation("\\", '\\'), ("", false));
+        assert_eq!(trim_continuation("a\\\\", '\\'), ("a\\\\", true));
+        assert_eq!(trim_continuation("a `", '`'), ("a ", false));
+        assert_eq!(trim_continuation("a \\", '`'), ("a \\", true));
+    }
+
+    #[test]
+    fn empty_continuation_warnings() {
+        let src = "\nFROM alpine:3.6\n\nRUN valid \\\n    continuation\n\nRUN something \\\n\n    following \\\n\n    more\n\nRUN another \\\n\n    thing\n\nRUN non-indented \\\n# this is a comment\n   after-comment\n\nRUN indented \\\n    # this is an indented comment\n    comment\n\t";
+        let p = parse(src);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.warnings.len(), 2);
+        assert_eq!(p.warnings[0].message, "Empty continuation line found in: RUN something     following     more");
+        assert_eq!(p.warnings[1].message, "Empty continuation line found in: RUN another     thing");
+        assert_eq!(p.warnings[0].line, 11);
+    }
+
+    #[test]
+    fn heredocs_as_upstream() {
+        let src = "FROM a\nRUN <<EOF\n\tfoo\nEOF\nRUN <<-UN\n\tbaz\n\tUN\nCOPY <<X <<Y /dest\nY\nX\nX\nY\nRUN [\"<<EOF\"]\nUSER <<INVALID\nINVALID\n";
+        let p = parse(src);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let c = &p.ast.children;
+        assert_eq!(c[1].heredocs[0].content, "\tfoo\n");
+        assert_eq!((c[2].heredocs[0].content.as_ref(), c[2].heredocs[0].chomp), ("\tbaz\n", true));
+        assert_eq!(c[3].heredocs.iter().map(|h| h.content.as_ref()).collect::<Vec<_>>(), vec!["Y\n", "X\n"]);
+        assert!(c[4].heredocs.is_empty());
+        assert_eq!(c[5].value, "user");
+        assert_eq!(c[6].value, "invalid");
+        assert_eq!((c[3].start_line, c[3].end_line), (8, 12));
+        let p = parse("FROM a\nRUN <<EOF\nx\n");
+        assert_eq!(p.diagnostics[0].message, "unterminated heredoc");
+        assert_eq!(p.diagnostics[0].locations[0], super::super::LineRange { start: 2, end: 3 });
+    }
+
+    #[test]
+    fn errors_and_limits() {
+        let p = parse("");
+        assert_eq!(p.diagnostics[0].message, "file with no instructions");
+        let p = parse("# escape=`\n# escape=\\\nFROM a");
+        assert_eq!(p.diagnostics[0].message, "only one escape parser directive can be used");
+        assert_eq!(p.diagnostics[0].line, 1);
+        let p = parse("# escape=x\nFROM a");
+        assert_eq!(p.diagnostics[0].message, "invalid escape token 'x' does not match ` or \\");
+        let long = format!("\n\t\tFROM image\n\t\tLABEL test={}\n", "a".repeat(MAX_TOKEN));
+        let p = parse(&long);
+        assert_eq!(p.diagnostics[0].message, "dockerfile line greater than max allowed size of 65535");
+        let p = parse("\u{feff}# escape=`\nFROM a `\n  b");
+        assert_eq!(p.ast.escape, '`');
+        assert_eq!(p.ast.children[0].original, "FROM a   b");
+    }
+}
