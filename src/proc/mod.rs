@@ -6,6 +6,7 @@ pub mod hello;
 mod io;
 pub mod machine;
 pub mod program;
+pub mod python;
 mod process;
 pub mod sh;
 
