@@ -1861,7 +1861,7 @@ impl<'a> Compiler<'a> {
         k: usize,
     ) -> R<()> {
         let Some(g) = gens.get(k) else {
-            let depth = k as u32;
+            let depth = k as u32 + 1;
             match (kind, val) {
                 (CompKind::Dict, Some(v)) => {
                     self.expr(elt)?;

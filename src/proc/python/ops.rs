@@ -519,6 +519,19 @@ impl Vm {
                         return Ok(false);
                     }
                 }
+                Obj::View(d, kind) => {
+                    let (d, kind) = (*d, *kind);
+                    if kind == 0 {
+                        return self.contains(ctx, &Value::Obj(d), item);
+                    }
+                    let items = self.collect(ctx, container)?;
+                    for x in &items {
+                        if self.eq(ctx, x, item)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
                 Obj::Iter(_) | Obj::Gen(_) => {
                     loop {
                         match self.next(ctx, container)? {
@@ -1783,6 +1796,24 @@ impl Vm {
                 Obj::Set(d) | Obj::FrozenSet(d) => Iter::Values(d.keys().cloned().collect(), 0),
                 Obj::Range(a, b, s) => Iter::Range(*a, *b, *s),
                 Obj::Iter(_) | Obj::Gen(_) => return Ok(v.clone()),
+                Obj::View(d, kind) => {
+                    let (d, kind) = (*d, *kind);
+                    let entries = match self.heap.get(d) {
+                        Obj::Dict(dd) => dd.entries.clone(),
+                        _ => Vec::new(),
+                    };
+                    match kind {
+                        0 => Iter::DictKeys(d, 0, entries.len()),
+                        1 => Iter::Values(entries.into_iter().map(|(_, x)| x).collect(), 0),
+                        _ => {
+                            let mut items = Vec::with_capacity(entries.len());
+                            for (k, x) in entries {
+                                items.push(self.new_tuple(vec![k, x]));
+                            }
+                            Iter::Values(items.into(), 0)
+                        }
+                    }
+                }
                 Obj::File(_) => {
                     let lines = super::methods::file_lines(self, v)?;
                     Iter::Values(lines.into(), 0)
