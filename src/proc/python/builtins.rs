@@ -239,7 +239,74 @@ pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kw
                 }
                 return Ok(Value::Bool(false));
             }
-            ("object", "__init__") => return Ok(Value::None),
+            ("object", "__init__") => {
+                // BaseException.__init__ / super().__init__(…) set the exception's args.
+                if let Some(inst) = args.first() {
+                    if vm.is_exc_instance(inst, exc::BASE) {
+                        let t = vm.new_tuple(args[1..].to_vec());
+                        if let Some(Obj::Inst(i)) = vm.obj_mut(inst) {
+                            i.attrs.set(Rc::from("args"), t);
+                        }
+                        let inst = inst.clone();
+                        init_exception(vm, &inst, &kwargs);
+                    }
+                }
+                return Ok(Value::None);
+            }
+            ("object", "__setattr__") => {
+                if let (Some(inst), Some(Value::Str(k)), Some(v)) = (args.first(), args.get(1), args.get(2)) {
+                    let (k, v) = (k.clone(), v.clone());
+                    match vm.obj_mut(inst) {
+                        Some(Obj::Inst(i)) => i.attrs.set(k, v),
+                        _ => return Err(vm.type_error("can't apply this __setattr__ to this object")),
+                    }
+                }
+                return Ok(Value::None);
+            }
+            ("object", "__getattribute__") => {
+                if let (Some(inst), Some(Value::Str(k))) = (args.first(), args.get(1)) {
+                    let (inst, k) = (inst.clone(), k.clone());
+                    return vm.getattr(ctx, &inst, &k);
+                }
+                return Ok(Value::None);
+            }
+            ("object", "__new__") => {
+                let Some(Value::Obj(cls)) = args.first() else {
+                    return Err(vm.type_error("object.__new__(X): X is not a type object"));
+                };
+                let cls = *cls;
+                let is_exc = vm.is_subclass(cls, exc::BASE);
+                let mut attrs = Attrs::default();
+                if is_exc {
+                    let t = vm.new_tuple(args[1..].to_vec());
+                    attrs.set(Rc::from("args"), t);
+                }
+                return Ok(vm.alloc(Obj::Inst(Inst {
+                    class: cls,
+                    attrs,
+                    inner: None,
+                    exc: if is_exc { Some(Box::default()) } else { None },
+                })));
+            }
+            ("object", "__str__" | "__repr__") => {
+                let Some(inst) = args.first().cloned() else {
+                    return Err(vm.type_error(format!("unbound method object.{f}() needs an argument")));
+                };
+                if vm.is_exc_instance(&inst, exc::BASE) {
+                    return Ok(Value::Str(if f == "__str__" { vm.exc_str(ctx, &inst)? } else { vm.repr(ctx, &inst)? }));
+                }
+                return vm.call_method(ctx, inst, &format!("object.{f}"), Vec::new(), Vec::new());
+            }
+            ("object", "__eq__") => {
+                return Ok(match (args.first(), args.get(1)) {
+                    (Some(a), Some(b)) if a.same(b) => Value::Bool(true),
+                    _ => Value::NotImplemented,
+                });
+            }
+            ("object", "__hash__") => {
+                let k = vm.key(args.first().unwrap_or(&Value::None))?;
+                return Ok(Value::Int(hash_key(&k)));
+            }
             ("exc", "with_traceback") => return Ok(args.first().cloned().unwrap_or(Value::None)),
             _ => {}
         }
@@ -260,6 +327,44 @@ pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kw
                     d.insert(key, k, v.clone());
                 }
                 return Ok(vm.new_dict(d));
+            }
+            if f.starts_with("__") && f.ends_with("__") {
+                let Some(recv) = args.first().cloned() else {
+                    return Err(vm.type_error(format!("descriptor '{f}' of '{}' object needs an argument", ty.name())));
+                };
+                let rest: Vec<Value> = args[1..].to_vec();
+                let inner = vm.inst_inner(&recv).unwrap_or_else(|| recv.clone());
+                return match f {
+                    "__init__" => {
+                        if !matches!(vm.obj(&recv), Some(Obj::Inst(_))) {
+                            return Ok(Value::None);
+                        }
+                        let fresh = construct(vm, ctx, ty, rest, kwargs)?;
+                        if let Some(Obj::Inst(i)) = vm.obj_mut(&recv) {
+                            i.inner = Some(fresh);
+                        }
+                        Ok(Value::None)
+                    }
+                    "__repr__" => Ok(Value::Str(vm.repr(ctx, &inner)?)),
+                    "__str__" => Ok(Value::Str(vm.to_str(ctx, &inner)?)),
+                    "__getitem__" => vm.getitem(ctx, &inner, rest.first().unwrap_or(&Value::None)),
+                    "__setitem__" => {
+                        let mut it = rest.into_iter();
+                        let (k, v) = (it.next().unwrap_or(Value::None), it.next().unwrap_or(Value::None));
+                        vm.setitem(ctx, &inner, k, v)?;
+                        Ok(Value::None)
+                    }
+                    "__delitem__" => {
+                        vm.delitem(ctx, &inner, rest.first().unwrap_or(&Value::None))?;
+                        Ok(Value::None)
+                    }
+                    "__contains__" => Ok(Value::Bool(vm.contains(ctx, &inner, rest.first().unwrap_or(&Value::None))?)),
+                    "__len__" => Ok(Value::Int(vm.len_of(ctx, &inner)? as i64)),
+                    "__iter__" => vm.iter(ctx, &inner),
+                    "__eq__" => Ok(Value::Bool(vm.eq(ctx, &inner, rest.first().unwrap_or(&Value::None))?)),
+                    "__new__" => construct(vm, ctx, ty, rest, kwargs),
+                    _ => Err(vm.unsupported(&format!("{}.{f}", ty.name()))),
+                };
             }
             if f == "maketrans" && ty == Ty::Str {
                 return super::methods::call_method_pub(vm, ctx, Value::str(""), "maketrans", args, kwargs);
@@ -828,11 +933,18 @@ pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kw
                 let t = vm.type_name(&args[0]);
                 return Err(vm.type_error(format!("{name}() arg 1 must be a string, bytes or code object, not {t}")));
             };
-            if args.len() > 1 {
-                return Err(vm.unsupported(&format!("{name}() with explicit globals")));
-            }
             let src = src.to_string();
-            vm.run_string(ctx, &src, name == "eval")
+            match args.get(1) {
+                Some(g) if !g.is_none() => {
+                    let g = g.clone();
+                    if !matches!(vm.obj(&g), Some(Obj::Dict(_))) {
+                        let t = vm.type_name(&g);
+                        return Err(vm.type_error(format!("{name}() globals must be a dict, not {t}")));
+                    }
+                    vm.run_string_in(ctx, &src, name == "eval", &g)
+                }
+                _ => vm.run_string(ctx, &src, name == "eval"),
+            }
         }
         "__import__" => {
             arity(vm, "__import__", &args, 1, 5)?;

@@ -568,6 +568,7 @@ pub fn compile_module(body: &[Stmt], filename: &str, interactive: bool) -> R<Rc<
         allow_yield: true,
     };
     c.push_unit(0, CodeKind::Module, Rc::from("<module>"), Rc::from("<module>"), 1);
+    c.setup_annotations(body);
     c.block(body)?;
     if c.unit().ops.last() != Some(&Op::Return) || true {
         let none = c.konst(Value::None);
@@ -773,10 +774,23 @@ impl<'a> Compiler<'a> {
                 }
             }
             StmtKind::AugAssign(t, op, value) => self.aug_assign(t, *op, value)?,
-            StmtKind::AnnAssign(t, _, value) => {
+            StmtKind::AnnAssign(t, ann, value) => {
                 if let Some(v) = value {
                     self.expr(v)?;
                     self.store(t)?;
+                }
+                // Module and class bodies record simple annotations in __annotations__.
+                if let (ExprKind::Name(n), CodeKind::Class | CodeKind::Module) = (&t.kind, self.unit().kind) {
+                    self.expr(ann)?;
+                    let i = self.name_idx("__annotations__");
+                    if self.unit().kind == CodeKind::Class {
+                        self.emit(Op::LoadName(i));
+                    } else {
+                        self.emit(Op::LoadGlobal(i));
+                    }
+                    let k = self.konst(Value::Str(n.clone()));
+                    self.emit(Op::Const(k));
+                    self.emit(Op::StoreSubscr);
                 }
             }
             StmtKind::If(test, body, orelse) => {
@@ -943,6 +957,22 @@ impl<'a> Compiler<'a> {
             }
         }
         Ok(())
+    }
+
+    /// `__annotations__ = {}` when a body has annotated names (CPython's SETUP_ANNOTATIONS).
+    fn setup_annotations(&mut self, body: &[Stmt]) {
+        let has = body
+            .iter()
+            .any(|s| matches!(&s.kind, StmtKind::AnnAssign(t, _, _) if matches!(t.kind, ExprKind::Name(_))));
+        if has {
+            self.emit(Op::BuildDict(0));
+            let i = self.name_idx("__annotations__");
+            if self.unit().kind == CodeKind::Class {
+                self.emit(Op::StoreName(i));
+            } else {
+                self.emit(Op::StoreGlobal(i));
+            }
+        }
     }
 
     fn pop_loop(&mut self) -> Vec<usize> {
@@ -1411,6 +1441,7 @@ impl<'a> Compiler<'a> {
         self.emit(Op::Const(q));
         let qi = self.name_idx("__qualname__");
         self.emit(Op::StoreName(qi));
+        self.setup_annotations(&c.body);
         self.block(&c.body)?;
         let none = self.konst(Value::None);
         self.emit(Op::Const(none));

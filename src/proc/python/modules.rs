@@ -29,6 +29,7 @@ fn embedded(name: &str) -> Option<&'static str> {
         "typing" => include_str!("lib/typing.py"),
         "dataclasses" => include_str!("lib/dataclasses.py"),
         "copy" => include_str!("lib/copy.py"),
+        "traceback" => include_str!("lib/traceback.py"),
         "statistics" => include_str!("lib/statistics.py"),
         "logging" => include_str!("lib/logging.py"),
         "abc" => "def abstractmethod(f):\n    return f\nclass ABC:\n    pass\n",
@@ -256,6 +257,48 @@ impl Vm {
         }
     }
 
+    /// `eval`/`exec` with a globals dict: runs in a scratch module, then copies names back.
+    pub fn run_string_in(&mut self, ctx: &mut Ctx, src: &str, is_eval: bool, globals: &Value) -> PyResult {
+        let m = self.heap.alloc(Obj::Module(Module {
+            name: Rc::from("__main__"),
+            attrs: Attrs::default(),
+            file: None,
+        }));
+        let items = match self.obj(globals) {
+            Some(Obj::Dict(d)) => d.entries.clone(),
+            _ => Vec::new(),
+        };
+        for (k, v) in items {
+            if let Value::Str(k) = k {
+                self.module_set(m, k, v);
+            }
+        }
+        let text = if is_eval { format!("__dockling_eval__ = ({})\n", src.trim()) } else { src.to_string() };
+        let code = match super::compile_source(&text, "<string>", self.version, false) {
+            Ok((c, _)) => c,
+            Err(e) => return Err(super::syntax_error_value(self, &e, &text, "<string>")),
+        };
+        let depth = self.frames.len();
+        let frame = self.new_frame(code, m, Vec::new(), Vec::new());
+        self.push_frame(frame)?;
+        self.run_pushed(ctx, depth)?;
+        let attrs = match self.heap.get(m) {
+            Obj::Module(md) => md.attrs.items.clone(),
+            _ => Vec::new(),
+        };
+        let mut result = Value::None;
+        for (k, v) in attrs {
+            if &*k == "__dockling_eval__" {
+                result = v;
+                continue;
+            }
+            if let Some(Obj::Dict(d)) = self.obj_mut(globals) {
+                d.insert(Key::Str(k.clone()), Value::Str(k), v);
+            }
+        }
+        Ok(result)
+    }
+
     /// `eval`/`exec` of a string in the current globals.
     pub fn run_string(&mut self, ctx: &mut Ctx, src: &str, is_eval: bool) -> PyResult {
         let globals = self.top().globals;
@@ -299,9 +342,18 @@ pub fn unsupported_operation_class(vm: &mut Vm) -> u32 {
     c
 }
 
-/// Attributes computed on access (none yet besides the table).
-pub fn lazy_attr(_vm: &mut Vm, _ctx: &mut Ctx, _module: &str, _name: &str) -> Option<Value> {
-    None
+/// Attributes computed on access: `sys.modules`.
+pub fn lazy_attr(vm: &mut Vm, _ctx: &mut Ctx, module: &str, name: &str) -> Option<Value> {
+    match (module, name) {
+        ("sys", "modules") => {
+            let mut d = Dict::default();
+            for (n, m) in vm.modules.clone() {
+                d.insert(Key::Str(n.clone()), Value::Str(n), Value::Obj(m));
+            }
+            Some(vm.new_dict(d))
+        }
+        _ => None,
+    }
 }
 
 fn std_file(vm: &mut Vm, path: &str, writing: bool) -> Value {
@@ -424,7 +476,7 @@ fn native_module(vm: &mut Vm, ctx: &mut Ctx, name: &str) -> Option<u32> {
         "_dockling" => {
             let m = new_module(vm, "_dockling", None);
             funcs(vm, m, "_dockling", &[
-                "serve", "now", "civil", "strftime", "log_time", "container_ip", "fs_read",
+                "serve", "now", "civil", "strftime", "log_time", "container_ip", "fs_read", "copy_inst", "format_exc", "fs_mtime", "hostname",
                 "fs_list", "fs_isdir", "html_escape", "version", "pid", "write_stderr", "urlencode_unquote",
             ]);
             m

@@ -1200,7 +1200,27 @@ impl Vm {
                         return Ok(Some(self.new_tuple(b)));
                     }
                     "__doc__" => return Ok(Some(c.attrs.get("__doc__").cloned().unwrap_or(Value::None))),
+                    "__dict__" => {
+                        let items = c.attrs.items.clone();
+                        let mut d = Dict::default();
+                        for (k, v) in items {
+                            d.insert(Key::Str(k.clone()), Value::Str(k), v);
+                        }
+                        return Ok(Some(self.new_dict(d)));
+                    }
                     _ => {}
+                }
+                if self.class_lookup(id, name).is_none() && name.starts_with("__") && name.ends_with("__") {
+                    let base = match self.heap.get(id) {
+                        Obj::Class(c) => c.builtin_base,
+                        _ => None,
+                    };
+                    let owner = base.map(|t| t.name()).unwrap_or("object");
+                    if matches!(name, "__init__" | "__new__" | "__str__" | "__repr__" | "__setattr__" | "__getattribute__" | "__eq__" | "__hash__")
+                        || (base.is_some() && matches!(name, "__getitem__" | "__setitem__" | "__delitem__" | "__contains__" | "__len__" | "__iter__"))
+                    {
+                        return Ok(Some(Value::Builtin(Rc::from(format!("{owner}.{name}")))));
+                    }
                 }
                 match self.class_lookup(id, name) {
                     Some(v) => match self.obj(&v) {
@@ -1299,7 +1319,15 @@ impl Vm {
                 }
                 // object's methods: __init__, __str__, __repr__…
                 match name {
-                    "__init__" => Ok(Some(Value::Builtin(Rc::from("object.__init__")))),
+                    "__init__" if self.inst_inner(&inst).is_some() => {
+                        let ty = self.inst_inner(&inst).map(|v| self.base_ty(&v)).unwrap_or(Ty::Object);
+                        let f = Value::Builtin(Rc::from(format!("{}.__init__", ty.name())));
+                        Ok(Some(self.alloc(Obj::Method(inst, f))))
+                    }
+                    "__init__" | "__new__" | "__setattr__" => {
+                        let f = Value::Builtin(Rc::from(format!("object.{name}")));
+                        Ok(Some(self.alloc(Obj::Method(inst, f))))
+                    }
                     "__str__" | "__repr__" | "__eq__" | "__hash__" | "__setattr__" | "__getattribute__" => {
                         Ok(Some(self.alloc(Obj::NativeMethod(inst, Rc::from(format!("object.{name}"))))))
                     }
@@ -1360,7 +1388,11 @@ impl Vm {
             (Value::Type(t), "__name__" | "__qualname__") => Ok(Some(Value::str(t.name()))),
             (Value::Type(_), "__module__") => Ok(Some(Value::str("builtins"))),
             (Value::Type(t), _) => {
-                // Unbound methods: str.upper, dict.fromkeys…
+                // Unbound methods: str.upper, dict.fromkeys…, dict.__init__ for subclasses.
+                if name.starts_with("__") && name.ends_with("__") && name != "__dict__" {
+                    let owner = if *t == Ty::Object { "object" } else { t.name() };
+                    return Ok(Some(Value::Builtin(Rc::from(format!("{owner}.{name}")))));
+                }
                 if super::methods::method_names(*t).contains(&name) {
                     return Ok(Some(Value::Builtin(Rc::from(format!("{}.{name}", t.name())))));
                 }
@@ -1449,9 +1481,18 @@ impl Vm {
             }
             Obj::Class(_) | Obj::Module(_) | Obj::Func(_) => {
                 match self.heap.get_mut(id) {
-                    Some(Obj::Class(c)) => c.attrs.set(name, v),
+                    Some(Obj::Class(c)) => match (&*name, &v) {
+                        ("__name__", Value::Str(s)) => c.name = s.clone(),
+                        ("__qualname__", Value::Str(s)) => c.qualname = s.clone(),
+                        ("__module__", Value::Str(s)) => c.module = s.clone(),
+                        _ => c.attrs.set(name, v),
+                    },
                     Some(Obj::Module(m)) => m.attrs.set(name, v),
-                    Some(Obj::Func(f)) => f.attrs.set(name, v),
+                    Some(Obj::Func(f)) => match (&*name, &v) {
+                        ("__name__", Value::Str(s)) => f.name = s.clone(),
+                        ("__qualname__", Value::Str(s)) => f.qualname = s.clone(),
+                        _ => f.attrs.set(name, v),
+                    },
                     _ => {}
                 }
                 Ok(())

@@ -122,6 +122,27 @@ pub fn dockling_fn(vm: &mut Vm, ctx: &mut Ctx, f: &str, args: &[Value], kwargs: 
                 _ => Value::None,
             }
         }
+        "fs_mtime" => {
+            let p = crate::vfs::normalize(ctx.cwd, &arg_str(args.first()));
+            match ctx.fs.get(&p) {
+                Some(n) => Value::Int(n.meta.mtime.as_ms() as i64),
+                None => Value::None,
+            }
+        }
+        "copy_inst" => match args.first().and_then(|v| vm.obj(v)).cloned() {
+            Some(Obj::Inst(i)) => vm.alloc(Obj::Inst(i)),
+            _ => args.first().cloned().unwrap_or(Value::None),
+        },
+        "format_exc" => {
+            let e = match args.first() {
+                Some(e) => Some(e.clone()),
+                None => vm.frames.iter().rev().find_map(|f| f.handling.last().cloned()),
+            };
+            match e {
+                Some(e) => Value::str(&vm.format_exception(ctx, &e, false)),
+                None => Value::str("NoneType: None\n"),
+            }
+        }
         "fs_isdir" => {
             let p = crate::vfs::normalize(ctx.cwd, &arg_str(args.first()));
             Value::Bool(ctx.fs.get(&p).is_some_and(|n| n.is_dir()))
