@@ -223,7 +223,7 @@ pub fn sort_values(vm: &mut Vm, ctx: &mut Ctx, items: Vec<Value>, keys: Option<V
 }
 
 pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<str>, Value)>) -> PyResult {
-    if let Some((module, f)) = name.split_once('.') {
+    if let Some((module, f)) = name.rsplit_once('.') {
         if module.is_empty() {
             // `.method` used as a plain value: cannot be called without a receiver.
             return Err(vm.type_error(format!("{f}() needs a receiver")));

@@ -147,10 +147,13 @@ impl<'a> Lexer<'a> {
         let mut at_line_start = true;
         loop {
             if at_line_start && self.brackets.is_empty() {
-                at_line_start = false;
                 if self.indentation()? {
+                    if self.i >= self.b.len() {
+                        at_line_start = false;
+                    }
                     continue;
                 }
+                at_line_start = false;
             }
             let c = self.peek(0);
             match c {

@@ -524,8 +524,10 @@ impl Python {
             Some(crate::vfs::NodeKind::File(data)) => {
                 let src = String::from_utf8_lossy(&data).to_string();
                 self.vm.path0 = crate::vfs::parent(&path).to_string();
-                self.init_main(ctx, args, Some(script));
-                self.load_main(ctx, &src, script, false);
+                // 3.9+ runs the script under its absolute path.
+                let file = if self.vm.version.at_least(9) { path.clone() } else { script.to_string() };
+                self.init_main(ctx, args, Some(&file));
+                self.load_main(ctx, &src, &file, false);
             }
             Some(crate::vfs::NodeKind::Dir(_)) => {
                 let main = format!("{path}/__main__.py");

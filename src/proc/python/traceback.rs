@@ -543,23 +543,7 @@ impl Vm {
                 } else {
                     Rc::from("<stdin>")
                 };
-                let fname: &str = match &*code.name {
-                    "<listcomp>" | "<dictcomp>" | "<setcomp>" | "<genexpr>" | "<lambda>" | "<module>" => &code.name,
-                    _ => {
-                        if minor >= 11 {
-                            &code.qualname
-                        } else {
-                            &code.name
-                        }
-                    }
-                };
-                let fname = if minor >= 11 { fname.to_string() } else { code.name.to_string() };
-                let fname = if fname.contains(".<locals>.") || code.kind == CodeKind::Module || minor < 11 {
-                    code.name.to_string()
-                } else {
-                    // CPython prints co_qualname since 3.11.
-                    fname
-                };
+                let fname = code.name.to_string();
                 if colorize {
                     pieces.push(format!(
                         "  File {MAGENTA}\"{shown_name}\"{RESET}, line {MAGENTA}{}{RESET}, in {MAGENTA}{fname}{RESET}\n",
