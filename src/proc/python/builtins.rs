@@ -1184,7 +1184,8 @@ pub fn construct(vm: &mut Vm, ctx: &mut Ctx, ty: Ty, args: Vec<Value>, kwargs: V
             arity(vm, "dict", &args, 0, 1)?;
             let mut d = Dict::default();
             if let Some(src) = args.first() {
-                let pairs = if matches!(vm.obj(src), Some(Obj::Dict(_))) || vm.special(src, "keys").is_some() {
+                let inner_dict = vm.inst_inner(src).is_some_and(|i| matches!(vm.obj(&i), Some(Obj::Dict(_))));
+                let pairs = if inner_dict || matches!(vm.obj(src), Some(Obj::Dict(_))) || vm.special(src, "keys").is_some() {
                     vm.mapping_items(ctx, src)?
                 } else {
                     let items = vm.collect(ctx, src)?;

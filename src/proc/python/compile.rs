@@ -1220,7 +1220,6 @@ impl<'a> Compiler<'a> {
                 });
                 let next = match &h.typ {
                     Some(t) => {
-                        self.emit(Op::Dup);
                         self.expr(t)?;
                         self.emit(Op::ExcMatch);
                         Some(self.emit(Op::PopJumpIfFalse(0)))

@@ -261,6 +261,7 @@ impl Vm {
             Value::Str(s) => str_repr(s),
             Value::Bytes(b) => bytes_repr(b),
             Value::Type(t) => format!("<class '{}'>", t.name()),
+            Value::Builtin(b) if matches!(&**b, "exit" | "quit") => format!("Use {b}() or Ctrl-D (i.e. EOF) to exit"),
             Value::Builtin(b) => match b.split_once('.') {
                 Some((t, m)) if !t.is_empty() && !matches!(t, "math" | "time" | "os" | "sys" | "random" | "json" | "os.path") => {
                     format!("<method '{m}' of '{t}' objects>")

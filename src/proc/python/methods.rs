@@ -1266,6 +1266,17 @@ impl Vm {
             Buffering::Line => text.contains('\n') || text.contains('\r'),
             Buffering::Block => s.buf.len() >= 8192,
         };
+        // A block-buffered write that would overflow the buffer first writes what is pending.
+        if s.mode == Buffering::Block && s.buf.len() > 8192 && s.buf.len() > text.len() {
+            let keep = s.buf.split_off(s.buf.len() - text.len());
+            let t = std::mem::replace(&mut s.buf, keep);
+            ctx.out.write(which, &t);
+            if s.buf.len() >= 8192 {
+                let t = std::mem::take(&mut s.buf);
+                ctx.out.write(which, &t);
+            }
+            return;
+        }
         if flush {
             self.flush_stream(ctx, which);
         }

@@ -119,8 +119,7 @@ pub fn print_warnings(vm: &mut Vm, ctx: &mut Ctx, warnings: &[Warning], src: &st
 /// A SyntaxError exception value (for errors in imported modules and `eval`).
 pub fn syntax_error_value(vm: &mut Vm, e: &SyntaxErr, src: &str, file: &str) -> Flow {
     if e.msg.starts_with("dockling: ") {
-        let m = e.msg.trim_start_matches("dockling: python: ").trim_end_matches(" is not simulated").to_string();
-        return vm.unsupported(&m);
+        return vm.dockling_error(&e.msg);
     }
     let cls = match e.kind {
         ErrKind::Syntax => exc::SYNTAX,
@@ -502,12 +501,10 @@ impl Python {
                 }
             };
         }
-        if let Some(Obj::Inst(i)) = self.vm.obj(e) {
-            if i.attrs.get("__dockling__").is_some() {
-                let msg = self.vm.exc_str(ctx, e).map(|s| s.to_string()).unwrap_or_default();
-                ctx.write(StdStream::Stderr, &format!("{msg}\n"));
-                return 1;
-            }
+        let msg = self.vm.exc_str(ctx, e).map(|s| s.to_string()).unwrap_or_default();
+        if msg.starts_with("dockling: ") {
+            ctx.write(StdStream::Stderr, &format!("{msg}\n"));
+            return 1;
         }
         let text = self.vm.format_exception(ctx, e, self.colorize);
         ctx.write(StdStream::Stderr, &text);

@@ -1389,7 +1389,11 @@ impl Vm {
             (Value::Type(_), "__module__") => Ok(Some(Value::str("builtins"))),
             (Value::Type(t), _) => {
                 // Unbound methods: str.upper, dict.fromkeys…, dict.__init__ for subclasses.
-                if name.starts_with("__") && name.ends_with("__") && name != "__dict__" {
+                if matches!(
+                    name,
+                    "__init__" | "__new__" | "__repr__" | "__str__" | "__getitem__" | "__setitem__" | "__delitem__"
+                        | "__contains__" | "__len__" | "__iter__" | "__eq__" | "__hash__" | "__setattr__" | "__getattribute__"
+                ) {
                     let owner = if *t == Ty::Object { "object" } else { t.name() };
                     return Ok(Some(Value::Builtin(Rc::from(format!("{owner}.{name}")))));
                 }

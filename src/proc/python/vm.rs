@@ -323,7 +323,12 @@ impl Vm {
     /// `dockling: python: <what> is not simulated`, raised as a RuntimeError-like failure
     /// that the top level reports as one line.
     pub fn unsupported(&mut self, what: &str) -> Flow {
-        let e = self.exc(exc::RUNTIME, format!("dockling: python: {what} is not simulated"));
+        self.dockling_error(&format!("dockling: python: {what} is not simulated"))
+    }
+
+    /// A one-line `dockling: …` failure (what the simulator does not do).
+    pub fn dockling_error(&mut self, msg: &str) -> Flow {
+        let e = self.exc(exc::RUNTIME, msg);
         if let Flow::Exc(v) = &e {
             if let Some(Obj::Inst(i)) = self.obj_mut(v) {
                 i.attrs.set(Rc::from("__dockling__"), Value::Bool(true));
