@@ -1551,3 +1551,224 @@ fn not_simulated_features_say_so() {
     check("x = 3j\n", "dockling: python: complex numbers are not simulated\n[exit 1]");
     check("match 1:\n    case 1:\n        pass\n", "dockling: python: match statements are not simulated\n[exit 1]");
 }
+
+// ---------------------------------------------------------------- pip
+
+fn pip(s: &mut Sim, args: &str) -> String {
+    s.start(args);
+    assert!(!s.run(), "pip still running");
+    s.take()
+}
+
+#[test]
+fn pip_install_flask_313() {
+    let mut s = Sim::new(&[], &[]);
+    let out = pip(&mut s, "pip install flask");
+    assert_eq!(out, "\
+Collecting flask
+  Downloading flask-3.1.1-py3-none-any.whl.metadata (3.0 kB)
+Collecting blinker>=1.9.0 (from flask)
+  Downloading blinker-1.9.0-py3-none-any.whl.metadata (1.6 kB)
+Collecting click>=8.1.3 (from flask)
+  Downloading click-8.2.1-py3-none-any.whl.metadata (2.5 kB)
+Collecting itsdangerous>=2.2.0 (from flask)
+  Downloading itsdangerous-2.2.0-py3-none-any.whl.metadata (1.9 kB)
+Collecting jinja2>=3.1.2 (from flask)
+  Downloading jinja2-3.1.6-py3-none-any.whl.metadata (2.9 kB)
+Collecting markupsafe>=2.1.1 (from flask)
+  Downloading MarkupSafe-3.0.2-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl.metadata (4.0 kB)
+Collecting werkzeug>=3.1.0 (from flask)
+  Downloading werkzeug-3.1.3-py3-none-any.whl.metadata (3.7 kB)
+Downloading flask-3.1.1-py3-none-any.whl (103 kB)
+Downloading blinker-1.9.0-py3-none-any.whl (8.5 kB)
+Downloading click-8.2.1-py3-none-any.whl (102 kB)
+Downloading itsdangerous-2.2.0-py3-none-any.whl (16 kB)
+Downloading jinja2-3.1.6-py3-none-any.whl (134 kB)
+Downloading MarkupSafe-3.0.2-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl (23 kB)
+Downloading werkzeug-3.1.3-py3-none-any.whl (224 kB)
+Installing collected packages: markupsafe, itsdangerous, click, blinker, werkzeug, jinja2, flask
+Successfully installed blinker-1.9.0 click-8.2.1 flask-3.1.1 itsdangerous-2.2.0 jinja2-3.1.6 markupsafe-3.0.2 werkzeug-3.1.3
+WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager, possibly rendering your system unusable. It is recommended to use a virtual environment instead: https://pip.pypa.io/warnings/venv. Use the --root-user-action option if you know what you are doing and want to suppress this warning.
+");
+    assert!(s.now > START, "downloads take virtual time");
+    assert_eq!(s.file("/usr/local/bin/flask").as_deref(), Some("#!dockling:flask\n"));
+    assert!(s.file("/usr/local/lib/python3.13/site-packages/flask-3.1.1.dist-info/METADATA").unwrap().contains("Name: Flask\nVersion: 3.1.1\n"));
+    // Again: everything is there.
+    let again = pip(&mut s, "pip install flask");
+    assert!(again.starts_with("Requirement already satisfied: flask in /usr/local/lib/python3.13/site-packages (3.1.1)\nRequirement already satisfied: blinker>=1.9.0 in /usr/local/lib/python3.13/site-packages (from flask) (1.9.0)\n"), "{again}");
+    assert_eq!(pip(&mut s, "pip freeze"), "blinker==1.9.0\nclick==8.2.1\nFlask==3.1.1\nitsdangerous==2.2.0\nJinja2==3.1.6\nMarkupSafe==3.0.2\nWerkzeug==3.1.3\n");
+    assert_eq!(pip(&mut s, "pip show flask"), "Name: Flask\nVersion: 3.1.1\nSummary: A simple framework for building complex web applications.\nHome-page: \nAuthor: \nAuthor-email: \nLicense: \nLocation: /usr/local/lib/python3.13/site-packages\nRequires: blinker, click, itsdangerous, jinja2, markupsafe, werkzeug\nRequired-by: \n");
+    let list = pip(&mut s, "pip list");
+    assert!(list.starts_with("Package      Version\n------------ -------\nblinker      1.9.0\n"), "{list}");
+    let un = pip(&mut s, "pip uninstall -y flask");
+    assert!(un.starts_with("Found existing installation: Flask 3.1.1\nUninstalling Flask-3.1.1:\n  Successfully uninstalled Flask-3.1.1\n"), "{un}");
+    assert!(s.file("/usr/local/bin/flask").is_none());
+}
+
+#[test]
+fn pip_errors_and_old_pips() {
+    let mut s = Sim::new(&[], &[]);
+    assert_eq!(pip(&mut s, "pip install nosuchpackage"), "ERROR: Could not find a version that satisfies the requirement nosuchpackage (from versions: none)\nERROR: No matching distribution found for nosuchpackage\n");
+    assert_eq!(s.exit, Some(1));
+    let e = pip(&mut s, "pip install flask==9.9");
+    assert!(e.starts_with("ERROR: Could not find a version that satisfies the requirement flask==9.9 (from versions: 0.1, 0.2,"), "{e}");
+    assert!(e.ends_with(", 3.1.0, 3.1.1)\nERROR: No matching distribution found for flask==9.9\n"), "{e}");
+    assert_eq!(pip(&mut s, "pip install -r requirements.txt"), "ERROR: Could not open requirements file: [Errno 2] No such file or directory: 'requirements.txt'\n");
+    assert_eq!(pip(&mut s, "pip --version"), "pip 25.1.1 from /usr/local/lib/python3.13/site-packages/pip (python 3.13)\n");
+    // python:3.12 bundles pip 25.0.1, which tells about 25.1.1.
+    let mut s = Sim::new(&[("requirements.txt", "# web\nrequests==2.32.4\n")], &["PYTHON_VERSION=3.12.11"]);
+    let out = pip(&mut s, "pip install --no-cache-dir -r requirements.txt");
+    assert!(out.starts_with("Collecting requests==2.32.4 (from -r requirements.txt (line 2))\n  Downloading requests-2.32.4-py3-none-any.whl.metadata (4.9 kB)\nCollecting charset_normalizer<4,>=2 (from requests==2.32.4->-r requirements.txt (line 2))\n") || out.contains("Installing collected packages: urllib3, idna, charset-normalizer, certifi, requests\n"), "{out}");
+    assert!(out.ends_with("\n[notice] A new release of pip is available: 25.0.1 -> 25.1.1\n[notice] To update, run: pip install --upgrade pip\n"), "{out}");
+    // python:3.8.12 has pip 21.2.4: no metadata downloads, the short root warning.
+    let mut s = Sim::new(&[], &["PYTHON_VERSION=3.8.12", "PYTHON_PIP_VERSION=21.2.4"]);
+    let out = pip(&mut s, "pip install itsdangerous");
+    assert_eq!(out, "Collecting itsdangerous\n  Downloading itsdangerous-2.2.0-py3-none-any.whl (16 kB)\nInstalling collected packages: itsdangerous\nSuccessfully installed itsdangerous-2.2.0\nWARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager. It is recommended to use a virtual environment instead: https://pip.pypa.io/warnings/venv\n\n[notice] A new release of pip is available: 21.2.4 -> 25.1.1\n[notice] To update, run: pip install --upgrade pip\n");
+}
+
+// ---------------------------------------------------------------- servers
+
+const FLASK_APP: &str = "from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+@app.route('/')
+def index():
+    return 'Hello from Docker!'
+
+@app.route('/users/<int:uid>')
+def user(uid):
+    return jsonify(id=uid, name='user%d' % uid)
+
+@app.route('/echo', methods=['POST'])
+def echo():
+    return {'got': request.json, 'q': request.args.get('q')}
+
+@app.route('/boom')
+def boom():
+    return 1 / 0
+
+if __name__ == '__main__':
+    app.run(host='0.0.0.0', port=5000)
+";
+
+fn header<'a>(h: &'a [(String, String)], k: &str) -> Option<&'a str> {
+    h.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn flask_app_run() {
+    let mut s = Sim::new(&[("app.py", FLASK_APP)], &[]);
+    pip(&mut s, "pip install flask");
+    s.now = START;
+    s.start("python3 app.py");
+    assert!(s.run(), "serving");
+    assert_eq!(s.take(), " * Serving Flask app 'app'\n * Debug mode: off\n\x1b[31m\x1b[1mWARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.\x1b[0m\n * Running on all addresses (0.0.0.0)\n * Running on http://127.0.0.1:5000\n * Running on http://172.17.0.2:5000\n\x1b[33mPress CTRL+C to quit\x1b[0m\n");
+    let listen = s.prog.as_ref().unwrap().listening();
+    assert_eq!((listen[0].host.as_str(), listen[0].port), ("0.0.0.0", 5000));
+    let (st, reason, h, body) = s.get(5000, "/");
+    assert_eq!((st, reason.as_str(), body.as_str()), (200, "OK", "Hello from Docker!"), "{}", s.text());
+    assert_eq!(h.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["Server", "Date", "Content-Type", "Content-Length", "Connection"]);
+    assert_eq!(header(&h, "Server"), Some("Werkzeug/3.1.3 Python/3.13.5"));
+    assert_eq!(header(&h, "Date"), Some("Tue, 01 Jul 2025 10:00:00 GMT"));
+    assert_eq!(header(&h, "Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(s.take(), "172.17.0.1 - - [01/Jul/2025 10:00:00] \"GET / HTTP/1.1\" 200 -\n");
+    let (_, _, h, body) = s.get(5000, "/users/7");
+    assert_eq!((header(&h, "Content-Type"), body.as_str()), (Some("application/json"), "{\"id\":7,\"name\":\"user7\"}\n"));
+    let (st, reason, _, body) = s.get(5000, "/nope");
+    assert_eq!((st, reason.as_str()), (404, "NOT FOUND"));
+    assert_eq!(body, "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n");
+    s.take();
+    let (st, _, h, _) = s.get(5000, "/echo");
+    assert_eq!((st, header(&h, "Allow")), (405, Some("OPTIONS, POST")));
+    assert_eq!(s.take(), "172.17.0.1 - - [01/Jul/2025 10:00:00] \"\x1b[31m\x1b[1mGET /echo HTTP/1.1\x1b[0m\" 405 -\n");
+    let (st, _, _, body) = s.request(5000, "POST", "/echo?q=1", &[("Content-Type", "application/json")], "{\"a\": [1, 2]}");
+    assert_eq!((st, body.as_str()), (200, "{\"got\":{\"a\":[1,2]},\"q\":\"1\"}\n"));
+    s.take();
+    let (st, _, _, _) = s.get(5000, "/boom");
+    assert_eq!(st, 500);
+    let log = s.take();
+    assert!(log.starts_with("[2025-07-01 10:00:00,000] ERROR in app: Exception on /boom [GET]\nTraceback (most recent call last):\n"), "{log}");
+    assert!(log.ends_with("ZeroDivisionError: division by zero\n172.17.0.1 - - [01/Jul/2025 10:00:00] \"\x1b[35m\x1b[1mGET /boom HTTP/1.1\x1b[0m\" 500 -\n"), "{log}");
+    // Ctrl+C stops the development server quietly.
+    assert!(s.signal(Signal::Int));
+    assert!(!s.run());
+    assert_eq!(s.exit, Some(0));
+}
+
+#[test]
+fn flask_run_command() {
+    let mut s = Sim::new(&[("app.py", FLASK_APP)], &[]);
+    pip(&mut s, "pip install flask");
+    s.start("flask run --host=0.0.0.0");
+    assert!(s.run(), "{}", s.text());
+    let out = s.take();
+    assert!(out.starts_with(" * Debug mode: off\n\x1b[31m\x1b[1mWARNING"), "{out}");
+    let (st, _, _, _) = s.get(5000, "/");
+    assert_eq!(st, 200);
+    let mut s = Sim::new(&[], &[]);
+    pip(&mut s, "pip install flask");
+    s.start("flask run");
+    s.run();
+    assert_eq!(s.take(), "Usage: flask run [OPTIONS]\nTry 'flask run --help' for help.\n\nError: Could not locate a Flask application. Use the 'flask --app' option, 'FLASK_APP' environment variable, or a 'wsgi.py' or 'app.py' file in the current directory.\n");
+    assert_eq!(s.exit, Some(2));
+    let mut s = Sim::new(&[("app.py", FLASK_APP)], &["FLASK_APP=app"]);
+    pip(&mut s, "pip install flask");
+    s.start("flask run");
+    s.run();
+    assert!(s.take().starts_with(" * Serving Flask app 'app'\n * Debug mode: off\n"));
+    let listen = s.prog.as_ref().unwrap().listening();
+    assert_eq!(listen[0].host, "127.0.0.1");
+}
+
+#[test]
+fn flask_needs_installing() {
+    check_with(&[("app.py", FLASK_APP)], &[], "python3 app.py", "", "Traceback (most recent call last):\n  File \"/app/app.py\", line 1, in <module>\n    from flask import Flask, jsonify, request\nModuleNotFoundError: No module named 'flask'\n[exit 1]");
+}
+
+#[test]
+fn gunicorn_and_waitress() {
+    let mut s = Sim::new(&[("app.py", FLASK_APP)], &[]);
+    pip(&mut s, "pip install flask gunicorn");
+    s.now = START;
+    s.start("gunicorn --bind 0.0.0.0:8000 -w 2 app:app");
+    assert!(s.run(), "{}", s.text());
+    assert_eq!(s.take(), "[2025-07-01 10:00:00 +0000] [1] [INFO] Starting gunicorn 23.0.0\n[2025-07-01 10:00:00 +0000] [1] [INFO] Listening at: http://0.0.0.0:8000 (1)\n[2025-07-01 10:00:00 +0000] [1] [INFO] Using worker: sync\n[2025-07-01 10:00:00 +0000] [7] [INFO] Booting worker with pid: 7\n[2025-07-01 10:00:00 +0000] [8] [INFO] Booting worker with pid: 8\n");
+    let (st, _, h, body) = s.get(8000, "/");
+    assert_eq!((st, body.as_str(), header(&h, "Server")), (200, "Hello from Docker!", Some("gunicorn")));
+    assert!(s.signal(Signal::Term));
+    assert!(!s.run());
+    assert_eq!(s.take(), "[2025-07-01 10:00:00 +0000] [1] [INFO] Handling signal: term\n[2025-07-01 10:00:00 +0000] [7] [INFO] Worker exiting (pid: 7)\n[2025-07-01 10:00:00 +0000] [8] [INFO] Worker exiting (pid: 8)\n[2025-07-01 10:00:00 +0000] [1] [INFO] Shutting down: Master\n");
+    assert_eq!(s.exit, Some(0));
+
+    let mut s = Sim::new(&[("app.py", FLASK_APP)], &[]);
+    pip(&mut s, "pip install flask waitress");
+    s.start("waitress-serve --listen=*:8080 app:app");
+    assert!(s.run());
+    assert_eq!(s.take(), "INFO:waitress:Serving on http://0.0.0.0:8080\n");
+    let (st, _, h, _) = s.get(8080, "/");
+    assert_eq!(st, 200);
+    assert_eq!(h.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["Content-Length", "Content-Type", "Date", "Server"]);
+    assert!(!s.signal(Signal::Term), "waitress has no SIGTERM handler");
+}
+
+#[test]
+fn http_server_module() {
+    let mut s = Sim::new(&[("index.txt", "hi\n"), ("sub/a.html", "<b>a</b>")], &[]);
+    s.start("python3 -m http.server 8000");
+    assert!(s.run());
+    assert_eq!(s.take(), "Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n");
+    let (st, _, h, body) = s.get(8000, "/");
+    assert_eq!(st, 200);
+    assert_eq!(header(&h, "Content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(body, "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Directory listing for /</title>\n</head>\n<body>\n<h1>Directory listing for /</h1>\n<hr>\n<ul>\n<li><a href=\"index.txt\">index.txt</a></li>\n<li><a href=\"sub/\">sub/</a></li>\n</ul>\n<hr>\n</body>\n</html>\n");
+    assert_eq!(s.take(), "172.17.0.1 - - [01/Jul/2025 10:00:00] \"GET / HTTP/1.1\" 200 -\n");
+    let (st, _, _, body) = s.get(8000, "/index.txt");
+    assert_eq!((st, body.as_str()), (200, "hi\n"));
+    let (st, reason, _, _) = s.get(8000, "/missing");
+    assert_eq!((st, reason.as_str()), (404, "File not found"));
+    assert_eq!(s.take(), "172.17.0.1 - - [01/Jul/2025 10:00:00] \"GET /index.txt HTTP/1.1\" 200 -\n172.17.0.1 - - [01/Jul/2025 10:00:00] code 404, message File not found\n172.17.0.1 - - [01/Jul/2025 10:00:00] \"GET /missing HTTP/1.1\" 404 -\n");
+    assert!(s.signal(Signal::Int));
+    assert!(!s.run());
+    assert_eq!(s.take(), "\nKeyboard interrupt received, exiting.\n");
+}

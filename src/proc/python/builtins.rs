@@ -9,7 +9,8 @@ use super::vm::{exc, Flow, PyResult, Suspend, Vm};
 use crate::api::StdStream;
 use crate::proc::program::Ctx;
 
-pub const BUILTIN_NAMES: [&str; 64] = [
+pub const BUILTIN_NAMES: [&str; 65] = [
+    "__import__",
     "abs", "all", "any", "ascii", "bin", "bool", "bytes", "callable", "chr", "classmethod",
     "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter", "float",
     "format", "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input",

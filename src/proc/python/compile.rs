@@ -1933,3 +1933,30 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 }
+
+/// An empty module code object (for scratch frames).
+pub fn empty_code() -> Rc<Code> {
+    Rc::new(Code {
+        name: Rc::from("<module>"),
+        qualname: Rc::from("<module>"),
+        filename: Rc::from("<dockling>"),
+        kind: CodeKind::Module,
+        ops: vec![Op::Const(0), Op::Return],
+        spans: vec![Span::default(); 2],
+        consts: vec![Value::None],
+        names: Vec::new(),
+        kwnames: Vec::new(),
+        varnames: Vec::new(),
+        cellvars: Vec::new(),
+        freevars: Vec::new(),
+        cell_args: Vec::new(),
+        argcount: 0,
+        posonly: 0,
+        kwonly: 0,
+        varargs: false,
+        varkw: false,
+        firstline: 1,
+        is_generator: false,
+        hidden: true,
+    })
+}

@@ -722,7 +722,27 @@ impl Vm {
                 let end = s.iter().rposition(|c| !c.is_ascii_whitespace()).map(|p| p + 1).unwrap_or(start);
                 Ok(Value::Bytes(s[start..end.max(start)].into()))
             }
-            "startswith" | "endswith" | "find" | "count" | "split" | "replace" | "join" => {
+            "join" => {
+                let items = match args.first() {
+                    Some(v) => self.collect(ctx, v)?,
+                    None => return Err(self.type_error("join() takes exactly one argument (0 given)")),
+                };
+                let mut out: Vec<u8> = Vec::new();
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(b);
+                    }
+                    match x {
+                        Value::Bytes(p) => out.extend_from_slice(p),
+                        other => {
+                            let t = self.type_name(other);
+                            return Err(self.type_error(format!("sequence item {i}: expected a bytes-like object, {t} found")));
+                        }
+                    }
+                }
+                Ok(Value::Bytes(out.into()))
+            }
+            "startswith" | "endswith" | "find" | "count" | "split" | "replace" => {
                 // Work on a Latin-1 view.
                 let s: String = b.iter().map(|&c| c as char).collect();
                 let conv: Vec<Value> = args

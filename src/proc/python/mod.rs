@@ -91,7 +91,7 @@ pub fn compile_source(src: &str, file: &str, version: Version, interactive: bool
     Ok((code, warnings))
 }
 
-fn mark_hidden(code: Rc<Code>) -> Rc<Code> {
+pub fn mark_hidden(code: Rc<Code>) -> Rc<Code> {
     let mut c = match Rc::try_unwrap(code) {
         Ok(c) => c,
         Err(rc) => return rc,
@@ -710,13 +710,12 @@ impl Python {
     }
 
     fn run(&mut self, ctx: &mut Ctx) -> Status {
-        if let Some(st) = self.resume_pending(ctx) {
-            return st;
-        }
         if let Some(sig) = self.pending_signal.take() {
             if let Some(st) = self.deliver_signal(ctx, sig) {
                 return st;
             }
+        } else if let Some(st) = self.resume_pending(ctx) {
+            return st;
         }
         if self.vm.frames.is_empty() {
             return self.finish(ctx, Ok(Value::None));

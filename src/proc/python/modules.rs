@@ -199,9 +199,9 @@ impl Vm {
                     let Some(lib) = embedded(name).filter(|_| SIMULATED_PACKAGES.contains(&top)) else {
                         return Err(self.unsupported(&format!("the package '{top}'")));
                     };
-                    return self.exec_module(ctx, name, lib, &cand, is_pkg);
+                    return self.exec_module(ctx, name, lib, &cand, is_pkg, true);
                 }
-                return self.exec_module(ctx, name, &src, &cand, is_pkg);
+                return self.exec_module(ctx, name, &src, &cand, is_pkg, false);
             }
             // A directory without __init__.py is a namespace package.
             if k == 0 {
@@ -214,12 +214,21 @@ impl Vm {
                 }
             }
         }
-        // Embedded standard modules.
+        // Embedded standard modules, and submodules of installed simulated packages.
         let top = name.split('.').next().unwrap_or(name);
+        if SIMULATED_PACKAGES.contains(&top) && name != top {
+            let marker = format!("{}/{top}/__init__.py", self.site_packages);
+            if ctx.fs.get(&marker).is_some() {
+                if let Some(src) = embedded(name) {
+                    let file = format!("{}/{}.py", self.site_packages, rel);
+                    return self.exec_module(ctx, name, src, &file, false, true);
+                }
+            }
+        }
         if !SIMULATED_PACKAGES.contains(&top) || top == "_dockling_wsgi" {
             if let Some(src) = embedded(name) {
                 let file = format!("/usr/local/lib/python3.{}/{}.py", self.version.minor, rel);
-                return self.exec_module(ctx, name, src, &file, false);
+                return self.exec_module(ctx, name, src, &file, false, true);
             }
         }
         if is_stdlib(top) {
@@ -229,11 +238,15 @@ impl Vm {
         Err(self.not_found(name))
     }
 
-    fn exec_module(&mut self, ctx: &mut Ctx, name: &str, src: &str, file: &str, is_pkg: bool) -> PyResult<u32> {
+    fn exec_module(&mut self, ctx: &mut Ctx, name: &str, src: &str, file: &str, is_pkg: bool, hidden: bool) -> PyResult<u32> {
         let code = match super::compile_source(src, file, self.version, false) {
             Ok((c, warnings)) => {
                 super::print_warnings(self, ctx, &warnings, src, file);
-                c
+                if hidden {
+                    super::mark_hidden(c)
+                } else {
+                    c
+                }
             }
             Err(e) => return Err(super::syntax_error_value(self, &e, src, file)),
         };

@@ -259,8 +259,15 @@ impl Vm {
     // ---------------------------------------------------------------- small helpers
 
     pub fn top(&mut self) -> &mut Frame {
+        if self.frames.is_empty() {
+            // Calls from outside any frame (a request after the main program finished) run
+            // on a scratch frame.
+            let code = super::compile::empty_code();
+            let f = self.new_frame(code, self.main, Vec::new(), Vec::new());
+            self.frames.push(f);
+        }
         let n = self.frames.len();
-        &mut self.frames[n.saturating_sub(1)]
+        &mut self.frames[n - 1]
     }
     pub fn push(&mut self, v: Value) {
         self.top().stack.push(v);
