@@ -226,7 +226,8 @@ impl BigInt {
         }
         Some((q, r))
     }
-    pub fn pow(&self, mut e: u64) -> BigInt {
+    /// `self ** e`; `None` when the result would exceed [`MAX_LIMBS`].
+    pub fn pow(&self, mut e: u64) -> Option<BigInt> {
         let mut base = self.clone();
         let mut acc = BigInt::from_i64(1);
         while e > 0 {
@@ -237,11 +238,11 @@ impl BigInt {
             if e > 0 {
                 base = base.mul(&base);
             }
-            if acc.too_big() || base.too_big() {
-                return acc;
+            if acc.too_big() || (e > 0 && base.too_big()) {
+                return None;
             }
         }
-        acc
+        Some(acc)
     }
     pub fn cmp(&self, o: &BigInt) -> Ordering {
         match (self.neg, o.neg) {
@@ -324,7 +325,8 @@ mod tests {
     #[test]
     fn arithmetic() {
         let two = BigInt::from_i64(2);
-        assert_eq!(two.pow(100).to_string(), "1267650600228229401496703205376");
+        assert_eq!(two.pow(100).unwrap().to_string(), "1267650600228229401496703205376");
+        assert!(two.pow(100_000).is_none());
         let a = BigInt::parse_radix("-1267650600228229401496703205377", 10).unwrap();
         let (q, r) = a.divmod(&BigInt::from_i64(7)).unwrap();
         assert_eq!(q.to_string(), "-181092942889747057356671886483");

@@ -256,7 +256,16 @@ impl Vm {
             Value::Bool(true) => "True".into(),
             Value::Bool(false) => "False".into(),
             Value::Int(i) => i.to_string(),
-            Value::Big(b) => b.to_string(),
+            Value::Big(b) => {
+                let s = b.to_string();
+                let digits = s.trim_start_matches('-').len();
+                if digits > 4300 && self.version.at_least(11) {
+                    return Err(self.value_error(format!(
+                        "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
+                    )));
+                }
+                s
+            }
             Value::Float(f) => float_repr(*f),
             Value::Str(s) => str_repr(s),
             Value::Bytes(b) => bytes_repr(b),

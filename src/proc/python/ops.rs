@@ -11,7 +11,7 @@ use super::value::*;
 use crate::proc::program::Ctx;
 
 /// The most elements a list, string or repetition may have before `MemoryError`.
-pub const MAX_LEN: usize = 50_000_000;
+pub const MAX_LEN: usize = 5_000_000;
 
 /// An int result, small or big.
 pub fn int_of_big(b: BigInt) -> Value {
@@ -611,6 +611,9 @@ impl Vm {
             let (x, y) = (*x, *y);
             match (op, self.heap.get(x), self.heap.get(y)) {
                 (BinOp::Add, Obj::List(p), Obj::List(q)) => {
+                    if p.len() + q.len() > MAX_LEN {
+                        return Err(self.exc(exc::MEMORY, ""));
+                    }
                     if inplace {
                         let q = q.clone();
                         if let Some(Obj::List(p)) = self.heap.get_mut(x) {
@@ -843,13 +846,10 @@ impl Vm {
                     }
                     match u32::try_from(y).ok().and_then(|e| x.checked_pow(e)) {
                         Some(v) => Some(v),
-                        None => {
-                            let r = BigInt::from_i64(x).pow(y as u64);
-                            if r.too_big() {
-                                return Err(self.unsupported("integers this large"));
-                            }
-                            return Ok(Some(int_of_big(r)));
-                        }
+                        None => match BigInt::from_i64(x).pow(y as u64) {
+                            Some(r) => return Ok(Some(int_of_big(r))),
+                            None => return Err(self.dockling_error("dockling: python: integers of this size are not simulated")),
+                        },
                     }
                 }
                 BinOp::LShift => {
@@ -859,9 +859,12 @@ impl Vm {
                     if y < 63 && (x.abs() < (1i64 << (62 - y))) {
                         Some(x << y)
                     } else {
-                        let r = BigInt::from_i64(x).mul(&BigInt::from_i64(2).pow(y as u64));
+                        let Some(p) = BigInt::from_i64(2).pow(y as u64) else {
+                            return Err(self.dockling_error("dockling: python: integers of this size are not simulated"));
+                        };
+                        let r = BigInt::from_i64(x).mul(&p);
                         if r.too_big() {
-                            return Err(self.unsupported("integers this large"));
+                            return Err(self.dockling_error("dockling: python: integers of this size are not simulated"));
                         }
                         return Ok(Some(int_of_big(r)));
                     }
@@ -916,14 +919,17 @@ impl Vm {
                     return Ok(Some(Value::Float(x.to_f64() / y.to_f64())));
                 }
                 BinOp::Pow => match y.to_i64() {
-                    Some(e) if e >= 0 => x.pow(e as u64),
+                    Some(e) if e >= 0 => match x.pow(e as u64) {
+                        Some(r) => r,
+                        None => return Err(self.dockling_error("dockling: python: integers of this size are not simulated")),
+                    },
                     Some(e) => return Ok(Some(Value::Float(x.to_f64().powf(e as f64)))),
-                    None => return Err(self.unsupported("integers this large")),
+                    None => return Err(self.dockling_error("dockling: python: integers of this size are not simulated")),
                 },
                 _ => return Err(self.unsupported("bitwise operations on integers beyond 64 bits")),
             };
             if r.too_big() {
-                return Err(self.unsupported("integers this large"));
+                return Err(self.dockling_error("dockling: python: integers of this size are not simulated"));
             }
             return Ok(Some(int_of_big(r)));
         }
