@@ -180,6 +180,7 @@ pub enum ExprKind {
     Comp(CompKind, Box<Expr>, Option<Box<Expr>>, Vec<CompFor>),
     Walrus(Rc<str>, Box<Expr>),
     Yield(Option<Box<Expr>>),
+    #[allow(dead_code)]
     Await(Box<Expr>),
 }
 
@@ -200,6 +201,7 @@ pub struct FuncDef {
     pub body: Vec<Stmt>,
     pub decorators: Vec<Expr>,
     pub is_lambda: bool,
+    #[allow(dead_code)]
     pub is_async: bool,
     pub line: u32,
 }
@@ -254,5 +256,6 @@ pub enum StmtKind {
     Nonlocal(Vec<Rc<str>>),
     Del(Vec<Expr>),
     Assert(Expr, Option<Expr>),
+    #[allow(dead_code)]
     Match,
 }

@@ -96,7 +96,7 @@ pub fn init_exception(vm: &mut Vm, inst: &Value, kwargs: &[(Rc<str>, Value)]) {
         },
         _ => Vec::new(),
     };
-    let mut set = |vm: &mut Vm, k: &str, v: Value| {
+    let set = |vm: &mut Vm, k: &str, v: Value| {
         if let Some(Obj::Inst(i)) = vm.obj_mut(inst) {
             i.attrs.set(Rc::from(k), v);
         }
@@ -347,7 +347,7 @@ pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kw
                         Ok(Value::None)
                     }
                     "__repr__" => Ok(Value::Str(vm.repr(ctx, &inner)?)),
-                    "__str__" => Ok(Value::Str(vm.to_str(ctx, &inner)?)),
+                    "__str__" => Ok(Value::Str(vm.str_of(ctx, &inner)?)),
                     "__getitem__" => vm.getitem(ctx, &inner, rest.first().unwrap_or(&Value::None)),
                     "__setitem__" => {
                         let mut it = rest.into_iter();
@@ -413,7 +413,7 @@ pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kw
                 if i > 0 {
                     text.push_str(&sep);
                 }
-                text.push_str(&vm.to_str(ctx, a)?);
+                text.push_str(&vm.str_of(ctx, a)?);
             }
             text.push_str(&end);
             let file = kw(&kwargs, "file").cloned().unwrap_or(Value::None);
@@ -431,7 +431,7 @@ pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kw
             arity(vm, "input", &args, 0, 1)?;
             vm.flush_stream(ctx, StdStream::Stderr);
             if let Some(p) = args.first() {
-                let p = vm.to_str(ctx, p)?;
+                let p = vm.str_of(ctx, p)?;
                 vm.write_out(ctx, &p);
             }
             vm.flush_stream(ctx, StdStream::Stdout);
@@ -1149,7 +1149,7 @@ pub fn construct(vm: &mut Vm, ctx: &mut Ctx, ty: Ty, args: Vec<Value>, kwargs: V
             Some(Value::Bytes(b)) if args.len() > 1 || !kwargs.is_empty() => {
                 Ok(Value::str(&String::from_utf8_lossy(b)))
             }
-            Some(v) => Ok(Value::Str(vm.to_str(ctx, v)?)),
+            Some(v) => Ok(Value::Str(vm.str_of(ctx, v)?)),
         },
         Ty::Bool => match args.first() {
             None => Ok(Value::Bool(false)),

@@ -570,11 +570,9 @@ pub fn compile_module(body: &[Stmt], filename: &str, interactive: bool) -> R<Rc<
     c.push_unit(0, CodeKind::Module, Rc::from("<module>"), Rc::from("<module>"), 1);
     c.setup_annotations(body);
     c.block(body)?;
-    if c.unit().ops.last() != Some(&Op::Return) || true {
-        let none = c.konst(Value::None);
-        c.emit(Op::Const(none));
-        c.emit(Op::Return);
-    }
+    let none = c.konst(Value::None);
+    c.emit(Op::Const(none));
+    c.emit(Op::Return);
     Ok(c.pop_unit(0, 0, 0, false, false))
 }
 

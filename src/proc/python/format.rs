@@ -179,7 +179,7 @@ impl Vm {
         self.repr_in(ctx, v, &mut seen).map(Rc::from)
     }
 
-    pub fn to_str(&mut self, ctx: &mut Ctx, v: &Value) -> PyResult<Rc<str>> {
+    pub fn str_of(&mut self, ctx: &mut Ctx, v: &Value) -> PyResult<Rc<str>> {
         match v {
             Value::Str(s) => Ok(s.clone()),
             Value::Obj(_) => {
@@ -201,7 +201,7 @@ impl Vm {
                     }
                     if self.special(v, "__repr__").is_none() {
                         if let Some(inner) = self.inst_inner(v) {
-                            return self.to_str(ctx, &inner);
+                            return self.str_of(ctx, &inner);
                         }
                     }
                 }
@@ -226,8 +226,8 @@ impl Vm {
             return self.repr(ctx, &items[0]);
         }
         if self.is_subclass(cls, exc::OS) && items.len() >= 2 {
-            let errno = self.to_str(ctx, &items[0])?;
-            let msg = self.to_str(ctx, &items[1])?;
+            let errno = self.str_of(ctx, &items[0])?;
+            let msg = self.str_of(ctx, &items[1])?;
             let fname = match self.obj(v) {
                 Some(Obj::Inst(i)) => i.attrs.get("filename").cloned(),
                 _ => None,
@@ -242,7 +242,7 @@ impl Vm {
         }
         match items.len() {
             0 => Ok(Rc::from("")),
-            1 => self.to_str(ctx, &items[0]),
+            1 => self.str_of(ctx, &items[0]),
             _ => {
                 let t = self.new_tuple(items);
                 self.repr(ctx, &t)
@@ -260,9 +260,9 @@ impl Vm {
                 let s = b.to_string();
                 let digits = s.trim_start_matches('-').len();
                 if digits > 4300 && self.version.at_least(11) {
-                    return Err(self.value_error(format!(
-                        "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
-                    )));
+                    return Err(self.value_error(
+                        "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+                    ));
                 }
                 s
             }
@@ -341,13 +341,7 @@ impl Vm {
                             format!("{{{}}}", parts.join(", "))
                         }
                     }
-                    Obj::Func(f) => {
-                        if f.code.kind == super::code::CodeKind::Lambda {
-                            format!("<function {} at {}>", f.qualname, addr(id))
-                        } else {
-                            format!("<function {} at {}>", f.qualname, addr(id))
-                        }
-                    }
+                    Obj::Func(f) => format!("<function {} at {}>", f.qualname, addr(id)),
                     Obj::Class(c) => {
                         if c.module.as_ref() == "builtins" {
                             format!("<class '{}'>", c.qualname)
@@ -469,7 +463,7 @@ impl Vm {
                 }
             }
             if spec.is_empty() {
-                return self.to_str(ctx, v);
+                return self.str_of(ctx, v);
             }
             if let Some(inner) = self.inst_inner(v) {
                 return self.format_value(ctx, &inner, spec);
@@ -478,7 +472,7 @@ impl Vm {
             return Err(self.type_error(format!("unsupported format string passed to {t}.__format__")));
         }
         if spec.is_empty() {
-            return self.to_str(ctx, v);
+            return self.str_of(ctx, v);
         }
         let Some(sp) = Spec::parse(spec) else {
             return Err(self.value_error("Invalid format specifier"));
@@ -704,7 +698,7 @@ fn group_digits(int_part: &str, sep: char, every: usize) -> String {
     let b: Vec<char> = int_part.chars().collect();
     let mut out = String::new();
     for (i, ch) in b.iter().enumerate() {
-        if i > 0 && (b.len() - i) % every == 0 {
+        if i > 0 && (b.len() - i).is_multiple_of(every) {
             out.push(sep);
         }
         out.push(*ch);
@@ -780,7 +774,7 @@ fn format_big(sp: &Spec, v: &super::bigint::BigInt) -> Option<String> {
 
 /// Formats a float for a spec with a float presentation type (or none).
 pub fn format_float(sp: &Spec, f: f64) -> String {
-    let neg = f.is_sign_negative() && !(f == 0.0 && false);
+    let neg = f.is_sign_negative();
     let a = f.abs();
     let upper = matches!(sp.ty, Some('E' | 'F' | 'G'));
     let mut body = if a.is_nan() {
@@ -802,10 +796,7 @@ pub fn format_float(sp: &Spec, f: f64) -> String {
             }
             Some('g' | 'G' | 'n') => general(a, sp.prec.unwrap_or(6), sp.alt, false),
             _ => match sp.prec {
-                None => {
-                    let r = float_repr(a);
-                    r
-                }
+                None => float_repr(a),
                 Some(p) => general(a, p, sp.alt, true),
             },
         }
@@ -962,7 +953,7 @@ pub fn percent(vm: &mut Vm, ctx: &mut Ctx, fmt: &str, args: &Value) -> PyResult<
         let piece = match conv {
             's' | 'r' | 'a' => {
                 let mut s = match conv {
-                    's' => vm.to_str(ctx, &v)?.to_string(),
+                    's' => vm.str_of(ctx, &v)?.to_string(),
                     'r' => vm.repr(ctx, &v)?.to_string(),
                     _ => ascii(&vm.repr(ctx, &v)?),
                 };
@@ -1154,7 +1145,7 @@ pub fn str_format(vm: &mut Vm, ctx: &mut Ctx, fmt: &str, args: &[Value], kwargs:
             }
             let v = match conv {
                 Some("r") => Value::Str(vm.repr(ctx, &v)?),
-                Some("s") => Value::Str(vm.to_str(ctx, &v)?),
+                Some("s") => Value::Str(vm.str_of(ctx, &v)?),
                 Some("a") => Value::Str(Rc::from(ascii(&vm.repr(ctx, &v)?))),
                 None => v,
                 Some(_) => return Err(vm.value_error("Unknown conversion specifier")),
@@ -1211,7 +1202,7 @@ mod tests {
     fn format_specs() {
         let f = |spec: &str, v: f64| format_float(&Spec::parse(spec).unwrap(), v);
         assert_eq!(f(",", 1234.5678), "1,234.5678");
-        assert_eq!(f(".2f", 3.14159), "3.14");
+        assert_eq!(f(".2f", 1.23456), "1.23");
         assert_eq!(f("f", 1e20), "100000000000000000000.000000");
         assert_eq!(f("%", 0.5), "50.000000%");
         assert_eq!(f("", 3.0), "3.0");

@@ -491,11 +491,7 @@ impl<'a> Lexer<'a> {
                 .iter()
                 .any(|k| self.src[i..].starts_with(k));
             if !keywordish {
-                let msg = if is_float {
-                    "invalid decimal literal"
-                } else {
-                    "invalid decimal literal"
-                };
+                let msg = "invalid decimal literal";
                 let at = (p.0, (i - 1 - self.line_start) as u32);
                 return Err(SyntaxErr::new(msg, if is_float { at } else { p }, at));
             }

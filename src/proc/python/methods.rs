@@ -486,7 +486,7 @@ impl Vm {
                 st(out)
             }
             "isdigit" | "isdecimal" | "isnumeric" => {
-                Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric() && (name == "isnumeric" || c.is_ascii_digit() || c.to_digit(10).is_some() || c.is_numeric()))))
+                Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric() && (name == "isnumeric" || c.is_ascii_digit() || c.is_numeric()))))
             }
             "isalpha" => Ok(Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic))),
             "isalnum" => Ok(Value::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric))),

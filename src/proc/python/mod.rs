@@ -73,7 +73,7 @@ pub fn pip_version(ctx: &Ctx) -> String {
     }
     match version_of(ctx).minor {
         8 => "21.2.4".into(),
-        9 | 10 | 11 => "23.0.1".into(),
+        9..=11 => "23.0.1".into(),
         12 => "25.0.1".into(),
         13 => "25.1.1".into(),
         _ => "25.2".into(),
@@ -495,7 +495,7 @@ impl Python {
                 Value::Int(n) => n as i32,
                 Value::Bool(b) => b as i32,
                 other => {
-                    let s = self.vm.to_str(ctx, &other).map(|s| s.to_string()).unwrap_or_default();
+                    let s = self.vm.str_of(ctx, &other).map(|s| s.to_string()).unwrap_or_default();
                     ctx.write(StdStream::Stderr, &format!("{s}\n"));
                     1
                 }

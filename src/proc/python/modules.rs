@@ -908,7 +908,7 @@ fn time_fn(vm: &mut Vm, ctx: &mut Ctx, f: &str, args: &[Value]) -> PyResult {
                 Value::Int(c.minute as i64),
                 Value::Int(c.second as i64),
                 Value::Int(wday as i64),
-                Value::Int(yday as i64),
+                Value::Int(yday),
                 Value::Int(0),
             ];
             let t = vm.new_tuple(items);
@@ -979,7 +979,7 @@ pub fn strftime(fmt: &str, ms: u64, micros: u32) -> String {
             'd' => out.push_str(&format!("{:02}", c.day)),
             'e' => out.push_str(&format!("{:>2}", c.day)),
             'H' => out.push_str(&format!("{:02}", c.hour)),
-            'I' => out.push_str(&format!("{:02}", if c.hour % 12 == 0 { 12 } else { c.hour % 12 })),
+            'I' => out.push_str(&format!("{:02}", if c.hour.is_multiple_of(12) { 12 } else { c.hour % 12 })),
             'M' => out.push_str(&format!("{:02}", c.minute)),
             'S' => out.push_str(&format!("{:02}", c.second)),
             'f' => out.push_str(&format!("{micros:06}")),

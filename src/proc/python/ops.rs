@@ -1334,7 +1334,7 @@ impl Vm {
                         let f = Value::Builtin(Rc::from(format!("object.{name}")));
                         Ok(Some(self.alloc(Obj::Method(inst, f))))
                     }
-                    "__str__" | "__repr__" | "__eq__" | "__hash__" | "__setattr__" | "__getattribute__" => {
+                    "__str__" | "__repr__" | "__eq__" | "__hash__" | "__getattribute__" => {
                         Ok(Some(self.alloc(Obj::NativeMethod(inst, Rc::from(format!("object.{name}"))))))
                     }
                     _ => {
@@ -1535,7 +1535,7 @@ impl Vm {
             Value::Int(i) => *i,
             Value::Bool(b) => *b as i64,
             Value::Big(_) => {
-                return Err(self.exc(exc::INDEX, format!("cannot fit 'int' into an index-sized integer")));
+                return Err(self.exc(exc::INDEX, "cannot fit 'int' into an index-sized integer".to_string()));
             }
             _ => {
                 let t = self.type_name(idx);
@@ -1751,7 +1751,6 @@ impl Vm {
                     return Ok(());
                 }
                 let i = self.index_of(&idx, len, "list")?;
-                let i = i;
                 if let Some(Obj::List(l)) = self.heap.get_mut(*id) {
                     l[i] = v;
                 }
@@ -2310,16 +2309,16 @@ impl Vm {
         }
         // Defaults.
         let ndef = f.defaults.len();
-        for i in 0..nargs {
-            if matches!(locals[i], Value::Undef) && i + ndef >= nargs {
-                locals[i] = f.defaults[i + ndef - nargs].clone();
+        for (i, slot) in locals.iter_mut().enumerate().take(nargs) {
+            if matches!(slot, Value::Undef) && i + ndef >= nargs {
+                *slot = f.defaults[i + ndef - nargs].clone();
             }
         }
-        for i in nargs..nargs + nkw {
-            if matches!(locals[i], Value::Undef) {
+        for (i, slot) in locals.iter_mut().enumerate().take(nargs + nkw).skip(nargs) {
+            if matches!(slot, Value::Undef) {
                 let n = &code.varnames[i];
                 if let Some((_, d)) = f.kwdefaults.iter().find(|(k, _)| k == n) {
-                    locals[i] = d.clone();
+                    *slot = d.clone();
                 }
             }
         }
@@ -2386,9 +2385,9 @@ impl Vm {
                     if matches!(b, Value::Type(_)) {
                         return Err(self.unsupported(&format!("subclassing this builtin type ({t})")));
                     }
-                    return Err(self.type_error(format!(
-                        "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases"
-                    )));
+                    return Err(self.type_error(
+                        "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
+                    ));
                 }
             }
         }

@@ -1025,16 +1025,14 @@ impl<'a> Parser<'a> {
 
     fn named_expr(&mut self) -> R<Expr> {
         if let (Tok::Name(n), Tok::Op(":=")) = (self.tok().clone(), self.peek_tok(1)) {
-            if self.in_brackets > 0 || true {
-                let start = self.cur().start;
-                self.i += 2;
-                let v = self.test()?;
-                return Ok(Expr {
-                    start,
-                    end: v.end,
-                    kind: ExprKind::Walrus(n, Box::new(v)),
-                });
-            }
+            let start = self.cur().start;
+            self.i += 2;
+            let v = self.test()?;
+            return Ok(Expr {
+                start,
+                end: v.end,
+                kind: ExprKind::Walrus(n, Box::new(v)),
+            });
         }
         self.test()
     }

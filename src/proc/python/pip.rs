@@ -407,7 +407,6 @@ impl Pip {
         struct Chosen {
             pkg: Package,
             rel: Release,
-            parent: Option<String>,
             height: u32,
             replaces: Option<Installed>,
         }
@@ -445,7 +444,7 @@ impl Pip {
             if let Some(inst) = have.iter().find(|h| canon(&h.name) == key) {
                 let ok = satisfies(&inst.version, &req.specs);
                 if ok && !(top && (upgrade || force)) {
-                    let shown = if top && from.is_none() { req.text.clone() } else { req.text.clone() };
+                    let shown = req.text.clone();
                     ev.out(&format!(
                         "Requirement already satisfied: {shown} in {}{from_txt} ({})\n",
                         env.site, inst.version
@@ -517,7 +516,6 @@ impl Pip {
             chosen.push(Chosen {
                 pkg,
                 rel,
-                parent: from,
                 height: 0,
                 replaces,
             });
@@ -542,7 +540,6 @@ impl Pip {
                 chosen[k].height = chosen[k].height.max(h);
             }
         }
-        let _ = chosen.iter().map(|c| &c.parent).count();
         if new_meta {
             for c in &chosen {
                 let wheel = c.rel.wheel.replace("{cp}", &env.cp());

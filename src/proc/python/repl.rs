@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use super::value::Value;
 use super::vm::Vm;
 use crate::api::StdStream;
 use crate::proc::program::Ctx;
@@ -174,7 +173,3 @@ impl Repl {
     }
 }
 
-/// The repr of the `exit`/`quit` builtins (typed without parentheses before 3.13).
-pub fn quitter_repr(name: &str) -> Value {
-    Value::str(&format!("Use {name}() or Ctrl-D (i.e. EOF) to exit"))
-}

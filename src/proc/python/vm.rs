@@ -92,6 +92,7 @@ pub enum Flow {
 pub type PyResult<T = Value> = Result<T, Flow>;
 
 /// The result of calling a callable from the dispatch loop.
+#[derive(Debug)]
 pub enum Called {
     Value(Value),
     /// A frame was pushed; its return value arrives later.
@@ -161,6 +162,7 @@ pub struct Vm {
 }
 
 /// Indices of the builtin exception classes in the heap (allocated first, in this order).
+#[allow(dead_code)]
 pub mod exc {
     pub const BASE: u32 = 0;
     pub const SYSTEM_EXIT: u32 = 1;
@@ -947,7 +949,7 @@ impl Vm {
                 let spec = if flags & 4 != 0 { Some(self.pop()) } else { None };
                 let v = self.pop();
                 let v = match flags & 3 {
-                    1 => Value::Str(self.to_str(ctx, &v)?),
+                    1 => Value::Str(self.str_of(ctx, &v)?),
                     2 => Value::Str(self.repr(ctx, &v)?),
                     3 => Value::Str(Rc::from(super::format::ascii(&self.repr(ctx, &v)?))),
                     _ => v,
@@ -1295,12 +1297,12 @@ impl Vm {
     fn do_raise(&mut self, ctx: &mut Ctx, n: u32) -> PyResult<Flow> {
         let cause = if n == 2 { Some(self.pop()) } else { None };
         let v = self.pop();
-        let e = self.to_exception(ctx, v)?;
+        let e = self.as_exception(ctx, v)?;
         if let Some(c) = cause {
             let c = if c.is_none() {
                 None
             } else {
-                Some(self.to_exception(ctx, c)?)
+                Some(self.as_exception(ctx, c)?)
             };
             if let Some(Obj::Inst(i)) = self.obj_mut(&e) {
                 let info = i.exc.get_or_insert_with(Box::default);
@@ -1312,7 +1314,7 @@ impl Vm {
     }
 
     /// A class or instance to raise as an exception instance.
-    pub fn to_exception(&mut self, ctx: &mut Ctx, v: Value) -> PyResult {
+    pub fn as_exception(&mut self, ctx: &mut Ctx, v: Value) -> PyResult {
         if let Value::Obj(i) = &v {
             match self.heap.get(*i) {
                 Obj::Class(_) if self.is_subclass(*i, exc::BASE) => {
