@@ -1205,6 +1205,249 @@ TypeError: f() takes 0 positional arguments but 1 was given
 }
 
 
+#[test]
+fn cpython311_d01() {
+    check311(
+        r###"inventory = {"apples": 3, "pears": 0}
+def restock(item, qty=10):
+    inventory[item] = inventory.get(item, 0) + qty
+    return inventory[item]
+for fruit in list(inventory):
+    if inventory[fruit] == 0:
+        print(f"restocking {fruit}: {restock(fruit)}")
+print(sorted(inventory.items()))
+print({k: v for k, v in inventory.items() if v > 5})
+text = """Line one
+line two
+LINE three"""
+for i, line in enumerate(text.splitlines(), start=1):
+    print(f"{i:>2}: {line.lower().title()!s:<12}|")
+print(text.count("line"), text.lower().count("line"), len(text.split()))
+nums = [5, 3, 8, 1]
+nums_sorted = sorted(nums)
+print(nums, nums_sorted, nums.sort(), nums)
+print(list(zip(*[(1, "a"), (2, "b")])))
+print([i for i in range(20) if i % 3 == 0 and i % 2 == 0])
+print("%-10s|%10s|" % ("left", "right"), "%05.1f" % 3.14159, "%+d" % 7, "%3d%%" % 50)
+print(str(12.0), str(1e-10), 3.0 * 1.1, 0.1 * 3, 1 / 7, 22 / 7, 2 ** 0.5, 10 / 3 * 3)
+print(int(3.99), int(-3.99), round(-2.5), round(1.2345, 2), round(1e20), float(7), 5 // 2.0, 5 % 2.5)
+print(max("apple", "banana"), min([3, 1, 2], key=lambda x: -x), sum([0.1] * 10), abs(-0.0))
+a = b = c = 0
+a += 1; b -= 1; c = a if a > b else b
+print(a, b, c, a == 1 and b == -1, not (a or b))
+print(type(1), type(1.0), type("x"), type([]), type({}), type(None), type(len), type(lambda: 0))
+print(isinstance(True, int), isinstance(3, (str, float)), bool(0.0), bool(" "), 3 == 3.0, "3" == 3)
+print(list(map(int, "1 2 3".split())), "".join(reversed("stressed")), "race car"[::-1])
+x = [1, [2, 3], (4, 5)]
+print(x[1][0], x[-1][-1], x[1:], len(x), x * 2, [1, 2] + [3])
+del x[0]
+print(x)
+print(divmod(-7, 2), pow(2, 10), pow(2, 10, 1000), 7 ** 2 ** 2 // 100)
+"###,
+        r###"restocking pears: 10
+[('apples', 3), ('pears', 10)]
+{'pears': 10}
+ 1: Line One    |
+ 2: Line Two    |
+ 3: Line Three  |
+1 3 6
+[1, 3, 5, 8] [1, 3, 5, 8] None [1, 3, 5, 8]
+[(1, 2), ('a', 'b')]
+[0, 6, 12, 18]
+left      |     right| 003.1 +7  50%
+12.0 1e-10 3.3000000000000003 0.30000000000000004 0.14285714285714285 3.142857142857143 1.4142135623730951 10.0
+3 -3 -2 1.23 100000000000000000000 7.0 2.0 0.0
+banana 3 0.9999999999999999 0.0
+1 -1 1 True False
+<class 'int'> <class 'float'> <class 'str'> <class 'list'> <class 'dict'> <class 'NoneType'> <class 'builtin_function_or_method'> <class 'function'>
+True False False True True False
+[1, 2, 3] desserts rac ecar
+2 5 [[2, 3], (4, 5)] 3 [1, [2, 3], (4, 5), 1, [2, 3], (4, 5)] [1, 2, 3]
+[[2, 3], (4, 5)]
+(-4, 1) 1024 24 24
+[exit 0]"###,
+    );
+}
+
+#[test]
+fn cpython311_d02() {
+    check311(
+        r###"class Temperature:
+    def __init__(self, celsius):
+        self._c = celsius
+    @property
+    def fahrenheit(self):
+        return self._c * 9 / 5 + 32
+    @fahrenheit.setter
+    def fahrenheit(self, f):
+        self._c = (f - 32) * 5 / 9
+    def __repr__(self):
+        return f"Temperature({self._c:.1f})"
+    def __eq__(self, other):
+        return isinstance(other, Temperature) and self._c == other._c
+    def __lt__(self, other):
+        return self._c < other._c
+t = Temperature(100)
+print(t.fahrenheit, t)
+t.fahrenheit = 32
+print(t, t == Temperature(0), t != Temperature(1), sorted([Temperature(5), t]))
+class Base:
+    def __init__(self):
+        self.items = []
+    def add(self, x):
+        self.items.append(x)
+        return self
+class Child(Base):
+    def add(self, x):
+        return super().add(x * 2)
+c = Child().add(1).add(2)
+print(c.items, Child.__name__, Child.__bases__[0].__name__, isinstance(c, Base))
+class Registry:
+    _all = []
+    def __init_subclass__(cls, **kw):
+        Registry._all.append(cls.__name__)
+print(Registry._all)
+class Money:
+    def __init__(self, amt): self.amt = amt
+    def __add__(self, o): return Money(self.amt + (o.amt if isinstance(o, Money) else o))
+    __radd__ = __add__
+    def __str__(self): return f"${self.amt:.2f}"
+print(sum([Money(1.5), Money(2)], Money(0)), Money(1) + 2, 3 + Money(1))
+class Grid:
+    def __init__(self): self.cells = {}
+    def __setitem__(self, k, v): self.cells[k] = v
+    def __getitem__(self, k): return self.cells.get(k, ".")
+g = Grid(); g[0, 1] = "#"
+print(g[0, 1], g[1, 1], len(g.cells))
+print(vars(Money(3)), Money(3).__dict__, hasattr(Money, "__add__"))
+"###,
+        r###"212.0 Temperature(100.0)
+Temperature(0.0) True True [Temperature(0.0), Temperature(5.0)]
+[2, 4] Child Base True
+[]
+$3.50 $3.00 $4.00
+# . 1
+{'amt': 3} {'amt': 3} True
+[exit 0]"###,
+    );
+}
+
+#[test]
+fn cpython311_d03() {
+    check311(
+        r###"def safe_div(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError as e:
+        print("error:", e, type(e).__name__)
+        raise ValueError("bad input") from e
+try:
+    safe_div(1, 0)
+except ValueError as e:
+    print("outer:", e, "| cause:", repr(e.__cause__))
+import json
+config = '{"debug": true, "port": 8080, "hosts": ["a", "b"], "ratio": 0.5}'
+c = json.loads(config)
+print(c["port"] + 1, c["debug"] is True, c["hosts"][-1], type(c["ratio"]).__name__)
+print(json.dumps(c, indent=2, sort_keys=True))
+print(json.dumps({"unicode": "café", "nested": {"x": None}}), json.dumps("é", ensure_ascii=False))
+print(json.dumps([1, 2], separators=(",", ":")), json.dumps({"a": 1}, indent="\t"))
+"###,
+        r###"error: division by zero ZeroDivisionError
+outer: bad input | cause: ZeroDivisionError('division by zero')
+8081 True b float
+{
+  "debug": true,
+  "hosts": [
+    "a",
+    "b"
+  ],
+  "port": 8080,
+  "ratio": 0.5
+}
+{"unicode": "caf\u00e9", "nested": {"x": null}} "é"
+[1,2] {
+	"a": 1
+}
+[exit 0]"###,
+    );
+}
+
+#[test]
+fn cpython311_d04() {
+    check311(
+        r###"def f():
+    try:
+        raise KeyError("missing")
+    except KeyError as e:
+        raise RuntimeError("lookup failed") from e
+f()
+"###,
+        r###"Traceback (most recent call last):
+  File "/app/main.py", line 3, in f
+    raise KeyError("missing")
+KeyError: 'missing'
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "/app/main.py", line 6, in <module>
+    f()
+  File "/app/main.py", line 5, in f
+    raise RuntimeError("lookup failed") from e
+RuntimeError: lookup failed
+[exit 1]"###,
+    );
+}
+
+#[test]
+fn cpython311_d06() {
+    check311(
+        r###"x = int(input())
+"###,
+        r###"Traceback (most recent call last):
+  File "/app/main.py", line 1, in <module>
+    x = int(input())
+            ^^^^^^^
+EOFError: EOF when reading a line
+[exit 1]"###,
+    );
+}
+
+#[test]
+fn cpython311_d07() {
+    check311(
+        r###"class Car:
+    def __init__(self, make):
+        self.make = make
+c = Car("vw")
+print(c.model)
+"###,
+        r###"Traceback (most recent call last):
+  File "/app/main.py", line 5, in <module>
+    print(c.model)
+          ^^^^^^^
+AttributeError: 'Car' object has no attribute 'model'
+[exit 1]"###,
+    );
+}
+
+#[test]
+fn cpython311_d08() {
+    check311(
+        r###"numbers = [1, 2, 3]
+result = numbers + 4
+"###,
+        r###"Traceback (most recent call last):
+  File "/app/main.py", line 2, in <module>
+    result = numbers + 4
+             ~~~~~~~~^~~
+TypeError: can only concatenate list (not "int") to list
+[exit 1]"###,
+    );
+}
+
+
 // ---------------------------------------------------------------- 3.13 tracebacks
 
 #[test]

@@ -9,8 +9,8 @@ use super::vm::{exc, Flow, PyResult, Suspend, Vm};
 use crate::api::StdStream;
 use crate::proc::program::Ctx;
 
-pub const BUILTIN_NAMES: [&str; 65] = [
-    "__import__",
+pub const BUILTIN_NAMES: [&str; 72] = [
+    "__import__", "vars", "breakpoint", "bytearray", "compile", "complex", "memoryview", "aiter",
     "abs", "all", "any", "ascii", "bin", "bool", "bytes", "callable", "chr", "classmethod",
     "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter", "float",
     "format", "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input",
