@@ -1843,7 +1843,7 @@ impl Vm {
             Value::Obj(id) => match self.heap.get(*id) {
                 Obj::List(_) | Obj::Tuple(_) => Iter::Seq(v.clone(), 0),
                 Obj::Dict(d) => Iter::DictKeys(*id, 0, d.len()),
-                Obj::Set(d) | Obj::FrozenSet(d) => Iter::Values(d.keys().cloned().collect(), 0),
+                Obj::Set(d) | Obj::FrozenSet(d) => Iter::Values(super::format::set_order(self, d).into(), 0),
                 Obj::Range(a, b, s) => Iter::Range(*a, *b, *s),
                 Obj::Iter(_) | Obj::Gen(_) => return Ok(v.clone()),
                 Obj::View(d, kind) => {
@@ -2061,7 +2061,8 @@ impl Vm {
     pub fn collect(&mut self, ctx: &mut Ctx, v: &Value) -> PyResult<Vec<Value>> {
         match self.obj(v) {
             Some(Obj::List(l) | Obj::Tuple(l)) => return Ok(l.clone()),
-            Some(Obj::Dict(d) | Obj::Set(d) | Obj::FrozenSet(d)) => return Ok(d.keys().cloned().collect()),
+            Some(Obj::Dict(d)) => return Ok(d.keys().cloned().collect()),
+            Some(Obj::Set(d) | Obj::FrozenSet(d)) => return Ok(super::format::set_order(self, d)),
             Some(Obj::Range(a, b, s)) => {
                 let (a, b, s) = (*a, *b, *s);
                 let n = range_len(a, b, s);
