@@ -8,6 +8,7 @@ mod io;
 pub mod machine;
 pub mod program;
 pub mod programs;
+pub mod python;
 mod process;
 pub mod sh;
 

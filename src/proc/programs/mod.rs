@@ -13,7 +13,8 @@ use super::program::{Ctx, Program, Status};
 
 /// Whether `name` is a program started through this registry.
 pub fn known(name: &str) -> bool {
-    matches!(name, "nginx" | "nginx-entrypoint" | "httpd" | "registry") || databases::known(name) || packages::known(name)
+    matches!(name, "nginx" | "nginx-entrypoint" | "httpd" | "registry")
+        || is_python(name) || databases::known(name) || packages::known(name)
 }
 
 /// Starts the program `name` (a name `known` accepted) with its command line.
@@ -22,10 +23,22 @@ pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
         "nginx" | "nginx-entrypoint" => Box::new(nginx::Nginx::start(name, argv, ctx)),
         "httpd" => Box::new(httpd::Httpd::start(argv, ctx)),
         "registry" => Box::new(registry::Registry::start(argv, ctx)),
+        _ if is_python(name) => {
+            let mut argv = argv.to_vec();
+            if argv.is_empty() {
+                argv.push(name.to_string());
+            }
+            super::python::start(&argv, ctx)
+        }
         _ => databases::start(name, argv, ctx)
             .or_else(|| packages::start(name, argv, ctx))
             .unwrap_or_else(|| Box::new(NotSimulated(name.to_string()))),
     }
+}
+
+/// The programs the Python interpreter runs: itself, pip, and the console scripts pip writes.
+fn is_python(name: &str) -> bool {
+    matches!(name, "python" | "pip" | "flask" | "gunicorn" | "waitress-serve")
 }
 
 /// The placeholder a process holds while its program is being built.
