@@ -32,7 +32,7 @@ pub use gostr::quote;
 pub use heredoc::Heredoc;
 pub use ignore::Ignore;
 pub use instructions::{
-    expand_command, instructions, Add, Arg, ArgDef, CmdLine, Command, Copy, Dockerfile, Expose, Healthcheck, KeyValue,
+    expand_command, instructions, instructions_with, Add, Arg, ArgDef, CmdLine, Command, Copy, Dockerfile, Expose, Frontend, Healthcheck, KeyValue,
     KeyValues, Maintainer, Meta, Mount, Onbuild, Run, Shell, ShellOrExec, Single, SourceContent, Stage, Volume,
 };
 pub use lint::{lint, LintOptions, LintResult, Warning};
