@@ -494,57 +494,80 @@ fn compile_pattern(pattern: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
-/// Matches `toks` at `start` of `s` with Go regexp's leftmost-first priorities (`.*` greedy
-/// or lazy; `.` excludes newline); returns the end of the first match in priority order.
-fn match_at(toks: &[Tok], s: &[char], start: usize, greedy: bool) -> Result<Option<usize>, String> {
-    let work = (toks.len() as u64 + 1) * (s.len() as u64 + 1);
-    if work > MAX_MATCH_WORK {
-        return Err(format!("dockling: pattern matching limited to {MAX_MATCH_WORK} steps"));
-    }
-    let width = s.len() + 1;
-    // line_end[p]: the first newline (or the end) at or after p; `.` never crosses it.
-    let mut line_end = vec![s.len(); width];
-    for p in (0..s.len()).rev() {
-        line_end[p] = if s[p] == '\n' { p } else { line_end[p + 1] };
-    }
-    let mut failed = vec![false; (toks.len() + 1) * width];
-    // Depth-first search in priority order over (token, position, next choice), no recursion.
-    let mut stack: Vec<(usize, usize, usize)> = vec![(0, start, 0)];
-    while let Some(&(t, p, choice)) = stack.last() {
-        if t == toks.len() {
-            return Ok(Some(p));
+/// A reusable matcher of `toks` over `s` with Go regexp's leftmost-first priorities (`.*`
+/// greedy or lazy; `.` excludes newline). Failed (token, position) states are remembered
+/// across calls, so a whole search costs at most tokens × characters steps.
+struct Matcher<'t> {
+    toks: &'t [Tok],
+    s: Vec<char>,
+    line_end: Vec<usize>,
+    failed: Vec<bool>,
+    greedy: bool,
+}
+
+impl<'t> Matcher<'t> {
+    fn new(toks: &'t [Tok], value: &str, greedy: bool) -> Result<Matcher<'t>, String> {
+        let s: Vec<char> = value.chars().collect();
+        let work = (toks.len() as u64 + 1) * (s.len() as u64 + 1);
+        if work > MAX_MATCH_WORK {
+            return Err(format!("dockling: pattern matching limited to {MAX_MATCH_WORK} steps"));
         }
-        let idx = t * width + p;
-        let next = match toks[t] {
-            _ if failed[idx] => None,
-            Tok::Star => {
-                let n = line_end[p] - p;
-                (choice <= n).then(|| p + if greedy { n - choice } else { choice })
+        let width = s.len() + 1;
+        // line_end[p]: the first newline (or the end) at or after p; `.` never crosses it.
+        let mut line_end = vec![s.len(); width];
+        for p in (0..s.len()).rev() {
+            line_end[p] = if s[p] == '\n' { p } else { line_end[p + 1] };
+        }
+        Ok(Matcher { toks, failed: vec![false; (toks.len() + 1) * width], s, line_end, greedy })
+    }
+
+    /// The end of the first match (in priority order) starting at `start`.
+    fn at(&mut self, start: usize) -> Option<usize> {
+        let (toks, s) = (self.toks, &self.s);
+        let width = s.len() + 1;
+        // Depth-first search over (token, position, next choice), no recursion.
+        let mut stack: Vec<(usize, usize, usize)> = vec![(0, start, 0)];
+        while let Some(&(t, p, choice)) = stack.last() {
+            if t == toks.len() {
+                return Some(p);
             }
-            Tok::Any => (choice == 0 && s.get(p).is_some_and(|&x| x != '\n')).then_some(p + 1),
-            Tok::Lit(c) => (choice == 0 && s.get(p) == Some(&c)).then_some(p + 1),
-        };
-        match next {
-            Some(np) => {
-                if let Some(top) = stack.last_mut() {
-                    top.2 += 1;
+            let idx = t * width + p;
+            let next = match toks[t] {
+                _ if self.failed[idx] => None,
+                Tok::Star => {
+                    let n = self.line_end[p] - p;
+                    (choice <= n).then(|| p + if self.greedy { n - choice } else { choice })
                 }
-                stack.push((t + 1, np, 0));
-            }
-            None => {
-                failed[idx] = true;
-                stack.pop();
+                Tok::Any => (choice == 0 && s.get(p).is_some_and(|&x| x != '\n')).then_some(p + 1),
+                Tok::Lit(c) => (choice == 0 && s.get(p) == Some(&c)).then_some(p + 1),
+            };
+            match next {
+                Some(np) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.2 += 1;
+                    }
+                    stack.push((t + 1, np, 0));
+                }
+                None => {
+                    self.failed[idx] = true;
+                    stack.pop();
+                }
             }
         }
+        None
     }
-    Ok(None)
+
+    /// The leftmost match at or after `from`.
+    fn find(&mut self, from: usize) -> Option<(usize, usize)> {
+        (from..=self.s.len()).find_map(|st| self.at(st).map(|e| (st, e)))
+    }
 }
 
 fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Result<String, String> {
     let toks = compile_pattern(pattern).map_err(|e| format!("invalid pattern ({pattern}) in substitution: {e}"))?;
-    let s: Vec<char> = value.chars().collect();
-    Ok(match match_at(&toks, &s, 0, greedy)? {
-        Some(end) => s[end..].iter().collect(),
+    let mut m = Matcher::new(&toks, value, greedy)?;
+    Ok(match m.at(0) {
+        Some(end) => m.s[end..].iter().collect(),
         None => value.to_string(),
     })
 }
@@ -577,21 +600,13 @@ fn trim_suffix(pattern: &str, value: &str, greedy: bool) -> Result<String, Strin
 
 /// `ReplaceAllString` (with `$` template expansion) or a single literal replacement.
 fn replace(toks: &[Tok], value: &str, repl: &str, all: bool) -> Result<String, String> {
-    let s: Vec<char> = value.chars().collect();
-    let find = |from: usize| -> Result<Option<(usize, usize)>, String> {
-        for st in from..=s.len() {
-            if let Some(e) = match_at(toks, &s, st, true)? {
-                return Ok(Some((st, e)));
-            }
-        }
-        Ok(None)
-    };
+    let mut m = Matcher::new(toks, value, true)?;
     if !all {
-        return Ok(match find(0)? {
+        return Ok(match m.find(0) {
             Some((a, b)) => {
-                let mut out: String = s[..a].iter().collect();
+                let mut out: String = m.s[..a].iter().collect();
                 out.push_str(repl);
-                out.extend(&s[b..]);
+                out.extend(&m.s[b..]);
                 out
             }
             None => value.to_string(),
@@ -599,16 +614,16 @@ fn replace(toks: &[Tok], value: &str, repl: &str, all: bool) -> Result<String, S
     }
     let mut out = String::new();
     let (mut search, mut last) = (0, 0);
-    while search <= s.len() {
-        let Some((a, b)) = find(search)? else { break };
-        out.extend(&s[last..a]);
+    while search <= m.s.len() {
+        let Some((a, b)) = m.find(search) else { break };
+        out.extend(&m.s[last..a]);
         if b > last || a == 0 {
-            expand_template(&mut out, repl, &s[a..b]);
+            expand_template(&mut out, repl, &m.s[a..b]);
         }
         last = b;
         search = if search + 1 > b { search + 1 } else { b };
     }
-    out.extend(&s[last.min(s.len())..]);
+    out.extend(&m.s[last.min(m.s.len())..]);
     Ok(out)
 }
 
@@ -812,6 +827,12 @@ mod tests {
         assert_eq!(process_words("ab${X:-c}d e", '\\', &none).unwrap(), vec!["cd", "e"]);
         assert_eq!(process_word("a`$b", '`', &none).unwrap(), "a$b");
         assert_eq!(referenced_vars("$A ${B:-$C} '$D'", '\\'), vec!["A", "C", "B"]);
+        // Long values and patterns stay linear or are refused, never hang.
+        let long = "ab".repeat(20_000);
+        let env = |k: &str| (k == "V").then(|| long.clone());
+        let star = format!("${{V//{}/x}}", "*a".repeat(50));
+        assert!(process_word(&star, '\\', &env).is_ok() || process_word(&star, '\\', &env).unwrap_err().starts_with("dockling: "));
+        assert_eq!(process_word("${V//b/}", '\\', &env).unwrap(), "a".repeat(20_000));
         let deep = "${a:-".repeat(200) + &"}".repeat(200);
         assert!(process_word(&deep, '\\', &none).unwrap_err().starts_with("dockling: "));
     }

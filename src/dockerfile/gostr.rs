@@ -280,6 +280,11 @@ pub(crate) fn suggest(val: &str, options: &[&str], case_sensitive: bool) -> Opti
         if o == v {
             return None;
         }
+        // The distance is at least the difference in length: skip hopeless options.
+        let (lv, lo) = (v.chars().count() as u32, o.chars().count() as u32);
+        if lv.abs_diff(lo) >= min {
+            continue;
+        }
         let d = levenshtein(&v, &o);
         if d < min {
             min = d;

@@ -207,15 +207,30 @@ fn compile(p: &str) -> Kind {
     }
 }
 
-/// Full match of `toks` against `s` (leftmost-first search over (token, position)).
-fn regexp_match(toks: &[Tok], s: &[char]) -> bool {
+/// Most (tokens × characters) steps one pattern may take on one path.
+const MAX_MATCH_WORK: usize = 4_000_000;
+
+/// Full match of `toks` against `s` (leftmost-first search over (token, position), with
+/// failed states remembered); `Err` past the work bound.
+fn regexp_match(toks: &[Tok], s: &[char]) -> Result<bool, String> {
     let width = s.len() + 1;
+    if (toks.len() + 1).saturating_mul(width) > MAX_MATCH_WORK {
+        return Err(format!("dockling: .dockerignore pattern matching limited to {MAX_MATCH_WORK} steps"));
+    }
+    // Where `.` runs stop ('\n') and where `(.*/)?` may end (after a '/').
+    let mut line_end = vec![s.len(); width];
+    let mut next_slash = vec![s.len(); width];
+    for p in (0..s.len()).rev() {
+        line_end[p] = if s[p] == '\n' { p } else { line_end[p + 1] };
+        next_slash[p] = if s[p] == '/' { p } else { next_slash[p + 1] };
+    }
+    let slash_ends: Vec<usize> = (0..s.len()).filter(|&k| s[k] == '/').map(|k| k + 1).collect();
     let mut failed = vec![false; (toks.len() + 1) * width];
     let mut stack: Vec<(usize, usize, usize)> = vec![(0, 0, 0)];
     while let Some(&(t, p, choice)) = stack.last() {
         if t == toks.len() {
             if p == s.len() {
-                return true;
+                return Ok(true);
             }
             stack.pop();
             continue;
@@ -231,17 +246,22 @@ fn regexp_match(toks: &[Tok], s: &[char]) -> bool {
                 Tok::Class { negated, ranges } => {
                     one(s.get(p).is_some_and(|c| ranges.iter().any(|(lo, hi)| lo <= c && c <= hi) != *negated))
                 }
-                Tok::Star | Tok::Rest => {
-                    let stop = |c: &char| if toks[t] == Tok::Star { *c == '/' } else { *c == '\n' };
-                    let n = s[p..].iter().position(stop).unwrap_or(s.len() - p);
+                Tok::Star => {
+                    let n = next_slash[p] - p;
+                    (choice <= n).then(|| p + n - choice)
+                }
+                Tok::Rest => {
+                    let n = line_end[p] - p;
                     (choice <= n).then(|| p + n - choice)
                 }
                 Tok::Dirs => {
-                    // Candidates: each position after a '/' reachable without '\n', longest first, then "".
-                    let ends: Vec<usize> = (p..s.len()).take_while(|&k| s[k] != '\n').filter(|&k| s[k] == '/').map(|k| k + 1).collect();
-                    if choice < ends.len() {
-                        Some(ends[ends.len() - 1 - choice])
-                    } else if choice == ends.len() {
+                    // Ends right after a '/' with no newline before it, longest first; then "".
+                    let lo = slash_ends.partition_point(|&e| e <= p);
+                    let hi = slash_ends.partition_point(|&e| e <= line_end[p]);
+                    let n = hi.saturating_sub(lo);
+                    if choice < n {
+                        Some(slash_ends[hi - 1 - choice])
+                    } else if choice == n {
                         Some(p)
                     } else {
                         None
@@ -262,7 +282,7 @@ fn regexp_match(toks: &[Tok], s: &[char]) -> bool {
             }
         }
     }
-    false
+    Ok(false)
 }
 
 impl Pattern {
@@ -274,7 +294,7 @@ impl Pattern {
                 let suffix = &self.text[2..];
                 path.ends_with(suffix) || suffix.strip_prefix('/').is_some_and(|s| path == s)
             }
-            Kind::Regexp(t) => regexp_match(t, &path.chars().collect::<Vec<_>>()),
+            Kind::Regexp(t) => regexp_match(t, &path.chars().collect::<Vec<_>>())?,
             Kind::Bad => return Err("syntax error in pattern".into()),
         })
     }

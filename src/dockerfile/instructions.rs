@@ -344,6 +344,26 @@ pub struct Dockerfile {
     pub stages: Vec<Stage>,
 }
 
+/// Which Dockerfile frontend's rules apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Frontend {
+    /// BuildKit's current frontend (what `# syntax=docker/dockerfile:1` pulls today).
+    #[default]
+    Latest,
+    /// The frontend built into Docker Engine 28.2 (BuildKit v0.22, stable channel): no
+    /// `COPY --parents`, no `--exclude` on COPY/ADD, no `ADD --unpack`, no `RUN --security`.
+    Builtin,
+}
+
+/// Drops the flag definitions `frontend` does not know.
+fn defs_for<'d>(frontend: Frontend, defs: &[(&'static str, Kind, &'d str)]) -> Vec<(&'static str, Kind, &'d str)> {
+    let missing: &[&str] = match frontend {
+        Frontend::Latest => &[],
+        Frontend::Builtin => &["parents", "exclude", "unpack", "security"],
+    };
+    defs.iter().filter(|d| !missing.contains(&d.0)).copied().collect()
+}
+
 /// The instruction names (BuildKit's `command.Commands`), as suggestions use them.
 const NAMES: [&str; 18] = [
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
@@ -535,14 +555,14 @@ fn strip_onbuild(original: &str) -> &str {
     }
 }
 
-fn run(n: &Node, args: &[String]) -> Result<Run, String> {
+fn run(n: &Node, args: &[String], fe: Frontend) -> Result<Run, String> {
     let defs = [
         ("device", Kind::Strings, ""),
         ("mount", Kind::Strings, ""),
         ("network", Kind::Str, "default"),
         ("security", Kind::Str, "sandbox"),
     ];
-    let flags = Flags::parse(&n.flags, &defs)?;
+    let flags = Flags::parse(&n.flags, &defs_for(fe, &defs))?;
     let specs = flags.strings("mount");
     // Parse-time checks only (as BuildKit's post hook), then a best-effort full parse.
     for s in &specs {
@@ -554,7 +574,7 @@ fn run(n: &Node, args: &[String]) -> Result<Run, String> {
     if !matches!(network.as_str(), "default" | "none" | "host") {
         return Err(format!("invalid network mode {}", quote(&network)));
     }
-    let security = flags.string_or_default("security");
+    let security = if fe == Frontend::Builtin { "sandbox".into() } else { flags.string_or_default("security") };
     if !matches!(security.as_str(), "insecure" | "sandbox") {
         return Err(format!("security {} is not valid", quote(&security)));
     }
@@ -572,7 +592,7 @@ fn run(n: &Node, args: &[String]) -> Result<Run, String> {
 }
 
 /// BuildKit's `ParseInstruction` for one node.
-fn parse_instruction(n: &Node) -> Result<Item, String> {
+fn parse_instruction(n: &Node, fe: Frontend) -> Result<Item, String> {
     let args = node_args(n);
     let c = |cmd: Command| Ok(Item::Command(cmd));
     match n.value.as_ref() {
@@ -598,7 +618,7 @@ fn parse_instruction(n: &Node) -> Result<Item, String> {
                 ("unpack", Kind::Bool, ""),
                 ("exclude", Kind::Strings, ""),
             ];
-            let f = Flags::parse(&n.flags, &defs)?;
+            let f = Flags::parse(&n.flags, &defs_for(fe, &defs))?;
             let (sources, contents, dest) = sources_and_dest(n, &args, "ADD")?;
             c(Command::Add(Add {
                 meta: Meta::of(n),
@@ -626,7 +646,7 @@ fn parse_instruction(n: &Node) -> Result<Item, String> {
                 ("exclude", Kind::Strings, ""),
                 ("parents", Kind::Bool, ""),
             ];
-            let f = Flags::parse(&n.flags, &defs)?;
+            let f = Flags::parse(&n.flags, &defs_for(fe, &defs))?;
             let (sources, contents, dest) = sources_and_dest(n, &args, "COPY")?;
             c(Command::Copy(Copy {
                 meta: Meta::of(n),
@@ -668,7 +688,7 @@ fn parse_instruction(n: &Node) -> Result<Item, String> {
             let s = Single { meta: Meta::of(n), value: args[0].clone() };
             c(if n.value == "user" { Command::User(s) } else { Command::Workdir(s) })
         }
-        "run" => c(Command::Run(run(n, &args)?)),
+        "run" => c(Command::Run(run(n, &args, fe)?)),
         "cmd" | "entrypoint" => {
             no_flags(n)?;
             let cl = CmdLine { meta: Meta::of(n), cmd: cmd_line(n, &args), heredocs: n.heredocs.iter().map(|h| h.clone().into_owned()).collect() };
@@ -734,13 +754,18 @@ fn parse_instruction(n: &Node) -> Result<Item, String> {
     }
 }
 
-/// Types the syntax tree as BuildKit's `instructions.Parse` does. The diagnostics start with
-/// the parser's own; the first one is the error BuildKit reports.
+/// Types the syntax tree as BuildKit's `instructions.Parse` does (current frontend). The
+/// diagnostics start with the parser's own; the first one is the error BuildKit reports.
 pub fn instructions(parsed: &Parsed) -> (Dockerfile, Vec<Diagnostic>) {
+    instructions_with(parsed, Frontend::Latest)
+}
+
+/// [`instructions`] with a given frontend's rules.
+pub fn instructions_with(parsed: &Parsed, frontend: Frontend) -> (Dockerfile, Vec<Diagnostic>) {
     let mut diags = parsed.diagnostics.clone();
     let mut df = Dockerfile::default();
     for n in &parsed.ast.children {
-        match parse_instruction(n) {
+        match parse_instruction(n, frontend) {
             Err(e) => {
                 let msg = if e.starts_with("dockling: ") { e } else { format!("dockerfile parse error on line {}: {e}", n.start_line) };
                 diags.push(Diagnostic::new(msg, n.start_line, n.end_line, n.span));
@@ -891,6 +916,11 @@ mod tests {
         for (src, want) in cases {
             assert_eq!(first_error(src), want, "{src}");
         }
+        let builtin = |src: &str| instructions_with(&parse(src), Frontend::Builtin).1.first().map(|d| d.message.clone());
+        assert_eq!(builtin("FROM a\nCOPY --parents a b").as_deref(), Some("dockerfile parse error on line 2: unknown flag: --parents"));
+        assert_eq!(builtin("FROM a\nRUN --security=insecure x").as_deref(), Some("dockerfile parse error on line 2: unknown flag: --security"));
+        assert_eq!(builtin("FROM a\nCOPY --link a b"), None);
+        assert_eq!(first_error("FROM a\nCOPY --parents --exclude=*.md a b"), "");
     }
 
     #[test]

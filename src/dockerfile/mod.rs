@@ -1,9 +1,16 @@
 //! The Dockerfile frontend, as BuildKit's `frontend/dockerfile` has it: the low-level parser
-//! ([`parse`], [`dump`]), typed instructions ([`instructions`]), word expansion ([`expand`]),
-//! build checks ([`lint`]), `.dockerignore` ([`ignore`]) and BuildKit's error excerpts.
+//! ([`parse`], [`dump`]), typed instructions ([`instructions()`]), word expansion ([`expand`]),
+//! build checks ([`lint()`]), `.dockerignore` ([`ignore`]) and BuildKit's error excerpts.
 //!
 //! Parsing never fails: every stage returns what it could build plus [`Diagnostic`]s. The
 //! first diagnostic is the error BuildKit stops on; later ones are what it would report next.
+//!
+//! A build uses it as BuildKit does: reject an empty file (`the Dockerfile cannot be empty`),
+//! [`parse`], [`instructions()`] (or [`instructions_with`] and [`Frontend::Builtin`] for Docker
+//! 28.2's built-in frontend when there is no `# syntax=`), [`lint()`], then per command
+//! [`expand_command`] with the stage's environment. A failure prints as
+//! [`render_build_error`]: the source excerpt(s), then `ERROR: failed to solve: <message>`;
+//! warnings print first, as [`render_warnings`].
 
 mod args;
 pub mod directives;
@@ -32,7 +39,7 @@ pub use gostr::quote;
 pub use heredoc::Heredoc;
 pub use ignore::Ignore;
 pub use instructions::{
-    expand_command, instructions, Add, Arg, ArgDef, CmdLine, Command, Copy, Dockerfile, Expose, Healthcheck, KeyValue,
+    expand_command, instructions, instructions_with, Add, Arg, ArgDef, CmdLine, Command, Copy, Dockerfile, Expose, Frontend, Healthcheck, KeyValue,
     KeyValues, Maintainer, Meta, Mount, Onbuild, Run, Shell, ShellOrExec, Single, SourceContent, Stage, Volume,
 };
 pub use lint::{lint, LintOptions, LintResult, Warning};
@@ -99,7 +106,7 @@ pub enum Keyword {
     User,
     Volume,
     Workdir,
-    /// Not an instruction BuildKit knows (rejected by [`instructions`]).
+    /// Not an instruction BuildKit knows (rejected by [`instructions()`]).
     #[default]
     Unknown,
 }

@@ -109,4 +109,19 @@ mod tests {
         assert_eq!(e.lines().count(), 2 + 4 + 1);
         assert_eq!(error_excerpt("D", "x", &LineRange { start: 0, end: 0 }), "");
     }
+
+    #[test]
+    fn warnings_summary() {
+        let src = "FROM alpine\nCMD echo hi\n";
+        let p = parse(src);
+        let (df, _) = instructions(&p);
+        let w = super::super::lint(&p, &df, &super::super::LintOptions::default()).warnings;
+        assert_eq!(
+            render_warnings(&w, false, None),
+            "\n 1 warning found (use docker --debug to expand):\n - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 2)\n"
+        );
+        assert!(render_warnings(&w, true, None).starts_with("\n \x1b[33m1 warning found"));
+        let dbg = render_warnings(&w, false, Some(("Dockerfile", src)));
+        assert!(dbg.contains("More info: https://docs.docker.com/go/dockerfile/rule/json-args-recommended/\nDockerfile:2\n"), "{dbg}");
+    }
 }

@@ -381,5 +381,20 @@ mod tests {
         let p = parse("\u{feff}# escape=`\nFROM a `\n  b");
         assert_eq!(p.ast.escape, '`');
         assert_eq!(p.ast.children[0].original, "FROM a   b");
+        let deep = "ONBUILD ".repeat(100) + "RUN x";
+        assert!(parse(&deep).diagnostics[0].message.starts_with("dockling: ONBUILD nested"));
+    }
+
+    #[test]
+    fn crlf_comments_and_spans() {
+        let src = "# syntax=docker/dockerfile:1\r\n# the base\r\nFROM a\r\nRUN echo \\\r\n  hi\r\n";
+        let p = parse(src);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.ast.directives[0].value, "docker/dockerfile:1");
+        let c = &p.ast.children;
+        assert_eq!(c[0].comments, vec![Cow::Borrowed("the base")]);
+        assert_eq!(c[1].original, "RUN echo   hi");
+        assert_eq!((c[1].start_line, c[1].end_line), (4, 5));
+        assert_eq!(&src[c[1].span.start as usize..c[1].span.end as usize], "RUN echo \\\r\n  hi");
     }
 }
