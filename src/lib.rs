@@ -5,6 +5,7 @@
 //! - `cli`: the docker CLI 28.2.2, a client of `api`.
 //! - `api`: Engine-API-1.50-shaped request and response types, image references.
 //! - `daemon`: the sans-IO state machine of dockerd.
+//! - `build`: build requests, progress events and their printers, the build context, COPY/ADD.
 //! - `registry`: the built-in Docker Hub catalog (data).
 //! - `proc`: programs that run inside containers.
 //! - `vfs`: in-memory file trees.
@@ -15,6 +16,7 @@
 #![warn(missing_debug_implementations)]
 
 pub mod api;
+pub mod build;
 pub mod cli;
 pub mod clock;
 pub mod daemon;

@@ -460,7 +460,7 @@ impl RestartPolicy {
 }
 
 /// `Config.Healthcheck` from `--health-*` flags (durations in ms).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct HealthConfig {
     /// `["CMD-SHELL", "curl -f …"]`.
     pub test: Vec<String>,

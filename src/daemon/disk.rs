@@ -79,7 +79,7 @@ impl Daemon {
             images,
             containers,
             volumes,
-            build_cache: self.build_cache.clone(),
+            build_cache: self.build_cache_records(),
         }
     }
 
@@ -90,13 +90,50 @@ impl Daemon {
         crate::vfs::Layer::diff(&c.base, &layer).content_size()
     }
 
+    /// The build cache as `GET /system/df` lists it: one record per step result, and one per
+    /// base image BuildKit downloaded.
+    pub fn build_cache_records(&self) -> Vec<CacheRecord> {
+        let in_images = |e: &super::CacheEntry| {
+            e.layer.as_ref().is_some_and(|l| self.images.values().any(|img| img.data.layers.iter().any(|x| x.diff_id == l.diff_id)))
+        };
+        let mut out: Vec<CacheRecord> = self
+            .build_cache
+            .values()
+            .map(|e| {
+                let size = e.size;
+                CacheRecord {
+                    id: e.record.clone(),
+                    kind: "regular".into(),
+                    size,
+                    created: e.created,
+                    last_used: e.last_used,
+                    usage: 1,
+                    shared: in_images(e),
+                    in_use: false,
+                    description: e.description.clone(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+
     /// `POST /build/prune`: unused build cache (all of it with `all`); the IDs and bytes freed.
     pub fn build_cache_prune(&mut self, all: bool) -> (Vec<String>, u64) {
-        let (gone, kept): (Vec<CacheRecord>, Vec<CacheRecord>) = std::mem::take(&mut self.build_cache)
-            .into_iter()
-            .partition(|r| !r.in_use && (all || !r.shared));
-        self.build_cache = kept;
+        let records = self.build_cache_records();
+        let gone: Vec<&CacheRecord> = records.iter().filter(|r| !r.in_use && (all || !r.shared)).collect();
+        let ids: Vec<String> = gone.iter().map(|r| r.id.clone()).collect();
         let bytes = gone.iter().map(|r| r.size).sum();
-        (gone.into_iter().map(|r| r.id).collect(), bytes)
+        let keys: Vec<String> = self.build_cache.iter().filter(|(_, e)| ids.contains(&e.record)).map(|(k, _)| k.clone()).collect();
+        for k in keys {
+            if let Some(e) = self.build_cache.remove(&k) {
+                if e.kind == super::StepKind::From {
+                    if let Some(id) = e.env.first() {
+                        self.build_bases.retain(|b| b != id);
+                    }
+                }
+            }
+        }
+        (ids, bytes)
     }
 }

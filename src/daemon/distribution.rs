@@ -24,7 +24,7 @@ pub struct AuthConfig {
 }
 
 /// Where a registry host is served from.
-enum Endpoint {
+pub(super) enum Endpoint {
     /// Docker Hub or a simulated remote registry.
     Remote,
     /// A `registry` container publishing the port.
@@ -38,7 +38,7 @@ fn is_local(domain: &str) -> bool {
 
 impl Daemon {
     /// Finds the registry serving `domain`, or the connection error Docker reports.
-    fn endpoint(&self, domain: &str) -> Result<Endpoint, ApiError> {
+    pub(super) fn endpoint(&self, domain: &str) -> Result<Endpoint, ApiError> {
         if !is_local(domain) {
             return Ok(Endpoint::Remote);
         }

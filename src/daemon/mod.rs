@@ -6,6 +6,7 @@
 //! `advance(now)` whenever time moves, and ask `next_wakeup()` for the next time anything happens.
 
 mod archive;
+mod build;
 mod containers;
 mod disk;
 mod distribution;
@@ -23,6 +24,7 @@ use crate::vecmap::VecMap;
 
 pub use containers::{AttachTarget, Attachment, Container, ContainerStatus, ExecProcess};
 pub use exec::ExecConfig;
+pub use build::{Build, CacheEntry, StepKind};
 pub use archive::{apply_changes, CommitOptions, LoadMessage, ENGINE_VERSION};
 pub use disk::{CacheRecord, DiskUsage};
 pub use distribution::AuthConfig;
@@ -59,8 +61,19 @@ pub struct Daemon {
     volumes: VecMap<String, Volume>,
     /// Networks by ID.
     networks: VecMap<String, Network>,
-    /// The build cache's records.
-    build_cache: Vec<CacheRecord>,
+    /// The build cache: each step's result by its cache key.
+    build_cache: BTreeMap<String, CacheEntry>,
+    /// Builds in progress, by handle.
+    builds: VecMap<u64, Build>,
+    next_build: u64,
+    /// The last builds' reports (`dockling why`).
+    build_reports: Vec<crate::build::BuildReport>,
+    /// Base images BuildKit has downloaded (image IDs): later builds find them cached.
+    build_bases: Vec<String>,
+    /// The classic builder's cache: (parent image, command) → the image it made.
+    legacy_cache: BTreeMap<String, String>,
+    /// Per context directory, the checksums of the files BuildKit last received.
+    context_seen: BTreeMap<String, BTreeMap<String, String>>,
     /// The file system of the machine the daemon runs on (the learner's host): bind mounts see
     /// it directly, as dockerd sees its machine's disk. The session's shell works on it too.
     pub host_fs: crate::vfs::Tree,
@@ -84,7 +97,13 @@ impl Daemon {
             next_pid: 1000,
             next_port: 32768,
             volumes: VecMap::new(),
-            build_cache: Vec::new(),
+            build_cache: BTreeMap::new(),
+            builds: VecMap::new(),
+            next_build: 1,
+            build_reports: Vec::new(),
+            build_bases: Vec::new(),
+            legacy_cache: BTreeMap::new(),
+            context_seen: BTreeMap::new(),
         }
     }
 
@@ -132,14 +151,16 @@ impl Daemon {
             for id in due {
                 self.step_due(&id, t);
             }
+            self.builds_due(t);
         }
     }
 
     /// When the next process wants to run, if any.
     pub fn next_wakeup(&self) -> Option<SimTime> {
-        self.containers
-            .values()
-            .filter_map(Daemon::container_wakeup)
-            .min()
+        let c = self.containers.values().filter_map(Daemon::container_wakeup).min();
+        match (c, self.builds_wakeup()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
