@@ -1,0 +1,3 @@
+//! (in progress)
+use crate::proc::program::{Ctx, Program};
+pub fn start(_argv: &[String], _ctx: &mut Ctx) -> Box<dyn Program> { super::Oneshot::boxed("", "dockling: not yet\n", 1) }
