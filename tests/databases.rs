@@ -209,3 +209,21 @@ fn scratch_psql_file() {
     let r = psql(&mut b, &["-U", "postgres", "-f", "/t2.sql"], "");
     std::fs::write("/tmp/wtdb-mine.txt", r.text()).unwrap();
 }
+
+#[test]
+fn scratch_mysql() {
+    let mut b = Box_::new(&[], &["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GOSU_VERSION=1.17", "MYSQL_MAJOR=8.4", "MYSQL_VERSION=8.4.5-1.el9", "MYSQL_SHELL_VERSION=8.4.5-1.el9", "MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop", "MYSQL_USER=app", "MYSQL_PASSWORD=apppw"]);
+    let srv = start(&mut b, "mysql-entrypoint", &["docker-entrypoint.sh", "mysqld"], None, false, 0, 1);
+    let mut all = srv.text();
+    let sql = "SHOW DATABASES;\nUSE shop\nCREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100), active BOOLEAN DEFAULT TRUE);\nINSERT INTO users (name, email) VALUES ('Alice', 'a@x.io'), ('Bob', NULL);\nSELECT * FROM users;\nSELECT COUNT(*) FROM users;\nSELECT * FROM nope;\nSELECT nme FROM users;\nSELEC 1;\nUPDATE users SET email = 'b@x.io' WHERE name = 'Bob';\nDESCRIBE users;\nSHOW TABLES;\nSELECT * FROM users WHERE id = 99;\nINSERT INTO users (id, name) VALUES (1, 'dup');\nINSERT INTO users (email) VALUES ('x');\nSELECT * FROM users\\G\nDELETE FROM users WHERE id = 2;\nselect 1,\n2;\nexit\n";
+    let r = start(&mut b, "mysql", &["mysql", "-uroot", "-psecret"], Some(sql), true, 0, 7);
+    all.push_str("\n=====\n");
+    all.push_str(&r.text());
+    let r = start(&mut b, "mysql", &["mysql", "-uroot", "-psecret", "shop", "-e", "SELECT * FROM users"], Some(""), false, 0, 7);
+    all.push_str("\n=====\n");
+    all.push_str(&r.text());
+    let r = start(&mut b, "mysql", &["mysql", "-uroot", "-pwrong"], Some(""), false, 0, 7);
+    all.push_str("\n=====\n");
+    all.push_str(&r.text());
+    std::fs::write("/tmp/wtdb-mysql.txt", all).unwrap();
+}

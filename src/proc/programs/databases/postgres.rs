@@ -303,7 +303,7 @@ impl Postgres {
             super::store::DbInfo { name: "template0".into(), owner: user.into(), oid: 4 },
             super::store::DbInfo { name: "postgres".into(), owner: user.into(), oid: 5 },
         ]);
-        store.save_roles(&[Role { name: user.into(), superuser: true, password: String::new() }]);
+        store.save_roles(&[Role { name: user.into(), superuser: true, password: String::new(), grants: Vec::new() }]);
         self.set_control(ctx, "shut down");
     }
 

@@ -607,7 +607,7 @@ impl Psql {
             15 => &["Name", "Owner", "Encoding", "Collate", "Ctype", "ICU Locale", "Locale Provider", "Access privileges"],
             _ => &["Name", "Owner", "Encoding", "Collate", "Ctype", "Access privileges"],
         };
-        let heads: Vec<Head> = names.iter().map(|n| Head { name: n.to_string(), right: false }).collect();
+        let heads: Vec<Head> = names.iter().map(|n| Head { name: n.to_string(), right: false, nullable: false }).collect();
         let rows: Vec<Vec<Option<String>>> = dbs
             .iter()
             .map(|d| {
@@ -664,7 +664,7 @@ impl Psql {
             }
             return;
         }
-        let heads: Vec<Head> = ["Schema", "Name", "Type", "Owner"].iter().map(|n| Head { name: n.to_string(), right: false }).collect();
+        let heads: Vec<Head> = ["Schema", "Name", "Type", "Owner"].iter().map(|n| Head { name: n.to_string(), right: false, nullable: false }).collect();
         let rows: Vec<Vec<Option<String>>> = rels.iter().map(|(n, t)| vec![Some("public".into()), Some(n.clone()), Some(t.to_string()), Some(owner.clone())]).collect();
         let n = rows.len();
         self.print_rows(ctx, Some("List of relations"), &heads, &rows, &[rows_footer(n)]);
@@ -684,7 +684,7 @@ impl Psql {
             }
             return;
         };
-        let heads: Vec<Head> = ["Column", "Type", "Collation", "Nullable", "Default"].iter().map(|n| Head { name: n.to_string(), right: false }).collect();
+        let heads: Vec<Head> = ["Column", "Type", "Collation", "Nullable", "Default"].iter().map(|n| Head { name: n.to_string(), right: false, nullable: false }).collect();
         let rows: Vec<Vec<Option<String>>> = t
             .cols
             .iter()
@@ -719,7 +719,7 @@ impl Psql {
         if self.b.major < 16 {
             names.push("Member of");
         }
-        let heads: Vec<Head> = names.iter().map(|n| Head { name: n.to_string(), right: false }).collect();
+        let heads: Vec<Head> = names.iter().map(|n| Head { name: n.to_string(), right: false, nullable: false }).collect();
         let mut rows: Vec<Vec<Option<String>>> = roles
             .iter()
             .map(|r| {

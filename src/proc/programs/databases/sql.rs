@@ -27,6 +27,8 @@ pub struct Conn {
 pub struct Head {
     pub name: String,
     pub right: bool,
+    /// The column may hold NULL (the mysql client then makes it at least 4 wide).
+    pub nullable: bool,
 }
 
 /// What a statement produced.
@@ -417,12 +419,12 @@ impl Engine<'_, '_> {
             Stmt::CreateUser { name, password, superuser, tag } => self.create_user(name, password, superuser, tag),
             Stmt::ShowDatabases => {
                 let rows = self.store.databases().into_iter().map(|d| vec![Some(d.name)]).collect();
-                Ok(Outcome::Rows { heads: vec![Head { name: "Database".into(), right: false }], rows, tag: String::new() })
+                Ok(Outcome::Rows { heads: vec![Head { name: "Database".into(), right: false, nullable: false }], rows, tag: String::new() })
             }
             Stmt::ShowTables => {
                 let db = self.need_db()?;
                 let rows = self.store.tables(&db).into_iter().map(|t| vec![Some(t.name)]).collect();
-                Ok(Outcome::Rows { heads: vec![Head { name: format!("Tables_in_{db}"), right: false }], rows, tag: String::new() })
+                Ok(Outcome::Rows { heads: vec![Head { name: format!("Tables_in_{db}"), right: false, nullable: false }], rows, tag: String::new() })
             }
             Stmt::Use((name, _)) => {
                 if self.store.db(&name).is_none() {
@@ -1042,7 +1044,7 @@ impl Engine<'_, '_> {
                         });
                     };
                     for c in &t.cols {
-                        out.push((Head { name: c.name.clone(), right: false }, Expr::Col(None, c.name.clone(), *pos)));
+                        out.push((Head { name: c.name.clone(), right: false, nullable: !c.not_null }, Expr::Col(None, c.name.clone(), *pos)));
                     }
                 }
                 Item::Expr(e, alias, text) => {
@@ -1054,7 +1056,7 @@ impl Engine<'_, '_> {
                             _ => text.clone(),
                         },
                     };
-                    out.push((Head { name, right: false }, e.clone()));
+                    out.push((Head { name, right: false, nullable: nullable(e, t, self.d()) }, e.clone()));
                 }
             }
         }
@@ -1748,7 +1750,7 @@ impl Engine<'_, '_> {
                 Dialect::My => my(1396, "HY000", format!("Operation CREATE USER failed for '{name}'@'%'")),
             });
         }
-        roles.push(Role { name, superuser, password: password.unwrap_or_default() });
+        roles.push(Role { name, superuser, password: password.unwrap_or_default(), grants: Vec::new() });
         self.store.save_roles(&roles);
         Ok(done(tag, 0))
     }
@@ -1756,7 +1758,7 @@ impl Engine<'_, '_> {
     fn describe(&mut self, name: sp::Name) -> R<Outcome> {
         let (_, tables, ti) = self.load(&name)?;
         let t = &tables[ti];
-        let heads = ["Field", "Type", "Null", "Key", "Default", "Extra"].iter().map(|h| Head { name: h.to_string(), right: false }).collect();
+        let heads = ["Field", "Type", "Null", "Key", "Default", "Extra"].iter().map(|h| Head { name: h.to_string(), right: false, nullable: *h == "Default" }).collect();
         let rows = t
             .cols
             .iter()
@@ -1778,6 +1780,25 @@ impl Engine<'_, '_> {
             })
             .collect();
         Ok(Outcome::Rows { heads, rows, tag: String::new() })
+    }
+}
+
+/// Whether an output expression may be NULL (MySQL's field flag).
+fn nullable(e: &Expr, t: Option<&Table>, d: Dialect) -> bool {
+    match e {
+        Expr::Lit(Lit::Null, _) => true,
+        Expr::Lit(..) => false,
+        Expr::Col(_, n, _) => t.and_then(|t| t.col(n, d).map(|i| !t.cols[i].not_null)).unwrap_or(true),
+        Expr::IsNull(..) => false,
+        Expr::Bin(a, op, b, _) => *op == Op::Div || *op == Op::Mod || nullable(a, t, d) || nullable(b, t, d),
+        Expr::Not(a) | Expr::Neg(a, _) | Expr::Cast(a, ..) => nullable(a, t, d),
+        Expr::InList(a, l, _) => nullable(a, t, d) || l.iter().any(|x| nullable(x, t, d)),
+        Expr::Func { name, args, .. } => match name.as_str() {
+            "count" => false,
+            "now" | "current_timestamp" | "localtimestamp" | "current_date" | "curdate" | "version" | "user" | "current_user" | "session_user" => false,
+            "upper" | "lower" | "length" | "char_length" | "character_length" | "abs" | "concat" => args.iter().any(|a| nullable(a, t, d)),
+            _ => true,
+        },
     }
 }
 

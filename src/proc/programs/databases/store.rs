@@ -130,7 +130,11 @@ fn unescape(s: &str, ty: &Ty) -> Value {
     }
     match ty {
         Ty::Int2 | Ty::Int4 | Ty::Int8 => s.parse().map(Value::Int).unwrap_or(Value::Null),
-        Ty::Bool => Value::Bool(s == "t"),
+        Ty::Bool => match s {
+            "t" => Value::Bool(true),
+            "f" => Value::Bool(false),
+            n => n.parse().map(Value::Int).unwrap_or(Value::Null),
+        },
         _ => {
             let mut o = String::new();
             let mut it = s.chars();
@@ -237,6 +241,8 @@ pub struct Role {
     pub name: String,
     pub superuser: bool,
     pub password: String,
+    /// Databases a non-superuser may use (MySQL's `GRANT ALL ON db.*`).
+    pub grants: Vec<String>,
 }
 
 /// The files of one server's data directory.
@@ -426,8 +432,10 @@ impl Store<'_> {
                 let mut f = l.splitn(3, ' ');
                 let name = f.next()?.to_string();
                 let superuser = f.next()? == "super";
-                let password = f.next().unwrap_or("").to_string();
-                Some(Role { name, superuser, password })
+                let mut rest = f.next().unwrap_or("").split('\t');
+                let password = rest.next().unwrap_or("").to_string();
+                let grants = rest.map(String::from).collect();
+                Some(Role { name, superuser, password, grants })
             })
             .collect()
     }
@@ -438,7 +446,12 @@ impl Store<'_> {
             Dialect::My => "# Dockling's simulated MySQL users: name, privileges, password\n".into(),
         };
         for r in roles {
-            text.push_str(&format!("{} {} {}\n", r.name, if r.superuser { "super" } else { "user" }, r.password));
+            text.push_str(&format!("{} {} {}", r.name, if r.superuser { "super" } else { "user" }, r.password));
+            for g in &r.grants {
+                text.push('\t');
+                text.push_str(g);
+            }
+            text.push('\n');
         }
         let f = self.roles_file();
         self.write(f, &text)

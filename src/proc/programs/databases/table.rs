@@ -104,7 +104,7 @@ pub fn rows_footer(n: usize) -> String {
 /// The mysql client's boxed table (NULL shown as `NULL`), without the `rows in set` line.
 pub fn mysql(heads: &[Head], rows: &[Vec<Option<String>>]) -> String {
     let shown = |c: &Option<String>| c.clone().unwrap_or_else(|| "NULL".into());
-    let mut w: Vec<usize> = heads.iter().map(|h| width(&h.name)).collect();
+    let mut w: Vec<usize> = heads.iter().map(|h| width(&h.name).max(if h.nullable { 4 } else { 0 })).collect();
     for r in rows {
         for (j, c) in r.iter().enumerate().take(w.len()) {
             w[j] = w[j].max(width(&shown(c)));
