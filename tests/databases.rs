@@ -227,3 +227,31 @@ fn scratch_mysql() {
     all.push_str(&r.text());
     std::fs::write("/tmp/wtdb-mysql.txt", all).unwrap();
 }
+
+#[test]
+fn scratch_redis() {
+    let mut b = Box_::new(&[], &["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GOSU_VERSION=1.17", "REDIS_VERSION=7.4.4"]);
+    b.fs.mkdir("/data", true, &meta(0o755)).unwrap();
+    b.fs.mkdir("/run", true, &meta(0o755)).unwrap();
+    let mut srv = start(&mut b, "redis-server", &["redis-server"], None, false, 999, 1);
+    let mut all = srv.take();
+    let cmds = "PING\nSET greeting \"hello world\"\nGET greeting\nGET nope\nINCR hits\nINCR hits\nEXPIRE greeting 10\nTTL greeting\nLPUSH l a b c\nLRANGE l 0 -1\nHSET h f1 v1 f2 v2\nHGETALL h\nKEYS *\nFOO bar baz\nGET\nLPUSH greeting x\nDEL hits l\nEXISTS hits\n";
+    let r = start(&mut b, "redis-cli", &["redis-cli"], Some(cmds), true, 0, 7);
+    all.push_str("\n=====\n");
+    all.push_str(&r.text());
+    b.now = b.now + Millis(11_000);
+    let r = start(&mut b, "redis-cli", &["redis-cli", "get", "greeting"], Some(""), false, 0, 7);
+    all.push_str("\n=====\n");
+    all.push_str(&r.text());
+    let r = start(&mut b, "redis-cli", &["redis-cli", "ping"], Some(""), false, 0, 7);
+    all.push_str(&r.text());
+    srv.signal(&mut b, Signal::Term);
+    all.push_str("\n=====\n");
+    all.push_str(&srv.text());
+    all.push_str(&format!("status {:?}\n", srv.status));
+    let r = start(&mut b, "redis-cli", &["redis-cli", "ping"], Some(""), false, 0, 7);
+    all.push_str(&r.text());
+    let srv2 = start(&mut b, "redis-server", &["redis-server"], None, false, 999, 1);
+    all.push_str(&srv2.text());
+    std::fs::write("/tmp/wtdb-redis.txt", all).unwrap();
+}
