@@ -255,3 +255,20 @@ fn scratch_redis() {
     all.push_str(&srv2.text());
     std::fs::write("/tmp/wtdb-redis.txt", all).unwrap();
 }
+
+#[test]
+fn scratch_mongo() {
+    let mut b = Box_::new(&[], &["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "MONGO_MAJOR=8.0", "MONGO_VERSION=8.0.11", "HOME=/data/db"]);
+    b.fs.mkdir("/data/db", true, &meta(0o755)).unwrap();
+    b.fs.mkdir("/tmp", true, &meta(0o777)).unwrap();
+    let mut srv = start(&mut b, "mongo-entrypoint", &["docker-entrypoint.sh", "mongod"], None, false, 0, 1);
+    let mut all = srv.take();
+    let cmds = "show dbs\nuse shop\ndb.users.insertOne({name: 'Alice', age: 30})\ndb.users.insertMany([{name: \"Bob\", age: 25, tags: ['a', 'b']}, {name: 'Carol', address: {city: 'Paris', zip: '75001'}}])\ndb.users.find()\ndb.users.find({age: {$gt: 26}})\ndb.users.findOne({name: 'Bob'})\ndb.users.countDocuments()\ndb.users.updateOne({name: 'Alice'}, {$set: {age: 31}})\ndb.users.deleteOne({name: 'Bob'})\nshow collections\nshow dbs\ndb.users.find({\nname: 'Alice'\n})\nfoo()\ndb.users.frob()\nprint('x')\nexit\n";
+    let r = start(&mut b, "mongosh", &["mongosh"], Some(cmds), true, 0, 7);
+    all.push_str("\n=====\n");
+    all.push_str(&r.text());
+    srv.signal(&mut b, Signal::Term);
+    all.push_str("\n=====\n");
+    all.push_str(&srv.text());
+    std::fs::write("/tmp/wtdb-mongo.txt", all).unwrap();
+}

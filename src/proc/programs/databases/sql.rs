@@ -72,10 +72,6 @@ pub fn not_simulated(what: &str) -> SqlError {
 }
 
 impl SqlError {
-    fn at(mut self, pos: usize) -> SqlError {
-        self.pos = Some(pos);
-        self
-    }
     fn hint(mut self, h: &str) -> SqlError {
         self.hint = Some(h.into());
         self
@@ -407,7 +403,6 @@ impl Engine<'_, '_> {
     fn exec(&mut self, stmt: Stmt) -> R<Outcome> {
         match stmt {
             Stmt::Empty => Ok(Outcome::Done { tag: String::new(), affected: 0, info: None, notice: None }),
-            Stmt::Nothing(tag) => Ok(done(tag, 0)),
             Stmt::Select { items, from, filter, order, limit, offset } => self.select(items, from, filter, order, limit, offset),
             Stmt::Insert { table, cols, rows, returning } => self.insert(table, cols, rows, returning),
             Stmt::Update { table, sets, filter, returning } => self.update(table, sets, filter, returning),

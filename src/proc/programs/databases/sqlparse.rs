@@ -338,8 +338,6 @@ pub enum Stmt {
     ShowTables,
     Use(Name),
     Describe(Name),
-    /// `BEGIN`, `COMMIT`, `SET …`: accepted, echoed by their tag.
-    Nothing(&'static str),
     /// Only comments or white space.
     Empty,
 }
