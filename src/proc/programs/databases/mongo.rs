@@ -51,7 +51,7 @@ fn iso(t: u64) -> String {
 }
 
 /// A log line as mongod's JSON formatter pads it.
-fn log_line(t: SimTime, s: &str, c: &str, id: u32, ctx_name: &str, msg: &str, attr: Option<&str>) -> String {
+fn log_line(t: SimTime, (s, c, id, ctx_name): (&str, &str, u32, &str), msg: &str, attr: Option<&str>) -> String {
     let sv = format!("\"s\":\"{s}\",");
     let cv = format!("\"c\":\"{c}\",");
     let iv = format!("\"id\":{id},");
@@ -106,8 +106,9 @@ pub struct Mongod {
 }
 
 impl Mongod {
-    fn log(&self, ctx: &mut Ctx, s: &str, c: &str, id: u32, cx: &str, msg: &str, attr: Option<&str>) {
-        let l = log_line(ctx.now, s, c, id, cx, msg, attr);
+    /// One log line: (severity, component, id, context), message, attributes.
+    fn log(&self, ctx: &mut Ctx, (s, c, id, cx): (&str, &str, u32, &str), msg: &str, attr: Option<&str>) {
+        let l = log_line(ctx.now, (s, c, id, cx), msg, attr);
         ctx.out.out(&l);
     }
 
@@ -117,14 +118,14 @@ impl Mongod {
         }
         let pid = ctx.pid;
         let host = ctx.hostname.to_string();
-        self.log(ctx, "I", "CONTROL", 23285, "main", "Automatically disabling TLS 1.0, to force-enable TLS 1.0 specify --sslDisabledProtocols 'none'", None);
-        self.log(ctx, "I", "CONTROL", 5945603, "main", "Multi threading initialized", None);
-        self.log(ctx, "I", "NETWORK", 4648601, "main", "Implicit TCP FastOpen unavailable. If TCP FastOpen is required, set at least one of the related parameters", Some("{\"relatedParameters\":[\"tcpFastOpenServer\",\"tcpFastOpenClient\",\"tcpFastOpenQueueSize\"]}"));
-        self.log(ctx, "I", "STORAGE", 4615611, "initandlisten", "MongoDB starting", Some(&format!("{{\"pid\":{pid},\"port\":27017,\"dbPath\":\"{DBPATH}\",\"architecture\":\"64-bit\",\"host\":\"{host}\"}}")));
-        self.log(ctx, "I", "CONTROL", 23403, "initandlisten", "Build Info", Some(&format!("{{\"buildInfo\":{{\"version\":\"{}\",\"openSSLVersion\":\"OpenSSL 3.0.13 30 Jan 2024\",\"modules\":[],\"allocator\":\"tcmalloc-google\",\"environment\":{{\"distmod\":\"ubuntu2404\",\"distarch\":\"x86_64\",\"target_arch\":\"x86_64\"}}}}}}", self.version)));
-        self.log(ctx, "I", "CONTROL", 21951, "initandlisten", "Options set by command line", Some("{\"options\":{\"net\":{\"bindIp\":\"*\"}}}"));
-        self.log(ctx, "W", "STORAGE", 22297, "initandlisten", "Using the XFS filesystem is strongly recommended with the WiredTiger storage engine. See http://dochub.mongodb.org/core/prodnotes-filesystem", None);
-        self.log(ctx, "W", "CONTROL", 22120, "initandlisten", "Access control is not enabled for the database. Read and write access to data and configuration is unrestricted", None);
+        self.log(ctx, ("I", "CONTROL", 23285, "main"), "Automatically disabling TLS 1.0, to force-enable TLS 1.0 specify --sslDisabledProtocols 'none'", None);
+        self.log(ctx, ("I", "CONTROL", 5945603, "main"), "Multi threading initialized", None);
+        self.log(ctx, ("I", "NETWORK", 4648601, "main"), "Implicit TCP FastOpen unavailable. If TCP FastOpen is required, set at least one of the related parameters", Some("{\"relatedParameters\":[\"tcpFastOpenServer\",\"tcpFastOpenClient\",\"tcpFastOpenQueueSize\"]}"));
+        self.log(ctx, ("I", "STORAGE", 4615611, "initandlisten"), "MongoDB starting", Some(&format!("{{\"pid\":{pid},\"port\":27017,\"dbPath\":\"{DBPATH}\",\"architecture\":\"64-bit\",\"host\":\"{host}\"}}")));
+        self.log(ctx, ("I", "CONTROL", 23403, "initandlisten"), "Build Info", Some(&format!("{{\"buildInfo\":{{\"version\":\"{}\",\"openSSLVersion\":\"OpenSSL 3.0.13 30 Jan 2024\",\"modules\":[],\"allocator\":\"tcmalloc-google\",\"environment\":{{\"distmod\":\"ubuntu2404\",\"distarch\":\"x86_64\",\"target_arch\":\"x86_64\"}}}}}}", self.version)));
+        self.log(ctx, ("I", "CONTROL", 21951, "initandlisten"), "Options set by command line", Some("{\"options\":{\"net\":{\"bindIp\":\"*\"}}}"));
+        self.log(ctx, ("W", "STORAGE", 22297, "initandlisten"), "Using the XFS filesystem is strongly recommended with the WiredTiger storage engine. See http://dochub.mongodb.org/core/prodnotes-filesystem", None);
+        self.log(ctx, ("W", "CONTROL", 22120, "initandlisten"), "Access control is not enabled for the database. Read and write access to data and configuration is unrestricted", None);
         let m = super::meta(ctx, 0o755, 999);
         for d in ["journal", "diagnostic.data"] {
             let _ = ctx.fs.mkdir(&format!("{DBPATH}/{d}"), true, &m);
@@ -134,9 +135,9 @@ impl Mongod {
         }
         put(ctx, &format!("{DBPATH}/mongod.lock"), &format!("{pid}\n"), 999);
         put(ctx, SOCKET, &format!("{}\n", self.version), 999);
-        self.log(ctx, "I", "NETWORK", 23015, "listener", "Listening on", Some(&format!("{{\"address\":\"{SOCKET}\"}}")));
-        self.log(ctx, "I", "NETWORK", 23015, "listener", "Listening on", Some("{\"address\":\"0.0.0.0\"}"));
-        self.log(ctx, "I", "NETWORK", 23016, "listener", "Waiting for connections", Some("{\"port\":27017,\"ssl\":\"off\"}"));
+        self.log(ctx, ("I", "NETWORK", 23015, "listener"), "Listening on", Some(&format!("{{\"address\":\"{SOCKET}\"}}")));
+        self.log(ctx, ("I", "NETWORK", 23015, "listener"), "Listening on", Some("{\"address\":\"0.0.0.0\"}"));
+        self.log(ctx, ("I", "NETWORK", 23016, "listener"), "Waiting for connections", Some("{\"port\":27017,\"ssl\":\"off\"}"));
     }
 }
 
@@ -168,12 +169,12 @@ impl Program for Mongod {
             Signal::Int => (2, "Interrupt"),
             _ => return Disposition::Default,
         };
-        self.log(ctx, "I", "CONTROL", 23377, "SignalHandler", "Received signal", Some(&format!("{{\"signal\":{n},\"error\":\"{name}\"}}")));
-        self.log(ctx, "I", "CONTROL", 23378, "SignalHandler", "Signal was sent by kill(2)", Some("{\"pid\":0,\"uid\":0}"));
-        self.log(ctx, "I", "CONTROL", 23381, "SignalHandler", "will terminate after current cmd ends", None);
-        self.log(ctx, "I", "NETWORK", 20562, "SignalHandler", "Shutdown: going to close listening sockets", None);
-        self.log(ctx, "I", "CONTROL", 20565, "SignalHandler", "Now exiting", None);
-        self.log(ctx, "I", "CONTROL", 23138, "SignalHandler", "Shutting down", Some("{\"exitCode\":0}"));
+        self.log(ctx, ("I", "CONTROL", 23377, "SignalHandler"), "Received signal", Some(&format!("{{\"signal\":{n},\"error\":\"{name}\"}}")));
+        self.log(ctx, ("I", "CONTROL", 23378, "SignalHandler"), "Signal was sent by kill(2)", Some("{\"pid\":0,\"uid\":0}"));
+        self.log(ctx, ("I", "CONTROL", 23381, "SignalHandler"), "will terminate after current cmd ends", None);
+        self.log(ctx, ("I", "NETWORK", 20562, "SignalHandler"), "Shutdown: going to close listening sockets", None);
+        self.log(ctx, ("I", "CONTROL", 20565, "SignalHandler"), "Now exiting", None);
+        self.log(ctx, ("I", "CONTROL", 23138, "SignalHandler"), "Shutting down", Some("{\"exitCode\":0}"));
         let _ = ctx.fs.remove(SOCKET, false);
         put(ctx, &format!("{DBPATH}/mongod.lock"), "", 999);
         self.exit = Some(0);
@@ -963,7 +964,7 @@ impl Mongosh {
                     let exclude: Vec<&String> = proj.iter().filter(|(k, v)| *k != "_id" && (*v == J::Num("0".into()) || *v == J::Bool(false))).map(|(k, _)| k).collect();
                     for d in hits.iter_mut() {
                         if let J::Obj(o) = d {
-                            o.retain(|(k, _)| if include.iter().any(|i| *i != "_id") { include.contains(&k) || (k == "_id" && !drop_id) } else { !exclude.contains(&k) && !(k == "_id" && drop_id) });
+                            o.retain(|(k, _)| if include.iter().any(|i| *i != "_id") { include.contains(&k) || (k == "_id" && !drop_id) } else { !(exclude.contains(&k) || k == "_id" && drop_id) });
                         }
                     }
                 }

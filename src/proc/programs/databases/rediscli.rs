@@ -377,7 +377,7 @@ pub fn exec(m: &mut Mem, args: &[String], ctx: &mut Ctx, authed: &mut bool) -> (
             Err(e) => e,
         },
         "mset" | "hmset" if cmd == "mset" => {
-            if a.len() % 2 != 0 {
+            if !a.len().is_multiple_of(2) {
                 return (arity_err(), false);
             }
             for kv in a.chunks(2) {
@@ -491,7 +491,7 @@ pub fn exec(m: &mut Mem, args: &[String], ctx: &mut Ctx, authed: &mut bool) -> (
                 "hset" | "hmset" => Val::Hash(Vec::new()),
                 _ => Val::List(Vec::new()),
             };
-            if (cmd == "hset" || cmd == "hmset") && a.len() % 2 == 0 {
+            if (cmd == "hset" || cmd == "hmset") && a.len().is_multiple_of(2) {
                 return (arity_err(), false);
             }
             let i = match find(m, &a[0]) {
@@ -791,8 +791,7 @@ impl RedisCli {
             if !m.requirepass.is_empty() && *p == m.requirepass {
                 self.authed = true;
             } else if !m.requirepass.is_empty() {
-                let e = if self.tty_out(ctx) { "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\n" } else { "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\n" };
-                ctx.out.err(e);
+                ctx.out.err("AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\n");
             }
         }
         self.connected = true;

@@ -366,6 +366,8 @@ pub struct Engine<'a, 'b> {
 }
 
 type V = (Value, K);
+/// A row with its ORDER BY keys.
+type Keyed = (Vec<Option<V>>, Vec<Value>);
 
 impl Engine<'_, '_> {
     fn d(&self) -> Dialect {
@@ -887,7 +889,7 @@ impl Engine<'_, '_> {
             }
             if star {
                 if name != "count" {
-                    return Err(err(format!("syntax error at or near \"*\""), Some(pos)));
+                    return Err(err("syntax error at or near \"*\"".into(), Some(pos)));
                 }
                 return Ok((Value::Int(rows.len() as i64), K::Int(8)));
             }
@@ -1178,7 +1180,7 @@ impl Engine<'_, '_> {
             return Ok(Outcome::Rows { heads, rows, tag });
         }
         // ORDER BY: output column names and ordinals, or expressions over the row.
-        let mut keyed: Vec<(Vec<Option<(Value, K)>>, Vec<Value>)> = Vec::new();
+        let mut keyed: Vec<Keyed> = Vec::new();
         for r in rows {
             let mut keys = Vec::new();
             for (e, _) in &order {

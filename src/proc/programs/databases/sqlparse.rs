@@ -538,9 +538,7 @@ impl P<'_> {
         let mut from = None;
         if self.eat_kw("FROM") {
             from = Some(self.table()?);
-            if self.eat_kw("AS") {
-                self.ident()?;
-            } else if matches!(self.peek(), Some(T::Word(w)) if !reserved(w, self.d)) {
+            if self.eat_kw("AS") || matches!(self.peek(), Some(T::Word(w)) if !reserved(w, self.d)) {
                 self.ident()?;
             }
             if self.sym(",") || ["JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL"].iter().any(|k| self.kw(k)) {
@@ -609,9 +607,7 @@ impl P<'_> {
                 let e = self.expr()?;
                 let end = self.toks.get(self.i.wrapping_sub(1)).map(|t| t.end).unwrap_or(start);
                 let text: String = self.src[start..end.max(start)].iter().collect();
-                let alias = if self.eat_kw("AS") {
-                    Some(self.alias()?)
-                } else if matches!(self.peek(), Some(T::Word(w)) if !reserved(w, self.d)) || matches!(self.peek(), Some(T::Quoted(_))) {
+                let alias = if self.eat_kw("AS") || matches!(self.peek(), Some(T::Word(w)) if !reserved(w, self.d)) || matches!(self.peek(), Some(T::Quoted(_))) {
                     Some(self.alias()?)
                 } else {
                     None
@@ -916,9 +912,7 @@ impl P<'_> {
                     Some(T::Sym("(")) => return Err(unsupported("DEFAULT expressions".into())),
                     _ => return Err(self.err()),
                 });
-            } else if self.kw("REFERENCES") || self.kw("CHECK") || self.kw("GENERATED") || self.kw("COLLATE") {
-                return Err(unsupported(format!("the column option {}", self.rest_words().split(' ').next().unwrap_or("").to_ascii_uppercase())));
-            } else if self.d == Dialect::My && (self.kw("COMMENT") || self.kw("ON")) {
+            } else if self.kw("REFERENCES") || self.kw("CHECK") || self.kw("GENERATED") || self.kw("COLLATE") || (self.d == Dialect::My && (self.kw("COMMENT") || self.kw("ON"))) {
                 return Err(unsupported(format!("the column option {}", self.rest_words().split(' ').next().unwrap_or("").to_ascii_uppercase())));
             } else {
                 return Ok(c);
@@ -1025,7 +1019,7 @@ impl P<'_> {
                     break;
                 }
             }
-            if self.eat_kw("CASCADE") || self.eat_kw("RESTRICT") {}
+            let _ = self.eat_kw("CASCADE") || self.eat_kw("RESTRICT");
             return Ok(Stmt::DropTable { names, if_exists });
         }
         if self.eat_kw("DATABASE") || (self.d == Dialect::My && self.eat_kw("SCHEMA")) {

@@ -10,7 +10,7 @@
 //! table users 2
 //! col id int4 notnull primary serial
 //! col name varchar:100 notnull default=lit:x
-//! row 1	Alice
+//! row 1<TAB>Alice
 //! ```
 //!
 //! (`2` is the last serial value handed out; values are tab-separated with `\N` for NULL and
