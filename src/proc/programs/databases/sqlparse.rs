@@ -1330,11 +1330,12 @@ impl P<'_> {
 
 /// Words that cannot name a column or table without quotes.
 fn reserved(w: &str, d: Dialect) -> bool {
-    const BOTH: [&str; 36] = [
+    const BOTH: [&str; 45] = [
         "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "TRUE", "FALSE", "ORDER", "BY", "LIMIT",
         "GROUP", "HAVING", "INSERT", "INTO", "VALUES", "UPDATE", "SET", "DELETE", "CREATE", "DROP",
         "TABLE", "AS", "ON", "IN", "IS", "LIKE", "DESC", "ASC", "UNION", "CASE", "WHEN", "DISTINCT",
-        "PRIMARY", "DEFAULT",
+        "PRIMARY", "DEFAULT", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "USING",
+        "BETWEEN",
     ];
     const PG: [&str; 8] = ["OFFSET", "RETURNING", "USER", "CURRENT_USER", "ALL", "ANALYSE", "ANALYZE", "CHECK"];
     let u = w.to_ascii_uppercase();
