@@ -53,6 +53,7 @@ struct Run {
     tty: bool,
     pid: u32,
     uid: u32,
+    cwd: &'static str,
 }
 
 impl Run {
@@ -60,7 +61,7 @@ impl Run {
         Ctx {
             fs: &mut b.fs,
             now: b.now,
-            cwd: "/",
+            cwd: self.cwd,
             env: &b.env,
             hostname: "3f4e1a2b9c0d",
             ip: "172.17.0.2",
@@ -155,7 +156,7 @@ impl Program for Idle {
 /// Starts `argv` as the program `name` (the image's marker) in `b`.
 fn start(b: &mut Box_, name: &str, argv: &[&str], stdin: Option<&str>, tty: bool, uid: u32, pid: u32) -> Run {
     let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
-    let mut r = Run { prog: Box::new(Idle), out: Captured::default(), stdin: Input::default(), status: None, tty, pid, uid };
+    let mut r = Run { prog: Box::new(Idle), out: Captured::default(), stdin: Input::default(), status: None, tty, pid, uid, cwd: "/" };
     if let Some(s) = stdin {
         r.stdin = Input::complete(s);
     }
@@ -783,4 +784,618 @@ fn psql_data_survives_a_server_restart_in_the_volume() {
     assert_eq!(r.text(), " id \n----\n  3\n(1 row)\n\nINSERT 0 1\n");
     let text = dockling_read(&b, "/var/lib/postgresql/data/base/5/tables.dockling");
     assert!(text.contains("table notes 3\ncol id int4 notnull primary serial\ncol body text notnull\nrow 1\thello\n"), "{text}");
+}
+
+// ---------------------------------------------------------------- mysql
+
+fn mysql_box(env: &[&str]) -> Box_ {
+    let mut e = vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GOSU_VERSION=1.17", "MYSQL_MAJOR=8.4", "MYSQL_VERSION=8.4.5-1.el9", "MYSQL_SHELL_VERSION=8.4.5-1.el9"];
+    e.extend_from_slice(env);
+    Box_::new(&[], &e)
+}
+
+fn mysql_up(b: &mut Box_) -> Run {
+    let r = start(b, "mysql-entrypoint", &["docker-entrypoint.sh", "mysqld"], None, false, 0, 1);
+    assert_eq!(r.status, None, "mysqld should keep running:\n{}", r.text());
+    r
+}
+
+fn mysql(b: &mut Box_, args: &[&str], stdin: &str, tty: bool) -> Run {
+    let mut argv = vec!["mysql"];
+    argv.extend_from_slice(args);
+    start(b, "mysql", &argv, Some(stdin), tty, 0, 7)
+}
+
+#[test]
+fn mysql_first_start_logs() {
+    // docker-library/mysql 8.4/docker-entrypoint.sh; mysqld 8.4's [System] lines as docker
+    // logs show them (docker-library/mysql#1008, #1059, chesslablab/chess-data#38).
+    let mut b = mysql_box(&["MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop", "MYSQL_USER=app", "MYSQL_PASSWORD=apppw"]);
+    let r = mysql_up(&mut b);
+    let t = r.text();
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines[0], "2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.4.5-1.el9 started.");
+    assert_eq!(lines[1], "2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Switching to dedicated user 'mysql'");
+    assert_eq!(lines[3], "2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Initializing database files");
+    assert_eq!(lines[4], "2025-07-01T10:00:00.000000Z 0 [System] [MY-015017] [Server] MySQL Server Initialization - start.");
+    assert_eq!(lines[5], "2025-07-01T10:00:00.000000Z 0 [System] [MY-013169] [Server] /usr/sbin/mysqld (mysqld 8.4.5) initializing of server in progress as process 80");
+    assert!(t.contains("\n2025-07-01T10:00:00.000000Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.5'  socket: '/var/run/mysqld/mysqld.sock'  port: 0  MySQL Community Server - GPL.\n2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Temporary server started.\n'/var/lib/mysql/mysql.sock' -> '/var/run/mysqld/mysqld.sock'\nWarning: Unable to load '/usr/share/zoneinfo/iso3166.tab' as time zone. Skipping it.\n"));
+    assert!(t.contains("[Note] [Entrypoint]: Creating database shop\n2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Creating user app\n2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Giving user app access to schema shop\n\n2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Stopping temporary server\n2025-07-01T10:00:00.000000Z 10 [System] [MY-013172] [Server] Received SHUTDOWN from user root. Shutting down mysqld (Version: 8.4.5).\n"));
+    assert!(t.contains("[Note] [Entrypoint]: Temporary server stopped\n\n2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: MySQL init process done. Ready for start up.\n\n2025-07-01T10:00:00.000000Z 0 [System] [MY-015015] [Server] MySQL Server - start.\n"));
+    assert!(t.ends_with("2025-07-01T10:00:00.000000Z 0 [System] [MY-011323] [Server] X Plugin ready for connections. Bind-address: '::' port: 33060, socket: /var/run/mysqld/mysqlx.sock\n2025-07-01T10:00:00.000000Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.5'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n"));
+    let ports: Vec<u16> = r.prog.listening().into_iter().map(|l| l.port).collect();
+    assert_eq!(ports, vec![3306, 3306, 33060, 33060]);
+    assert!(b.fs.get("/var/lib/mysql/shop").is_some_and(|n| n.is_dir()));
+}
+
+#[test]
+fn mysql_without_a_root_password_fails() {
+    // docker_verify_minimum_env (laradock/laradock#3523 shows it in docker logs).
+    let mut b = mysql_box(&[]);
+    let r = start(&mut b, "mysql-entrypoint", &["docker-entrypoint.sh", "mysqld"], None, false, 0, 1);
+    assert_eq!(r.status, Some(1));
+    assert_eq!(r.text(), "2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.4.5-1.el9 started.
+2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Switching to dedicated user 'mysql'
+2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.4.5-1.el9 started.
+2025-07-01 10:00:00+00:00 [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified
+    You need to specify one of the following as an environment variable:
+    - MYSQL_ROOT_PASSWORD
+    - MYSQL_ALLOW_EMPTY_PASSWORD
+    - MYSQL_RANDOM_ROOT_PASSWORD
+");
+}
+
+#[test]
+fn mysql_restart_and_sigterm_shutdown() {
+    let mut b = mysql_box(&["MYSQL_ROOT_PASSWORD=secret"]);
+    let mut r = mysql_up(&mut b);
+    r.take();
+    r.signal(&mut b, Signal::Term);
+    assert_eq!(r.status, Some(0));
+    assert_eq!(r.text(), "2025-07-01T10:00:00.000000Z 0 [System] [MY-013172] [Server] Received SHUTDOWN from user <via user signal>. Shutting down mysqld (Version: 8.4.5).\n2025-07-01T10:00:00.000000Z 0 [System] [MY-010910] [Server] /usr/sbin/mysqld: Shutdown complete (mysqld 8.4.5)  MySQL Community Server - GPL.\n2025-07-01T10:00:00.000000Z 0 [System] [MY-015016] [Server] MySQL Server - end.\n");
+    let r = mysql_up(&mut b);
+    let t = r.text();
+    assert!(t.starts_with("2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.4.5-1.el9 started.\n2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Switching to dedicated user 'mysql'\n2025-07-01 10:00:00+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.4.5-1.el9 started.\n'/var/lib/mysql/mysql.sock' -> '/var/run/mysqld/mysqld.sock'\n2025-07-01T10:00:00.000000Z 0 [System] [MY-015015] [Server] MySQL Server - start.\n"), "{t}");
+    assert!(!t.contains("Initializing"));
+}
+
+#[test]
+fn mysql_monitor_session() {
+    // client/mysql.cc (8.4): banner, `mysql> `/`    -> ` prompts, boxed tables with the
+    // 4-wide NULL room, row counts and timings, errors after a bell, `Bye`.
+    let mut b = mysql_box(&["MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop"]);
+    let _srv = mysql_up(&mut b);
+    let sql = "SHOW DATABASES;\nUSE shop\nCREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100), active BOOLEAN DEFAULT TRUE);\nINSERT INTO users (name, email) VALUES ('Alice', 'a@x.io'), ('Bob', NULL);\nSELECT * FROM users;\nSELECT COUNT(*) FROM users WHERE\nactive = 1;\nSELECT * FROM nope;\nSELECT * FROM users WHERE id = 9;\nUPDATE users SET email = 'b@x.io' WHERE name = 'Bob';\nexit\n";
+    let r = mysql(&mut b, &["-uroot", "-psecret"], sql, true);
+    assert_eq!(r.status, Some(0));
+    assert_eq!(r.text(), "mysql: [Warning] Using a password on the command line interface can be insecure.
+Welcome to the MySQL monitor.  Commands end with ; or \\g.
+Your MySQL connection id is 8
+Server version: 8.4.5 MySQL Community Server - GPL
+
+Copyright (c) 2000, 2025, Oracle and/or its affiliates.
+
+Oracle is a registered trademark of Oracle Corporation and/or its
+affiliates. Other names may be trademarks of their respective
+owners.
+
+Type 'help;' or '\\h' for help. Type '\\c' to clear the current input statement.
+
+mysql> +--------------------+
+| Database           |
++--------------------+
+| information_schema |
+| mysql              |
+| performance_schema |
+| shop               |
+| sys                |
++--------------------+
+5 rows in set (0.00 sec)
+
+mysql> Database changed
+mysql> Query OK, 0 rows affected (0.02 sec)
+
+mysql> Query OK, 2 rows affected (0.01 sec)
+Records: 2  Duplicates: 0  Warnings: 0
+
+mysql> +----+-------+--------+--------+
+| id | name  | email  | active |
++----+-------+--------+--------+
+|  1 | Alice | a@x.io |      1 |
+|  2 | Bob   | NULL   |      1 |
++----+-------+--------+--------+
+2 rows in set (0.00 sec)
+
+mysql>     -> +----------+
+| COUNT(*) |
++----------+
+|        2 |
++----------+
+1 row in set (0.00 sec)
+
+mysql> \u{7}ERROR 1146 (42S02): Table 'shop.nope' doesn't exist
+mysql> Empty set (0.00 sec)
+
+mysql> Query OK, 1 row affected (0.01 sec)
+Rows matched: 1  Changed: 1  Warnings: 0
+
+mysql> Bye
+");
+    // The next connection gets the next id.
+    let r = mysql(&mut b, &["-uroot", "-psecret"], "", true);
+    assert!(r.text().contains("Your MySQL connection id is 9\n"));
+}
+
+#[test]
+fn mysql_errors_match_the_server() {
+    let mut b = mysql_box(&["MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop"]);
+    let _srv = mysql_up(&mut b);
+    let sql = "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(3) NOT NULL, n INT);\nINSERT INTO t VALUES (1, 'a', 1);\nINSERT INTO t VALUES (1, 'b', 2);\nINSERT INTO t (id) VALUES (2);\nINSERT INTO t VALUES (3, NULL, 1);\nINSERT INTO t VALUES (4, 'toolong', 1);\nINSERT INTO t VALUES (5, 'x', 'abc');\nINSERT INTO t VALUES (6);\nSELECT nme FROM t;\nSELECT * FROM t WHERE nme = 1;\nSELEC 1;\nCREATE TABLE t (x INT);\nUSE nodb\nDROP TABLE nope;\nCREATE DATABASE shop;\nSELECT name, COUNT(*) FROM t;\n";
+    let r = mysql(&mut b, &["-uroot", "-psecret", "-f", "shop"], sql, true);
+    let stderr = r.stream(StdStream::Stderr);
+    let errs: Vec<&str> = stderr.lines().collect();
+    assert_eq!(errs, vec![
+        "mysql: [Warning] Using a password on the command line interface can be insecure.",
+        "ERROR 1062 (23000): Duplicate entry '1' for key 't.PRIMARY'",
+        "ERROR 1364 (HY000): Field 'name' doesn't have a default value",
+        "ERROR 1048 (23000): Column 'name' cannot be null",
+        "ERROR 1406 (22001): Data too long for column 'name' at row 1",
+        "ERROR 1366 (HY000): Incorrect integer value: 'abc' for column 'n' at row 1",
+        "ERROR 1136 (21S01): Column count doesn't match value count at row 1",
+        "ERROR 1054 (42S22): Unknown column 'nme' in 'field list'",
+        "ERROR 1054 (42S22): Unknown column 'nme' in 'where clause'",
+        "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 1' at line 1",
+        "ERROR 1050 (42S01): Table 't' already exists",
+        "ERROR 1049 (42000): Unknown database 'nodb'",
+        "ERROR 1051 (42S02): Unknown table 'shop.nope'",
+        "ERROR 1007 (HY000): Can't create database 'shop'; database exists",
+        "ERROR 1140 (42000): In aggregated query without GROUP BY, expression #1 of SELECT list contains nonaggregated column 'shop.t.name'; this is incompatible with sql_mode=only_full_group_by",
+    ]);
+}
+
+#[test]
+fn mysql_batch_mode_prints_tabs_and_stops_at_the_first_error() {
+    let mut b = mysql_box(&["MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop"]);
+    let _srv = mysql_up(&mut b);
+    mysql(&mut b, &["-uroot", "-psecret", "shop"], "CREATE TABLE t (id INT, note TEXT);\nINSERT INTO t VALUES (1, 'a\\tb'), (2, NULL);\n", false);
+    let r = mysql(&mut b, &["-uroot", "-psecret", "shop", "-e", "SELECT * FROM t"], "", false);
+    assert_eq!(r.stream(StdStream::Stdout), "id\tnote\n1\ta\\tb\n2\tNULL\n");
+    let r = mysql(&mut b, &["-uroot", "-psecret", "-N", "shop", "-e", "SELECT id FROM t"], "", false);
+    assert_eq!(r.stream(StdStream::Stdout), "1\n2\n");
+    // put_info in batch mode: "ERROR n (state) at line N: …", then the client stops.
+    let r = mysql(&mut b, &["-uroot", "-psecret", "shop"], "SELECT 1;\nSELECT * FROM nope;\nSELECT 2;\n", false);
+    assert_eq!(r.stream(StdStream::Stdout), "1\n1\n");
+    assert_eq!(r.stream(StdStream::Stderr), "mysql: [Warning] Using a password on the command line interface can be insecure.\nERROR 1146 (42S02) at line 2: Table 'shop.nope' doesn't exist\n");
+    assert_eq!(r.status, Some(1));
+    // `-e` on a terminal still draws the box, without the row count.
+    let r = mysql(&mut b, &["-uroot", "-psecret", "shop", "-e", "SELECT 1"], "", true);
+    assert_eq!(r.stream(StdStream::Stdout), "+---+\n| 1 |\n+---+\n| 1 |\n+---+\n");
+}
+
+#[test]
+fn mysql_access_and_connection_errors() {
+    let mut b = mysql_box(&["MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop", "MYSQL_USER=app", "MYSQL_PASSWORD=apppw"]);
+    let r = mysql(&mut b, &["-uroot", "-psecret"], "", false);
+    assert_eq!(r.text(), "mysql: [Warning] Using a password on the command line interface can be insecure.\nERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)\n");
+    assert_eq!(r.status, Some(1));
+    let _srv = mysql_up(&mut b);
+    let r = mysql(&mut b, &["-uroot", "-pwrong"], "", false);
+    assert_eq!(r.stream(StdStream::Stderr), "mysql: [Warning] Using a password on the command line interface can be insecure.\nERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)\n");
+    let r = mysql(&mut b, &["-uroot"], "", false);
+    assert_eq!(r.text(), "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: NO)\n");
+    // `-p` alone asks for the password on the terminal.
+    let r = mysql(&mut b, &["-uapp", "-p", "-e", "SHOW DATABASES"], "apppw\n", false);
+    assert_eq!(r.text(), "Enter password: \nDatabase\ninformation_schema\nperformance_schema\nshop\n");
+    let r = mysql(&mut b, &["-uapp", "-papppw", "mysql"], "", false);
+    assert!(r.text().ends_with("ERROR 1044 (42000): Access denied for user 'app'@'%' to database 'mysql'\n"));
+    let r = start(&mut b, "mysql", &["mysqladmin", "ping", "-h", "localhost", "-uroot", "-psecret"], Some(""), false, 0, 7);
+    assert_eq!(r.text(), "mysqladmin: [Warning] Using a password on the command line interface can be insecure.\nmysqld is alive\n");
+    let r = mysql(&mut b, &["-h", "db", "-uroot"], "", false);
+    assert_eq!(r.text(), "dockling: mysql to another container is not simulated; use docker exec -it <container> mysql\n");
+}
+
+#[test]
+fn mysqladmin_ping_without_a_server() {
+    let mut b = mysql_box(&[]);
+    let r = start(&mut b, "mysql", &["mysqladmin", "ping"], Some(""), false, 0, 7);
+    assert_eq!(r.text(), "mysqladmin: connect to server at 'localhost' failed\nerror: 'Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)'\nCheck that mysqld is running and that the socket: '/var/run/mysqld/mysqld.sock' exists!\n");
+    assert_eq!(r.status, Some(1));
+}
+
+#[test]
+fn mysql_describe_and_vertical_output() {
+    let mut b = mysql_box(&["MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop"]);
+    let _srv = mysql_up(&mut b);
+    let r = mysql(&mut b, &["-uroot", "-psecret", "shop"], "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT NULL, at DATETIME DEFAULT CURRENT_TIMESTAMP);\nINSERT INTO t (name) VALUES ('x');\nDESCRIBE t;\nSELECT id, name FROM t\\G\n", true);
+    assert!(r.text().contains("+-------+-------------+------+-----+-------------------+-------------------+
+| Field | Type        | Null | Key | Default           | Extra             |
++-------+-------------+------+-----+-------------------+-------------------+
+| id    | int         | NO   | PRI | NULL              | auto_increment    |
+| name  | varchar(20) | NO   |     | NULL              |                   |
+| at    | datetime    | YES  |     | CURRENT_TIMESTAMP | DEFAULT_GENERATED |
++-------+-------------+------+-----+-------------------+-------------------+
+3 rows in set (0.00 sec)
+"), "{}", r.text());
+    assert!(r.text().contains("mysql> *************************** 1. row ***************************\n  id: 1\nname: x\n1 row in set (0.00 sec)\n\n"));
+}
+
+// ---------------------------------------------------------------- redis
+
+fn redis_box(version_env: &str) -> Box_ {
+    let mut b = Box_::new(&[], &["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GOSU_VERSION=1.17", version_env]);
+    b.fs.mkdir("/data", true, &meta(0o755)).unwrap();
+    b.fs.mkdir("/run", true, &meta(0o755)).unwrap();
+    b
+}
+
+fn redis_up(b: &mut Box_, args: &[&str]) -> Run {
+    let mut argv = vec!["redis-server"];
+    argv.extend_from_slice(args);
+    let r = start_in(b, "redis-server", &argv, None, false, 999, 1, "/data");
+    assert_eq!(r.status, None, "redis-server should keep running:\n{}", r.text());
+    r
+}
+
+/// `start` with a working directory (the image's WORKDIR).
+fn start_in(b: &mut Box_, name: &str, argv: &[&str], stdin: Option<&str>, tty: bool, uid: u32, pid: u32, cwd: &'static str) -> Run {
+    let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+    let mut r = Run { prog: Box::new(Idle), out: Captured::default(), stdin: Input::default(), status: None, tty, pid, uid, cwd: "/" };
+    if let Some(s) = stdin {
+        r.stdin = Input::complete(s);
+    }
+    r.cwd = cwd;
+    let prog = {
+        let mut ctx = r.ctx(b);
+        programs::start(name, &argv, &mut ctx)
+    };
+    r.prog = prog;
+    r.pump(b);
+    r
+}
+
+fn cli(b: &mut Box_, args: &[&str], stdin: &str, tty: bool) -> Run {
+    let mut argv = vec!["redis-cli"];
+    argv.extend_from_slice(args);
+    start_in(b, "redis-cli", &argv, Some(stdin), tty, 0, 7, "/data")
+}
+
+#[test]
+fn redis_server_startup_log() {
+    // redis 7.4's server.c startup messages; docker logs of a default start (no config file).
+    let mut b = redis_box("REDIS_VERSION=7.4.4");
+    let r = redis_up(&mut b, &[]);
+    assert_eq!(r.text(), "1:C 01 Jul 2025 10:00:00.000 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo
+1:C 01 Jul 2025 10:00:00.000 * Redis version=7.4.4, bits=64, commit=00000000, modified=0, pid=1, just started
+1:C 01 Jul 2025 10:00:00.000 # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf
+1:M 01 Jul 2025 10:00:00.000 * monotonic clock: POSIX clock_gettime
+1:M 01 Jul 2025 10:00:00.000 * Running mode=standalone, port=6379.
+1:M 01 Jul 2025 10:00:00.000 * Server initialized
+1:M 01 Jul 2025 10:00:00.000 * Ready to accept connections tcp
+");
+    let ports: Vec<(String, u16)> = r.prog.listening().into_iter().map(|l| (l.host, l.port)).collect();
+    assert_eq!(ports, vec![("0.0.0.0".to_string(), 6379), ("::".to_string(), 6379)]);
+    // Redis writes dump.rdb only when it saves.
+    assert!(b.fs.get("/data/dump.rdb").is_none());
+}
+
+#[test]
+fn redis_6_logs_at_warning_level_and_8_reads_its_version_from_the_url() {
+    let mut b = redis_box("REDIS_VERSION=6.2.18");
+    let r = redis_up(&mut b, &["--appendonly", "yes"]);
+    let t = r.text();
+    assert!(t.starts_with("1:C 01 Jul 2025 10:00:00.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n1:C 01 Jul 2025 10:00:00.000 # Redis version=6.2.18, bits=64, commit=00000000, modified=0, pid=1, just started\n1:C 01 Jul 2025 10:00:00.000 # Configuration loaded\n"), "{t}");
+    assert!(t.contains("# Server initialized\n"));
+    assert!(t.ends_with("* Ready to accept connections\n"));
+    assert!(b.fs.get("/data/appendonlydir/appendonly.aof.manifest").is_some());
+    let mut b = redis_box("REDIS_DOWNLOAD_URL=https://github.com/redis/redis/archive/refs/tags/8.0.2.tar.gz");
+    let r = redis_up(&mut b, &[]);
+    assert!(r.text().contains("Redis version=8.0.2, bits=64"));
+}
+
+#[test]
+fn redis_cli_interactive_session() {
+    // redis-cli.c cliFormatReplyTTY and the server's error texts (server.c, t_string.c).
+    let mut b = redis_box("REDIS_VERSION=7.4.4");
+    let _srv = redis_up(&mut b, &[]);
+    let cmds = "PING\nSET greeting \"hello world\"\nGET greeting\nGET nope\nINCR hits\nINCR hits\nLPUSH l a b c\nLRANGE l 0 -1\nHSET h f1 v1 f2 v2\nHGETALL h\nKEYS *\nFOO bar baz\nGET\nLPUSH greeting x\nSET n abc\nINCR n\nDEL hits l\nEXISTS hits\nSET q \"a\\\"b\\n\"\nGET q\nTYPE h\nLRANGE empty 0 -1\nSET s \"unbalanced\n\nquit\n";
+    let r = cli(&mut b, &[], cmds, true);
+    assert_eq!(r.status, Some(0));
+    assert_eq!(r.text(), "127.0.0.1:6379> PONG
+127.0.0.1:6379> OK
+127.0.0.1:6379> \"hello world\"
+127.0.0.1:6379> (nil)
+127.0.0.1:6379> (integer) 1
+127.0.0.1:6379> (integer) 2
+127.0.0.1:6379> (integer) 3
+127.0.0.1:6379> 1) \"c\"
+2) \"b\"
+3) \"a\"
+127.0.0.1:6379> (integer) 2
+127.0.0.1:6379> 1) \"f1\"
+2) \"v1\"
+3) \"f2\"
+4) \"v2\"
+127.0.0.1:6379> 1) \"greeting\"
+2) \"hits\"
+3) \"l\"
+4) \"h\"
+127.0.0.1:6379> (error) ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' 
+127.0.0.1:6379> (error) ERR wrong number of arguments for 'get' command
+127.0.0.1:6379> (error) WRONGTYPE Operation against a key holding the wrong kind of value
+127.0.0.1:6379> OK
+127.0.0.1:6379> (error) ERR value is not an integer or out of range
+127.0.0.1:6379> (integer) 2
+127.0.0.1:6379> (integer) 0
+127.0.0.1:6379> OK
+127.0.0.1:6379> \"a\\\"b\\n\"
+127.0.0.1:6379> hash
+127.0.0.1:6379> (empty array)
+127.0.0.1:6379> Invalid argument(s)
+127.0.0.1:6379> 127.0.0.1:6379> ");
+}
+
+#[test]
+fn redis_cli_one_shot_raw_and_tty() {
+    let mut b = redis_box("REDIS_VERSION=7.4.4");
+    let r = cli(&mut b, &["ping"], "", false);
+    assert_eq!(r.text(), "Could not connect to Redis at 127.0.0.1:6379: Connection refused\n");
+    assert_eq!(r.status, Some(1));
+    let _srv = redis_up(&mut b, &[]);
+    // Not a terminal: raw replies (cliFormatReplyRaw plus the newline).
+    assert_eq!(cli(&mut b, &["ping"], "", false).text(), "PONG\n");
+    assert_eq!(cli(&mut b, &["get", "missing"], "", false).text(), "\n");
+    assert_eq!(cli(&mut b, &["rpush", "l", "x", "y"], "", false).text(), "2\n");
+    assert_eq!(cli(&mut b, &["lrange", "l", "0", "-1"], "", false).text(), "x\ny\n");
+    // On a terminal (`docker exec -it`): the TTY format.
+    assert_eq!(cli(&mut b, &["lrange", "l", "0", "-1"], "", true).text(), "1) \"x\"\n2) \"y\"\n");
+    assert_eq!(cli(&mut b, &["--raw", "lrange", "l", "0", "-1"], "", true).text(), "x\ny\n");
+    assert_eq!(cli(&mut b, &["-h", "cache", "ping"], "", false).text(), "dockling: redis-cli to another container is not simulated; use docker exec -it <container> redis-cli\n");
+    assert_eq!(cli(&mut b, &["--version"], "", false).text(), "redis-cli 7.4.4\n");
+}
+
+#[test]
+fn redis_expiry_follows_the_virtual_clock() {
+    let mut b = redis_box("REDIS_VERSION=7.4.4");
+    let _srv = redis_up(&mut b, &[]);
+    assert_eq!(cli(&mut b, &["set", "session", "abc", "EX", "10"], "", true).text(), "OK\n");
+    assert_eq!(cli(&mut b, &["ttl", "session"], "", true).text(), "(integer) 10\n");
+    b.now = b.now + Millis(4_000);
+    assert_eq!(cli(&mut b, &["ttl", "session"], "", true).text(), "(integer) 6\n");
+    assert_eq!(cli(&mut b, &["pttl", "session"], "", true).text(), "(integer) 6000\n");
+    b.now = b.now + Millis(6_000);
+    assert_eq!(cli(&mut b, &["get", "session"], "", true).text(), "(nil)\n");
+    assert_eq!(cli(&mut b, &["ttl", "session"], "", true).text(), "(integer) -2\n");
+    assert_eq!(cli(&mut b, &["set", "k", "v"], "", true).text(), "OK\n");
+    assert_eq!(cli(&mut b, &["ttl", "k"], "", true).text(), "(integer) -1\n");
+    assert_eq!(cli(&mut b, &["expire", "k", "5"], "", true).text(), "(integer) 1\n");
+    assert_eq!(cli(&mut b, &["expire", "nope", "5"], "", true).text(), "(integer) 0\n");
+}
+
+#[test]
+fn redis_shutdown_saves_and_the_next_start_loads() {
+    // serverLog lines of prepareForShutdown/finishShutdown and rdbLoad (redis 7.4).
+    let mut b = redis_box("REDIS_VERSION=7.4.4");
+    let mut srv = redis_up(&mut b, &[]);
+    cli(&mut b, &["set", "a", "1"], "", false);
+    cli(&mut b, &["set", "b", "2", "PX", "1000"], "", false);
+    srv.take();
+    b.now = b.now + Millis(300_000);
+    srv.signal(&mut b, Signal::Term);
+    assert_eq!(srv.status, Some(0));
+    assert_eq!(srv.text(), "1:signal-handler (1751364300) Received SIGTERM scheduling shutdown...
+1:M 01 Jul 2025 10:05:00.000 * User requested shutdown...
+1:M 01 Jul 2025 10:05:00.000 * Saving the final RDB snapshot before exiting.
+1:M 01 Jul 2025 10:05:00.000 * DB saved on disk
+1:M 01 Jul 2025 10:05:00.000 # Redis is now ready to exit, bye bye...
+");
+    assert!(b.fs.get("/data/dump.rdb").is_some());
+    assert_eq!(cli(&mut b, &["ping"], "", false).status, Some(1));
+    b.now = b.now + Millis(20_000);
+    let srv = redis_up(&mut b, &[]);
+    assert!(srv.text().contains("1:M 01 Jul 2025 10:05:20.000 * Server initialized\n1:M 01 Jul 2025 10:05:20.000 * Loading RDB produced by version 7.4.4\n1:M 01 Jul 2025 10:05:20.000 * RDB age 20 seconds\n1:M 01 Jul 2025 10:05:20.000 * RDB memory usage when created 0.90 Mb\n1:M 01 Jul 2025 10:05:20.000 * Done loading RDB, keys loaded: 1, keys expired: 0.\n1:M 01 Jul 2025 10:05:20.000 * DB loaded from disk: 0.000 seconds\n"), "{}", srv.text());
+    assert_eq!(cli(&mut b, &["get", "a"], "", false).text(), "1\n");
+}
+
+#[test]
+fn redis_requirepass_needs_auth() {
+    let mut b = redis_box("REDIS_VERSION=7.4.4");
+    let _srv = redis_up(&mut b, &["--requirepass", "s3cret"]);
+    let r = cli(&mut b, &[], "GET x\nAUTH wrong\nAUTH s3cret\nSET x 1\n", true);
+    assert_eq!(r.text(), "127.0.0.1:6379> (error) NOAUTH Authentication required.\n127.0.0.1:6379> (error) WRONGPASS invalid username-password pair or user is disabled.\n127.0.0.1:6379> OK\n127.0.0.1:6379> OK\n127.0.0.1:6379> ");
+    let r = cli(&mut b, &["-a", "s3cret", "get", "x"], "", false);
+    assert_eq!(r.text(), "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n1\n");
+}
+
+// ---------------------------------------------------------------- mongo
+
+fn mongo_box() -> Box_ {
+    let mut b = Box_::new(&[], &["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "MONGO_MAJOR=8.0", "MONGO_VERSION=8.0.11", "HOME=/data/db"]);
+    b.fs.mkdir("/data/db", true, &meta(0o755)).unwrap();
+    b.fs.mkdir("/tmp", true, &meta(0o777)).unwrap();
+    b
+}
+
+fn mongo_up(b: &mut Box_) -> Run {
+    let r = start(b, "mongo-entrypoint", &["docker-entrypoint.sh", "mongod"], None, false, 0, 1);
+    assert_eq!(r.status, None, "mongod should keep running:\n{}", r.text());
+    r
+}
+
+#[test]
+fn mongod_json_log_lines() {
+    // mongod 8.0's structured log (logv2's JSON formatter pads s, c and id), as docker logs
+    // show it (docker-library/mongo#465, KlausSchaefers/quant-ux#286).
+    let mut b = mongo_box();
+    let r = mongo_up(&mut b);
+    let t = r.text();
+    assert!(t.starts_with("{\"t\":{\"$date\":\"2025-07-01T10:00:00.000+00:00\"},\"s\":\"I\",  \"c\":\"CONTROL\",  \"id\":23285,   \"ctx\":\"main\",\"msg\":\"Automatically disabling TLS 1.0, to force-enable TLS 1.0 specify --sslDisabledProtocols 'none'\"}\n"), "{t}");
+    assert!(t.contains("{\"t\":{\"$date\":\"2025-07-01T10:00:00.000+00:00\"},\"s\":\"I\",  \"c\":\"STORAGE\",  \"id\":4615611, \"ctx\":\"initandlisten\",\"msg\":\"MongoDB starting\",\"attr\":{\"pid\":1,\"port\":27017,\"dbPath\":\"/data/db\",\"architecture\":\"64-bit\",\"host\":\"3f4e1a2b9c0d\"}}\n"));
+    assert!(t.ends_with("{\"t\":{\"$date\":\"2025-07-01T10:00:00.000+00:00\"},\"s\":\"I\",  \"c\":\"NETWORK\",  \"id\":23016,   \"ctx\":\"listener\",\"msg\":\"Waiting for connections\",\"attr\":{\"port\":27017,\"ssl\":\"off\"}}\n"));
+    let ports: Vec<u16> = r.prog.listening().into_iter().map(|l| l.port).collect();
+    assert_eq!(ports, vec![27017, 27017]);
+}
+
+#[test]
+fn mongod_shutdown_on_sigterm() {
+    let mut b = mongo_box();
+    let mut r = mongo_up(&mut b);
+    r.take();
+    r.signal(&mut b, Signal::Term);
+    assert_eq!(r.status, Some(0));
+    let t = r.text();
+    assert!(t.starts_with("{\"t\":{\"$date\":\"2025-07-01T10:00:00.000+00:00\"},\"s\":\"I\",  \"c\":\"CONTROL\",  \"id\":23377,   \"ctx\":\"SignalHandler\",\"msg\":\"Received signal\",\"attr\":{\"signal\":15,\"error\":\"Terminated\"}}\n"), "{t}");
+    assert!(t.ends_with("\"id\":23138,   \"ctx\":\"SignalHandler\",\"msg\":\"Shutting down\",\"attr\":{\"exitCode\":0}}\n"));
+    assert!(b.fs.get("/tmp/mongodb-27017.sock").is_none());
+}
+
+#[test]
+fn mongosh_session() {
+    // mongosh 2.5: banner, `test> ` prompt, show dbs (text-table, right-aligned sizes), use,
+    // and results through Node's util.inspect (breakLength 80, compact 3).
+    let mut b = mongo_box();
+    let _srv = mongo_up(&mut b);
+    let cmds = "show dbs\nuse shop\ndb.users.insertOne({name: 'Alice', age: 30})\ndb.users.insertMany([{name: \"Bob\", age: 25, tags: ['a', 'b']}, {name: 'Carol', address: {city: 'Paris', zip: '75001'}}])\ndb.users.find()\ndb.users.find({age: {$gt: 26}}, {_id: 0})\ndb.users.countDocuments()\ndb.users.updateOne({name: 'Alice'}, {$set: {age: 31}})\ndb.users.deleteOne({name: 'Bob'})\nshow collections\ndb.users.find({\nname: 'Alice'\n}, {name: 1, _id: 0})\nfoo()\ndb.users.frob()\ndb.users.aggregate([])\nexit\n";
+    let r = start(&mut b, "mongosh", &["mongosh"], Some(cmds), true, 0, 7);
+    assert_eq!(r.status, Some(0));
+    let t = r.text();
+    let banner_end = t.find("test> ").expect("a prompt");
+    let banner = &t[..banner_end];
+    assert!(banner.starts_with("Current Mongosh Log ID:\t"), "{banner}");
+    assert!(banner.contains("\nConnecting to:\t\tmongodb://127.0.0.1:27017/?directConnection=true&serverSelectionTimeoutMS=2000&appName=mongosh+2.5.2\nUsing MongoDB:\t\t8.0.11\nUsing Mongosh:\t\t2.5.2\n\nFor mongosh info see: https://www.mongodb.com/docs/mongodb-shell/\n"));
+    assert!(banner.ends_with("------\n   The server generated these startup warnings when booting\n   2025-07-01T10:00:00.000+00:00: Using the XFS filesystem is strongly recommended with the WiredTiger storage engine. See http://dochub.mongodb.org/core/prodnotes-filesystem\n   2025-07-01T10:00:00.000+00:00: Access control is not enabled for the database. Read and write access to data and configuration is unrestricted\n------\n\n"));
+    let ids: Vec<String> = t.match_indices("ObjectId('").map(|(i, _)| t[i + 10..i + 34].to_string()).collect();
+    let (a, bob, carol) = (&ids[0], &ids[1], &ids[2]);
+    let expected = format!("test> admin   40.00 KiB
+config  12.00 KiB
+local   40.00 KiB
+test> switched to db shop
+shop> {{
+  acknowledged: true,
+  insertedId: ObjectId('{a}')
+}}
+shop> {{
+  acknowledged: true,
+  insertedIds: {{
+    '0': ObjectId('{bob}'),
+    '1': ObjectId('{carol}')
+  }}
+}}
+shop> [
+  {{ _id: ObjectId('{a}'), name: 'Alice', age: 30 }},
+  {{
+    _id: ObjectId('{bob}'),
+    name: 'Bob',
+    age: 25,
+    tags: [ 'a', 'b' ]
+  }},
+  {{
+    _id: ObjectId('{carol}'),
+    name: 'Carol',
+    address: {{ city: 'Paris', zip: '75001' }}
+  }}
+]
+shop> [ {{ name: 'Alice', age: 30 }} ]
+shop> 3
+shop> {{
+  acknowledged: true,
+  insertedId: null,
+  matchedCount: 1,
+  modifiedCount: 1,
+  upsertedCount: 0
+}}
+shop> {{ acknowledged: true, deletedCount: 1 }}
+shop> users
+shop> ... ... [ {{ name: 'Alice' }} ]
+shop> ReferenceError: foo is not defined
+shop> TypeError: db.users.frob is not a function
+shop> dockling: mongosh: aggregate() is not simulated
+shop> ");
+    assert_eq!(&t[banner_end..], expected);
+    // The data is in the volume, and a second mongosh sees it.
+    let r = start(&mut b, "mongosh", &["mongosh", "--quiet", "shop", "--eval", "db.users.countDocuments()"], Some(""), false, 0, 7);
+    assert_eq!(r.text(), "2\n");
+}
+
+#[test]
+fn mongosh_without_a_server() {
+    let mut b = mongo_box();
+    let r = start(&mut b, "mongosh", &["mongosh"], Some(""), true, 0, 7);
+    assert_eq!(r.status, Some(1));
+    assert!(r.text().ends_with("MongoNetworkError: connect ECONNREFUSED 127.0.0.1:27017\n"));
+}
+
+#[test]
+fn mongo_entrypoint_needs_both_init_variables() {
+    // docker-library/mongo docker-entrypoint.sh
+    let mut b = mongo_box();
+    b.env.push("MONGO_INITDB_ROOT_USERNAME=admin".into());
+    let r = start(&mut b, "mongo-entrypoint", &["docker-entrypoint.sh", "mongod"], None, false, 0, 1);
+    assert_eq!(r.status, Some(1));
+    assert_eq!(r.text(), "\nerror: missing 'MONGO_INITDB_ROOT_USERNAME' or 'MONGO_INITDB_ROOT_PASSWORD'\n       both must be specified for a user to be created\n\n");
+}
+
+// ---------------------------------------------------------------- all programs
+
+#[test]
+fn every_marker_name_is_known_and_unknown_ones_are_not() {
+    for n in ["postgres-entrypoint", "postgres", "psql", "pg_ctl", "initdb", "mysql-entrypoint", "mysqld", "mysql", "redis-server", "redis-cli", "mongo-entrypoint", "mongod", "mongosh"] {
+        assert!(programs::known(n), "{n}");
+    }
+    assert!(!programs::known("sqlite3"));
+    // pg_dump shares psql's marker in the image; it says it is not simulated.
+    let mut b = Box_::postgres(&[]);
+    check(&mut b, "psql", &["/usr/lib/postgresql/17/bin/pg_dump", "-U", "postgres"], "", "dockling: pg_dump is not simulated\n", 1);
+}
+
+/// A fixed-seed xorshift generator for the never-panic test.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[(self.next() % v.len() as u64) as usize]
+    }
+}
+
+#[test]
+fn random_input_never_panics() {
+    const SQL: [&str; 64] = [
+        "SELECT", "INSERT", "INTO", "VALUES", "UPDATE", "SET", "DELETE", "FROM", "WHERE", "CREATE", "TABLE", "DROP", "DATABASE", "t", "u", "id", "name", "(", ")", ",", ";", "*", "=", "<>", "<", ">", "AND", "OR", "NOT", "NULL", "1", "-2", "'a'", "'", "\"", "`", "::", "integer", "text", "serial", "varchar(3)", "PRIMARY", "KEY", "ORDER", "BY", "LIMIT", "count(*)", "max(id)", "IS", "IN", "LIKE", "RETURNING", "||", "+", "/", "0", "99999999999999999999", "\\d", "\\l", "\\c", "--", "/*", "USE", "SHOW",
+    ];
+    const REDIS: [&str; 24] = ["SET", "GET", "DEL", "INCR", "LPUSH", "LRANGE", "HSET", "HGETALL", "EXPIRE", "TTL", "KEYS", "*", "k", "v", "0", "-1", "\"", "'", "EX", "10", "FLUSHALL", "SADD", "[a-", "\\x"];
+    const JS: [&str; 24] = ["db.", "c", ".insertOne(", ".find(", "{", "}", "[", "]", ":", ",", "'x'", "1.5", "-", "$gt", "a", ")", "ObjectId(", "\"", "use", "show", "dbs", "new Date()", ".updateOne(", "$set"];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut b = Box_::postgres(&["POSTGRES_PASSWORD=secret"]);
+    let _pg = pg_up(&mut b);
+    let mut m = mysql_box(&["MYSQL_ROOT_PASSWORD=secret", "MYSQL_DATABASE=shop"]);
+    let _my = mysql_up(&mut m);
+    let mut r = redis_box("REDIS_VERSION=7.4.4");
+    let _rs = redis_up(&mut r, &[]);
+    let mut g = mongo_box();
+    let _mg = mongo_up(&mut g);
+    for round in 0..300 {
+        let mut line = |set: &[&str], n: u64| (0..n).map(|_| rng.pick(set)).collect::<Vec<_>>().join(" ");
+        let sql: String = (0..4).map(|_| line(&SQL, 1 + round % 12) + "\n").collect();
+        let p = psql(&mut b, &["-U", "postgres"], &sql);
+        assert!(p.status.is_some(), "psql must finish on {sql:?}");
+        let q = mysql(&mut m, &["-uroot", "-psecret", "-f", "shop"], &sql, round % 2 == 0);
+        assert!(q.status.is_some(), "mysql must finish on {sql:?}");
+        let cmds: String = (0..4).map(|_| line(&REDIS, 1 + round % 6) + "\n").collect();
+        let c = cli(&mut r, &[], &cmds, round % 2 == 0);
+        assert!(c.status.is_some(), "redis-cli must finish on {cmds:?}");
+        let js: String = (0..3).map(|_| line(&JS, 1 + round % 9) + "\n").collect();
+        let s = start(&mut g, "mongosh", &["mongosh", "--quiet"], Some(&js), true, 0, 7);
+        assert!(s.status.is_some(), "mongosh must finish on {js:?}");
+    }
+    // Deep nesting is refused with a clear error rather than recursing without bound.
+    let deep = format!("SELECT {}1{};", "(".repeat(500), ")".repeat(500));
+    let p = psql(&mut b, &["-U", "postgres", "-c", &deep], "");
+    assert_eq!(p.text(), "dockling: expressions nested more than 64 deep is not simulated\n");
+    let deep = format!("db.c.insertOne({}{})", "{a:".repeat(100), "}".repeat(100));
+    let s = start(&mut g, "mongosh", &["mongosh", "--quiet", "--eval", &deep], Some(""), false, 0, 7);
+    assert_eq!(s.text(), "dockling: mongosh: values nested more than 32 deep are not simulated\n");
 }
