@@ -1031,13 +1031,15 @@ fn redis_box(version_env: &str) -> Box_ {
 fn redis_up(b: &mut Box_, args: &[&str]) -> Run {
     let mut argv = vec!["redis-server"];
     argv.extend_from_slice(args);
-    let r = start_in(b, "redis-server", &argv, None, false, 999, 1, "/data");
+    let r = start_in(b, "redis-server", &argv, None, false, "/data");
     assert_eq!(r.status, None, "redis-server should keep running:\n{}", r.text());
     r
 }
 
-/// `start` with a working directory (the image's WORKDIR).
-fn start_in(b: &mut Box_, name: &str, argv: &[&str], stdin: Option<&str>, tty: bool, uid: u32, pid: u32, cwd: &'static str) -> Run {
+/// `start` in a working directory (the image's WORKDIR): servers as PID 1 of user 999, clients
+/// as an exec'd root process.
+fn start_in(b: &mut Box_, name: &str, argv: &[&str], stdin: Option<&str>, tty: bool, cwd: &'static str) -> Run {
+    let (uid, pid) = if name.ends_with("-server") { (999, 1) } else { (0, 7) };
     let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
     let mut r = Run { prog: Box::new(Idle), out: Captured::default(), stdin: Input::default(), status: None, tty, pid, uid, cwd: "/" };
     if let Some(s) = stdin {
@@ -1056,7 +1058,7 @@ fn start_in(b: &mut Box_, name: &str, argv: &[&str], stdin: Option<&str>, tty: b
 fn cli(b: &mut Box_, args: &[&str], stdin: &str, tty: bool) -> Run {
     let mut argv = vec!["redis-cli"];
     argv.extend_from_slice(args);
-    start_in(b, "redis-cli", &argv, Some(stdin), tty, 0, 7, "/data")
+    start_in(b, "redis-cli", &argv, Some(stdin), tty, "/data")
 }
 
 #[test]
