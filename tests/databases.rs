@@ -1401,3 +1401,19 @@ fn random_input_never_panics() {
     let s = start(&mut g, "mongosh", &["mongosh", "--quiet", "--eval", &deep], Some(""), false, 0, 7);
     assert_eq!(s.text(), "dockling: mongosh: values nested more than 32 deep are not simulated\n");
 }
+
+#[test]
+fn patterns_match_in_linear_time() {
+    let mut b = Box_::postgres(&["POSTGRES_PASSWORD=secret"]);
+    let _pg = pg_up(&mut b);
+    let long = "a".repeat(3000);
+    let pat = format!("{}b", "%a".repeat(40));
+    let r = psql(&mut b, &["-U", "postgres", "-tAc", &format!("SELECT '{long}' LIKE '{pat}', 'Hello' LIKE 'H_l%', 'Hello' LIKE 'h%'")], "");
+    assert_eq!(r.text(), "f|t|f\n");
+    let mut r = redis_box("REDIS_VERSION=7.4.4");
+    let _srv = redis_up(&mut r, &[]);
+    cli(&mut r, &["mset", "user:1", "a", "user:22", "b", "item:1", "c", "user:x", "d"], "", false);
+    assert_eq!(cli(&mut r, &["keys", "user:[0-9]*"], "", false).text(), "user:1\nuser:22\n");
+    assert_eq!(cli(&mut r, &["keys", "user:[^0-9]"], "", false).text(), "user:x\n");
+    assert_eq!(cli(&mut r, &["keys", &"*?".repeat(200)], "", false).text(), "\n");
+}

@@ -4,6 +4,7 @@
 //! keep their data in the container's files (see `store`), and the clients of the same container
 //! open those files directly: no network between them is simulated.
 
+mod glob;
 mod lines;
 mod mongo;
 mod mysql;

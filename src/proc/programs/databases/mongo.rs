@@ -919,6 +919,9 @@ impl Mongosh {
                     vec![with_id(arg(0), self, ctx)?]
                 } else {
                     let J::Arr(a) = arg(0) else { return Err("MongoInvalidArgumentError: Argument \"docs\" must be an array of documents".into()) };
+                    if a.is_empty() {
+                        return Err("MongoInvalidArgumentError: Invalid BulkOperation, Batch cannot be empty".into());
+                    }
                     let mut v = Vec::new();
                     for d in a {
                         v.push(with_id(d, self, ctx)?);

@@ -651,8 +651,7 @@ impl Psql {
             }
         }
         if let Some(p) = pattern {
-            let re: Vec<char> = p.chars().collect();
-            rels.retain(|(n, _)| glob(&n.chars().collect::<Vec<_>>(), &re, 0));
+            rels.retain(|(n, _)| super::glob::matches(p, n, super::glob::Kind::Psql, false));
         }
         crate::text::sort_by(&mut rels, &|a, b| a.0.cmp(&b.0));
         let pfx = self.prefix();
@@ -837,19 +836,6 @@ fn in_line_comment(before: &str) -> bool {
         i += 1;
     }
     false
-}
-
-/// psql's pattern matching (`*`, `?`), bounded.
-fn glob(s: &[char], p: &[char], depth: u32) -> bool {
-    if depth > 100 {
-        return false;
-    }
-    match p.first() {
-        None => s.is_empty(),
-        Some('*') => (0..=s.len()).any(|i| glob(&s[i..], &p[1..], depth + 1)),
-        Some('?') => !s.is_empty() && glob(&s[1..], &p[1..], depth + 1),
-        Some(c) => s.first() == Some(c) && glob(&s[1..], &p[1..], depth + 1),
-    }
 }
 
 /// A literal default as `\d` deparses it (`'none'::character varying`, `0`, `true`).

@@ -158,43 +158,6 @@ pub fn split_args(line: &str) -> Option<Vec<String>> {
     }
 }
 
-/// Redis's `stringmatchlen` glob (`*`, `?`, `[a-z]`, `[^x]`, `\`), bounded.
-fn glob(p: &[char], s: &[char], depth: u32) -> bool {
-    if depth > 100 {
-        return false;
-    }
-    match p.first() {
-        None => s.is_empty(),
-        Some('*') => (0..=s.len()).any(|i| glob(&p[1..], &s[i..], depth + 1)),
-        Some('?') => !s.is_empty() && glob(&p[1..], &s[1..], depth + 1),
-        Some('[') => {
-            let Some(&ch) = s.first() else { return false };
-            let mut j = 1;
-            let not = p.get(1) == Some(&'^');
-            if not {
-                j += 1;
-            }
-            let mut hit = false;
-            while j < p.len() && p[j] != ']' {
-                if p[j] == '\\' && j + 1 < p.len() {
-                    hit |= p[j + 1] == ch;
-                    j += 2;
-                } else if p.get(j + 1) == Some(&'-') && j + 2 < p.len() && p[j + 2] != ']' {
-                    let (a, b) = if p[j] <= p[j + 2] { (p[j], p[j + 2]) } else { (p[j + 2], p[j]) };
-                    hit |= ch >= a && ch <= b;
-                    j += 3;
-                } else {
-                    hit |= p[j] == ch;
-                    j += 1;
-                }
-            }
-            (hit != not) && glob(p.get(j + 1..).unwrap_or(&[]), &s[1..], depth + 1)
-        }
-        Some('\\') if p.len() > 1 => s.first() == Some(&p[1]) && glob(&p[2..], &s[1..], depth + 1),
-        Some(c) => s.first() == Some(c) && glob(&p[1..], &s[1..], depth + 1),
-    }
-}
-
 fn parse_int(s: &str) -> Option<i64> {
     if s.is_empty() || s.starts_with('+') || (s.len() > 1 && s.starts_with('0')) || s.starts_with("-0") {
         return None;
@@ -463,8 +426,7 @@ pub fn exec(m: &mut Mem, args: &[String], ctx: &mut Ctx, authed: &mut bool) -> (
             _ => Reply::Int(0),
         },
         "keys" => {
-            let p: Vec<char> = a[0].chars().collect();
-            Reply::Array(m.keys.iter().filter(|e| glob(&p, &e.key.chars().collect::<Vec<_>>(), 0)).map(|e| bulk(&e.key)).collect())
+            Reply::Array(m.keys.iter().filter(|e| super::glob::matches(&a[0], &e.key, super::glob::Kind::Redis, false)).map(|e| bulk(&e.key)).collect())
         }
         "type" => Reply::Status(find(m, &a[0]).map(|i| m.keys[i].val.type_name()).unwrap_or("none").into()),
         "rename" => match find(m, &a[0]) {

@@ -328,26 +328,6 @@ fn text_cmp(a: &str, b: &str, d: Dialect, c_collate: bool) -> Ordering {
     o.then_with(|| b.cmp(a))
 }
 
-fn like(s: &[char], p: &[char], ci: bool, depth: u32) -> bool {
-    if depth > 200 {
-        return false;
-    }
-    match p.first() {
-        None => s.is_empty(),
-        Some('%') => (0..=s.len()).any(|i| like(&s[i..], &p[1..], ci, depth + 1)),
-        Some('_') => !s.is_empty() && like(&s[1..], &p[1..], ci, depth + 1),
-        Some('\\') if p.len() > 1 => s.first() == p.get(1) && like(&s[1..], &p[2..], ci, depth + 1),
-        Some(c) => {
-            let eq = match s.first() {
-                Some(x) if ci => x.to_lowercase().eq(c.to_lowercase()),
-                Some(x) => x == c,
-                None => false,
-            };
-            eq && like(&s[1..], &p[1..], ci, depth + 1)
-        }
-    }
-}
-
 /// What an expression is evaluated against.
 struct Env<'a> {
     t: Option<&'a Table>,
@@ -502,7 +482,7 @@ impl Engine<'_, '_> {
                     Some(q) => err(format!("column {q}.{name} does not exist"), Some(pos)),
                     None => err(format!("column \"{name}\" does not exist"), Some(pos)),
                 };
-                if let Some(t) = t {
+                if let Some(t) = t.filter(|_| name.len() <= 64) {
                     let limit = (name.chars().count() / 2).min(3);
                     let mut best: Vec<(&str, usize)> = t.cols.iter().map(|c| (c.name.as_str(), levenshtein(&c.name, name))).filter(|(_, d)| *d <= limit).collect();
                     let min = best.iter().map(|b| b.1).min();
@@ -781,9 +761,7 @@ impl Engine<'_, '_> {
                     }
                     ((_, ka), (_, kb)) => return Err(self.no_operator(&format!("{} ~~ {}", pg_kind(ka), pg_kind(kb)), pos)),
                 };
-                let xs: Vec<char> = x.chars().collect();
-                let ys: Vec<char> = y.chars().collect();
-                Ok(self.boolean(like(&xs, &ys, d == Dialect::My, 0)))
+                Ok(self.boolean(super::glob::matches(&y, &x, super::glob::Kind::Like, d == Dialect::My)))
             }
             Op::Concat => match (l, r) {
                 ((Value::Null, _), _) | (_, (Value::Null, _)) => Ok((Value::Null, K::Text(0))),
@@ -1316,7 +1294,7 @@ impl Engine<'_, '_> {
                 let s = match (&v, k) {
                     (Value::Text(s), K::Ts | K::TsTz | K::Date) => {
                         let s = if s.len() == 10 { format!("{s} 00:00:00") } else { s.clone() };
-                        return Ok(Value::Text(if date { s[..10].to_string() } else { s }));
+                        return Ok(Value::Text(if date { s.get(..10).unwrap_or(&s).to_string() } else { s }));
                     }
                     (Value::Text(s), K::Unknown) => s.clone(),
                     (Value::Text(s), K::Text(_)) if d == Dialect::My => s.clone(),
