@@ -20,6 +20,8 @@ pub struct BuildRequest {
     pub dockerfile: String,
     /// Its name as BuildKit shows it (`Dockerfile`, `Dockerfile.dev`).
     pub dockerfile_name: String,
+    /// There is no such file: BuildKit fails when it reads it.
+    pub missing_dockerfile: bool,
     /// The context's files (the directory given, unfiltered); `None` when the context is `-`
     /// (a Dockerfile on stdin and no files).
     pub context: Option<Tree>,

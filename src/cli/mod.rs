@@ -7,7 +7,7 @@ pub mod config;
 pub(crate) mod format;
 pub mod help;
 mod jsonmessage;
-mod pending;
+pub(crate) mod pending;
 pub mod table;
 pub mod template;
 

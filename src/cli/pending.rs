@@ -52,6 +52,8 @@ pub(super) enum Kind {
         action: Confirmed,
         answer: Option<String>,
     },
+    /// `docker build` following the build's progress.
+    Build(Box<BuildView>),
     /// `docker login` asking for a username, then a password (typed without echo).
     Login {
         cfg: crate::cli::config::ConfigFile,
@@ -85,6 +87,122 @@ pub(super) enum Confirmed {
     },
 }
 
+/// How `docker build` shows progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildMode {
+    /// `#N …` lines (`--progress=plain`, or not a terminal).
+    Plain,
+    /// The redrawn `[+] Building` view.
+    Tty,
+    /// `-q`: nothing but the image ID.
+    Quiet,
+    /// The classic builder's stream.
+    Legacy,
+}
+
+/// A build the CLI follows.
+#[derive(Clone, Debug)]
+pub struct BuildView {
+    handle: u64,
+    mode: BuildMode,
+    plain: crate::build::progress::Plain,
+    tty: crate::build::progress::Tty,
+    frame: Vec<String>,
+    /// The terminal view redraws every 100 ms while the build runs.
+    next_tick: SimTime,
+}
+
+impl BuildView {
+    pub fn new(handle: u64, mode: BuildMode, now: SimTime) -> BuildView {
+        BuildView {
+            handle,
+            mode,
+            plain: Default::default(),
+            tty: Default::default(),
+            frame: Vec::new(),
+            next_tick: now,
+        }
+    }
+
+    fn draw(&mut self, now: SimTime, last: bool, io: &mut dyn Io) {
+        let frame = self.tty.frame(now, last);
+        for (i, line) in frame.iter().enumerate() {
+            if self.frame.get(i) != Some(line) {
+                io.progress(StdStream::Stderr, &format!("build{}-{i}", self.handle), line);
+            }
+        }
+        self.frame = frame;
+    }
+
+    /// Takes the daemon's news; the exit status once the build is over.
+    fn poll(&mut self, daemon: &mut Daemon, now: SimTime, io: &mut dyn Io) -> Option<i32> {
+        use crate::build::{Event, Outcome};
+        let news = daemon.build_poll(self.handle);
+        let (events, outcome, known) = (news.events, news.outcome, news.known);
+        for ev in &events {
+            match self.mode {
+                BuildMode::Plain => {
+                    let text = self.plain.feed(ev);
+                    if !text.is_empty() {
+                        io.write(StdStream::Stderr, &text);
+                    }
+                }
+                BuildMode::Tty => self.tty.feed(ev),
+                BuildMode::Legacy => {
+                    if let Event::Stream(t) = ev {
+                        io.write(StdStream::Stdout, t);
+                    }
+                }
+                BuildMode::Quiet => {}
+            }
+        }
+        if self.mode == BuildMode::Tty {
+            self.tty.set_known(known);
+            if outcome.is_none() && (!events.is_empty() || now >= self.next_tick) {
+                self.draw(now, false, io);
+            }
+            self.next_tick = now + crate::clock::Millis(100);
+        }
+        let outcome = outcome?;
+        if self.mode == BuildMode::Tty {
+            self.draw(now, true, io);
+        }
+        let warn_text = if matches!(self.mode, BuildMode::Plain | BuildMode::Tty) {
+            crate::dockerfile::render_warnings(&news.warnings, true, None)
+        } else {
+            String::new()
+        };
+        match outcome {
+            Outcome::Built { image_id, .. } => {
+                if !warn_text.is_empty() {
+                    io.write(StdStream::Stderr, &warn_text);
+                }
+                if self.mode == BuildMode::Quiet {
+                    io.write(StdStream::Stdout, &format!("{image_id}\n"));
+                }
+                Some(0)
+            }
+            Outcome::Failed(f) => {
+                let logs = match self.mode {
+                    BuildMode::Plain => self.plain.error_logs(),
+                    BuildMode::Tty => self.tty.error_logs(),
+                    _ => String::new(),
+                };
+                let mut text = logs;
+                text.push_str(&warn_text);
+                if f.bare {
+                    text.push_str(&format!("{}\n", f.message));
+                } else {
+                    text.push_str(&f.excerpt);
+                    text.push_str(&format!("ERROR: failed to solve: {}\n", f.message));
+                }
+                io.write(StdStream::Stderr, &text);
+                Some(f.status)
+            }
+        }
+    }
+}
+
 fn print_error(io: &mut dyn Io, e: &ApiError) {
     io.write(
         StdStream::Stderr,
@@ -101,6 +219,7 @@ impl Pending {
         io: &mut dyn Io,
     ) -> Option<i32> {
         match &mut self.kind {
+            Kind::Build(view) => view.poll(daemon, now, io),
             Kind::Login {
                 cfg,
                 auth,
@@ -268,6 +387,7 @@ impl Pending {
     pub fn wake_time(&self) -> Option<SimTime> {
         match &self.kind {
             Kind::Stats { next, .. } => Some(*next),
+            Kind::Build(v) if v.mode == BuildMode::Tty => Some(v.next_tick),
             _ => None,
         }
     }
@@ -353,6 +473,10 @@ impl Pending {
     /// may ignore it); `false` when the docker CLI itself is interrupted.
     pub fn interrupt(&mut self, daemon: &mut Daemon, now: SimTime) -> bool {
         match &self.kind {
+            Kind::Build(v) => {
+                daemon.build_cancel(v.handle, now);
+                true
+            }
             Kind::Attach {
                 target: AttachTarget::Container(id),
                 tty,

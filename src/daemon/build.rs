@@ -64,6 +64,17 @@ pub struct CacheEntry {
     pub size: u64,
 }
 
+/// What [`Daemon::build_poll`] answers.
+#[derive(Clone, Debug, Default)]
+pub struct BuildNews {
+    pub events: Vec<Event>,
+    pub outcome: Option<Outcome>,
+    /// How many vertices the build has (the terminal view counts them).
+    pub known: u32,
+    /// The build checks' warnings (with the outcome).
+    pub warnings: Vec<dockerfile::Warning>,
+}
+
 /// A build's state, kept by the daemon while it runs.
 #[derive(Clone, Debug)]
 pub struct Build {
@@ -401,15 +412,16 @@ impl Daemon {
         id
     }
 
-    /// The events a build reported since the last poll, and its outcome once it has one (the
-    /// build is then forgotten).
-    pub fn build_poll(&mut self, handle: u64) -> (Vec<Event>, Option<Outcome>, u32) {
+    /// What a build reported since the last poll, and its outcome once it has one (the build is
+    /// then forgotten).
+    pub fn build_poll(&mut self, handle: u64) -> BuildNews {
         let Some(b) = self.builds.get_mut(&handle) else {
-            return (Vec::new(), None, 0);
+            return BuildNews::default();
         };
         let events = std::mem::take(&mut b.events);
         let known = b.known;
         let outcome = b.outcome.clone();
+        let warnings = if outcome.is_some() { b.warnings.clone() } else { Vec::new() };
         if outcome.is_some() {
             if let Some(b) = self.builds.remove(&handle) {
                 self.build_reports.push(b.report);
@@ -418,7 +430,27 @@ impl Daemon {
                 }
             }
         }
-        (events, outcome, known)
+        BuildNews { events, outcome, known, warnings }
+    }
+
+    /// Ctrl+C: the build stops; the running step is canceled.
+    pub fn build_cancel(&mut self, handle: u64, now: SimTime) {
+        let Some(b) = self.builds.get_mut(&handle) else { return };
+        if b.outcome.is_some() {
+            return;
+        }
+        let running = match &b.wait {
+            Wait::Run(r) => Some(r.v),
+            _ => None,
+        };
+        let t = now.max(b.t);
+        if let (Some(v), false) = (running, b.req.legacy) {
+            b.events.push(Event::End { v, at: t, cached: false, error: Some("context canceled".into()) });
+        }
+        b.wait = Wait::None;
+        b.ops.clear();
+        let message = if b.req.legacy { String::new() } else { "Canceled: context canceled".into() };
+        b.outcome = Some(Outcome::Failed(Failure { message, excerpt: String::new(), vertex: running, status: if b.req.legacy { 130 } else { 1 }, bare: b.req.legacy }));
     }
 
     /// The last builds' step reports (newest last), for `dockling why` and the web app.
@@ -686,9 +718,15 @@ impl Daemon {
         match op {
             Op::Definition => {
                 let v = b.vertex(format!("[internal] load build definition from {}", b.req.dockerfile_name));
-                let st = b.status(v, "transferring dockerfile:".into(), b.src.len() as u64, 0, 10);
+                let size = if b.req.missing_dockerfile { 2 } else { b.src.len() as u64 };
+                let st = b.status(v, "transferring dockerfile:".into(), size, 0, 10);
                 b.events.push(st);
-                let planned = self.plan(b);
+                let planned = if b.req.missing_dockerfile {
+                    let m = format!("failed to read dockerfile: open {}: no such file or directory", b.req.dockerfile_name);
+                    Err(Diagnostic { message: m, ..Diagnostic::default() })
+                } else {
+                    self.plan(b)
+                };
                 for w in b.warnings.clone() {
                     b.events.push(Event::Warn { v, text: w.short() });
                 }
@@ -1598,7 +1636,8 @@ impl Daemon {
         if let Some(l) = layer {
             st.layers.push(l);
         }
-        st.history.push(History { created, created_by: format!("{} # buildkit", res.history), comment: HISTORY_COMMENT.into(), author: String::new(), empty_layer: empty });
+        let created_by = if res.kind == StepKind::Workdir { res.history.clone() } else { format!("{} # buildkit", res.history) };
+        st.history.push(History { created, created_by, comment: HISTORY_COMMENT.into(), author: String::new(), empty_layer: empty });
         st.key = res.key;
         b.report.steps.push(StepReport { name, line, cached: hit, reason });
         b.later(if hit { 0 } else { ms }, vec![Build::end(v, hit)]);

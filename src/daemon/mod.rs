@@ -24,7 +24,7 @@ use crate::vecmap::VecMap;
 
 pub use containers::{AttachTarget, Attachment, Container, ContainerStatus, ExecProcess};
 pub use exec::ExecConfig;
-pub use build::{Build, CacheEntry, StepKind};
+pub use build::{Build, BuildNews, CacheEntry, StepKind};
 pub use archive::{apply_changes, CommitOptions, LoadMessage, ENGINE_VERSION};
 pub use disk::{CacheRecord, DiskUsage};
 pub use distribution::AuthConfig;

@@ -2,6 +2,7 @@
 //! "not simulated yet" answer for commands Dockling does not run yet.
 
 mod archive;
+mod build;
 mod container;
 mod files;
 mod inspect;
@@ -102,7 +103,7 @@ const TOP: &[Def] = &[
     def_stop("run", "run", Min(1), Some(container::run)),
     def_stop("exec", "exec", Min(2), Some(lifecycle::exec)),
     def("ps", "ps", No, Some(container::ps)),
-    def("build", "build", Exact(1), None),
+    def("build", "build", Exact(1), Some(build::build)),
     def("pull", "pull", Exact(1), Some(image::pull)),
     def("push", "push", Exact(1), Some(registry::push)),
     def("images", "images", Max(1), Some(image::images)),
