@@ -213,13 +213,13 @@ pub(crate) fn quote_into(out: &mut String, s: &str) {
 }
 
 /// Go's `fmt.Sprintf("%q", []string{...})`: `["a" "b"]`.
-pub(crate) fn quote_list(items: &[String]) -> String {
+pub(crate) fn quote_list<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::from("[");
     for (i, s) in items.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        quote_into(&mut out, s);
+        quote_into(&mut out, s.as_ref());
     }
     out.push(']');
     out
@@ -322,7 +322,7 @@ mod tests {
         assert_eq!(quote("\x00\x07\u{7f}"), r#""\x00\a\x7f""#);
         assert_eq!(quote("♥ é"), "\"♥ é\"");
         assert_eq!(quote("\u{a0}\u{feff}"), r#""\u00a0\ufeff""#);
-        assert_eq!(quote_list(&["--a=b".into(), "--c".into()]), r#"["--a=b" "--c"]"#);
+        assert_eq!(quote_list(&["--a=b", "--c"]), r#"["--a=b" "--c"]"#);
     }
 
     #[test]

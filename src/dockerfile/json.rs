@@ -10,16 +10,17 @@ use nom::combinator::{opt, recognize};
 use nom::error::context;
 use nom::{IResult, Parser};
 
+use super::args::Line;
 use super::gostr::trim_left_space;
-use super::PErr;
+use super::{Ast, PErr};
 
 /// What an instruction's arguments are, seen as JSON.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum JsonArgs<'a> {
+pub(crate) enum JsonArgs {
     /// Not a JSON array (the caller falls back to the shell form).
     NotJson,
-    /// A JSON array of strings.
-    Strings(Vec<Cow<'a, str>>),
+    /// A JSON array of strings (pushed to the tree's texts).
+    Strings,
     /// A valid JSON array holding something other than a string: an error in BuildKit.
     NonString,
 }
@@ -119,16 +120,15 @@ fn scalar(i: &str) -> IResult<&str, Option<Cow<'_, str>>, PErr<'_>> {
     context("JSON value", alt((tag("true"), tag("false"), tag("null")))).map(|_| None).parse(i)
 }
 
-/// Validates and decodes `rest` (which starts with `[`) without recursion: the top-level
-/// array's string elements, or `Ok(None)` when an element is not a string.
-fn document(text: &str) -> Result<Option<Vec<Cow<'_, str>>>, ()> {
+/// Validates and decodes `text` (which starts with `[`, a slice of `l`) without recursion,
+/// pushing the top-level array's string elements; `Ok(false)` when an element is not a string.
+fn document(ast: &mut Ast<'_>, l: Line<'_>, text: &str) -> Result<bool, ()> {
     #[derive(PartialEq)]
     enum Frame {
         Array,
         Object,
     }
     let mut stack: Vec<Frame> = Vec::new();
-    let mut strings = Vec::new();
     let mut all_strings = true;
     let (mut i, _) = ws(text).map_err(|_| ())?;
     // Each turn reads one value at the current position, then its separators.
@@ -169,7 +169,11 @@ fn document(text: &str) -> Result<Option<Vec<Cow<'_, str>>>, ()> {
         } else {
             let (r, s) = scalar(i).map_err(|_| ())?;
             match (depth, s) {
-                (1, Some(s)) => strings.push(s),
+                (1, Some(Cow::Borrowed(s))) => ast.texts.push(l.text(s)),
+                (1, Some(Cow::Owned(s))) => {
+                    let t = ast.own(&s);
+                    ast.texts.push(t);
+                }
                 (1, None) => all_strings = false,
                 _ => {}
             }
@@ -179,7 +183,7 @@ fn document(text: &str) -> Result<Option<Vec<Cow<'_, str>>>, ()> {
         loop {
             i = ws(i).map_err(|_| ())?.0;
             match stack.last() {
-                None => return if i.is_empty() { Ok(all_strings.then_some(strings)) } else { Err(()) },
+                None => return if i.is_empty() { Ok(all_strings) } else { Err(()) },
                 Some(f) => {
                     let close = if *f == Frame::Array { ']' } else { '}' };
                     if let Some(r) = i.strip_prefix(',') {
@@ -202,8 +206,8 @@ fn document(text: &str) -> Result<Option<Vec<Cow<'_, str>>>, ()> {
 }
 
 /// The common case: a flat array of strings without escapes, read in one pass over the
-/// bytes; `None` sends anything else to [`document`].
-fn flat_strings(text: &str) -> Option<Vec<Cow<'_, str>>> {
+/// bytes and pushed to `out`; `false` sends anything else to [`document`].
+fn flat_strings(out: &mut Vec<super::Text>, l: Line<'_>, text: &str) -> bool {
     let b = text.as_bytes();
     let ws = |i: &mut usize| {
         while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
@@ -212,20 +216,20 @@ fn flat_strings(text: &str) -> Option<Vec<Cow<'_, str>>> {
     };
     let mut i = 1;
     ws(&mut i);
-    let mut out = Vec::new();
     if b.get(i) == Some(&b']') {
         i += 1;
     } else {
         loop {
             if b.get(i) != Some(&b'"') {
-                return None;
+                return false;
             }
             let start = i + 1;
-            let len = b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+            let Some(len) = b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) else { return false };
             if b[start + len] != b'"' {
-                return None;
+                return false;
             }
-            out.push(Cow::Borrowed(text.get(start..start + len)?));
+            let Some(s) = text.get(start..start + len) else { return false };
+            out.push(l.text(s));
             i = start + len + 1;
             ws(&mut i);
             match b.get(i) {
@@ -237,28 +241,34 @@ fn flat_strings(text: &str) -> Option<Vec<Cow<'_, str>>> {
                     i += 1;
                     break;
                 }
-                _ => return None,
+                _ => return false,
             }
         }
     }
     ws(&mut i);
-    (i == b.len()).then_some(out)
+    i == b.len()
 }
 
-/// BuildKit's `parseJSON` on an instruction's arguments.
-pub(crate) fn parse_json_array(rest: &str) -> JsonArgs<'_> {
+/// BuildKit's `parseJSON` on an instruction's arguments (`rest`, a slice of `l`): on
+/// [`JsonArgs::Strings`] the strings are in `ast.texts`; otherwise nothing was added.
+pub(crate) fn parse_json_array(ast: &mut Ast<'_>, l: Line<'_>, rest: &str) -> JsonArgs {
     let rest = trim_left_space(rest);
     if !rest.starts_with('[') {
         return JsonArgs::NotJson;
     }
-    if let Some(v) = flat_strings(rest) {
-        return JsonArgs::Strings(v);
+    let (texts, buf) = (ast.texts.len(), ast.buf.len());
+    if flat_strings(&mut ast.texts, l, rest) {
+        return JsonArgs::Strings;
     }
-    match document(rest) {
+    ast.texts.truncate(texts);
+    let r = match document(ast, l, rest) {
+        Ok(true) => return JsonArgs::Strings,
+        Ok(false) => JsonArgs::NonString,
         Err(()) => JsonArgs::NotJson,
-        Ok(Some(v)) => JsonArgs::Strings(v),
-        Ok(None) => JsonArgs::NonString,
-    }
+    };
+    ast.texts.truncate(texts);
+    ast.buf.truncate(buf);
+    r
 }
 
 #[cfg(test)]
@@ -266,8 +276,16 @@ mod tests {
     use super::*;
     use JsonArgs::*;
 
-    fn s(v: &[&str]) -> JsonArgs<'static> {
-        Strings(v.iter().map(|x| Cow::Owned(x.to_string())).collect())
+    /// The outcome, and the strings on success.
+    fn parse_json_array(src: &str) -> (JsonArgs, Vec<String>) {
+        let mut ast = Ast { src, ..Ast::default() };
+        let r = super::parse_json_array(&mut ast, Line { s: src, base: 0 }, src);
+        let v = ast.texts.iter().map(|t| ast.text(*t).to_string()).collect();
+        (r, v)
+    }
+
+    fn s(v: &[&str]) -> (JsonArgs, Vec<String>) {
+        (Strings, v.iter().map(|x| x.to_string()).collect())
     }
 
     #[test]
@@ -275,16 +293,16 @@ mod tests {
         assert_eq!(parse_json_array(r#"["echo", "hi"]"#), s(&["echo", "hi"]));
         assert_eq!(parse_json_array(" [ ] "), s(&[]));
         assert_eq!(parse_json_array(r#"["a\/b", "\u0000", "\ud83d\ude00", "\ud800"]"#), s(&["a/b", "\0", "😀", "\u{fffd}"]));
-        assert_eq!(parse_json_array(r#"["a", 1]"#), NonString);
-        assert_eq!(parse_json_array(r#"["a", ["b"]]"#), NonString);
-        assert_eq!(parse_json_array(r#"["a", {"k": [1, "x"]}, null]"#), NonString);
-        assert_eq!(parse_json_array(r#"["a", 1e999]"#), NotJson);
+        assert_eq!(parse_json_array(r#"["a", 1]"#), (NonString, vec![]));
+        assert_eq!(parse_json_array(r#"["a", ["b"]]"#), (NonString, vec![]));
+        assert_eq!(parse_json_array(r#"["a", {"k": [1, "x"]}, null]"#), (NonString, vec![]));
+        assert_eq!(parse_json_array(r#"["a", 1e999]"#), (NotJson, vec![]));
         for bad in ["['a']", "[\"a\"", "[\"a]", "[\"a\" \"b\"]", "[\"a\",]", "[01]", "[\"\t\"]", "[\"a\"] x", "echo [", "[tru]"] {
-            assert_eq!(parse_json_array(bad), NotJson, "{bad}");
+            assert_eq!(parse_json_array(bad), (NotJson, vec![]), "{bad}");
         }
         let deep = "[".repeat(20_000);
-        assert_eq!(parse_json_array(&deep), NotJson);
+        assert_eq!(parse_json_array(&deep), (NotJson, vec![]));
         let nested = "[".repeat(100) + &"]".repeat(100);
-        assert_eq!(parse_json_array(&nested), NonString);
+        assert_eq!(parse_json_array(&nested), (NonString, vec![]));
     }
 }

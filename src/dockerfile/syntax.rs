@@ -1,13 +1,11 @@
 //! The low-level parser, as BuildKit's `parser.Parse`: lines, parser directives, line
 //! continuations, comments and here-document bodies into a syntax tree.
 
-use std::borrow::Cow;
-
-use super::args::node_from_line;
+use super::args::{node_from_line, Line};
 use super::directives::DirectiveParser;
 use super::gostr::{skip_space, trim_left_space, trim_space};
 use super::heredoc::heredocs_from_line;
-use super::{Diagnostic, Keyword, Node, Parsed, Span};
+use super::{Ast, Diagnostic, Keyword, Node, Parsed, Pool, Span};
 
 /// bufio.Scanner's default maximum token size.
 const MAX_TOKEN: usize = 64 * 1024;
@@ -106,9 +104,9 @@ fn has_heredoc_marker(s: &str) -> bool {
 }
 
 /// Which instructions may carry here-documents (through ONBUILD too), in shell form only.
-fn can_contain_heredoc(node: &Node<'_>) -> bool {
-    let n = match (&node.sub, node.kind) {
-        (Some(sub), Keyword::Onbuild) => sub,
+fn can_contain_heredoc(ast: &Ast<'_>, node: &Node) -> bool {
+    let n = match (node.sub, node.kind) {
+        (Some(i), Keyword::Onbuild) => ast.subs.get(i as usize).unwrap_or(node),
         _ => node,
     };
     matches!(n.kind, Keyword::Add | Keyword::Copy | Keyword::Run) && !n.json
@@ -120,6 +118,8 @@ struct State<'a> {
     directives: DirectiveParser,
     line: u32,
     out: Parsed<'a>,
+    /// The logical line being joined from continuation lines (reused).
+    joined: String,
 }
 
 impl<'a> State<'a> {
@@ -163,16 +163,17 @@ impl<'a> State<'a> {
         self.out.diagnostics.push(Diagnostic::new(message, start, end, span));
     }
 
-    /// Reads the bodies of the here-documents `line` opens, as BuildKit does after the line.
-    fn heredocs(&mut self, line: &str, start_line: u32, span: &mut Span) -> Vec<super::Heredoc<'a>> {
+    /// Reads the bodies of the here-documents `line` opens, as BuildKit does after the line,
+    /// into the tree's heredocs.
+    fn heredocs(&mut self, line: &str, start_line: u32, span: &mut Span) -> Pool {
+        let start = self.out.ast.heredocs.len() as u32;
         let docs = match heredocs_from_line(line) {
             Ok(d) => d,
             Err(e) => {
                 self.error(e, start_line, self.line, *span);
-                return Vec::new();
+                return Pool { start, end: start };
             }
         };
-        let mut out = Vec::new();
         for mut h in docs {
             let mut terminated = false;
             let body_start = self.sc.pos;
@@ -190,18 +191,20 @@ impl<'a> State<'a> {
                 }
                 body_end = s3 + raw3.len();
             }
-            h.content = Cow::Borrowed(&self.sc.src[body_start..body_end]);
+            h.content = std::borrow::Cow::Borrowed(&self.sc.src[body_start..body_end]);
             if !terminated {
                 self.error("unterminated heredoc".into(), start_line, self.line, *span);
                 break;
             }
-            out.push(h);
+            self.out.ast.heredocs.push(h);
         }
-        out
+        Pool { start, end: self.out.ast.heredocs.len() as u32 }
     }
 
     fn run(&mut self) {
-        let mut comments: Vec<Cow<'a, str>> = Vec::new();
+        // The pending comments are the tail of the tree's texts, from here.
+        let mut comments_start = 0u32;
+        let mut joined = std::mem::take(&mut self.joined);
         while let Some((lstart, raw0)) = self.sc.scan() {
             // Offsets in the line: after a first-line BOM, before the line ending, first non-space.
             let bytes = raw0.as_bytes();
@@ -215,22 +218,29 @@ impl<'a> State<'a> {
             let first_char = skip_space(raw0, bom).min(nl_end);
             let token = &raw0[first_char..nl_end];
             let comment = token.as_bytes().first() == Some(&b'#');
-            let raw = &raw0[bom..];
             if comment {
                 // BuildKit drops the line's first byte, then trims.
-                let body = match raw.get(1..) {
-                    Some(b) => Cow::Borrowed(trim_space(b)),
-                    None => Cow::Owned(trim_space(&String::from_utf8_lossy(&raw.as_bytes()[1..])).to_string()),
+                let raw = &raw0[bom..];
+                let ast = &mut self.out.ast;
+                let t = match raw.get(1..) {
+                    Some(b) => {
+                        let b = trim_space(b);
+                        (!b.is_empty()).then(|| Line { s: raw0, base: lstart as u32 }.text(b))
+                    }
+                    None => {
+                        let lossy = String::from_utf8_lossy(&raw.as_bytes()[1..]);
+                        let b = trim_space(&lossy);
+                        (!b.is_empty()).then(|| ast.own(b))
+                    }
                 };
-                if body.is_empty() {
-                    comments.clear();
-                } else {
-                    comments.push(body);
+                match t {
+                    Some(t) => ast.texts.push(t),
+                    None => ast.texts.truncate(comments_start as usize),
                 }
             }
             let (line, is_directive) = self.first_line(token, comment, span);
-            if is_directive {
-                comments.pop();
+            if is_directive && self.out.ast.texts.len() > comments_start as usize {
+                self.out.ast.texts.pop();
             }
             self.line += 1;
             let start_line = self.line;
@@ -239,7 +249,7 @@ impl<'a> State<'a> {
                 continue;
             }
             // Single-line instructions borrow from the source; joined lines are built.
-            let mut buf: Cow<'a, str> = Cow::Borrowed(first);
+            let mut is_joined = false;
             let mut last_end = end;
             let mut has_empty = false;
             while !eol {
@@ -256,45 +266,44 @@ impl<'a> State<'a> {
                 }
                 let (l3, e) = trim_continuation(l2, self.escape);
                 eol = e;
-                if let Cow::Borrowed(b) = buf {
-                    let mut joined = String::with_capacity(b.len() + l3.len() * 4);
-                    joined.push_str(b);
-                    buf = Cow::Owned(joined);
+                if !is_joined {
+                    joined.clear();
+                    joined.push_str(first);
+                    is_joined = true;
                 }
-                buf.to_mut().push_str(l3);
+                joined.push_str(l3);
             }
+            let text: &str = if is_joined { &joined } else { first };
             let mut span = Span { start: lstart as u32, end: last_end as u32 };
             if has_empty {
-                let w = Diagnostic::new(format!("Empty continuation line found in: {buf}"), self.line, self.line, span);
+                let w = Diagnostic::new(format!("Empty continuation line found in: {text}"), self.line, self.line, span);
                 self.out.warnings.push(w);
             }
-            let comments = std::mem::take(&mut comments);
-            let node = match &buf {
-                Cow::Borrowed(line) => node_from_line(line, self.escape, comments, 0),
-                Cow::Owned(line) => node_from_line(line, self.escape, comments, 0).map(Node::into_owned),
-            };
-            let node = match node {
+            let ast = &mut self.out.ast;
+            let comments = Pool { start: comments_start, end: ast.texts.len() as u32 };
+            let base = if is_joined { ast.own(text).start } else { (lstart + first_char) as u32 };
+            let node = node_from_line(ast, text, base, comments, self.escape, 0);
+            comments_start = self.out.ast.texts.len() as u32;
+            let mut node = match node {
                 Ok(c) => c,
                 Err(e) => {
                     self.error(e, start_line, self.line, span);
                     continue;
                 }
             };
-            let wants_heredocs = can_contain_heredoc(&node) && has_heredoc_marker(&buf);
+            if can_contain_heredoc(&self.out.ast, &node) && has_heredoc_marker(text) {
+                node.heredocs = self.heredocs(text, start_line, &mut span);
+            }
             if self.out.ast.children.is_empty() {
                 self.out.ast.start_line = start_line;
             }
+            node.start_line = start_line;
+            node.end_line = self.line;
+            node.span = span;
+            self.out.ast.end_line = self.line;
             self.out.ast.children.push(node);
-            let docs = if wants_heredocs { self.heredocs(&buf, start_line, &mut span) } else { Vec::new() };
-            let end_line = self.line;
-            self.out.ast.end_line = end_line;
-            if let Some(child) = self.out.ast.children.last_mut() {
-                child.heredocs = docs;
-                child.start_line = start_line;
-                child.end_line = end_line;
-                child.span = span;
-            }
         }
+        self.joined = joined;
         let eof = Span { start: self.sc.src.len() as u32, end: self.sc.src.len() as u32 };
         if self.out.ast.children.is_empty() {
             if self.out.diagnostics.is_empty() {
@@ -311,13 +320,16 @@ impl<'a> State<'a> {
 /// expansion, no quote removal, no validation of instructions). Never fails.
 pub fn parse(src: &str) -> Parsed<'_> {
     let mut out = Parsed::default();
+    out.ast.src = src;
     out.ast.children.reserve(src.len() / 32 + 4);
+    out.ast.texts.reserve(src.len() / 8 + 4);
     let mut st = State {
         sc: Scanner { src, pos: 0, too_long: false },
         escape: '\\',
         directives: DirectiveParser::default(),
         line: 0,
         out,
+        joined: String::new(),
     };
     st.run();
     st.out.ast.escape = st.escape;
@@ -353,13 +365,13 @@ mod tests {
         let src = "FROM a\nRUN <<EOF\n\tfoo\nEOF\nRUN <<-UN\n\tbaz\n\tUN\nCOPY <<X <<Y /dest\nY\nX\nX\nY\nRUN [\"<<EOF\"]\nUSER <<INVALID\nINVALID\n";
         let p = parse(src);
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        let c = &p.ast.children;
-        assert_eq!(c[1].heredocs[0].content, "\tfoo\n");
-        assert_eq!((c[2].heredocs[0].content.as_ref(), c[2].heredocs[0].chomp), ("\tbaz\n", true));
-        assert_eq!(c[3].heredocs.iter().map(|h| h.content.as_ref()).collect::<Vec<_>>(), vec!["Y\n", "X\n"]);
-        assert!(c[4].heredocs.is_empty());
-        assert_eq!(c[5].value, "user");
-        assert_eq!(c[6].value, "invalid");
+        let c: Vec<_> = p.ast.nodes().collect();
+        assert_eq!(c[1].heredocs()[0].content, "\tfoo\n");
+        assert_eq!((c[2].heredocs()[0].content.as_ref(), c[2].heredocs()[0].chomp), ("\tbaz\n", true));
+        assert_eq!(c[3].heredocs().iter().map(|h| h.content.as_ref()).collect::<Vec<_>>(), vec!["Y\n", "X\n"]);
+        assert!(c[4].heredocs().is_empty());
+        assert_eq!(c[5].value(), "user");
+        assert_eq!(c[6].value(), "invalid");
         assert_eq!((c[3].start_line, c[3].end_line), (8, 12));
         let p = parse("FROM a\nRUN <<EOF\nx\n");
         assert_eq!(p.diagnostics[0].message, "unterminated heredoc");
@@ -380,7 +392,7 @@ mod tests {
         assert_eq!(p.diagnostics[0].message, "dockerfile line greater than max allowed size of 65535");
         let p = parse("\u{feff}# escape=`\nFROM a `\n  b");
         assert_eq!(p.ast.escape, '`');
-        assert_eq!(p.ast.children[0].original, "FROM a   b");
+        assert_eq!(p.ast.node(0).map(|n| n.original()), Some("FROM a   b"));
         let deep = "ONBUILD ".repeat(100) + "RUN x";
         assert!(parse(&deep).diagnostics[0].message.starts_with("dockling: ONBUILD nested"));
     }
@@ -391,9 +403,9 @@ mod tests {
         let p = parse(src);
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         assert_eq!(p.ast.directives[0].value, "docker/dockerfile:1");
-        let c = &p.ast.children;
-        assert_eq!(c[0].comments, vec![Cow::Borrowed("the base")]);
-        assert_eq!(c[1].original, "RUN echo   hi");
+        let c: Vec<_> = p.ast.nodes().collect();
+        assert_eq!(c[0].comments().to_vec(), vec!["the base"]);
+        assert_eq!(c[1].original(), "RUN echo   hi");
         assert_eq!((c[1].start_line, c[1].end_line), (4, 5));
         assert_eq!(&src[c[1].span.start as usize..c[1].span.end as usize], "RUN echo \\\r\n  hi");
     }
