@@ -1,17 +1,17 @@
 //! How one logical line becomes a node: the instruction word, its `--flags`, and the
 //! arguments split per instruction (BuildKit's `split_command.go` and `line_parsers.go`).
+//!
+//! The line is read as bytes at offsets; every argument that is a slice of it becomes a
+//! [`Text`] without copying (only unquoted flags, decoded JSON escapes and lossy UTF-8 are built).
 
-use std::borrow::Cow;
-
-use super::gostr::{back_space, char_len, is_re_ws_byte, is_space_byte, quote, skip_space, space_width, split2_ws, split_ws, trim_space};
+use super::gostr::{back_space, char_len, is_re_ws_byte, is_space_byte, quote, skip_space_to, space_width};
 use super::json::{parse_json_array, JsonArgs};
 use super::{Ast, Keyword, Node, Pool, Text};
 
 /// Deepest `ONBUILD ONBUILD …` nesting the parser builds (BuildKit has no limit).
 pub(crate) const MAX_ONBUILD_DEPTH: u32 = 64;
 
-/// A line being split, and the offset of its first byte in the [`Ast`]'s text: every slice
-/// of it becomes a [`Text`] without copying.
+/// A line being split, and the offset of its first byte in the [`Ast`]'s text.
 #[derive(Clone, Copy)]
 pub(crate) struct Line<'l> {
     pub s: &'l str,
@@ -19,49 +19,67 @@ pub(crate) struct Line<'l> {
 }
 
 impl Line<'_> {
+    /// The [`Text`] of bytes `start..end` of the line.
+    #[inline(always)]
+    pub(crate) fn at(&self, start: usize, end: usize) -> Text {
+        Text { start: self.base.wrapping_add(start as u32), end: self.base.wrapping_add(end as u32) }
+    }
+
     /// The [`Text`] of `sub`, a slice of this line.
     #[inline(always)]
     pub(crate) fn text(&self, sub: &str) -> Text {
         debug_assert!(sub.as_ptr() >= self.s.as_ptr() && sub.len() <= self.s.len());
-        let off = (sub.as_ptr() as usize).wrapping_sub(self.s.as_ptr() as usize) as u32;
-        let start = self.base.wrapping_add(off);
-        Text { start, end: start.wrapping_add(sub.len() as u32) }
+        let off = (sub.as_ptr() as usize).wrapping_sub(self.s.as_ptr() as usize);
+        self.at(off, off + sub.len())
     }
+}
+
+/// A word of up to 12 ASCII letters packed case-insensitively, five bits a letter.
+const fn pack(w: &[u8]) -> u64 {
+    let mut k = 0;
+    let mut i = 0;
+    while i < w.len() {
+        k = k << 5 | (w[i] & 0x1f) as u64;
+        i += 1;
+    }
+    k
 }
 
 /// The instruction of a word, case-insensitively, without allocating.
-fn keyword(cmd: &str) -> Keyword {
+fn keyword(b: &[u8]) -> Keyword {
     use Keyword as K;
-    let b = cmd.as_bytes();
-    let is = |w: &[u8]| b.eq_ignore_ascii_case(w);
-    // Dispatch on length first: one comparison per candidate at most.
-    match b.len() {
-        3 if is(b"run") => K::Run,
-        3 if is(b"env") => K::Env,
-        3 if is(b"add") => K::Add,
-        3 if is(b"cmd") => K::Cmd,
-        3 if is(b"arg") => K::Arg,
-        4 if is(b"from") => K::From,
-        4 if is(b"copy") => K::Copy,
-        4 if is(b"user") => K::User,
-        5 if is(b"label") => K::Label,
-        5 if is(b"shell") => K::Shell,
-        6 if is(b"expose") => K::Expose,
-        6 if is(b"volume") => K::Volume,
-        7 if is(b"workdir") => K::Workdir,
-        7 if is(b"onbuild") => K::Onbuild,
-        10 if is(b"entrypoint") => K::Entrypoint,
-        10 if is(b"maintainer") => K::Maintainer,
-        10 if is(b"stopsignal") => K::Stopsignal,
-        11 if is(b"healthcheck") => K::Healthcheck,
-        _ => K::Unknown,
+    const WORDS: [(u64, Keyword); 18] = [
+        (pack(b"run"), K::Run),
+        (pack(b"env"), K::Env),
+        (pack(b"add"), K::Add),
+        (pack(b"cmd"), K::Cmd),
+        (pack(b"arg"), K::Arg),
+        (pack(b"from"), K::From),
+        (pack(b"copy"), K::Copy),
+        (pack(b"user"), K::User),
+        (pack(b"label"), K::Label),
+        (pack(b"shell"), K::Shell),
+        (pack(b"expose"), K::Expose),
+        (pack(b"volume"), K::Volume),
+        (pack(b"workdir"), K::Workdir),
+        (pack(b"onbuild"), K::Onbuild),
+        (pack(b"entrypoint"), K::Entrypoint),
+        (pack(b"maintainer"), K::Maintainer),
+        (pack(b"stopsignal"), K::Stopsignal),
+        (pack(b"healthcheck"), K::Healthcheck),
+    ];
+    if !(3..=11).contains(&b.len()) || !b.iter().all(u8::is_ascii_alphabetic) {
+        return K::Unknown;
     }
+    let k = pack(b);
+    WORDS.iter().find(|w| w.0 == k).map_or(K::Unknown, |w| w.1)
 }
 
 /// The lower-cased word of an unknown instruction (Go's `strings.ToLower`).
-fn lower_value(ast: &mut Ast<'_>, l: Line<'_>, cmd: &str) -> Text {
+fn lower_value(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Text {
+    let cmd = l.s.get(start..end).unwrap_or("");
     if !cmd.bytes().any(|c| c.is_ascii_uppercase() || c >= 0x80) {
-        return l.text(cmd);
+        return l.at(start, end);
     }
     ast.own(&cmd.to_lowercase())
 }
@@ -77,36 +95,33 @@ struct Shape {
 /// the instruction word. Flags and arguments go to `ast.texts`; `comments` are already there.
 pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments: Pool, escape: char, depth: u32) -> Result<Node, String> {
     let l = Line { s: line, base };
-    // Byte offsets first, slices last: trimmed line, instruction word, rest.
     let b = line.as_bytes();
-    let start = skip_space(line, 0);
+    let start = skip_space_to(line, 0, b.len());
     let end = back_space(line, start, b.len());
-    let cmd_end = b[start..end].iter().position(|&c| is_re_ws_byte(c)).map_or(end, |p| start + p);
-    let cmd = &line[start..cmd_end];
-    let kind = keyword(cmd);
-    let value = if kind == Keyword::Unknown { lower_value(ast, l, cmd) } else { Text::default() };
+    let mut cmd_end = start;
+    while cmd_end < end && !is_re_ws_byte(b[cmd_end]) {
+        cmd_end += 1;
+    }
+    let kind = keyword(&b[start..cmd_end]);
+    let value = if kind == Keyword::Unknown { lower_value(ast, l, start, cmd_end) } else { Text::default() };
     let flags_start = ast.texts.len() as u32;
     let mut flags = Pool { start: flags_start, end: flags_start };
-    let shape = if cmd_end == end {
-        dispatch(ast, l, kind, "", escape, depth)?
-    } else {
-        let mut after = cmd_end;
-        while after < end && is_re_ws_byte(b[after]) {
-            after += 1;
-        }
-        if b[after..end].starts_with(b"--") {
-            let rest = extract_builder_flags(ast, l, &line[after..end], escape);
-            flags.end = ast.texts.len() as u32;
-            match rest {
-                Cow::Borrowed(r) => dispatch(ast, l, kind, trim_space(r), escape, depth)?,
-                Cow::Owned(r) => {
-                    let o = Line { s: &r, base: ast.own(&r).start };
-                    dispatch(ast, o, kind, trim_space(&r), escape, depth)?
-                }
+    let mut after = cmd_end;
+    while after < end && is_re_ws_byte(b[after]) {
+        after += 1;
+    }
+    let shape = if after + 1 < end && b[after] == b'-' && b[after + 1] == b'-' {
+        let rest = extract_builder_flags(ast, l, after, end, escape);
+        flags.end = ast.texts.len() as u32;
+        match rest {
+            Ok(r) => dispatch(ast, l, kind, trim(line, r, end), escape, depth)?,
+            Err(r) => {
+                let o = Line { s: &r, base: ast.own(&r).start };
+                dispatch(ast, o, kind, trim(&r, 0, r.len()), escape, depth)?
             }
-        } else {
-            dispatch(ast, l, kind, &line[skip_space(line, after)..end], escape, depth)?
         }
+    } else {
+        dispatch(ast, l, kind, (skip_space_to(line, after, end), end), escape, depth)?
     };
     // ONBUILD's own arguments are empty: what follows `flags` belongs to its sub-node.
     let args_end = if shape.sub.is_some() { flags.end } else { ast.texts.len() as u32 };
@@ -116,9 +131,9 @@ pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments:
         span: super::Span::default(),
         start_line: 0,
         end_line: 0,
-        name: l.text(cmd),
+        name: l.at(start, cmd_end),
         value,
-        original: l.text(line),
+        original: l.at(0, b.len()),
         flags,
         args: Pool { start: flags.end, end: args_end },
         comments,
@@ -127,52 +142,62 @@ pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments:
     })
 }
 
-fn push_all<'l>(ast: &mut Ast<'_>, l: Line<'l>, words: impl Iterator<Item = &'l str>) {
-    for w in words {
-        ast.texts.push(l.text(w));
-    }
+/// `strings.TrimSpace` of `s[start..end]`, as offsets.
+#[inline]
+fn trim(s: &str, start: usize, end: usize) -> (usize, usize) {
+    let start = skip_space_to(s, start, end);
+    (start, back_space(s, start, end))
 }
 
-fn dispatch(ast: &mut Ast<'_>, l: Line<'_>, kind: Keyword, rest: &str, escape: char, depth: u32) -> Result<Shape, String> {
+/// Dispatches the rest of the line, `l.s[start..end]` (trimmed), on the instruction.
+fn dispatch(ast: &mut Ast<'_>, l: Line<'_>, kind: Keyword, (start, end): (usize, usize), escape: char, depth: u32) -> Result<Shape, String> {
     use Keyword as K;
     let mut shape = Shape::default();
+    let empty = start >= end;
     match kind {
-        K::Add | K::Copy | K::Volume => shape.json = maybe_json_to_list(ast, l, rest)?,
-        K::Arg => push_all(ast, l, Words { rest, escape: escape as u32, i: 0 }),
-        K::Cmd | K::Entrypoint | K::Run | K::Shell => shape.json = maybe_json(ast, l, rest)?,
-        K::Env => name_val(ast, l, rest, "ENV", escape)?,
-        K::Label => name_val(ast, l, rest, "LABEL", escape)?,
-        K::Expose | K::From => whitespace_delimited(ast, l, rest),
-        K::Healthcheck => shape.json = health_config(ast, l, rest)?,
-        K::Maintainer | K::Stopsignal | K::User | K::Workdir if rest.is_empty() => {}
-        K::Maintainer | K::Stopsignal | K::User | K::Workdir => ast.texts.push(l.text(rest)),
-        K::Onbuild => shape.sub = sub_command(ast, l, rest, escape, depth)?,
+        K::Add | K::Copy | K::Volume => shape.json = maybe_json_to_list(ast, l, start, end)?,
+        K::Arg => {
+            let mut w = Words { s: l.s, end, escape: escape as u32, i: start };
+            while let Some((a, b)) = w.next() {
+                ast.texts.push(l.at(a, b));
+            }
+        }
+        K::Cmd | K::Entrypoint | K::Run | K::Shell => shape.json = maybe_json(ast, l, start, end)?,
+        K::Env => name_val(ast, l, start, end, "ENV", escape)?,
+        K::Label => name_val(ast, l, start, end, "LABEL", escape)?,
+        K::Expose | K::From => whitespace_delimited(ast, l, start, end),
+        K::Healthcheck => shape.json = health_config(ast, l, start, end)?,
+        K::Maintainer | K::Stopsignal | K::User | K::Workdir if empty => {}
+        K::Maintainer | K::Stopsignal | K::User | K::Workdir => ast.texts.push(l.at(start, end)),
+        K::Onbuild => shape.sub = sub_command(ast, l, start, end, escape, depth)?,
         // Unknown instructions keep a single empty argument (BuildKit's parseIgnore).
         K::Unknown => ast.texts.push(Text::default()),
     }
     Ok(shape)
 }
 
-/// BuildKit's `extractBuilderFlags`: leading `--words` (bytes, as Go's loop reads them) go to
-/// `ast.texts`; returns the rest of the line.
-pub(crate) fn extract_builder_flags<'l>(ast: &mut Ast<'_>, l: Line<'_>, line: &'l str, escape: char) -> Cow<'l, str> {
+/// BuildKit's `extractBuilderFlags` on `l.s[start..end]`: leading `--words` (bytes, as Go's
+/// loop reads them) go to `ast.texts`. Returns where the rest starts, or the rest itself when
+/// that is not a character boundary (Go slices bytes; it is then read lossily).
+pub(crate) fn extract_builder_flags(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize, escape: char) -> Result<usize, String> {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
         Word,
         Quote,
     }
-    let b = line.as_bytes();
+    let line = l.s;
+    let b = &line.as_bytes()[..end];
     let esc = escape as u32;
-    let rest_at = |pos: usize| match line.get(pos..) {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(String::from_utf8_lossy(&b[pos..]).into_owned()),
+    let rest_at = |pos: usize| match line.is_char_boundary(pos) {
+        true => Ok(pos),
+        false => Err(String::from_utf8_lossy(&b[pos..]).into_owned()),
     };
     let mut phase = Phase::Spaces;
     let mut word = String::new();
     let mut quote = 0u8;
     let mut blank_ok = false;
-    let mut pos = 0;
+    let mut pos = start;
     while pos <= b.len() {
         let at_end = pos == b.len();
         let mut ch = if at_end { 0 } else { b[pos] };
@@ -189,14 +214,17 @@ pub(crate) fn extract_builder_flags<'l>(ast: &mut Ast<'_>, l: Line<'_>, line: &'
             }
             phase = Phase::Word;
             // Fast path: a plain ASCII word (no quotes, escapes or odd spaces) is taken whole.
-            let plain = |c: &u8| c.is_ascii_graphic() && *c != b'\'' && *c != b'"' && u32::from(*c) != esc;
-            let stop = b[pos..].iter().position(|c| !plain(c)).map_or(b.len(), |r| pos + r);
+            let plain = |c: u8| c.is_ascii_graphic() && c != b'\'' && c != b'"' && u32::from(c) != esc;
+            let mut stop = pos;
+            while stop < b.len() && plain(b[stop]) {
+                stop += 1;
+            }
             if stop == b.len() || b[stop] == b' ' || b[stop] == b'\t' {
                 if stop == pos + 2 {
                     // A lone `--` ends the flags.
                     return rest_at(stop);
                 }
-                ast.texts.push(l.text(&line[pos..stop]));
+                ast.texts.push(l.at(pos, stop));
                 phase = Phase::Spaces;
                 pos = stop;
                 continue;
@@ -261,38 +289,31 @@ pub(crate) fn extract_builder_flags<'l>(ast: &mut Ast<'_>, l: Line<'_>, line: &'
         word.push(char::from(ch));
         pos += 1;
     }
-    Cow::Borrowed("")
+    Ok(end)
 }
 
 /// BuildKit's `parseWords`: splits on whitespace, keeping quotes and escapes in the words
 /// (each word is a slice of `rest`; only an escape at the very end is dropped).
 #[cfg(test)]
 pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<&str> {
-    Words { rest, escape: escape as u32, i: 0 }.collect()
+    let mut w = Words { s: rest, end: rest.len(), escape: escape as u32, i: 0 };
+    std::iter::from_fn(|| w.next().map(|(a, b)| &rest[a..b])).collect()
 }
 
-/// The words of [`parse_words`], one at a time.
+/// The words of [`parse_words`] in `s[i..end]`, one at a time, as offsets.
 struct Words<'a> {
-    rest: &'a str,
+    s: &'a str,
+    end: usize,
     escape: u32,
     i: usize,
 }
 
-impl<'a> Iterator for Words<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let (rest, b) = (self.rest, self.rest.as_bytes());
-        let n = b.len();
+impl Words<'_> {
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let (s, b, n) = (self.s, self.s.as_bytes(), self.end);
         let mut i = self.i;
         loop {
-            while i < n {
-                let w = space_width(rest, i);
-                if w == 0 {
-                    break;
-                }
-                i += w;
-            }
+            i = skip_space_to(s, i, n);
             if i >= n {
                 self.i = n;
                 return None;
@@ -305,7 +326,7 @@ impl<'a> Iterator for Words<'a> {
                     break n;
                 }
                 let c = b[i];
-                if quote == 0 && space_width(rest, i) > 0 {
+                if quote == 0 && space_width(s, i) > 0 {
                     break i;
                 }
                 if quote == 0 && (c == b'\'' || c == b'"') {
@@ -332,39 +353,61 @@ impl<'a> Iterator for Words<'a> {
             };
             self.i = i;
             if blank_ok || end > start {
-                return Some(&rest[start..end]);
+                return Some((start, end));
             }
         }
     }
 }
 
 /// BuildKit's `parseNameVal` for ENV and LABEL: `key value` or `k=v k2=v2`, as triples.
-fn name_val(ast: &mut Ast<'_>, l: Line<'_>, rest: &str, key: &str, escape: char) -> Result<(), String> {
-    let mut words = Words { rest, escape: escape as u32, i: 0 };
+fn name_val(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize, key: &str, escape: char) -> Result<(), String> {
+    let b = l.s.as_bytes();
+    let mut words = Words { s: l.s, end, escape: escape as u32, i: start };
     let Some(first) = words.next() else { return Ok(()) };
-    if !first.contains('=') {
-        return match split2_ws(rest) {
-            (k, Some(v)) => {
-                ast.texts.extend([l.text(k), l.text(v), Text::default()]);
-                Ok(())
-            }
-            _ => Err(format!("{key} must have two arguments")),
-        };
+    let eq = |(a, e): (usize, usize)| b[a..e].iter().position(|&c| c == b'=').map(|p| a + p);
+    if eq(first).is_none() {
+        // `reWhitespace.Split(rest, 2)`: the key, then the value after the blanks.
+        let mut k = start;
+        while k < end && !is_re_ws_byte(b[k]) {
+            k += 1;
+        }
+        let mut v = k;
+        while v < end && is_re_ws_byte(b[v]) {
+            v += 1;
+        }
+        if k == end {
+            return Err(format!("{key} must have two arguments"));
+        }
+        ast.texts.extend([l.at(start, k), l.at(v, end), Text::default()]);
+        return Ok(());
     }
-    for w in std::iter::once(first).chain(words) {
-        let Some((k, v)) = w.split_once('=') else {
-            return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", quote(w)));
+    let mut w = Some(first);
+    while let Some((a, e)) = w {
+        let Some(at) = eq((a, e)) else {
+            return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", quote(l.s.get(a..e).unwrap_or(""))));
         };
         // The `=` delimiter is the source's own byte between the key and the value.
-        let k = l.text(k);
-        ast.texts.extend([k, l.text(v), Text { start: k.end, end: k.end + 1 }]);
+        ast.texts.extend([l.at(a, at), l.at(at + 1, e), l.at(at, at + 1)]);
+        w = words.next();
     }
     Ok(())
 }
 
-fn whitespace_delimited(ast: &mut Ast<'_>, l: Line<'_>, rest: &str) {
-    if !rest.is_empty() {
-        split_ws(rest, &mut |w| ast.texts.push(l.text(w)));
+/// `reWhitespace.Split(rest, -1)` of a trimmed rest (nothing when it is empty).
+fn whitespace_delimited(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) {
+    let b = l.s.as_bytes();
+    let mut i = start;
+    while i < end {
+        let w = i;
+        while i < end && !is_re_ws_byte(b[i]) {
+            i += 1;
+        }
+        if i > w {
+            ast.texts.push(l.at(w, i));
+        }
+        while i < end && is_re_ws_byte(b[i]) {
+            i += 1;
+        }
     }
 }
 
@@ -372,66 +415,65 @@ const NOT_STRINGS: &str = "when using JSON array syntax, arrays must be comprise
 
 /// BuildKit's `parseMaybeJSON`: a JSON array, or the whole rest as one shell-form string.
 /// `Ok(true)` for the JSON form.
-fn maybe_json(ast: &mut Ast<'_>, l: Line<'_>, rest: &str) -> Result<bool, String> {
-    if rest.is_empty() {
+fn maybe_json(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Result<bool, String> {
+    if start >= end {
         return Ok(false);
     }
-    match parse_json_array(ast, l, rest) {
+    match parse_json_array(ast, l, start, end) {
         JsonArgs::Strings => Ok(true),
         JsonArgs::NonString => Err(NOT_STRINGS.into()),
         JsonArgs::NotJson => {
-            ast.texts.push(l.text(rest));
+            ast.texts.push(l.at(start, end));
             Ok(false)
         }
     }
 }
 
 /// BuildKit's `parseMaybeJSONToList`: a JSON array, or whitespace-separated words.
-fn maybe_json_to_list(ast: &mut Ast<'_>, l: Line<'_>, rest: &str) -> Result<bool, String> {
-    match parse_json_array(ast, l, rest) {
+fn maybe_json_to_list(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Result<bool, String> {
+    match parse_json_array(ast, l, start, end) {
         JsonArgs::Strings => Ok(true),
         JsonArgs::NonString => Err(NOT_STRINGS.into()),
         JsonArgs::NotJson => {
-            whitespace_delimited(ast, l, rest);
+            whitespace_delimited(ast, l, start, end);
             Ok(false)
         }
     }
 }
 
 /// BuildKit's `parseHealthConfig`: the type word (`CMD`, `NONE`…) then a CMD-like rest.
-fn health_config(ast: &mut Ast<'_>, l: Line<'_>, rest: &str) -> Result<bool, String> {
-    let b = rest.as_bytes();
-    let sep = b.iter().position(|&c| is_space_byte(c)).unwrap_or(b.len());
-    if sep == 0 {
+fn health_config(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Result<bool, String> {
+    let b = &l.s.as_bytes()[..end];
+    let sep = b[start..].iter().position(|&c| is_space_byte(c)).map_or(end, |p| start + p);
+    if sep == start {
         return Ok(false);
     }
-    let next = b[sep..].iter().position(|&c| !is_space_byte(c)).map_or(b.len(), |p| sep + p);
-    let typ = match rest.get(..sep) {
-        Some(t) => l.text(t),
-        None => ast.own(&String::from_utf8_lossy(&b[..sep])),
+    let next = b[sep..].iter().position(|&c| !is_space_byte(c)).map_or(end, |p| sep + p);
+    let typ = match l.s.is_char_boundary(sep) {
+        true => l.at(start, sep),
+        false => ast.own(&String::from_utf8_lossy(&b[start..sep])),
     };
     ast.texts.push(typ);
-    match rest.get(next..) {
-        Some(r) => maybe_json(ast, l, r),
-        None => {
-            let r = String::from_utf8_lossy(&b[next..]).into_owned();
-            let o = Line { s: &r, base: ast.own(&r).start };
-            maybe_json(ast, o, &r)
-        }
+    if l.s.is_char_boundary(next) {
+        maybe_json(ast, l, next, end)
+    } else {
+        let r = String::from_utf8_lossy(&b[next..]).into_owned();
+        let o = Line { s: &r, base: ast.own(&r).start };
+        maybe_json(ast, o, 0, r.len())
     }
 }
 
 /// BuildKit's `parseSubCommand` for ONBUILD: the rest is an instruction of its own (kept in
 /// `ast.subs`; its index is returned).
-fn sub_command(ast: &mut Ast<'_>, l: Line<'_>, rest: &str, escape: char, depth: u32) -> Result<Option<u32>, String> {
-    if rest.is_empty() {
+fn sub_command(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize, escape: char, depth: u32) -> Result<Option<u32>, String> {
+    if start >= end {
         return Ok(None);
     }
     if depth >= MAX_ONBUILD_DEPTH {
         return Err(format!("dockling: ONBUILD nested more than {MAX_ONBUILD_DEPTH} levels deep"));
     }
-    let base = l.text(rest).start;
-    let child = node_from_line(ast, rest, base, Pool::default(), escape, depth + 1)?;
+    let rest = l.s.get(start..end).unwrap_or("");
+    let child = node_from_line(ast, rest, l.at(start, end).start, Pool::default(), escape, depth + 1)?;
     ast.subs.push(child);
     Ok(Some(ast.subs.len() as u32 - 1))
 }
@@ -469,7 +511,10 @@ mod tests {
     fn builder_flags() {
         let f = |s: &str| {
             let mut ast = Ast { src: s, ..Ast::default() };
-            let r = extract_builder_flags(&mut ast, Line { s, base: 0 }, s, '\\').into_owned();
+            let r = match extract_builder_flags(&mut ast, Line { s, base: 0 }, 0, s.len(), '\\') {
+                Ok(at) => s[at..].to_string(),
+                Err(r) => r,
+            };
             let words: Vec<String> = ast.texts.iter().map(|t| ast.text(*t).to_string()).collect();
             (r, words)
         };

@@ -11,7 +11,7 @@ use nom::error::context;
 use nom::{IResult, Parser};
 
 use super::args::Line;
-use super::gostr::trim_left_space;
+use super::gostr::skip_space_to;
 use super::{Ast, PErr};
 
 /// What an instruction's arguments are, seen as JSON.
@@ -207,14 +207,14 @@ fn document(ast: &mut Ast<'_>, l: Line<'_>, text: &str) -> Result<bool, ()> {
 
 /// The common case: a flat array of strings without escapes, read in one pass over the
 /// bytes and pushed to `out`; `false` sends anything else to [`document`].
-fn flat_strings(out: &mut Vec<super::Text>, l: Line<'_>, text: &str) -> bool {
-    let b = text.as_bytes();
+fn flat_strings(out: &mut Vec<super::Text>, l: Line<'_>, start: usize, end: usize) -> bool {
+    let b = &l.s.as_bytes()[..end];
     let ws = |i: &mut usize| {
         while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
             *i += 1;
         }
     };
-    let mut i = 1;
+    let mut i = start + 1;
     ws(&mut i);
     if b.get(i) == Some(&b']') {
         i += 1;
@@ -223,14 +223,15 @@ fn flat_strings(out: &mut Vec<super::Text>, l: Line<'_>, text: &str) -> bool {
             if b.get(i) != Some(&b'"') {
                 return false;
             }
-            let start = i + 1;
-            let Some(len) = b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) else { return false };
-            if b[start + len] != b'"' {
+            let mut e = i + 1;
+            while e < b.len() && !matches!(b[e], b'"' | b'\\' | 0..0x20) {
+                e += 1;
+            }
+            if b.get(e) != Some(&b'"') {
                 return false;
             }
-            let Some(s) = text.get(start..start + len) else { return false };
-            out.push(l.text(s));
-            i = start + len + 1;
+            out.push(l.at(i + 1, e));
+            i = e + 1;
             ws(&mut i);
             match b.get(i) {
                 Some(b',') => {
@@ -249,18 +250,19 @@ fn flat_strings(out: &mut Vec<super::Text>, l: Line<'_>, text: &str) -> bool {
     i == b.len()
 }
 
-/// BuildKit's `parseJSON` on an instruction's arguments (`rest`, a slice of `l`): on
+/// BuildKit's `parseJSON` on an instruction's arguments (`l.s[start..end]`): on
 /// [`JsonArgs::Strings`] the strings are in `ast.texts`; otherwise nothing was added.
-pub(crate) fn parse_json_array(ast: &mut Ast<'_>, l: Line<'_>, rest: &str) -> JsonArgs {
-    let rest = trim_left_space(rest);
-    if !rest.starts_with('[') {
+pub(crate) fn parse_json_array(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> JsonArgs {
+    let start = skip_space_to(l.s, start, end);
+    if l.s.as_bytes().get(start) != Some(&b'[') || start >= end {
         return JsonArgs::NotJson;
     }
     let (texts, buf) = (ast.texts.len(), ast.buf.len());
-    if flat_strings(&mut ast.texts, l, rest) {
+    if flat_strings(&mut ast.texts, l, start, end) {
         return JsonArgs::Strings;
     }
     ast.texts.truncate(texts);
+    let rest = l.s.get(start..end).unwrap_or("");
     let r = match document(ast, l, rest) {
         Ok(true) => return JsonArgs::Strings,
         Ok(false) => JsonArgs::NonString,
@@ -279,7 +281,7 @@ mod tests {
     /// The outcome, and the strings on success.
     fn parse_json_array(src: &str) -> (JsonArgs, Vec<String>) {
         let mut ast = Ast { src, ..Ast::default() };
-        let r = super::parse_json_array(&mut ast, Line { s: src, base: 0 }, src);
+        let r = super::parse_json_array(&mut ast, Line { s: src, base: 0 }, 0, src.len());
         let v = ast.texts.iter().map(|t| ast.text(*t).to_string()).collect();
         (r, v)
     }

@@ -3,7 +3,7 @@
 
 use super::args::{node_from_line, Line};
 use super::directives::DirectiveParser;
-use super::gostr::{skip_space, trim_left_space, trim_space};
+use super::gostr::{back_space, skip_space_to, trim_space};
 use super::heredoc::heredocs_from_line;
 use super::{Ast, Diagnostic, Keyword, Node, Parsed, Pool, Span};
 
@@ -19,7 +19,8 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn scan(&mut self) -> Option<(usize, &'a str)> {
+    /// The next line, `start..end` with its line ending.
+    fn scan(&mut self) -> Option<(usize, usize)> {
         if self.too_long || self.pos >= self.src.len() {
             return None;
         }
@@ -34,7 +35,7 @@ impl<'a> Scanner<'a> {
         };
         let start = self.pos;
         self.pos += len;
-        Some((start, &self.src[start..start + len]))
+        Some((start, self.pos))
     }
 }
 
@@ -56,37 +57,30 @@ fn find_newline(b: &[u8]) -> Option<usize> {
     chunks.remainder().iter().position(|&x| x == b'\n').map(|p| base + p)
 }
 
-/// `bytes.TrimRight(src, "\r\n")`
+/// `bytes.TrimRight(src[start..end], "\r\n")`, as an end offset.
 #[inline(always)]
-fn trim_newline(s: &str) -> &str {
-    let b = s.as_bytes();
-    let mut end = b.len();
-    while end > 0 && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
+fn trim_newline(b: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
         end -= 1;
     }
-    &s[..end]
+    end
 }
 
-/// BuildKit's `isComment`: the first non-space character is `#`.
-#[inline(always)]
-fn is_comment(s: &str) -> bool {
-    trim_left_space(s).as_bytes().first() == Some(&b'#')
-}
-
-/// BuildKit's `trimContinuationCharacter`: strips a trailing escape (and blanks after it)
-/// unless it is itself escaped; `true` when the logical line ends here.
-fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
-    let b = line.as_bytes();
+/// BuildKit's `trimContinuationCharacter` on `b[start..end]`: strips a trailing escape (and
+/// blanks after it) unless it is itself escaped. The new end, and `true` when the logical
+/// line ends here.
+#[inline]
+fn trim_continuation(b: &[u8], start: usize, end: usize, escape: char) -> (usize, bool) {
     let esc = escape as u32;
-    let mut end = b.len();
-    while end > 0 && (b[end - 1] == b' ' || b[end - 1] == b'\t') {
-        end -= 1;
+    let mut e = end;
+    while e > start && (b[e - 1] == b' ' || b[e - 1] == b'\t') {
+        e -= 1;
     }
-    match end {
-        0 => (line, true),
-        1 if u32::from(b[0]) == esc => ("", false),
-        e if u32::from(b[e - 1]) == esc && u32::from(b[e - 2]) != esc => (&line[..e - 1], false),
-        _ => (line, true),
+    match e - start {
+        0 => (end, true),
+        1 if u32::from(b[start]) == esc => (start, false),
+        n if n >= 2 && u32::from(b[e - 1]) == esc && u32::from(b[e - 2]) != esc => (e - 1, false),
+        _ => (end, true),
     }
 }
 
@@ -123,13 +117,10 @@ struct State<'a> {
 }
 
 impl<'a> State<'a> {
-    /// BuildKit's `processLine` for the first line of an instruction: trims, checks for a
-    /// directive, and drops comments.
-    fn first_line<'s>(&mut self, token: &'s str, comment: bool, span: Span) -> (&'s str, bool) {
+    /// BuildKit's `processLine` for a line while directives may still come (`token` is the
+    /// line from its first non-space byte): `true` when it is a parser directive.
+    fn first_line(&mut self, token: &str, span: Span) -> bool {
         let mut is_directive = false;
-        if self.directives.is_done() {
-            return (if comment { "" } else { token }, false);
-        }
         match self.directives.parse_line(token, "#") {
             Ok(Some(d)) => {
                 if d.name == "escape" {
@@ -156,7 +147,7 @@ impl<'a> State<'a> {
             // BuildKit reports this at the 0-based line index.
             Err(e) => self.error(e, self.line, self.line, span),
         }
-        (if comment { "" } else { token }, is_directive)
+        is_directive
     }
 
     fn error(&mut self, message: String, start: u32, end: u32, span: Span) {
@@ -178,10 +169,12 @@ impl<'a> State<'a> {
             let mut terminated = false;
             let body_start = self.sc.pos;
             let mut body_end = body_start;
-            while let Some((s3, raw3)) = self.sc.scan() {
+            while let Some((s3, e3)) = self.sc.scan() {
                 self.line += 1;
-                let mut t = trim_newline(raw3);
-                span.end = (s3 + t.len()) as u32;
+                let src = self.sc.src;
+                let t_end = trim_newline(src.as_bytes(), s3, e3);
+                let mut t = &src[s3..t_end];
+                span.end = t_end as u32;
                 if h.chomp {
                     t = t.trim_start_matches('\t');
                 }
@@ -189,7 +182,7 @@ impl<'a> State<'a> {
                     terminated = true;
                     break;
                 }
-                body_end = s3 + raw3.len();
+                body_end = e3;
             }
             h.content = std::borrow::Cow::Borrowed(&self.sc.src[body_start..body_end]);
             if !terminated {
@@ -202,50 +195,49 @@ impl<'a> State<'a> {
     }
 
     fn run(&mut self) {
+        let src = self.sc.src;
+        let bytes = src.as_bytes();
         // The pending comments are the tail of the tree's texts, from here.
         let mut comments_start = 0u32;
         let mut joined = std::mem::take(&mut self.joined);
-        while let Some((lstart, raw0)) = self.sc.scan() {
-            // Offsets in the line: after a first-line BOM, before the line ending, first non-space.
-            let bytes = raw0.as_bytes();
-            let bom = if self.line == 0 && bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-            let mut nl_end = bytes.len();
-            while nl_end > bom && (bytes[nl_end - 1] == b'\n' || bytes[nl_end - 1] == b'\r') {
-                nl_end -= 1;
-            }
-            let end = lstart + nl_end;
+        while let Some((lstart, lend)) = self.sc.scan() {
+            // Offsets: after a first-line BOM, before the line ending, first non-space.
+            let bom = if self.line == 0 && bytes[lstart..].starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+            let end = trim_newline(bytes, lstart + bom, lend);
             let span = Span { start: lstart as u32, end: end as u32 };
-            let first_char = skip_space(raw0, bom).min(nl_end);
-            let token = &raw0[first_char..nl_end];
-            let comment = token.as_bytes().first() == Some(&b'#');
+            let first = skip_space_to(src, lstart + bom, end);
+            let comment = first < end && bytes[first] == b'#';
             if comment {
                 // BuildKit drops the line's first byte, then trims.
-                let raw = &raw0[bom..];
                 let ast = &mut self.out.ast;
-                let t = match raw.get(1..) {
-                    Some(b) => {
-                        let b = trim_space(b);
-                        (!b.is_empty()).then(|| Line { s: raw0, base: lstart as u32 }.text(b))
-                    }
-                    None => {
-                        let lossy = String::from_utf8_lossy(&raw.as_bytes()[1..]);
-                        let b = trim_space(&lossy);
-                        (!b.is_empty()).then(|| ast.own(b))
-                    }
+                let from = lstart + bom + 1;
+                let t = if src.is_char_boundary(from) {
+                    let s = skip_space_to(src, from, lend);
+                    let e = back_space(src, s, lend);
+                    (s < e).then(|| Line { s: src, base: 0 }.at(s, e))
+                } else {
+                    let lossy = String::from_utf8_lossy(&bytes[from..lend]);
+                    let b = trim_space(&lossy);
+                    (!b.is_empty()).then(|| ast.own(b))
                 };
                 match t {
                     Some(t) => ast.texts.push(t),
                     None => ast.texts.truncate(comments_start as usize),
                 }
             }
-            let (line, is_directive) = self.first_line(token, comment, span);
-            if is_directive && self.out.ast.texts.len() > comments_start as usize {
-                self.out.ast.texts.pop();
+            if !self.directives.is_done() {
+                let is_directive = self.first_line(&src[first..end], span);
+                if is_directive && self.out.ast.texts.len() > comments_start as usize {
+                    self.out.ast.texts.pop();
+                }
             }
             self.line += 1;
             let start_line = self.line;
-            let (first, mut eol) = trim_continuation(line, self.escape);
-            if eol && first.is_empty() {
+            if comment {
+                continue;
+            }
+            let (first_end, mut eol) = trim_continuation(bytes, first, end, self.escape);
+            if eol && first_end == first {
                 continue;
             }
             // Single-line instructions borrow from the source; joined lines are built.
@@ -253,27 +245,29 @@ impl<'a> State<'a> {
             let mut last_end = end;
             let mut has_empty = false;
             while !eol {
-                let Some((s2, raw2)) = self.sc.scan() else { break };
+                let Some((s2, e2)) = self.sc.scan() else { break };
                 self.line += 1;
-                let l2 = trim_newline(raw2);
-                last_end = s2 + l2.len();
-                if is_comment(raw2) {
+                let l2 = trim_newline(bytes, s2, e2);
+                last_end = l2;
+                // A comment line (BuildKit's `isComment`), or a blank one.
+                let f2 = skip_space_to(src, s2, e2);
+                if f2 < e2 && bytes[f2] == b'#' {
                     continue;
                 }
-                if trim_left_space(l2).is_empty() {
+                if f2 >= l2 {
                     has_empty = true;
                     continue;
                 }
-                let (l3, e) = trim_continuation(l2, self.escape);
+                let (l3, e) = trim_continuation(bytes, s2, l2, self.escape);
                 eol = e;
                 if !is_joined {
                     joined.clear();
-                    joined.push_str(first);
+                    joined.push_str(&src[first..first_end]);
                     is_joined = true;
                 }
-                joined.push_str(l3);
+                joined.push_str(&src[s2..l3]);
             }
-            let text: &str = if is_joined { &joined } else { first };
+            let text: &str = if is_joined { &joined } else { &src[first..first_end] };
             let mut span = Span { start: lstart as u32, end: last_end as u32 };
             if has_empty {
                 let w = Diagnostic::new(format!("Empty continuation line found in: {text}"), self.line, self.line, span);
@@ -281,7 +275,7 @@ impl<'a> State<'a> {
             }
             let ast = &mut self.out.ast;
             let comments = Pool { start: comments_start, end: ast.texts.len() as u32 };
-            let base = if is_joined { ast.own(text).start } else { (lstart + first_char) as u32 };
+            let base = if is_joined { ast.own(text).start } else { first as u32 };
             let node = node_from_line(ast, text, base, comments, self.escape, 0);
             comments_start = self.out.ast.texts.len() as u32;
             let mut node = match node {
@@ -342,6 +336,10 @@ mod tests {
 
     #[test]
     fn continuation() {
+        let trim_continuation = |s: &'static str, esc| {
+            let (end, eol) = trim_continuation(s.as_bytes(), 0, s.len(), esc);
+            (&s[..end], eol)
+        };
         assert_eq!(trim_continuation("a \\  ", '\\'), ("a ", false));
         assert_eq!(trim_continuation("\\", '\\'), ("", false));
         assert_eq!(trim_continuation("a\\\\", '\\'), ("a\\\\", true));
