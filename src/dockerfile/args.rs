@@ -48,31 +48,48 @@ const fn pack(w: &[u8]) -> u64 {
 /// The instruction of a word, case-insensitively, without allocating.
 fn keyword(b: &[u8]) -> Keyword {
     use Keyword as K;
-    const WORDS: [(u64, Keyword); 18] = [
-        (pack(b"run"), K::Run),
-        (pack(b"env"), K::Env),
-        (pack(b"add"), K::Add),
-        (pack(b"cmd"), K::Cmd),
-        (pack(b"arg"), K::Arg),
-        (pack(b"from"), K::From),
-        (pack(b"copy"), K::Copy),
-        (pack(b"user"), K::User),
-        (pack(b"label"), K::Label),
-        (pack(b"shell"), K::Shell),
-        (pack(b"expose"), K::Expose),
-        (pack(b"volume"), K::Volume),
-        (pack(b"workdir"), K::Workdir),
-        (pack(b"onbuild"), K::Onbuild),
-        (pack(b"entrypoint"), K::Entrypoint),
-        (pack(b"maintainer"), K::Maintainer),
-        (pack(b"stopsignal"), K::Stopsignal),
-        (pack(b"healthcheck"), K::Healthcheck),
-    ];
+    const RUN: u64 = pack(b"run");
+    const ENV: u64 = pack(b"env");
+    const ADD: u64 = pack(b"add");
+    const CMD: u64 = pack(b"cmd");
+    const ARG: u64 = pack(b"arg");
+    const FROM: u64 = pack(b"from");
+    const COPY: u64 = pack(b"copy");
+    const USER: u64 = pack(b"user");
+    const LABEL: u64 = pack(b"label");
+    const SHELL: u64 = pack(b"shell");
+    const EXPOSE: u64 = pack(b"expose");
+    const VOLUME: u64 = pack(b"volume");
+    const WORKDIR: u64 = pack(b"workdir");
+    const ONBUILD: u64 = pack(b"onbuild");
+    const ENTRYPOINT: u64 = pack(b"entrypoint");
+    const MAINTAINER: u64 = pack(b"maintainer");
+    const STOPSIGNAL: u64 = pack(b"stopsignal");
+    const HEALTHCHECK: u64 = pack(b"healthcheck");
     if !(3..=11).contains(&b.len()) || !b.iter().all(u8::is_ascii_alphabetic) {
         return K::Unknown;
     }
-    let k = pack(b);
-    WORDS.iter().find(|w| w.0 == k).map_or(K::Unknown, |w| w.1)
+    match pack(b) {
+        RUN => K::Run,
+        ENV => K::Env,
+        ADD => K::Add,
+        CMD => K::Cmd,
+        ARG => K::Arg,
+        FROM => K::From,
+        COPY => K::Copy,
+        USER => K::User,
+        LABEL => K::Label,
+        SHELL => K::Shell,
+        EXPOSE => K::Expose,
+        VOLUME => K::Volume,
+        WORKDIR => K::Workdir,
+        ONBUILD => K::Onbuild,
+        ENTRYPOINT => K::Entrypoint,
+        MAINTAINER => K::Maintainer,
+        STOPSIGNAL => K::Stopsignal,
+        HEALTHCHECK => K::Healthcheck,
+        _ => K::Unknown,
+    }
 }
 
 /// The lower-cased word of an unknown instruction (Go's `strings.ToLower`).
@@ -300,6 +317,17 @@ pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<&str> {
     std::iter::from_fn(|| w.next().map(|(a, b)| &rest[a..b])).collect()
 }
 
+/// Bytes [`Words`] must look at: spaces, quotes, escapes and non-ASCII (all others are 0).
+static WORD_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(i as u8, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b'\'' | b'"' | b'\\' | b'`') || i >= 0x80;
+        i += 1;
+    }
+    t
+};
+
 /// The words of [`parse_words`] in `s[i..end]`, one at a time, as offsets.
 struct Words<'a> {
     s: &'a str,
@@ -326,6 +354,10 @@ impl Words<'_> {
                     break n;
                 }
                 let c = b[i];
+                if !WORD_STOP[usize::from(c)] {
+                    i += 1;
+                    continue;
+                }
                 if quote == 0 && space_width(s, i) > 0 {
                     break i;
                 }

@@ -39,22 +39,32 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// The first `\n` in `b`, eight bytes at a time.
+/// The first `\n` in `b`, eight bytes at a time (SWAR: the lowest flagged byte of a word is
+/// exactly the first match, so its index is the mask's trailing zeros).
 fn find_newline(b: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
+    let hit = |w: [u8; 8]| {
+        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
+        let m = x.wrapping_sub(LO) & !x & HI;
+        (m != 0).then(|| (m.trailing_zeros() / 8) as usize)
+    };
     let mut chunks = b.chunks_exact(8);
     let mut base = 0;
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
-        if (x.wrapping_sub(LO) & !x & HI) != 0 {
-            return c.iter().position(|&x| x == b'\n').map(|p| base + p);
+        if let Some(i) = hit(w) {
+            return Some(base + i);
         }
         base += 8;
     }
-    chunks.remainder().iter().position(|&x| x == b'\n').map(|p| base + p)
+    // The tail, zero-padded (a zero byte is no newline).
+    let mut w = [0u8; 8];
+    for (d, s) in w.iter_mut().zip(chunks.remainder()) {
+        *d = *s;
+    }
+    hit(w).map(|i| base + i)
 }
 
 /// `bytes.TrimRight(src[start..end], "\r\n")`, as an end offset.
@@ -315,8 +325,8 @@ impl<'a> State<'a> {
 pub fn parse(src: &str) -> Parsed<'_> {
     let mut out = Parsed::default();
     out.ast.src = src;
-    out.ast.children.reserve(src.len() / 32 + 4);
-    out.ast.texts.reserve(src.len() / 8 + 4);
+    out.ast.children = Vec::with_capacity(src.len() / 32 + 4);
+    out.ast.texts = Vec::with_capacity(src.len() / 8 + 4);
     let mut st = State {
         sc: Scanner { src, pos: 0, too_long: false },
         escape: '\\',
