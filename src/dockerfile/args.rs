@@ -109,8 +109,9 @@ struct Shape {
 }
 
 /// BuildKit's `newNodeFromLine`: splits `line` (at `base` in the tree's text) and dispatches on
-/// the instruction word. Flags and arguments go to `ast.texts`; `comments` are already there.
-pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments: Pool, escape: char, depth: u32) -> Result<Node, String> {
+/// the instruction word. Flags and arguments go to `ast.texts` (`comments` are already there),
+/// the node to `ast.children` (at `depth` 0) or `ast.subs`.
+pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments: Pool, escape: char, depth: u32) -> Result<(), String> {
     let l = Line { s: line, base };
     let b = line.as_bytes();
     let start = skip_space_to(line, 0, b.len());
@@ -142,7 +143,7 @@ pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments:
     };
     // ONBUILD's own arguments are empty: what follows `flags` belongs to its sub-node.
     let args_end = if shape.sub.is_some() { flags.end } else { ast.texts.len() as u32 };
-    Ok(Node {
+    let node = Node {
         kind,
         json: shape.json,
         span: super::Span::default(),
@@ -156,7 +157,13 @@ pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments:
         comments,
         heredocs: Pool::default(),
         sub: shape.sub,
-    })
+    };
+    if depth == 0 {
+        ast.children.push(node);
+    } else {
+        ast.subs.push(node);
+    }
+    Ok(())
 }
 
 /// `strings.TrimSpace` of `s[start..end]`, as offsets.
@@ -505,8 +512,7 @@ fn sub_command(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize, escape:
         return Err(format!("dockling: ONBUILD nested more than {MAX_ONBUILD_DEPTH} levels deep"));
     }
     let rest = l.s.get(start..end).unwrap_or("");
-    let child = node_from_line(ast, rest, l.at(start, end).start, Pool::default(), escape, depth + 1)?;
-    ast.subs.push(child);
+    node_from_line(ast, rest, l.at(start, end).start, Pool::default(), escape, depth + 1)?;
     Ok(Some(ast.subs.len() as u32 - 1))
 }
 
@@ -533,8 +539,8 @@ mod tests {
     /// Parses `line` as a one-line source: (texts of flags, args, sub's args, json).
     fn split(line: &str) -> Result<(Vec<String>, Vec<String>), String> {
         let mut ast = Ast { src: line, ..Ast::default() };
-        let n = node_from_line(&mut ast, line, 0, Pool::default(), '\\', 0)?;
-        let r = super::super::NodeRef { ast: &ast, node: &n };
+        node_from_line(&mut ast, line, 0, Pool::default(), '\\', 0)?;
+        let r = ast.node(0).ok_or("no node")?;
         let own = |t: super::super::Texts| t.iter().map(String::from).collect::<Vec<_>>();
         Ok((own(r.flags()), own(r.args())))
     }

@@ -48,8 +48,16 @@ pub(crate) fn space_width(s: &str, i: usize) -> usize {
 }
 
 /// The index of the first non-space character of `s[i..end]` (`end` when there is none).
-#[inline]
-pub(crate) fn skip_space_to(s: &str, mut i: usize, end: usize) -> usize {
+#[inline(always)]
+pub(crate) fn skip_space_to(s: &str, i: usize, end: usize) -> usize {
+    // Most text starts with a plain ASCII byte.
+    match s.as_bytes().get(i) {
+        Some(&c) if i < end && c < 0x80 && !is_ascii_space(c) => i,
+        _ => skip_space_slow(s, i, end),
+    }
+}
+
+fn skip_space_slow(s: &str, mut i: usize, end: usize) -> usize {
     let b = s.as_bytes();
     while i < end {
         let c = b[i];
@@ -70,8 +78,16 @@ pub(crate) fn skip_space_to(s: &str, mut i: usize, end: usize) -> usize {
 }
 
 /// The end of `s[..end]` once trailing spaces are removed (not going below `start`).
-#[inline]
-pub(crate) fn back_space(s: &str, start: usize, mut end: usize) -> usize {
+#[inline(always)]
+pub(crate) fn back_space(s: &str, start: usize, end: usize) -> usize {
+    // Most text ends in a plain ASCII byte.
+    match s.as_bytes().get(end.wrapping_sub(1)) {
+        Some(&c) if end > start && c < 0x80 && !is_ascii_space(c) => end,
+        _ => back_space_slow(s, start, end),
+    }
+}
+
+fn back_space_slow(s: &str, start: usize, mut end: usize) -> usize {
     let b = s.as_bytes();
     while end > start {
         let last = b[end - 1];

@@ -25,7 +25,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let rest = &self.src.as_bytes()[self.pos..];
-        let len = match find_newline(rest) {
+        let len = match find_byte(rest, b'\n') {
             Some(i) if i < MAX_TOKEN => i + 1,
             None if rest.len() < MAX_TOKEN => rest.len(),
             _ => {
@@ -39,13 +39,14 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// The first `\n` in `b`, eight bytes at a time (SWAR: the lowest flagged byte of a word is
-/// exactly the first match, so its index is the mask's trailing zeros).
-fn find_newline(b: &[u8]) -> Option<usize> {
+/// The first `byte` in `b`, eight bytes at a time (SWAR: the lowest flagged byte of a word
+/// is exactly the first match, so its index is the mask's trailing zeros).
+fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
+    let pat = LO * u64::from(byte);
     let hit = |w: [u8; 8]| {
-        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
+        let x = u64::from_le_bytes(w) ^ pat;
         let m = x.wrapping_sub(LO) & !x & HI;
         (m != 0).then(|| (m.trailing_zeros() / 8) as usize)
     };
@@ -59,8 +60,8 @@ fn find_newline(b: &[u8]) -> Option<usize> {
         }
         base += 8;
     }
-    // The tail, zero-padded (a zero byte is no newline).
-    let mut w = [0u8; 8];
+    // The tail, padded with a byte that is not `byte`.
+    let mut w = [!byte; 8];
     for (d, s) in w.iter_mut().zip(chunks.remainder()) {
         *d = *s;
     }
@@ -98,7 +99,7 @@ fn trim_continuation(b: &[u8], start: usize, end: usize, escape: char) -> (usize
 fn has_heredoc_marker(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
-    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+    while let Some(p) = find_byte(&b[i..], b'<') {
         if b.get(i + p + 1) == Some(&b'<') {
             return true;
         }
@@ -288,24 +289,26 @@ impl<'a> State<'a> {
             let base = if is_joined { ast.own(text).start } else { first as u32 };
             let node = node_from_line(ast, text, base, comments, self.escape, 0);
             comments_start = self.out.ast.texts.len() as u32;
-            let mut node = match node {
-                Ok(c) => c,
-                Err(e) => {
-                    self.error(e, start_line, self.line, span);
-                    continue;
-                }
+            if let Err(e) = node {
+                self.error(e, start_line, self.line, span);
+                continue;
+            }
+            let ast = &self.out.ast;
+            let heredocs = match ast.children.last() {
+                Some(n) if can_contain_heredoc(ast, n) && has_heredoc_marker(text) => self.heredocs(text, start_line, &mut span),
+                _ => Pool::default(),
             };
-            if can_contain_heredoc(&self.out.ast, &node) && has_heredoc_marker(text) {
-                node.heredocs = self.heredocs(text, start_line, &mut span);
+            let ast = &mut self.out.ast;
+            if ast.children.len() == 1 {
+                ast.start_line = start_line;
             }
-            if self.out.ast.children.is_empty() {
-                self.out.ast.start_line = start_line;
+            ast.end_line = self.line;
+            if let Some(node) = ast.children.last_mut() {
+                node.heredocs = heredocs;
+                node.start_line = start_line;
+                node.end_line = self.line;
+                node.span = span;
             }
-            node.start_line = start_line;
-            node.end_line = self.line;
-            node.span = span;
-            self.out.ast.end_line = self.line;
-            self.out.ast.children.push(node);
         }
         self.joined = joined;
         let eof = Span { start: self.sc.src.len() as u32, end: self.sc.src.len() as u32 };
