@@ -7,7 +7,7 @@ use super::gostr::trim_left_space;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
     /// `syntax`, `escape` or `check` (lower-cased).
-    pub name: String,
+    pub name: &'static str,
     /// The value, trimmed as BuildKit trims it.
     pub value: String,
     /// The 1-based line it is on.
@@ -103,7 +103,7 @@ impl DirectiveParser {
             return Err(format!("only one {name} parser directive can be used"));
         }
         self.seen |= 1 << i;
-        Ok(Some(Directive { name: name.into(), value: value.into(), line: self.line }))
+        Ok(Some(Directive { name, value: value.into(), line: self.line }))
     }
 }
 

@@ -12,7 +12,7 @@ use nom::{IResult, Parser};
 
 use super::args::Line;
 use super::gostr::skip_space_to;
-use super::{Ast, PErr};
+use super::{Ast, PErr, Text};
 
 /// What an instruction's arguments are, seen as JSON.
 #[derive(Debug, PartialEq, Eq)]
@@ -205,9 +205,63 @@ fn document(ast: &mut Ast<'_>, l: Line<'_>, text: &str) -> Result<bool, ()> {
     }
 }
 
-/// The common case: a flat array of strings without escapes, read in one pass over the
-/// bytes and pushed to `out`; `false` sends anything else to [`document`].
-fn flat_strings(out: &mut Vec<super::Text>, l: Line<'_>, start: usize, end: usize) -> bool {
+/// Decodes the JSON string whose body starts at `s[i]` (after its opening quote) onto the
+/// tree's built text, as [`string`] decodes it: its [`Text`] and the index after the closing
+/// quote; `None` when it is not a valid string before `end`.
+fn decode_into(ast: &mut Ast<'_>, s: &str, mut i: usize, end: usize) -> Option<(Text, usize)> {
+    let b = &s.as_bytes()[..end];
+    let start = ast.buf.len();
+    let hex4 = |i: usize| {
+        let h = b.get(i..i + 4)?;
+        h.iter().all(u8::is_ascii_hexdigit).then(|| h.iter().fold(0, |v, &c| v << 4 | char::from(c).to_digit(16).unwrap_or(0)))
+    };
+    loop {
+        let run = i;
+        while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0..0x20) {
+            i += 1;
+        }
+        ast.buf.push_str(s.get(run..i)?);
+        if *b.get(i)? != b'\\' {
+            break;
+        }
+        let c = *b.get(i + 1)?;
+        i += 2;
+        let ch = match c {
+            b'"' | b'\\' | b'/' => char::from(c),
+            b'b' => '\x08',
+            b'f' => '\x0c',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = hex4(i)?;
+                i += 4;
+                let mut ch = char::from_u32(hi);
+                // A surrogate pair; a lone surrogate is U+FFFD.
+                if (0xd800..0xdc00).contains(&hi) && b.get(i..i + 2) == Some(b"\\u") {
+                    if let Some(lo) = hex4(i + 2).filter(|lo| (0xdc00..0xe000).contains(lo)) {
+                        i += 6;
+                        ch = char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
+                    }
+                }
+                ch.unwrap_or('\u{fffd}')
+            }
+            _ => return None,
+        };
+        ast.buf.push(ch);
+    }
+    // Only a closing quote ends the loop above (a control byte is an error).
+    if b[i] != b'"' {
+        return None;
+    }
+    let base = ast.src.len();
+    Some((Text { start: (base + start) as u32, end: (base + ast.buf.len()) as u32 }, i + 1))
+}
+
+/// The common case: a flat array of strings, read in one pass over the bytes and pushed to
+/// the tree (borrowed, or decoded when they have escapes); `false` sends anything else to
+/// [`document`].
+fn flat_strings(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> bool {
     let b = &l.s.as_bytes()[..end];
     let ws = |i: &mut usize| {
         while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
@@ -227,11 +281,18 @@ fn flat_strings(out: &mut Vec<super::Text>, l: Line<'_>, start: usize, end: usiz
             while e < b.len() && !matches!(b[e], b'"' | b'\\' | 0..0x20) {
                 e += 1;
             }
-            if b.get(e) != Some(&b'"') {
-                return false;
+            match b.get(e) {
+                Some(b'"') => {
+                    ast.texts.push(l.at(i + 1, e));
+                    i = e + 1;
+                }
+                Some(b'\\') => {
+                    let Some((t, next)) = decode_into(ast, l.s, i + 1, end) else { return false };
+                    ast.texts.push(t);
+                    i = next;
+                }
+                _ => return false,
             }
-            out.push(l.at(i + 1, e));
-            i = e + 1;
             ws(&mut i);
             match b.get(i) {
                 Some(b',') => {
@@ -258,10 +319,11 @@ pub(crate) fn parse_json_array(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end
         return JsonArgs::NotJson;
     }
     let (texts, buf) = (ast.texts.len(), ast.buf.len());
-    if flat_strings(&mut ast.texts, l, start, end) {
+    if flat_strings(ast, l, start, end) {
         return JsonArgs::Strings;
     }
     ast.texts.truncate(texts);
+    ast.buf.truncate(buf);
     let rest = l.s.get(start..end).unwrap_or("");
     let r = match document(ast, l, rest) {
         Ok(true) => return JsonArgs::Strings,
@@ -306,5 +368,29 @@ mod tests {
         assert_eq!(parse_json_array(&deep), (NotJson, vec![]));
         let nested = "[".repeat(100) + &"]".repeat(100);
         assert_eq!(parse_json_array(&nested), (NonString, vec![]));
+    }
+
+    #[test]
+    fn escapes_decode_as_the_full_grammar() {
+        let cases = [
+            r#"["\ud800\u0041", "\udc00", "\ud83d\ude00x"]"#,
+            r#"["\ud800\ud800", "\u00e9\"\\\/\b\f\n\r\t"]"#,
+            r#"["\u12", "a"]"#,
+            r#"["\x"]"#,
+            r#"["a\"#,
+            r#"["ok", "\ud800\uzzzz"]"#,
+            "[\"a\\n\tb\"]",
+            "[\"\\n\u{1}\"]",
+        ];
+        for c in cases {
+            let mut ast = Ast { src: c, ..Ast::default() };
+            let full = match document(&mut ast, Line { s: c, base: 0 }, c) {
+                Ok(true) => (Strings, ast.texts.iter().map(|t| ast.text(*t).to_string()).collect()),
+                Ok(false) => (NonString, vec![]),
+                Err(()) => (NotJson, vec![]),
+            };
+            assert_eq!(parse_json_array(c), full, "{c}");
+        }
+        assert_eq!(parse_json_array(r#"["\ud800\u0041"]"#), s(&["\u{fffd}A"]));
     }
 }
