@@ -239,12 +239,26 @@ impl<'a> Ast<'a> {
 }
 
 /// An instruction and the tree holding its text.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct NodeRef<'t, 'a> {
     /// The tree.
     pub ast: &'t Ast<'a>,
     /// The instruction.
     pub node: &'t Node,
+}
+
+impl std::fmt::Debug for NodeRef<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeRef")
+            .field("value", &self.value())
+            .field("original", &self.original())
+            .field("flags", &self.flags().to_vec())
+            .field("args", &self.args().to_vec())
+            .field("json", &self.json)
+            .field("lines", &(self.start_line, self.end_line))
+            .field("sub", &self.sub())
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::ops::Deref for NodeRef<'_, '_> {

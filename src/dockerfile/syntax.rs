@@ -7,6 +7,9 @@ use super::gostr::{back_space, skip_space_to, trim_space};
 use super::heredoc::heredocs_from_line;
 use super::{Ast, Diagnostic, Keyword, Node, Parsed, Pool, Span};
 
+/// The largest source [`parse`] reads.
+const MAX_SOURCE: usize = 1 << 30;
+
 /// bufio.Scanner's default maximum token size.
 const MAX_TOKEN: usize = 64 * 1024;
 
@@ -327,6 +330,14 @@ impl<'a> State<'a> {
 /// expansion, no quote removal, no validation of instructions). Never fails.
 pub fn parse(src: &str) -> Parsed<'_> {
     let mut out = Parsed::default();
+    // Text offsets are u32, for the source and the text built from it (at most a few times
+    // its size).
+    if src.len() > MAX_SOURCE {
+        let m = format!("dockling: a Dockerfile larger than {} MiB is not supported", MAX_SOURCE >> 20);
+        out.diagnostics.push(Diagnostic { message: m, ..Diagnostic::default() });
+        out.ast.escape = '\\';
+        return out;
+    }
     out.ast.src = src;
     out.ast.children = Vec::with_capacity(src.len() / 32 + 4);
     out.ast.texts = Vec::with_capacity(src.len() / 8 + 4);
@@ -419,5 +430,24 @@ mod tests {
         assert_eq!(c[1].original(), "RUN echo   hi");
         assert_eq!((c[1].start_line, c[1].end_line), (4, 5));
         assert_eq!(&src[c[1].span.start as usize..c[1].span.end as usize], "RUN echo \\\r\n  hi");
+    }
+
+    #[test]
+    fn node_text_from_source_and_built() {
+        let src = "# c1\nFROM a \\\n  AS b\nONBUILD COPY --chown='x y' s d\nBaR [\"q\\tr\"]\nENV k=v\n";
+        let p = parse(src);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let c: Vec<_> = p.ast.nodes().collect();
+        assert_eq!((c[0].name(), c[0].value(), c[0].original()), ("FROM", "from", "FROM a   AS b"));
+        assert_eq!((c[0].args().to_vec(), c[0].comments().to_vec()), (vec!["a", "AS", "b"], vec!["c1"]));
+        let sub = c[1].sub().expect("ONBUILD's instruction");
+        assert!(c[1].args().is_empty() && sub.sub().is_none());
+        assert_eq!((sub.value(), sub.original()), ("copy", "COPY --chown='x y' s d"));
+        assert_eq!((sub.flags().to_vec(), sub.args().to_vec()), (vec!["--chown=x y"], vec!["s", "d"]));
+        assert_eq!((c[2].kind, c[2].value(), c[2].args().to_vec()), (Keyword::Unknown, "bar", vec![""]));
+        let env = c[3].args();
+        assert_eq!((env.len(), &env[2], &env[9]), (3, "=", ""));
+        assert_eq!(env.iter().rev().collect::<Vec<_>>(), vec!["=", "v", "k"]);
+        assert_eq!(p.ast.node(4).map(|n| n.name()), None);
     }
 }
