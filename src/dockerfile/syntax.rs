@@ -42,24 +42,27 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// The first `byte` in `b`, eight bytes at a time (SWAR: the lowest flagged byte of a word
-/// is exactly the first match, so its index is the mask's trailing zeros).
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `w` equal to the byte repeated in `pat`, flagged by their high bit: the lowest
+/// flag is exact (a borrow can only flag bytes above a match), so its index is the first match.
+#[inline(always)]
+fn matches(w: u64, pat: u64) -> u64 {
+    let x = w ^ pat;
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// The first `byte` in `b`, eight bytes at a time.
 fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     let pat = LO * u64::from(byte);
-    let hit = |w: [u8; 8]| {
-        let x = u64::from_le_bytes(w) ^ pat;
-        let m = x.wrapping_sub(LO) & !x & HI;
-        (m != 0).then(|| (m.trailing_zeros() / 8) as usize)
-    };
     let mut chunks = b.chunks_exact(8);
     let mut base = 0;
     for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        if let Some(i) = hit(w) {
-            return Some(base + i);
+        let Ok(w) = <[u8; 8]>::try_from(c) else { break };
+        let m = matches(u64::from_le_bytes(w), pat);
+        if m != 0 {
+            return Some(base + (m.trailing_zeros() / 8) as usize);
         }
         base += 8;
     }
@@ -68,7 +71,8 @@ fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
     for (d, s) in w.iter_mut().zip(chunks.remainder()) {
         *d = *s;
     }
-    hit(w).map(|i| base + i)
+    let m = matches(u64::from_le_bytes(w), pat);
+    (m != 0).then(|| base + (m.trailing_zeros() / 8) as usize)
 }
 
 /// `bytes.TrimRight(src[start..end], "\r\n")`, as an end offset.
