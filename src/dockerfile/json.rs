@@ -254,8 +254,7 @@ fn decode_into(ast: &mut Ast<'_>, s: &str, mut i: usize, end: usize) -> Option<(
     if b[i] != b'"' {
         return None;
     }
-    let base = ast.src.len();
-    Some((Text { start: (base + start) as u32, end: (base + ast.buf.len()) as u32 }, i + 1))
+    Some((ast.built_since(start), i + 1))
 }
 
 /// The common case: a flat array of strings, read in one pass over the bytes and pushed to

@@ -202,6 +202,9 @@ pub struct Ast<'a> {
     pub(crate) src: &'a str,
     /// Text the parser built; [`Text`] offsets past `src.len()` point here.
     pub(crate) buf: String,
+    /// While a joined line is read out of `buf` (set aside), the length set aside: new text
+    /// is appended after it.
+    pub(crate) buf_off: usize,
     /// The nodes' flags, arguments and comments, each node's a contiguous run.
     pub(crate) texts: Vec<Text>,
     pub(crate) heredocs: Vec<Heredoc<'a>>,
@@ -232,9 +235,15 @@ impl<'a> Ast<'a> {
 
     /// Appends `s` to the built text.
     pub(crate) fn own(&mut self, s: &str) -> Text {
-        let start = self.src.len() + self.buf.len();
+        let mark = self.buf.len();
         self.buf.push_str(s);
-        Text { start: start as u32, end: (start + s.len()) as u32 }
+        self.built_since(mark)
+    }
+
+    /// The [`Text`] of what was appended to `buf` since its length was `mark`.
+    pub(crate) fn built_since(&self, mark: usize) -> Text {
+        let base = self.src.len() + self.buf_off;
+        Text { start: (base + mark) as u32, end: (base + self.buf.len()) as u32 }
     }
 }
 

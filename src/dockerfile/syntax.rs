@@ -130,8 +130,6 @@ struct State<'a> {
     directives: DirectiveParser,
     line: u32,
     out: Parsed<'a>,
-    /// The logical line being joined from continuation lines (reused).
-    joined: String,
 }
 
 impl<'a> State<'a> {
@@ -212,12 +210,42 @@ impl<'a> State<'a> {
         Pool { start, end: self.out.ast.heredocs.len() as u32 }
     }
 
+    /// One instruction's logical line, `text` (at `base` in the tree's text), with the
+    /// comments from `comments_start` in the texts: its node (or error), then its heredocs.
+    fn instruction(&mut self, text: &str, base: u32, comments_start: u32, start_line: u32, mut span: Span, has_empty: bool) {
+        if has_empty {
+            let w = Diagnostic::new(format!("Empty continuation line found in: {text}"), self.line, self.line, span);
+            self.out.warnings.push(w);
+        }
+        let ast = &mut self.out.ast;
+        let comments = Pool { start: comments_start, end: ast.texts.len() as u32 };
+        if let Err(e) = node_from_line(ast, text, base, comments, self.escape, 0) {
+            self.error(e, start_line, self.line, span);
+            return;
+        }
+        let ast = &self.out.ast;
+        let heredocs = match ast.children.last() {
+            Some(n) if can_contain_heredoc(ast, n) && has_heredoc_marker(text) => self.heredocs(text, start_line, &mut span),
+            _ => Pool::default(),
+        };
+        let ast = &mut self.out.ast;
+        if ast.children.len() == 1 {
+            ast.start_line = start_line;
+        }
+        ast.end_line = self.line;
+        if let Some(node) = ast.children.last_mut() {
+            node.heredocs = heredocs;
+            node.start_line = start_line;
+            node.end_line = self.line;
+            node.span = span;
+        }
+    }
+
     fn run(&mut self) {
         let src = self.sc.src;
         let bytes = src.as_bytes();
         // The pending comments are the tail of the tree's texts, from here.
         let mut comments_start = 0u32;
-        let mut joined = std::mem::take(&mut self.joined);
         while let Some((lstart, lend)) = self.sc.scan() {
             // Offsets: after a first-line BOM, before the line ending, first non-space.
             let bom = if self.line == 0 && bytes[lstart..].starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
@@ -258,8 +286,9 @@ impl<'a> State<'a> {
             if eol && first_end == first {
                 continue;
             }
-            // Single-line instructions borrow from the source; joined lines are built.
-            let mut is_joined = false;
+            // Single-line instructions borrow from the source; joined lines are built at the
+            // end of the tree's text (`joined..`).
+            let mut joined = None;
             let mut last_end = end;
             let mut has_empty = false;
             while !eol {
@@ -278,46 +307,30 @@ impl<'a> State<'a> {
                 }
                 let (l3, e) = trim_continuation(bytes, s2, l2, self.escape);
                 eol = e;
-                if !is_joined {
-                    joined.clear();
-                    joined.push_str(&src[first..first_end]);
-                    is_joined = true;
+                let buf = &mut self.out.ast.buf;
+                if joined.is_none() {
+                    // One allocation: the joined line is no longer than the rest of the source.
+                    buf.reserve(src.len() - first);
+                    joined = Some(buf.len());
+                    buf.push_str(&src[first..first_end]);
                 }
-                joined.push_str(&src[s2..l3]);
+                buf.push_str(&src[s2..l3]);
             }
-            let text: &str = if is_joined { &joined } else { &src[first..first_end] };
-            let mut span = Span { start: lstart as u32, end: last_end as u32 };
-            if has_empty {
-                let w = Diagnostic::new(format!("Empty continuation line found in: {text}"), self.line, self.line, span);
-                self.out.warnings.push(w);
-            }
-            let ast = &mut self.out.ast;
-            let comments = Pool { start: comments_start, end: ast.texts.len() as u32 };
-            let base = if is_joined { ast.own(text).start } else { first as u32 };
-            let node = node_from_line(ast, text, base, comments, self.escape, 0);
-            comments_start = self.out.ast.texts.len() as u32;
-            if let Err(e) = node {
-                self.error(e, start_line, self.line, span);
+            let span = Span { start: lstart as u32, end: last_end as u32 };
+            let Some(at) = joined else {
+                self.instruction(&src[first..first_end], first as u32, comments_start, start_line, span, has_empty);
+                comments_start = self.out.ast.texts.len() as u32;
                 continue;
-            }
-            let ast = &self.out.ast;
-            let heredocs = match ast.children.last() {
-                Some(n) if can_contain_heredoc(ast, n) && has_heredoc_marker(text) => self.heredocs(text, start_line, &mut span),
-                _ => Pool::default(),
             };
-            let ast = &mut self.out.ast;
-            if ast.children.len() == 1 {
-                ast.start_line = start_line;
-            }
-            ast.end_line = self.line;
-            if let Some(node) = ast.children.last_mut() {
-                node.heredocs = heredocs;
-                node.start_line = start_line;
-                node.end_line = self.line;
-                node.span = span;
-            }
+            // The joined line is read from the built text set aside (new text goes after it).
+            let built = std::mem::take(&mut self.out.ast.buf);
+            self.out.ast.buf_off = built.len();
+            self.instruction(&built[at..], (src.len() + at) as u32, comments_start, start_line, span, has_empty);
+            comments_start = self.out.ast.texts.len() as u32;
+            let added = std::mem::replace(&mut self.out.ast.buf, built);
+            self.out.ast.buf.push_str(&added);
+            self.out.ast.buf_off = 0;
         }
-        self.joined = joined;
         let eof = Span { start: self.sc.src.len() as u32, end: self.sc.src.len() as u32 };
         if self.out.ast.children.is_empty() {
             if self.out.diagnostics.is_empty() {
@@ -351,7 +364,6 @@ pub fn parse(src: &str) -> Parsed<'_> {
         directives: DirectiveParser::default(),
         line: 0,
         out,
-        joined: String::new(),
     };
     st.run();
     st.out.ast.escape = st.escape;
@@ -453,5 +465,12 @@ mod tests {
         assert_eq!((env.len(), &env[2], &env[9]), (3, "=", ""));
         assert_eq!(env.iter().rev().collect::<Vec<_>>(), vec!["=", "v", "k"]);
         assert_eq!(p.ast.node(4).map(|n| n.name()), None);
+        // Text built while reading a joined line goes after it in the tree's text.
+        let p = parse("RUN a \\\n b\nONBUILD RUN --x='a b' \\\n [\"q\\tr\", \"s\"]\nFoO \\\n x\n");
+        let c: Vec<_> = p.ast.nodes().collect();
+        assert_eq!(c[0].args().to_vec(), vec!["a  b"]);
+        let sub = c[1].sub().expect("ONBUILD's instruction");
+        assert_eq!((sub.flags().to_vec(), sub.args().to_vec(), sub.json), (vec!["--x=a b"], vec!["q\tr", "s"], true));
+        assert_eq!((c[2].name(), c[2].value(), c[2].original()), ("FoO", "foo", "FoO  x"));
     }
 }
