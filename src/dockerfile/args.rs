@@ -1,160 +1,227 @@
 //! How one logical line becomes a node: the instruction word, its `--flags`, and the
 //! arguments split per instruction (BuildKit's `split_command.go` and `line_parsers.go`).
+//!
+//! The line is read as bytes at offsets; every argument that is a slice of it becomes a
+//! [`Text`] without copying (only unquoted flags, decoded JSON escapes and lossy UTF-8 are built).
 
-use std::borrow::Cow;
-
-
-use super::gostr::{back_space, char_len, is_re_ws_byte, is_space_byte, quote, skip_space, space_width, split2_ws, split_ws, trim_space};
+use super::gostr::{back_space, char_len, is_re_ws_byte, is_space_byte, quote, skip_space_to, space_width};
 use super::json::{parse_json_array, JsonArgs};
-use super::{Keyword, Node};
+use super::{Ast, Keyword, Node, Pool, Text};
 
 /// Deepest `ONBUILD ONBUILD …` nesting the parser builds (BuildKit has no limit).
 pub(crate) const MAX_ONBUILD_DEPTH: u32 = 64;
 
-/// The arguments part of a node.
-#[derive(Default)]
-struct Args<'a> {
-    args: Vec<Cow<'a, str>>,
-    sub: Option<Box<Node<'a>>>,
-    json: bool,
+/// A line being split, and the offset of its first byte in the [`Ast`]'s text.
+#[derive(Clone, Copy)]
+pub(crate) struct Line<'l> {
+    pub s: &'l str,
+    pub base: u32,
 }
 
-impl<'a> Args<'a> {
-    fn list(args: Vec<Cow<'a, str>>) -> Args<'a> {
-        Args { args, ..Args::default() }
+impl Line<'_> {
+    /// The [`Text`] of bytes `start..end` of the line.
+    #[inline(always)]
+    pub(crate) fn at(&self, start: usize, end: usize) -> Text {
+        Text { start: self.base.wrapping_add(start as u32), end: self.base.wrapping_add(end as u32) }
     }
-    fn one(arg: &'a str) -> Args<'a> {
-        Args::list(vec![Cow::Borrowed(arg)])
+
+    /// The [`Text`] of `sub`, a slice of this line.
+    #[inline(always)]
+    pub(crate) fn text(&self, sub: &str) -> Text {
+        debug_assert!(sub.as_ptr() >= self.s.as_ptr() && sub.len() <= self.s.len());
+        let off = (sub.as_ptr() as usize).wrapping_sub(self.s.as_ptr() as usize);
+        self.at(off, off + sub.len())
     }
 }
 
-/// The instruction and its lower-cased word (borrowed for the known ones).
-fn keyword(cmd: &str) -> (Keyword, Cow<'static, str>) {
+/// A word of up to 12 ASCII letters packed case-insensitively, five bits a letter.
+const fn pack(w: &[u8]) -> u64 {
+    let mut k = 0;
+    let mut i = 0;
+    while i < w.len() {
+        k = k << 5 | (w[i] & 0x1f) as u64;
+        i += 1;
+    }
+    k
+}
+
+/// The instruction of a word, case-insensitively, without allocating.
+fn keyword(b: &[u8]) -> Keyword {
     use Keyword as K;
-    let mut buf = [0u8; 11];
-    if cmd.len() <= buf.len() {
-        for (d, s) in buf.iter_mut().zip(cmd.bytes()) {
-            *d = s.to_ascii_lowercase();
-        }
-        let known = match &buf[..cmd.len()] {
-            b"add" => (K::Add, "add"),
-            b"arg" => (K::Arg, "arg"),
-            b"cmd" => (K::Cmd, "cmd"),
-            b"copy" => (K::Copy, "copy"),
-            b"entrypoint" => (K::Entrypoint, "entrypoint"),
-            b"env" => (K::Env, "env"),
-            b"expose" => (K::Expose, "expose"),
-            b"from" => (K::From, "from"),
-            b"healthcheck" => (K::Healthcheck, "healthcheck"),
-            b"label" => (K::Label, "label"),
-            b"maintainer" => (K::Maintainer, "maintainer"),
-            b"onbuild" => (K::Onbuild, "onbuild"),
-            b"run" => (K::Run, "run"),
-            b"shell" => (K::Shell, "shell"),
-            b"stopsignal" => (K::Stopsignal, "stopsignal"),
-            b"user" => (K::User, "user"),
-            b"volume" => (K::Volume, "volume"),
-            b"workdir" => (K::Workdir, "workdir"),
-            _ => (K::Unknown, ""),
-        };
-        if known.0 != K::Unknown {
-            return (known.0, Cow::Borrowed(known.1));
-        }
+    const RUN: u64 = pack(b"run");
+    const ENV: u64 = pack(b"env");
+    const ADD: u64 = pack(b"add");
+    const CMD: u64 = pack(b"cmd");
+    const ARG: u64 = pack(b"arg");
+    const FROM: u64 = pack(b"from");
+    const COPY: u64 = pack(b"copy");
+    const USER: u64 = pack(b"user");
+    const LABEL: u64 = pack(b"label");
+    const SHELL: u64 = pack(b"shell");
+    const EXPOSE: u64 = pack(b"expose");
+    const VOLUME: u64 = pack(b"volume");
+    const WORKDIR: u64 = pack(b"workdir");
+    const ONBUILD: u64 = pack(b"onbuild");
+    const ENTRYPOINT: u64 = pack(b"entrypoint");
+    const MAINTAINER: u64 = pack(b"maintainer");
+    const STOPSIGNAL: u64 = pack(b"stopsignal");
+    const HEALTHCHECK: u64 = pack(b"healthcheck");
+    if !(3..=11).contains(&b.len()) || !b.iter().all(u8::is_ascii_alphabetic) {
+        return K::Unknown;
     }
-    (K::Unknown, Cow::Owned(cmd.to_lowercase()))
+    match pack(b) {
+        RUN => K::Run,
+        ENV => K::Env,
+        ADD => K::Add,
+        CMD => K::Cmd,
+        ARG => K::Arg,
+        FROM => K::From,
+        COPY => K::Copy,
+        USER => K::User,
+        LABEL => K::Label,
+        SHELL => K::Shell,
+        EXPOSE => K::Expose,
+        VOLUME => K::Volume,
+        WORKDIR => K::Workdir,
+        ONBUILD => K::Onbuild,
+        ENTRYPOINT => K::Entrypoint,
+        MAINTAINER => K::Maintainer,
+        STOPSIGNAL => K::Stopsignal,
+        HEALTHCHECK => K::Healthcheck,
+        _ => K::Unknown,
+    }
 }
 
-/// BuildKit's `newNodeFromLine`: splits `line` and dispatches on the instruction word.
-pub(crate) fn node_from_line<'a>(line: &'a str, escape: char, comments: Vec<Cow<'a, str>>, depth: u32) -> Result<Node<'a>, String> {
-    // Byte offsets first, slices last: trimmed line, instruction word, rest.
+/// The lower-cased word of an unknown instruction (Go's `strings.ToLower`).
+fn lower_value(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Text {
+    let cmd = l.s.get(start..end).unwrap_or("");
+    if !cmd.bytes().any(|c| c.is_ascii_uppercase() || c >= 0x80) {
+        return l.at(start, end);
+    }
+    ast.own(&cmd.to_lowercase())
+}
+
+/// What [`dispatch`] found besides the arguments it pushed.
+#[derive(Default)]
+struct Shape {
+    json: bool,
+    sub: Option<u32>,
+}
+
+/// BuildKit's `newNodeFromLine`: splits `line` (at `base` in the tree's text) and dispatches on
+/// the instruction word. Flags and arguments go to `ast.texts` (`comments` are already there),
+/// the node to `ast.children` (at `depth` 0) or `ast.subs`.
+pub(crate) fn node_from_line(ast: &mut Ast<'_>, line: &str, base: u32, comments: Pool, escape: char, depth: u32) -> Result<(), String> {
+    let l = Line { s: line, base };
     let b = line.as_bytes();
-    let start = skip_space(line, 0);
+    let start = skip_space_to(line, 0, b.len());
     let end = back_space(line, start, b.len());
-    let cmd_end = b[start..end].iter().position(|&c| is_re_ws_byte(c)).map_or(end, |p| start + p);
-    let cmd = &line[start..cmd_end];
-    let (kind, value) = keyword(cmd);
-    let mut flags = Vec::new();
-    let a = if cmd_end == end {
-        dispatch(kind, "", escape, depth)?
-    } else {
-        let mut after = cmd_end;
-        while after < end && is_re_ws_byte(b[after]) {
-            after += 1;
-        }
-        if b[after..end].starts_with(b"--") {
-            let (rest, f) = extract_builder_flags(&line[after..end], escape);
-            flags = f;
-            match rest {
-                Cow::Borrowed(r) => dispatch(kind, trim_space(r), escape, depth)?,
-                Cow::Owned(r) => owned_args(dispatch(kind, trim_space(&r), escape, depth)?),
+    let mut cmd_end = start;
+    while cmd_end < end && !is_re_ws_byte(b[cmd_end]) {
+        cmd_end += 1;
+    }
+    let kind = keyword(&b[start..cmd_end]);
+    let value = if kind == Keyword::Unknown { lower_value(ast, l, start, cmd_end) } else { Text::default() };
+    let flags_start = ast.texts.len() as u32;
+    let mut flags = Pool { start: flags_start, end: flags_start };
+    let mut after = cmd_end;
+    while after < end && is_re_ws_byte(b[after]) {
+        after += 1;
+    }
+    let shape = if after + 1 < end && b[after] == b'-' && b[after + 1] == b'-' {
+        let rest = extract_builder_flags(ast, l, after, end, escape);
+        flags.end = ast.texts.len() as u32;
+        match rest {
+            Ok(r) => dispatch(ast, l, kind, trim(line, r, end), escape, depth)?,
+            Err(r) => {
+                let o = Line { s: &r, base: ast.own(&r).start };
+                dispatch(ast, o, kind, trim(&r, 0, r.len()), escape, depth)?
             }
-        } else {
-            dispatch(kind, &line[skip_space(line, after)..end], escape, depth)?
         }
+    } else {
+        dispatch(ast, l, kind, (skip_space_to(line, after, end), end), escape, depth)?
     };
-    Ok(Node {
-        name: Cow::Borrowed(cmd),
-        value,
+    // ONBUILD's own arguments are empty: what follows `flags` belongs to its sub-node.
+    let args_end = if shape.sub.is_some() { flags.end } else { ast.texts.len() as u32 };
+    let node = Node {
         kind,
-        original: Cow::Borrowed(line),
-        flags,
-        args: a.args,
-        sub: a.sub,
-        json: a.json,
-        heredocs: Vec::new(),
-        comments,
+        json: shape.json,
         span: super::Span::default(),
         start_line: 0,
         end_line: 0,
-    })
-}
-
-fn owned_args(a: Args<'_>) -> Args<'static> {
-    Args {
-        args: a.args.into_iter().map(|c| Cow::Owned(c.into_owned())).collect(),
-        sub: a.sub.map(|s| Box::new(s.into_owned())),
-        json: a.json,
+        name: l.at(start, cmd_end),
+        value,
+        original: l.at(0, b.len()),
+        flags,
+        args: Pool { start: flags.end, end: args_end },
+        comments,
+        heredocs: Pool::default(),
+        sub: shape.sub,
+    };
+    if depth == 0 {
+        ast.children.push(node);
+    } else {
+        ast.subs.push(node);
     }
+    Ok(())
 }
 
-fn dispatch(kind: Keyword, rest: &str, escape: char, depth: u32) -> Result<Args<'_>, String> {
+/// `strings.TrimSpace` of `s[start..end]`, as offsets.
+#[inline]
+fn trim(s: &str, start: usize, end: usize) -> (usize, usize) {
+    let start = skip_space_to(s, start, end);
+    (start, back_space(s, start, end))
+}
+
+/// Dispatches the rest of the line, `l.s[start..end]` (trimmed), on the instruction.
+fn dispatch(ast: &mut Ast<'_>, l: Line<'_>, kind: Keyword, (start, end): (usize, usize), escape: char, depth: u32) -> Result<Shape, String> {
     use Keyword as K;
-    Ok(match kind {
-        K::Add | K::Copy | K::Volume => maybe_json_to_list(rest)?,
-        K::Arg => Args::list(Words { rest, escape: escape as u32, i: 0 }.map(Cow::Borrowed).collect()),
-        K::Cmd | K::Entrypoint | K::Run | K::Shell => maybe_json(rest)?,
-        K::Env => name_val(rest, "ENV", escape)?,
-        K::Label => name_val(rest, "LABEL", escape)?,
-        K::Expose | K::From => whitespace_delimited(rest),
-        K::Healthcheck => health_config(rest)?,
-        K::Maintainer | K::Stopsignal | K::User | K::Workdir if rest.is_empty() => Args::default(),
-        K::Maintainer | K::Stopsignal | K::User | K::Workdir => Args::one(rest),
-        K::Onbuild => sub_command(rest, escape, depth)?,
+    let mut shape = Shape::default();
+    let empty = start >= end;
+    match kind {
+        K::Add | K::Copy | K::Volume => shape.json = maybe_json_to_list(ast, l, start, end)?,
+        K::Arg => {
+            let mut w = Words { s: l.s, end, escape: escape as u32, i: start };
+            while let Some((a, b)) = w.next() {
+                ast.texts.push(l.at(a, b));
+            }
+        }
+        K::Cmd | K::Entrypoint | K::Run | K::Shell => shape.json = maybe_json(ast, l, start, end)?,
+        K::Env => name_val(ast, l, start, end, "ENV", escape)?,
+        K::Label => name_val(ast, l, start, end, "LABEL", escape)?,
+        K::Expose | K::From => whitespace_delimited(ast, l, start, end),
+        K::Healthcheck => shape.json = health_config(ast, l, start, end)?,
+        K::Maintainer | K::Stopsignal | K::User | K::Workdir if empty => {}
+        K::Maintainer | K::Stopsignal | K::User | K::Workdir => ast.texts.push(l.at(start, end)),
+        K::Onbuild => shape.sub = sub_command(ast, l, start, end, escape, depth)?,
         // Unknown instructions keep a single empty argument (BuildKit's parseIgnore).
-        K::Unknown => Args::one(""),
-    })
+        K::Unknown => ast.texts.push(Text::default()),
+    }
+    Ok(shape)
 }
 
-/// BuildKit's `extractBuilderFlags`: leading `--words` (bytes, as Go's loop reads them).
-pub(crate) fn extract_builder_flags(line: &str, escape: char) -> (Cow<'_, str>, Vec<String>) {
+/// BuildKit's `extractBuilderFlags` on `l.s[start..end]`: leading `--words` (bytes, as Go's
+/// loop reads them) go to `ast.texts`. Returns where the rest starts, or the rest itself when
+/// that is not a character boundary (Go slices bytes; it is then read lossily).
+pub(crate) fn extract_builder_flags(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize, escape: char) -> Result<usize, String> {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
         Word,
         Quote,
     }
-    let b = line.as_bytes();
+    let line = l.s;
+    let b = &line.as_bytes()[..end];
     let esc = escape as u32;
-    let rest_at = |pos: usize| match line.get(pos..) {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(String::from_utf8_lossy(&b[pos..]).into_owned()),
+    let rest_at = |pos: usize| match line.is_char_boundary(pos) {
+        true => Ok(pos),
+        false => Err(String::from_utf8_lossy(&b[pos..]).into_owned()),
     };
-    let mut words = Vec::new();
     let mut phase = Phase::Spaces;
     let mut word = String::new();
     let mut quote = 0u8;
     let mut blank_ok = false;
-    let mut pos = 0;
+    let mut pos = start;
     while pos <= b.len() {
         let at_end = pos == b.len();
         let mut ch = if at_end { 0 } else { b[pos] };
@@ -167,21 +234,30 @@ pub(crate) fn extract_builder_flags(line: &str, escape: char) -> (Cow<'_, str>, 
                 continue;
             }
             if ch != b'-' || pos + 1 == b.len() || b[pos + 1] != b'-' {
-                return (rest_at(pos), words);
+                return rest_at(pos);
             }
             phase = Phase::Word;
-            // Fast path: a plain ASCII word (no quotes, escapes or odd spaces) is copied whole.
-            let plain = |c: &u8| c.is_ascii_graphic() && *c != b'\'' && *c != b'"' && u32::from(*c) != esc;
-            let stop = b[pos..].iter().position(|c| !plain(c)).map_or(b.len(), |r| pos + r);
+            // Fast path: a plain ASCII word (no quotes, escapes or odd spaces) is taken whole.
+            let plain = |c: u8| c.is_ascii_graphic() && c != b'\'' && c != b'"' && u32::from(c) != esc;
+            let mut stop = pos;
+            while stop < b.len() && plain(b[stop]) {
+                stop += 1;
+            }
             if stop == b.len() || b[stop] == b' ' || b[stop] == b'\t' {
-                word.push_str(&line[pos..stop]);
+                if stop == pos + 2 {
+                    // A lone `--` ends the flags.
+                    return rest_at(stop);
+                }
+                ast.texts.push(l.at(pos, stop));
+                phase = Phase::Spaces;
                 pos = stop;
                 continue;
             }
         }
         if at_end {
             if word != "--" && (blank_ok || !word.is_empty()) {
-                words.push(word);
+                let t = ast.own(&word);
+                ast.texts.push(t);
             }
             break;
         }
@@ -189,10 +265,11 @@ pub(crate) fn extract_builder_flags(line: &str, escape: char) -> (Cow<'_, str>, 
             if is_space_byte(ch) {
                 phase = Phase::Spaces;
                 if word == "--" {
-                    return (rest_at(pos), words);
+                    return rest_at(pos);
                 }
                 if blank_ok || !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
+                    let t = ast.own(&word);
+                    ast.texts.push(t);
                 }
                 word.clear();
                 blank_ok = false;
@@ -236,38 +313,42 @@ pub(crate) fn extract_builder_flags(line: &str, escape: char) -> (Cow<'_, str>, 
         word.push(char::from(ch));
         pos += 1;
     }
-    (Cow::Borrowed(""), words)
+    Ok(end)
 }
 
 /// BuildKit's `parseWords`: splits on whitespace, keeping quotes and escapes in the words
 /// (each word is a slice of `rest`; only an escape at the very end is dropped).
 #[cfg(test)]
 pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<&str> {
-    Words { rest, escape: escape as u32, i: 0 }.collect()
+    let mut w = Words { s: rest, end: rest.len(), escape: escape as u32, i: 0 };
+    std::iter::from_fn(|| w.next().map(|(a, b)| &rest[a..b])).collect()
 }
 
-/// The words of [`parse_words`], one at a time.
+/// Bytes [`Words`] must look at: spaces, quotes, escapes and non-ASCII (all others are 0).
+static WORD_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(i as u8, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b'\'' | b'"' | b'\\' | b'`') || i >= 0x80;
+        i += 1;
+    }
+    t
+};
+
+/// The words of [`parse_words`] in `s[i..end]`, one at a time, as offsets.
 struct Words<'a> {
-    rest: &'a str,
+    s: &'a str,
+    end: usize,
     escape: u32,
     i: usize,
 }
 
-impl<'a> Iterator for Words<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let (rest, b) = (self.rest, self.rest.as_bytes());
-        let n = b.len();
+impl Words<'_> {
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let (s, b, n) = (self.s, self.s.as_bytes(), self.end);
         let mut i = self.i;
         loop {
-            while i < n {
-                let w = space_width(rest, i);
-                if w == 0 {
-                    break;
-                }
-                i += w;
-            }
+            i = skip_space_to(s, i, n);
             if i >= n {
                 self.i = n;
                 return None;
@@ -280,7 +361,11 @@ impl<'a> Iterator for Words<'a> {
                     break n;
                 }
                 let c = b[i];
-                if quote == 0 && space_width(rest, i) > 0 {
+                if !WORD_STOP[usize::from(c)] {
+                    i += 1;
+                    continue;
+                }
+                if quote == 0 && space_width(s, i) > 0 {
                     break i;
                 }
                 if quote == 0 && (c == b'\'' || c == b'"') {
@@ -307,95 +392,128 @@ impl<'a> Iterator for Words<'a> {
             };
             self.i = i;
             if blank_ok || end > start {
-                return Some(&rest[start..end]);
+                return Some((start, end));
             }
         }
     }
 }
 
 /// BuildKit's `parseNameVal` for ENV and LABEL: `key value` or `k=v k2=v2`, as triples.
-fn name_val<'a>(rest: &'a str, key: &str, escape: char) -> Result<Args<'a>, String> {
-    let mut words = Words { rest, escape: escape as u32, i: 0 };
-    let Some(first) = words.next() else { return Ok(Args::default()) };
-    if !first.contains('=') {
-        return match split2_ws(rest) {
-            (k, Some(v)) => Ok(Args::list(vec![Cow::Borrowed(k), Cow::Borrowed(v), Cow::Borrowed("")])),
-            _ => Err(format!("{key} must have two arguments")),
-        };
+fn name_val(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize, key: &str, escape: char) -> Result<(), String> {
+    let b = l.s.as_bytes();
+    let mut words = Words { s: l.s, end, escape: escape as u32, i: start };
+    let Some(first) = words.next() else { return Ok(()) };
+    let eq = |(a, e): (usize, usize)| b[a..e].iter().position(|&c| c == b'=').map(|p| a + p);
+    if eq(first).is_none() {
+        // `reWhitespace.Split(rest, 2)`: the key, then the value after the blanks.
+        let mut k = start;
+        while k < end && !is_re_ws_byte(b[k]) {
+            k += 1;
+        }
+        let mut v = k;
+        while v < end && is_re_ws_byte(b[v]) {
+            v += 1;
+        }
+        if k == end {
+            return Err(format!("{key} must have two arguments"));
+        }
+        ast.texts.extend([l.at(start, k), l.at(v, end), Text::default()]);
+        return Ok(());
     }
-    let mut args = Vec::with_capacity(3);
-    for w in std::iter::once(first).chain(words) {
-        let Some((k, v)) = w.split_once('=') else {
-            return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", quote(w)));
+    let mut w = Some(first);
+    while let Some((a, e)) = w {
+        let Some(at) = eq((a, e)) else {
+            return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", quote(l.s.get(a..e).unwrap_or(""))));
         };
-        args.extend([Cow::Borrowed(k), Cow::Borrowed(v), Cow::Borrowed("=")]);
+        // The `=` delimiter is the source's own byte between the key and the value.
+        ast.texts.extend([l.at(a, at), l.at(at + 1, e), l.at(at, at + 1)]);
+        w = words.next();
     }
-    Ok(Args::list(args))
+    Ok(())
 }
 
-fn whitespace_delimited(rest: &str) -> Args<'_> {
-    if rest.is_empty() {
-        return Args::default();
+/// `reWhitespace.Split(rest, -1)` of a trimmed rest (nothing when it is empty).
+fn whitespace_delimited(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) {
+    let b = l.s.as_bytes();
+    let mut i = start;
+    while i < end {
+        let w = i;
+        while i < end && !is_re_ws_byte(b[i]) {
+            i += 1;
+        }
+        if i > w {
+            ast.texts.push(l.at(w, i));
+        }
+        while i < end && is_re_ws_byte(b[i]) {
+            i += 1;
+        }
     }
-    let mut out = Vec::with_capacity(4);
-    split_ws(rest, &mut |w| out.push(Cow::Borrowed(w)));
-    Args::list(out)
 }
 
 const NOT_STRINGS: &str = "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// BuildKit's `parseMaybeJSON`: a JSON array, or the whole rest as one shell-form string.
-fn maybe_json(rest: &str) -> Result<Args<'_>, String> {
-    if rest.is_empty() {
-        return Ok(Args::default());
+/// `Ok(true)` for the JSON form.
+fn maybe_json(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Result<bool, String> {
+    if start >= end {
+        return Ok(false);
     }
-    match parse_json_array(rest) {
-        JsonArgs::Strings(v) => Ok(Args { args: v, json: true, sub: None }),
+    match parse_json_array(ast, l, start, end) {
+        JsonArgs::Strings => Ok(true),
         JsonArgs::NonString => Err(NOT_STRINGS.into()),
-        JsonArgs::NotJson => Ok(Args::one(rest)),
+        JsonArgs::NotJson => {
+            ast.texts.push(l.at(start, end));
+            Ok(false)
+        }
     }
 }
 
 /// BuildKit's `parseMaybeJSONToList`: a JSON array, or whitespace-separated words.
-fn maybe_json_to_list(rest: &str) -> Result<Args<'_>, String> {
-    match parse_json_array(rest) {
-        JsonArgs::Strings(v) => Ok(Args { args: v, json: true, sub: None }),
+fn maybe_json_to_list(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Result<bool, String> {
+    match parse_json_array(ast, l, start, end) {
+        JsonArgs::Strings => Ok(true),
         JsonArgs::NonString => Err(NOT_STRINGS.into()),
-        JsonArgs::NotJson => Ok(whitespace_delimited(rest)),
+        JsonArgs::NotJson => {
+            whitespace_delimited(ast, l, start, end);
+            Ok(false)
+        }
     }
 }
 
 /// BuildKit's `parseHealthConfig`: the type word (`CMD`, `NONE`…) then a CMD-like rest.
-fn health_config(rest: &str) -> Result<Args<'_>, String> {
-    let b = rest.as_bytes();
-    let sep = b.iter().position(|&c| is_space_byte(c)).unwrap_or(b.len());
-    if sep == 0 {
-        return Ok(Args::default());
+fn health_config(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize) -> Result<bool, String> {
+    let b = &l.s.as_bytes()[..end];
+    let sep = b[start..].iter().position(|&c| is_space_byte(c)).map_or(end, |p| start + p);
+    if sep == start {
+        return Ok(false);
     }
-    let next = b[sep..].iter().position(|&c| !is_space_byte(c)).map_or(b.len(), |p| sep + p);
-    let typ = match rest.get(..sep) {
-        Some(t) => Cow::Borrowed(t),
-        None => Cow::Owned(String::from_utf8_lossy(&b[..sep]).into_owned()),
+    let next = b[sep..].iter().position(|&c| !is_space_byte(c)).map_or(end, |p| sep + p);
+    let typ = match l.s.is_char_boundary(sep) {
+        true => l.at(start, sep),
+        false => ast.own(&String::from_utf8_lossy(&b[start..sep])),
     };
-    let cmd = match rest.get(next..) {
-        Some(r) => maybe_json(r)?,
-        None => owned_args(maybe_json(&String::from_utf8_lossy(&b[next..]))?),
-    };
-    let mut args = vec![typ];
-    args.extend(cmd.args);
-    Ok(Args { args, json: cmd.json, sub: None })
+    ast.texts.push(typ);
+    if l.s.is_char_boundary(next) {
+        maybe_json(ast, l, next, end)
+    } else {
+        let r = String::from_utf8_lossy(&b[next..]).into_owned();
+        let o = Line { s: &r, base: ast.own(&r).start };
+        maybe_json(ast, o, 0, r.len())
+    }
 }
 
-/// BuildKit's `parseSubCommand` for ONBUILD: the rest is an instruction of its own.
-fn sub_command(rest: &str, escape: char, depth: u32) -> Result<Args<'_>, String> {
-    if rest.is_empty() {
-        return Ok(Args::default());
+/// BuildKit's `parseSubCommand` for ONBUILD: the rest is an instruction of its own (kept in
+/// `ast.subs`; its index is returned).
+fn sub_command(ast: &mut Ast<'_>, l: Line<'_>, start: usize, end: usize, escape: char, depth: u32) -> Result<Option<u32>, String> {
+    if start >= end {
+        return Ok(None);
     }
     if depth >= MAX_ONBUILD_DEPTH {
         return Err(format!("dockling: ONBUILD nested more than {MAX_ONBUILD_DEPTH} levels deep"));
     }
-    let child = node_from_line(rest, escape, Vec::new(), depth + 1)?;
-    Ok(Args { sub: Some(Box::new(child)), ..Args::default() })
+    let rest = l.s.get(start..end).unwrap_or("");
+    node_from_line(ast, rest, l.at(start, end).start, Pool::default(), escape, depth + 1)?;
+    Ok(Some(ast.subs.len() as u32 - 1))
 }
 
 #[cfg(test)]
@@ -418,29 +536,43 @@ mod tests {
         assert_eq!(w("a=\"\" b"), vec!["a=\"\"", "b"]);
     }
 
+    /// Parses `line` as a one-line source: (texts of flags, args, sub's args, json).
+    fn split(line: &str) -> Result<(Vec<String>, Vec<String>), String> {
+        let mut ast = Ast { src: line, ..Ast::default() };
+        node_from_line(&mut ast, line, 0, Pool::default(), '\\', 0)?;
+        let r = ast.node(0).ok_or("no node")?;
+        let own = |t: super::super::Texts| t.iter().map(String::from).collect::<Vec<_>>();
+        Ok((own(r.flags()), own(r.args())))
+    }
+
     #[test]
     fn builder_flags() {
         let f = |s: &str| {
-            let (r, w) = extract_builder_flags(s, '\\');
-            (r.into_owned(), w)
+            let mut ast = Ast { src: s, ..Ast::default() };
+            let r = match extract_builder_flags(&mut ast, Line { s, base: 0 }, 0, s.len(), '\\') {
+                Ok(at) => s[at..].to_string(),
+                Err(r) => r,
+            };
+            let words: Vec<String> = ast.texts.iter().map(|t| ast.text(*t).to_string()).collect();
+            (r, words)
         };
         assert_eq!(f("--a=b --c src dst"), ("src dst".into(), vec!["--a=b".into(), "--c".into()]));
         assert_eq!(f("--x='a b' y"), ("y".into(), vec!["--x=a b".into()]));
         assert_eq!(f("-- --not-a-flag"), (" --not-a-flag".into(), vec![]));
         assert_eq!(f("--only"), ("".into(), vec!["--only".into()]));
         assert_eq!(f("--chown=ü x"), ("x".into(), vec!["--chown=\u{c3}\u{bc}".into()]));
+        assert_eq!(split("COPY --from=a --x=\"q\" b c"), Ok((vec!["--from=a".into(), "--x=q".into()], vec!["b".into(), "c".into()])));
     }
 
     #[test]
     fn env_forms() {
-        let n = node_from_line("ENV A=1 B=\"x y\"", '\\', vec![], 0).unwrap();
-        assert_eq!(n.args, vec!["A", "1", "=", "B", "\"x y\"", "="]);
-        let n = node_from_line("ENV A  1 2", '\\', vec![], 0).unwrap();
-        assert_eq!(n.args, vec!["A", "1 2", ""]);
-        assert_eq!(node_from_line("ENV A", '\\', vec![], 0).unwrap_err(), "ENV must have two arguments");
-        assert_eq!(
-            node_from_line("LABEL a=b c", '\\', vec![], 0).unwrap_err(),
-            "Syntax error - can't find = in \"c\". Must be of the form: name=value"
-        );
+        let args = |s: &str| split(s).map(|r| r.1);
+        assert_eq!(args("ENV A=1 B=\"x y\"").unwrap(), vec!["A", "1", "=", "B", "\"x y\"", "="]);
+        assert_eq!(args("ENV A  1 2").unwrap(), vec!["A", "1 2", ""]);
+        assert_eq!(args("ENV A").unwrap_err(), "ENV must have two arguments");
+        assert_eq!(args("LABEL a=b c").unwrap_err(), "Syntax error - can't find = in \"c\". Must be of the form: name=value");
+        assert_eq!(args("HEALTHCHECK CMD [\"a\\tb\", \"c\"]").unwrap(), vec!["CMD", "a\tb", "c"]);
+        assert_eq!(args("FooBar x").unwrap(), vec![""]);
+        assert_eq!(args("ONBUILD RUN x").unwrap(), Vec::<String>::new());
     }
 }

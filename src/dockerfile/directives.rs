@@ -1,20 +1,13 @@
 //! Parser directives (`# syntax=`, `# escape=`, `# check=`) as BuildKit's `DirectiveParser`:
 //! only at the top of the file, each at most once, ended by the first line that is not one.
 
-use nom::bytes::complete::take_while;
-use nom::character::complete::{char, satisfy};
-use nom::combinator::recognize;
-use nom::error::context;
-use nom::{IResult, Parser};
-
 use super::gostr::trim_left_space;
-use super::PErr;
 
 /// A parser directive found at the top of a Dockerfile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
     /// `syntax`, `escape` or `check` (lower-cased).
-    pub name: String,
+    pub name: &'static str,
     /// The value, trimmed as BuildKit trims it.
     pub value: String,
     /// The 1-based line it is on.
@@ -22,49 +15,66 @@ pub struct Directive {
 }
 
 /// RE2's `\s`: `[\t\n\f\r ]`.
-fn is_re_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
+fn is_re_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0c | b'\r' | b' ')
 }
 
-/// `key := [a-zA-Z][a-zA-Z0-9]*`
-fn key(i: &str) -> IResult<&str, &str, PErr<'_>> {
-    context(
-        "directive name",
-        recognize((satisfy(|c| c.is_ascii_alphabetic()), take_while(|c: char| c.is_ascii_alphanumeric()))),
-    )
-    .parse(i)
-}
-
-/// `directive := key \s* '=' \s* value`, where the value is `.+?\s*$`: the rest without its
-/// trailing `\s`, or (when only `\s` follows the `=`) its last character.
-fn directive(i: &str) -> IResult<&str, (&str, &str), PErr<'_>> {
-    let (i, k) = key(i)?;
-    let (after, _) = (take_while(is_re_space), context("'='", char('='))).parse(i)?;
-    let value = after.trim_start_matches(is_re_space);
-    if value.contains('\n') {
-        return Err(nom::Err::Error(PErr::expected(value, "end of line")));
+/// BuildKit's directive pattern on a comment's body (its leading spaces trimmed):
+/// `key \s* '=' \s* value` with `key := [a-zA-Z][a-zA-Z0-9]*`, where the value is `.+?\s*$`:
+/// the rest without its trailing `\s`, or (when only `\s` follows the `=`) its last character.
+fn directive(body: &str) -> Option<(&str, &str)> {
+    let b = body.as_bytes();
+    if !b.first()?.is_ascii_alphabetic() {
+        return None;
     }
-    let trimmed = value.trim_end_matches(is_re_space);
-    match (trimmed.is_empty(), after.char_indices().last()) {
-        (false, _) => Ok(("", (k, trimmed))),
-        (true, Some((at, _))) => Ok(("", (k, &after[at..]))),
-        (true, None) => Err(nom::Err::Error(PErr::expected(after, "directive value"))),
+    let mut i = 1;
+    while i < b.len() && b[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    let key = &body[..i];
+    while i < b.len() && is_re_space(b[i]) {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'=') {
+        return None;
+    }
+    let after = i + 1;
+    let mut v = after;
+    while v < b.len() && is_re_space(b[v]) {
+        v += 1;
+    }
+    // `.` does not match a newline.
+    if b[v..].contains(&b'\n') {
+        return None;
+    }
+    let mut e = b.len();
+    while e > v && is_re_space(b[e - 1]) {
+        e -= 1;
+    }
+    match (e > v, after < b.len()) {
+        (true, _) => Some((key, &body[v..e])),
+        // Only (ASCII) `\s` after the `=`: the value is the last of them.
+        (false, true) => Some((key, &body[b.len() - 1..])),
+        (false, false) => None,
     }
 }
 
 /// Parses the part of a comment line after its comment marker: `Some((name, value))`.
 pub(crate) fn parse_directive(body: &str) -> Option<(String, String)> {
-    let body = trim_left_space(body);
-    let (_, (k, v)) = directive(body).ok()?;
+    let (k, v) = directive(trim_left_space(body))?;
     Some((k.to_ascii_lowercase(), v.to_string()))
 }
+
+/// The directives BuildKit knows.
+const NAMES: [&str; 3] = ["syntax", "escape", "check"];
 
 /// Handles the directives lines as BuildKit's `DirectiveParser.ParseLine` does.
 #[derive(Debug, Default)]
 pub(crate) struct DirectiveParser {
     line: u32,
     done: bool,
-    seen: Vec<String>,
+    /// Bit `i` for `NAMES[i]` seen.
+    seen: u8,
 }
 
 impl DirectiveParser {
@@ -83,19 +93,17 @@ impl DirectiveParser {
             self.done = true;
             return Ok(None);
         };
-        let Some((name, value)) = parse_directive(body) else {
+        let found = directive(trim_left_space(body)).and_then(|(k, v)| Some((NAMES.iter().position(|n| k.eq_ignore_ascii_case(n))?, v)));
+        let Some((i, value)) = found else {
             self.done = true;
             return Ok(None);
         };
-        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
-            self.done = true;
-            return Ok(None);
-        }
-        if self.seen.contains(&name) {
+        let name = NAMES[i];
+        if self.seen & 1 << i != 0 {
             return Err(format!("only one {name} parser directive can be used"));
         }
-        self.seen.push(name.clone());
-        Ok(Some(Directive { name, value, line: self.line }))
+        self.seen |= 1 << i;
+        Ok(Some(Directive { name, value: value.into(), line: self.line }))
     }
 }
 

@@ -1,12 +1,12 @@
 //! BuildKit's `Node.Dump`: the s-expression form the parser corpus compares against.
 
 use super::gostr::{quote_into, quote_list};
-use super::{Ast, Node};
+use super::{Ast, NodeRef};
 
 /// Dumps the tree as BuildKit's `Node.Dump` does: one `(instruction flags args)` per line.
 pub fn dump(ast: &Ast) -> String {
     let mut out = String::new();
-    for child in &ast.children {
+    for child in ast.nodes() {
         out.push('(');
         dump_node(&mut out, child);
         out.push_str(")\n");
@@ -14,18 +14,19 @@ pub fn dump(ast: &Ast) -> String {
     out.trim_matches(char::is_whitespace).to_string()
 }
 
-fn dump_node(out: &mut String, node: &Node) {
+fn dump_node(out: &mut String, node: NodeRef<'_, '_>) {
     let start = out.len();
-    out.push_str(&node.value);
-    if !node.flags.is_empty() {
+    out.push_str(node.value());
+    let flags = node.flags();
+    if !flags.is_empty() {
         out.push(' ');
-        out.push_str(&quote_list(&node.flags));
+        out.push_str(&quote_list(&flags.to_vec()));
     }
-    for a in &node.args {
+    for a in node.args() {
         out.push(' ');
         quote_into(out, a);
     }
-    if let Some(sub) = &node.sub {
+    if let Some(sub) = node.sub() {
         out.push_str(" (");
         dump_node(out, sub);
         out.push(')');

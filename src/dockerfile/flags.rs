@@ -30,7 +30,7 @@ pub(crate) struct Flags(pub Vec<Flag>);
 
 impl Flags {
     /// Declares `defs` (with string defaults) and parses `words` against them.
-    pub(crate) fn parse(words: &[String], defs: &[(&'static str, Kind, &str)]) -> Result<Flags, String> {
+    pub(crate) fn parse<S: AsRef<str>>(words: &[S], defs: &[(&'static str, Kind, &str)]) -> Result<Flags, String> {
         let mut flags: Vec<Flag> = defs
             .iter()
             .map(|(name, kind, def)| Flag {
@@ -42,6 +42,7 @@ impl Flags {
             })
             .collect();
         for a in words {
+            let a = a.as_ref();
             if a == "--" {
                 break;
             }

@@ -5,15 +5,22 @@ use std::fmt::Write;
 
 /// Go's `unicode.IsSpace(rune(b))` applied to a single byte, as BuildKit's flag and
 /// HEALTHCHECK scanners do (so bytes 0x85 and 0xA0 count as spaces).
+#[inline(always)]
 pub(crate) fn is_space_byte(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0)
+    is_ascii_space(b) | (b == 0x85) | (b == 0xa0)
 }
+
+/// Bit `b` is set for the bytes of `\t\n\v\f\r `.
+const ASCII_SPACE: u64 = 1 << b'\t' | 1 << b'\n' | 1 << 0x0b | 1 << 0x0c | 1 << b'\r' | 1 << b' ';
+/// Bit `b` is set for the bytes of `\t\v\f\r `.
+const RE_WS: u64 = ASCII_SPACE & !(1 << b'\n');
 
 /// ASCII whitespace as Go's `unicode.IsSpace` sees it (beyond ASCII, `unicode.IsSpace` is
 /// the White_Space property, as Rust's `char::is_whitespace`).
 #[inline(always)]
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+pub(crate) fn is_ascii_space(b: u8) -> bool {
+    // Branch-free: a bit test below 64.
+    (b < 64) & (ASCII_SPACE >> (b & 63) & 1 != 0)
 }
 
 /// The byte length of the UTF-8 sequence starting with `b`.
@@ -40,10 +47,27 @@ pub(crate) fn space_width(s: &str, i: usize) -> usize {
     }
 }
 
-/// The index of the first non-space character of `s` at or after `i`.
-#[inline]
-pub(crate) fn skip_space(s: &str, mut i: usize) -> usize {
-    while i < s.len() {
+/// The index of the first non-space character of `s[i..end]` (`end` when there is none).
+#[inline(always)]
+pub(crate) fn skip_space_to(s: &str, i: usize, end: usize) -> usize {
+    // Most text starts with a plain ASCII byte.
+    match s.as_bytes().get(i) {
+        Some(&c) if i < end && c < 0x80 && !is_ascii_space(c) => i,
+        _ => skip_space_slow(s, i, end),
+    }
+}
+
+fn skip_space_slow(s: &str, mut i: usize, end: usize) -> usize {
+    let b = s.as_bytes();
+    while i < end {
+        let c = b[i];
+        if c < 0x80 {
+            if !is_ascii_space(c) {
+                break;
+            }
+            i += 1;
+            continue;
+        }
         let w = space_width(s, i);
         if w == 0 {
             break;
@@ -54,8 +78,16 @@ pub(crate) fn skip_space(s: &str, mut i: usize) -> usize {
 }
 
 /// The end of `s[..end]` once trailing spaces are removed (not going below `start`).
-#[inline]
-pub(crate) fn back_space(s: &str, start: usize, mut end: usize) -> usize {
+#[inline(always)]
+pub(crate) fn back_space(s: &str, start: usize, end: usize) -> usize {
+    // Most text ends in a plain ASCII byte.
+    match s.as_bytes().get(end.wrapping_sub(1)) {
+        Some(&c) if end > start && c < 0x80 && !is_ascii_space(c) => end,
+        _ => back_space_slow(s, start, end),
+    }
+}
+
+fn back_space_slow(s: &str, start: usize, mut end: usize) -> usize {
     let b = s.as_bytes();
     while end > start {
         let last = b[end - 1];
@@ -82,6 +114,11 @@ pub(crate) fn trim_space(s: &str) -> &str {
 /// Go's `strings.TrimLeftFunc(s, unicode.IsSpace)`.
 #[inline]
 pub(crate) fn trim_left_space(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(&b) if b < 0x80 && !is_ascii_space(b) => return s,
+        None => return s,
+        _ => {}
+    }
     let mut i = 0;
     while i < s.len() {
         let w = space_width(s, i);
@@ -117,46 +154,7 @@ pub(crate) fn trim_right_space(s: &str) -> &str {
 /// BuildKit's `reWhitespace` class `[\t\v\f\r ]`.
 #[inline(always)]
 pub(crate) fn is_re_ws_byte(b: u8) -> bool {
-    matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
-}
-
-/// The first `[\t\v\f\r ]` byte of `s`.
-pub(crate) fn find_re_ws(s: &str) -> Option<usize> {
-    s.as_bytes().iter().position(|&b| is_re_ws_byte(b))
-}
-
-/// `reWhitespace.Split(s, 2)` for a string without leading or trailing whitespace.
-pub(crate) fn split2_ws(s: &str) -> (&str, Option<&str>) {
-    match find_re_ws(s) {
-        None => (s, None),
-        Some(i) => {
-            let b = s.as_bytes();
-            let mut j = i;
-            while j < b.len() && is_re_ws_byte(b[j]) {
-                j += 1;
-            }
-            (&s[..i], Some(&s[j..]))
-        }
-    }
-}
-
-/// `reWhitespace.Split(s, -1)` for a non-empty string without leading or trailing
-/// whitespace: calls `out` with each word.
-pub(crate) fn split_ws<'a>(s: &'a str, out: &mut dyn FnMut(&'a str)) {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let start = i;
-        while i < b.len() && !is_re_ws_byte(b[i]) {
-            i += 1;
-        }
-        if i > start {
-            out(&s[start..i]);
-        }
-        while i < b.len() && is_re_ws_byte(b[i]) {
-            i += 1;
-        }
-    }
+    (b < 64) & (RE_WS >> (b & 63) & 1 != 0)
 }
 
 /// Approximates Go's `unicode.IsPrint` (letters, marks, numbers, punctuation, symbols and
@@ -213,13 +211,13 @@ pub(crate) fn quote_into(out: &mut String, s: &str) {
 }
 
 /// Go's `fmt.Sprintf("%q", []string{...})`: `["a" "b"]`.
-pub(crate) fn quote_list(items: &[String]) -> String {
+pub(crate) fn quote_list<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::from("[");
     for (i, s) in items.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        quote_into(&mut out, s);
+        quote_into(&mut out, s.as_ref());
     }
     out.push(']');
     out
@@ -322,7 +320,7 @@ mod tests {
         assert_eq!(quote("\x00\x07\u{7f}"), r#""\x00\a\x7f""#);
         assert_eq!(quote("♥ é"), "\"♥ é\"");
         assert_eq!(quote("\u{a0}\u{feff}"), r#""\u00a0\ufeff""#);
-        assert_eq!(quote_list(&["--a=b".into(), "--c".into()]), r#"["--a=b" "--c"]"#);
+        assert_eq!(quote_list(&["--a=b", "--c"]), r#"["--a=b" "--c"]"#);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::gostr::{quote, trim_space, with_suggestion};
 use super::heredoc::{chomp, parse_heredoc, Heredoc};
 pub use super::mount::Mount;
 use super::mount::parse_mount;
-use super::{Diagnostic, LineRange, Node, Parsed, Span};
+use super::{Diagnostic, LineRange, NodeRef, Parsed, Span};
 use crate::clock::Millis;
 
 /// What every command keeps of its source (BuildKit's `withNameAndCode` and location).
@@ -29,14 +29,14 @@ pub struct Meta {
 }
 
 impl Meta {
-    fn of(n: &Node) -> Meta {
+    fn of(n: N<'_, '_>) -> Meta {
         Meta {
-            name: n.name.to_string(),
-            original: trim_space(&n.original).to_string(),
+            name: n.name().to_string(),
+            original: trim_space(n.original()).to_string(),
             span: n.span,
             start_line: n.start_line,
             end_line: n.end_line,
-            comments: n.comments.iter().map(|c| c.to_string()).collect(),
+            comments: n.comments().iter().map(String::from).collect(),
         }
     }
 
@@ -383,17 +383,19 @@ fn at_least_one(cmd: &str) -> String {
     format!("{cmd} requires at least one argument")
 }
 
+type N<'t, 'a> = NodeRef<'t, 'a>;
+
 /// BuildKit's `nodeArgs`: ONBUILD's nested instruction becomes its word and arguments.
-fn node_args(n: &Node) -> Vec<String> {
-    let mut out: Vec<String> = n.args.iter().map(|a| a.to_string()).collect();
-    if let Some(sub) = &n.sub {
-        out.push(sub.name.to_string());
+fn node_args(n: N<'_, '_>) -> Vec<String> {
+    let mut out: Vec<String> = n.args().iter().map(String::from).collect();
+    if let Some(sub) = n.sub() {
+        out.push(sub.name().to_string());
         out.extend(node_args(sub));
     }
     out
 }
 
-fn cmd_line(n: &Node, args: &[String]) -> ShellOrExec {
+fn cmd_line(n: N<'_, '_>, args: &[String]) -> ShellOrExec {
     if n.json {
         ShellOrExec::Exec(args.to_vec())
     } else {
@@ -401,11 +403,11 @@ fn cmd_line(n: &Node, args: &[String]) -> ShellOrExec {
     }
 }
 
-fn no_flags(n: &Node) -> Result<Flags, String> {
-    Flags::parse(&n.flags, &[])
+fn no_flags(n: N<'_, '_>) -> Result<Flags, String> {
+    Flags::parse(&n.flags().to_vec(), &[])
 }
 
-fn key_values(n: &Node, args: &[String], cmd: &str) -> Result<KeyValues, String> {
+fn key_values(n: N<'_, '_>, args: &[String], cmd: &str) -> Result<KeyValues, String> {
     no_flags(n)?;
     if args.is_empty() {
         return Err(at_least_one(cmd));
@@ -425,7 +427,7 @@ fn key_values(n: &Node, args: &[String], cmd: &str) -> Result<KeyValues, String>
 
 type SourcesAndDest = (Vec<String>, Vec<SourceContent>, String);
 
-fn sources_and_dest(n: &Node, args: &[String], cmd: &str) -> Result<SourcesAndDest, String> {
+fn sources_and_dest(n: N<'_, '_>, args: &[String], cmd: &str) -> Result<SourcesAndDest, String> {
     let (dest, srcs) = args.split_last().ok_or_else(|| at_least_one(cmd))?;
     if parse_heredoc(dest).ok().flatten().is_some() {
         return Err(format!("{cmd} cannot accept a heredoc as a destination"));
@@ -434,7 +436,7 @@ fn sources_and_dest(n: &Node, args: &[String], cmd: &str) -> Result<SourcesAndDe
     for src in srcs {
         match parse_heredoc(src).ok().flatten() {
             Some(h) => {
-                let content = n.heredocs.iter().rev().find(|d| d.name == h.name).map(|d| d.content.to_string()).unwrap_or_default();
+                let content = n.heredocs().iter().rev().find(|d| d.name == h.name).map(|d| d.content.to_string()).unwrap_or_default();
                 let data = if h.chomp { chomp(&content) } else { content };
                 contents.push(SourceContent { path: h.name, data, expand: h.expand });
             }
@@ -468,7 +470,7 @@ fn parse_int32(s: &str) -> Result<i64, String> {
     }
 }
 
-fn healthcheck(n: &Node, args: &[String]) -> Result<Healthcheck, String> {
+fn healthcheck(n: N<'_, '_>, args: &[String]) -> Result<Healthcheck, String> {
     let typ = args.first().ok_or_else(|| at_least_one("HEALTHCHECK"))?.to_uppercase();
     let rest = &args[1..];
     let mut h = Healthcheck { meta: Meta::of(n), ..Healthcheck::default() };
@@ -486,7 +488,7 @@ fn healthcheck(n: &Node, args: &[String]) -> Result<Healthcheck, String> {
         ("start-interval", Kind::Str, ""),
         ("retries", Kind::Str, ""),
     ];
-    let flags = Flags::parse(&n.flags, &defs)?;
+    let flags = Flags::parse(&n.flags().to_vec(), &defs)?;
     if typ != "CMD" {
         return Err(format!("Unknown type {} in HEALTHCHECK (try CMD)", quote(&typ)));
     }
@@ -518,7 +520,7 @@ fn is_valid_stage_name(s: &str) -> bool {
         && c.all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || matches!(x, '-' | '_' | '.'))
 }
 
-fn from(n: &Node, args: &[String]) -> Result<Stage, String> {
+fn from(n: N<'_, '_>, args: &[String]) -> Result<Stage, String> {
     let name = match args {
         [_, as_kw, name] if as_kw.eq_ignore_ascii_case("as") => {
             let lower = name.to_lowercase();
@@ -533,7 +535,7 @@ fn from(n: &Node, args: &[String]) -> Result<Stage, String> {
         [_] => None,
         _ => return Err("FROM requires either one or three arguments".into()),
     };
-    let flags = Flags::parse(&n.flags, &[("platform", Kind::Str, "")])?;
+    let flags = Flags::parse(&n.flags().to_vec(), &[("platform", Kind::Str, "")])?;
     Ok(Stage {
         name,
         base: args[0].clone(),
@@ -555,14 +557,14 @@ fn strip_onbuild(original: &str) -> &str {
     }
 }
 
-fn run(n: &Node, args: &[String], fe: Frontend) -> Result<Run, String> {
+fn run(n: N<'_, '_>, args: &[String], fe: Frontend) -> Result<Run, String> {
     let defs = [
         ("device", Kind::Strings, ""),
         ("mount", Kind::Strings, ""),
         ("network", Kind::Str, "default"),
         ("security", Kind::Str, "sandbox"),
     ];
-    let flags = Flags::parse(&n.flags, &defs_for(fe, &defs))?;
+    let flags = Flags::parse(&n.flags().to_vec(), &defs_for(fe, &defs))?;
     let specs = flags.strings("mount");
     // Parse-time checks only (as BuildKit's post hook), then a best-effort full parse.
     for s in &specs {
@@ -581,7 +583,7 @@ fn run(n: &Node, args: &[String], fe: Frontend) -> Result<Run, String> {
     Ok(Run {
         meta: Meta::of(n),
         cmd: cmd_line(n, args),
-        heredocs: n.heredocs.iter().map(|h| h.clone().into_owned()).collect(),
+        heredocs: n.heredocs().iter().map(|h| h.clone().into_owned()).collect(),
         mount_specs: specs,
         mounts: mounts.unwrap_or_default(),
         network,
@@ -592,10 +594,10 @@ fn run(n: &Node, args: &[String], fe: Frontend) -> Result<Run, String> {
 }
 
 /// BuildKit's `ParseInstruction` for one node.
-fn parse_instruction(n: &Node, fe: Frontend) -> Result<Item, String> {
+fn parse_instruction(n: N<'_, '_>, fe: Frontend) -> Result<Item, String> {
     let args = node_args(n);
     let c = |cmd: Command| Ok(Item::Command(cmd));
-    match n.value.as_ref() {
+    match n.value() {
         "env" => c(Command::Env(key_values(n, &args, "ENV")?)),
         "label" => c(Command::Label(key_values(n, &args, "LABEL")?)),
         "maintainer" => {
@@ -618,7 +620,7 @@ fn parse_instruction(n: &Node, fe: Frontend) -> Result<Item, String> {
                 ("unpack", Kind::Bool, ""),
                 ("exclude", Kind::Strings, ""),
             ];
-            let f = Flags::parse(&n.flags, &defs_for(fe, &defs))?;
+            let f = Flags::parse(&n.flags().to_vec(), &defs_for(fe, &defs))?;
             let (sources, contents, dest) = sources_and_dest(n, &args, "ADD")?;
             c(Command::Add(Add {
                 meta: Meta::of(n),
@@ -646,7 +648,7 @@ fn parse_instruction(n: &Node, fe: Frontend) -> Result<Item, String> {
                 ("exclude", Kind::Strings, ""),
                 ("parents", Kind::Bool, ""),
             ];
-            let f = Flags::parse(&n.flags, &defs_for(fe, &defs))?;
+            let f = Flags::parse(&n.flags().to_vec(), &defs_for(fe, &defs))?;
             let (sources, contents, dest) = sources_and_dest(n, &args, "COPY")?;
             c(Command::Copy(Copy {
                 meta: Meta::of(n),
@@ -671,8 +673,8 @@ fn parse_instruction(n: &Node, fe: Frontend) -> Result<Item, String> {
                 "MAINTAINER" | "FROM" => return Err(format!("{trigger} isn't allowed as an ONBUILD trigger")),
                 _ => {}
             }
-            let mut expression = strip_onbuild(&n.original).to_string();
-            for h in &n.heredocs {
+            let mut expression = strip_onbuild(n.original()).to_string();
+            for h in n.heredocs() {
                 expression.push('\n');
                 expression.push_str(&h.content);
                 expression.push_str(&h.name);
@@ -680,19 +682,19 @@ fn parse_instruction(n: &Node, fe: Frontend) -> Result<Item, String> {
             c(Command::Onbuild(Onbuild { meta: Meta::of(n), expression }))
         }
         "workdir" | "user" => {
-            let upper = n.value.to_uppercase();
+            let upper = n.value().to_uppercase();
             if args.len() != 1 {
                 return Err(exactly_one(&upper));
             }
             no_flags(n)?;
             let s = Single { meta: Meta::of(n), value: args[0].clone() };
-            c(if n.value == "user" { Command::User(s) } else { Command::Workdir(s) })
+            c(if n.value() == "user" { Command::User(s) } else { Command::Workdir(s) })
         }
         "run" => c(Command::Run(run(n, &args, fe)?)),
         "cmd" | "entrypoint" => {
             no_flags(n)?;
-            let cl = CmdLine { meta: Meta::of(n), cmd: cmd_line(n, &args), heredocs: n.heredocs.iter().map(|h| h.clone().into_owned()).collect() };
-            c(if n.value == "cmd" { Command::Cmd(cl) } else { Command::Entrypoint(cl) })
+            let cl = CmdLine { meta: Meta::of(n), cmd: cmd_line(n, &args), heredocs: n.heredocs().iter().map(|h| h.clone().into_owned()).collect() };
+            c(if n.value() == "cmd" { Command::Cmd(cl) } else { Command::Entrypoint(cl) })
         }
         "healthcheck" => c(Command::Healthcheck(healthcheck(n, &args)?)),
         "expose" => {
@@ -750,7 +752,7 @@ fn parse_instruction(n: &Node, fe: Frontend) -> Result<Item, String> {
             }
             c(Command::Shell(Shell { meta: Meta::of(n), shell: args }))
         }
-        _ => Err(with_suggestion(format!("unknown instruction: {}", n.name), &n.name, &NAMES, false)),
+        _ => Err(with_suggestion(format!("unknown instruction: {}", n.name()), n.name(), &NAMES, false)),
     }
 }
 
@@ -764,7 +766,7 @@ pub fn instructions(parsed: &Parsed) -> (Dockerfile, Vec<Diagnostic>) {
 pub fn instructions_with(parsed: &Parsed, frontend: Frontend) -> (Dockerfile, Vec<Diagnostic>) {
     let mut diags = parsed.diagnostics.clone();
     let mut df = Dockerfile::default();
-    for n in &parsed.ast.children {
+    for n in parsed.ast.nodes() {
         match parse_instruction(n, frontend) {
             Err(e) => {
                 let msg = if e.starts_with("dockling: ") { e } else { format!("dockerfile parse error on line {}: {e}", n.start_line) };

@@ -351,30 +351,31 @@ pub fn lint(parsed: &Parsed, df: &Dockerfile, opts: &LintOptions) -> LintResult 
         l.run(&base, &NO_EMPTY_CONTINUATION, &w.locations, "Empty continuation line".into());
     }
     // Parse-time checks, per instruction.
-    for n in &parsed.ast.children {
-        let cfg = base.merged(&n.comments);
+    for n in parsed.ast.nodes() {
+        let comments = n.comments().to_vec();
+        let cfg = base.merged(&comments);
         let locs = vec![LineRange { start: n.start_line, end: n.end_line }];
-        match n.value.as_ref() {
+        match n.value() {
             "maintainer" => l.run(&cfg, &MAINTAINER, &locs, "Maintainer instruction is deprecated in favor of using label".into()),
             "from" => {
-                let a = &n.args;
+                let (a, name) = (n.args(), n.name());
                 if a.len() == 3 && a[2] != a[2].to_lowercase() {
-                    l.run(&cfg, &STAGE_NAME_CASING, &locs, format!("Stage name '{}' should be lowercase", a[2]));
+                    l.run(&cfg, &STAGE_NAME_CASING, &locs, format!("Stage name '{}' should be lowercase", &a[2]));
                 }
                 if a.len() >= 3 {
-                    let (lower, upper) = (n.name == n.name.to_lowercase(), n.name == n.name.to_uppercase());
+                    let (lower, upper) = (name == name.to_lowercase(), name == name.to_uppercase());
                     let bad = (lower && a[1] != a[1].to_lowercase()) || (!lower && upper && a[1] != a[1].to_uppercase());
                     if bad && (lower || upper) {
-                        l.run(&cfg, &FROM_AS_CASING, &locs, format!("'{}' and '{}' keywords' casing do not match", a[1], n.name));
+                        l.run(&cfg, &FROM_AS_CASING, &locs, format!("'{}' and '{}' keywords' casing do not match", &a[1], name));
                     }
                 }
                 if a.len() == 3 && a[1].eq_ignore_ascii_case("as") {
-                    definition(&mut l, &cfg, "FROM", &[a[2].to_lowercase()], &n.comments, &locs);
+                    definition(&mut l, &cfg, "FROM", &[a[2].to_lowercase()], &comments, &locs);
                 }
             }
             "arg" => {
-                let keys: Vec<String> = n.args.iter().map(|a| a.split_once('=').map_or(a.as_ref(), |p| p.0).to_string()).collect();
-                definition(&mut l, &cfg, "ARG", &keys, &n.comments, &locs);
+                let keys: Vec<String> = n.args().iter().map(|a| a.split_once('=').map_or(a, |p| p.0).to_string()).collect();
+                definition(&mut l, &cfg, "ARG", &keys, &comments, &locs);
             }
             _ => {}
         }
