@@ -1,0 +1,179 @@
+//! What every package-manager run is: a list of actions worked out when it starts (text to
+//! print, pauses while "downloading", a yes/no question, file-system changes) and played back
+//! on the virtual clock.
+
+use std::collections::VecDeque;
+
+use crate::api::StdStream;
+use crate::clock::SimTime;
+use crate::proc::program::{Ctx, Program, Status, Wait};
+use crate::vfs::{Meta, Node, NodeKind};
+
+/// A change to the container's files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FsOp {
+    /// A regular file (parents are created).
+    Write { path: String, data: Vec<u8>, mode: u32 },
+    Symlink { path: String, target: String },
+    Mkdir { path: String },
+    /// Removes a file or a whole directory; a missing path is fine.
+    Remove { path: String },
+}
+
+/// How a question is answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// `[Y/n]`: an empty line means yes; only a line starting with y/Y is yes otherwise.
+    DefaultYes,
+    /// conda's `([y]/n)`: empty or y/yes is yes, n/no is no, anything else asks again.
+    Conda,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
+    Out(StdStream, String),
+    Sleep(u64),
+    /// Reads a line (the question is already printed). On "no": print `no` on stdout and exit
+    /// with `code`. At end of input: print `eof` and exit with `code`.
+    Ask { answer: Answer, question: String, no: String, eof: String, code: i32 },
+    Fs(FsOp),
+    Exit(i32),
+}
+
+/// A program run as a list of actions.
+#[derive(Clone, Debug, Default)]
+pub struct Job {
+    acts: VecDeque<Act>,
+    until: Option<SimTime>,
+}
+
+impl Job {
+    pub fn new() -> Job {
+        Job::default()
+    }
+    pub fn out(&mut self, s: &str) {
+        self.push_text(StdStream::Stdout, s);
+    }
+    pub fn err(&mut self, s: &str) {
+        self.push_text(StdStream::Stderr, s);
+    }
+    fn push_text(&mut self, stream: StdStream, s: &str) {
+        if let Some(Act::Out(st, t)) = self.acts.back_mut() {
+            if *st == stream {
+                t.push_str(s);
+                return;
+            }
+        }
+        self.acts.push_back(Act::Out(stream, s.to_string()));
+    }
+    pub fn sleep(&mut self, ms: u64) {
+        if ms > 0 {
+            self.acts.push_back(Act::Sleep(ms));
+        }
+    }
+    pub fn ask(&mut self, answer: Answer, question: &str, no: &str, eof: &str, code: i32) {
+        self.acts.push_back(Act::Ask {
+            answer,
+            question: question.into(),
+            no: no.into(),
+            eof: eof.into(),
+            code,
+        });
+    }
+    pub fn fs(&mut self, op: FsOp) {
+        self.acts.push_back(Act::Fs(op));
+    }
+    pub fn write(&mut self, path: &str, data: &str) {
+        self.fs(FsOp::Write { path: path.into(), data: data.as_bytes().to_vec(), mode: 0o644 });
+    }
+    pub fn exit(mut self, code: i32) -> Box<dyn Program> {
+        self.acts.push_back(Act::Exit(code));
+        Box::new(self)
+    }
+}
+
+/// Applies a change, quietly skipping what the file system refuses (a read-only mount).
+pub fn apply(op: &FsOp, ctx: &mut Ctx) {
+    let meta = |mode| Meta { mode, uid: 0, gid: 0, mtime: ctx.now };
+    match op {
+        FsOp::Write { path, data, mode } => {
+            let _ = ctx.fs.mkdir(crate::vfs::parent(path), true, &meta(0o755));
+            if ctx.fs.get(path).is_some_and(|n| !matches!(n.kind, NodeKind::File(_))) {
+                let _ = ctx.fs.remove(path, true);
+            }
+            let _ = ctx.fs.write(path, data, false, &meta(*mode));
+            let m = *mode;
+            let _ = ctx.fs.set_meta(path, |x| x.mode = m);
+        }
+        FsOp::Symlink { path, target } => {
+            let node = Node { kind: NodeKind::Symlink(target.clone()), meta: meta(0o777) };
+            let _ = ctx.fs.insert(path, node, &meta(0o755));
+        }
+        FsOp::Mkdir { path } => {
+            let _ = ctx.fs.mkdir(path, true, &meta(0o755));
+        }
+        FsOp::Remove { path } => {
+            let _ = ctx.fs.remove(path, true);
+        }
+    }
+}
+
+fn yes(answer: &Answer, line: &str) -> Option<bool> {
+    let l = line.trim();
+    match answer {
+        Answer::DefaultYes => Some(l.is_empty() || l.starts_with(['y', 'Y'])),
+        Answer::Conda => match l.to_ascii_lowercase().as_str() {
+            "" | "y" | "yes" => Some(true),
+            "n" | "no" => Some(false),
+            _ => None,
+        },
+    }
+}
+
+impl Program for Job {
+    fn step(&mut self, ctx: &mut Ctx) -> Status {
+        if let Some(t) = self.until {
+            if ctx.now < t {
+                return Status::Waiting(Wait { until: Some(t), stdin: false });
+            }
+            self.until = None;
+        }
+        while let Some(act) = self.acts.pop_front() {
+            match act {
+                Act::Out(stream, text) => ctx.write(stream, &text),
+                Act::Sleep(ms) => {
+                    let t = SimTime(ctx.now.as_ms().saturating_add(ms));
+                    self.until = Some(t);
+                    return Status::Waiting(Wait { until: Some(t), stdin: false });
+                }
+                Act::Ask { answer, question, no, eof, code } => match ctx.stdin.read_line() {
+                    Some(line) => match yes(&answer, &line) {
+                        Some(true) => {}
+                        Some(false) => {
+                            ctx.write(StdStream::Stdout, &no);
+                            return Status::Exited(code);
+                        }
+                        None => {
+                            ctx.write(StdStream::Stdout, &question);
+                            self.acts.push_front(Act::Ask { answer, question, no, eof, code });
+                        }
+                    },
+                    None if ctx.stdin.at_eof() => {
+                        ctx.write(StdStream::Stdout, &eof);
+                        return Status::Exited(code);
+                    }
+                    None => {
+                        self.acts.push_front(Act::Ask { answer, question, no, eof, code });
+                        return Status::Waiting(Wait { until: None, stdin: true });
+                    }
+                },
+                Act::Fs(op) => apply(&op, ctx),
+                Act::Exit(code) => return Status::Exited(code),
+            }
+        }
+        Status::Exited(0)
+    }
+    fn clone_box(&self) -> Box<dyn Program> {
+        Box::new(self.clone())
+    }
+}
