@@ -209,7 +209,10 @@ impl Archive {
             let Some((_, _, plan)) = self.plans.iter().find(|(p, r, _)| *p == self.pkgs[n].name && *r == recommends) else { continue };
             for step in plan.split(';') {
                 let mut words = step.split(' ');
-                let op = words.next().unwrap_or("U");
+                let op = match words.next() {
+                    Some("C") => "C",
+                    _ => "U",
+                };
                 let ids: Vec<usize> = words
                     .filter_map(|w| usize::from_str_radix(w, 36).ok().filter(|&i| i < self.pkgs.len()))
                     .filter(|i| set.contains(i) && (op == "C" || !done.contains(i)))

@@ -92,9 +92,37 @@ impl Job {
     }
 }
 
+/// `path` with the symlinks among its existing ancestors followed (`/bin/ps` → `/usr/bin/ps`
+/// where `/bin` links to `usr/bin`).
+fn real(fs: &crate::vfs::Tree, path: &str) -> String {
+    let mut head = crate::vfs::parent(path).to_string();
+    let mut tail: Vec<String> = vec![crate::vfs::basename(path).to_string()];
+    for _ in 0..64 {
+        if let Some(c) = fs.canonical(&head) {
+            let mut p = c;
+            for t in tail.iter().rev() {
+                p = crate::vfs::join(&p, t);
+            }
+            return p;
+        }
+        if head == "/" || head.is_empty() {
+            break;
+        }
+        tail.push(crate::vfs::basename(&head).to_string());
+        head = crate::vfs::parent(&head).to_string();
+    }
+    path.to_string()
+}
+
 /// Applies a change, quietly skipping what the file system refuses (a read-only mount).
 pub fn apply(op: &FsOp, ctx: &mut Ctx) {
     let meta = |mode| Meta { mode, uid: 0, gid: 0, mtime: ctx.now };
+    let op = &match op {
+        FsOp::Write { path, data, mode } => FsOp::Write { path: real(ctx.fs, path), data: data.clone(), mode: *mode },
+        FsOp::Symlink { path, target } => FsOp::Symlink { path: real(ctx.fs, path), target: target.clone() },
+        FsOp::Mkdir { path } => FsOp::Mkdir { path: real(ctx.fs, path) },
+        FsOp::Remove { path } => FsOp::Remove { path: real(ctx.fs, path) },
+    };
     match op {
         FsOp::Write { path, data, mode } => {
             let _ = ctx.fs.mkdir(crate::vfs::parent(path), true, &meta(0o755));
