@@ -447,3 +447,24 @@ fn random_argument_lists_never_panic() {
         assert!((0..=127).contains(&r.code), "{cmd}");
     }
 }
+
+#[test]
+fn quiet_levels_and_images_built_on_debian() {
+    let mut fs = bookworm_updated();
+    let r = run(&mut fs, "apt-get install -qq wget");
+    // -qq hides apt's own lines and implies --yes; dpkg still talks
+    assert!(r.out.starts_with("Selecting previously unselected package libssl3:amd64.\n(Reading database ... "), "{}", r.out);
+    assert!(!r.out.contains("Get:") && !r.out.contains("Do you want"));
+    let r = run(&mut fs, "apt-get update -qq");
+    assert_eq!(r.out, "");
+    // on a terminal dpkg counts in percent over one line
+    let mut fs = bookworm_updated();
+    let r = run_with(&mut fs, "apt-get install -y sudo", &Opts { tty: true, ..PLAIN });
+    assert!(r.out.contains("(Reading database ... \r(Reading database ... 5%\r(Reading database ... 10%\r"), "{}", r.out);
+    assert!(r.out.contains("100%\r(Reading database ... 6121 files and directories currently installed.)\n"));
+    // python:3.13 is built on buildpack-deps: curl and git are there already
+    let mut fs = image("python", "3.13");
+    run(&mut fs, "apt-get update");
+    let r = run(&mut fs, "apt-get install -y curl");
+    assert!(r.out.contains("curl is already the newest version (7.88.1-10+deb12u15).\n0 upgraded, 0 newly installed"), "{}", r.out);
+}

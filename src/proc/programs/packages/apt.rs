@@ -158,17 +158,27 @@ struct State {
     /// Packages marked `Auto-Installed: 1`.
     auto: Vec<String>,
     slim_docs: bool,
+    /// `-q` levels; apt sets 1 itself when stdout is not a terminal.
+    quiet: u32,
+    /// Packages the image has without a status entry (its programs are there).
+    present: Vec<String>,
 }
 
 impl State {
     fn installed(&self, name: &str) -> bool {
-        self.entries.iter().any(|e| e.name() == name && e.installed())
+        self.entries.iter().any(|e| e.name() == name && e.installed()) || self.present.iter().any(|p| p == name)
+    }
+    /// apt's own messages: gone with `-qq`.
+    fn say(&self, job: &mut Job, text: &str) {
+        if self.quiet < 2 {
+            job.out(text);
+        }
     }
     fn entry(&self, name: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.name() == name && e.installed())
     }
     fn done(&self) -> &'static str {
-        if self.tty {
+        if self.tty && self.quiet == 0 {
             " Done"
         } else {
             ""
@@ -176,7 +186,7 @@ impl State {
     }
     fn header(&self, job: &mut Job) {
         let d = self.done();
-        job.out(&format!("Reading package lists...{d}\nBuilding dependency tree...{d}\nReading state information...{d}\n"));
+        self.say(job, &format!("Reading package lists...{d}\nBuilding dependency tree...{d}\nReading state information...{d}\n"));
     }
     /// The archive's package `name`, when apt has lists to know it.
     fn candidate(&self, name: &str) -> Option<&Pkg> {
@@ -186,7 +196,7 @@ impl State {
     }
 }
 
-fn load(ctx: &Ctx) -> State {
+fn load(ctx: &Ctx, quiet: u32) -> State {
     let os = os(ctx.fs);
     let have_lists = sources(ctx.fs).iter().any(|(u, s, c)| c.first().is_some_and(|c| ctx.fs.get(&list_file(u, s, &format!("{c}_binary-amd64_Packages.lz4"))).is_some()));
     let arch = (os.id == "debian" && os.codename == "bookworm").then(Archive::bookworm);
@@ -196,9 +206,30 @@ fn load(ctx: &Ctx) -> State {
         .filter(|s| s.contains("Auto-Installed: 1"))
         .filter_map(|s| s.lines().find_map(|l| l.strip_prefix("Package: ")).map(str::to_string))
         .collect();
+    let entries = dpkg::status(ctx.fs);
+    // Images built FROM debian (buildpack-deps, python, node…) have the programs of packages
+    // their Dockerfiles installed but, in Dockling's catalog, not their status entries.
+    let present = arch
+        .as_ref()
+        .map(|a| {
+            a.pkgs
+                .iter()
+                .filter(|p| !p.base && !entries.iter().any(|e| e.name() == p.name))
+                .filter(|p| {
+                    p.bins.split(';').find(|b| !b.contains('>') && !b.is_empty()).is_some_and(|b| {
+                        let real = ctx.fs.canonical(b).unwrap_or_default();
+                        ctx.fs.get(&real).is_some_and(|n| matches!(&n.kind, NodeKind::File(d) if d.starts_with(b"#!dockling:")))
+                    })
+                })
+                .map(|p| p.name.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
     State {
         arch,
-        entries: dpkg::status(ctx.fs),
+        present,
+        quiet: if ctx.tty { quiet } else { quiet.max(1) },
+        entries,
         have_lists,
         tty: ctx.tty,
         os,
@@ -240,10 +271,10 @@ fn update(st: &State, ctx: &Ctx, job: &mut Job, prog: &str) -> i32 {
     }
     let ms = 300 + fetched / 8_000;
     job.sleep(ms / 2);
-    job.out(&lines);
+    st.say(job, &lines);
     job.sleep(ms / 2);
     if fetched > 0 {
-        job.out(&format!("Fetched {}B in {} ({}B/s)\n", size_to_str(fetched), secs(ms), size_to_str(fetched * 1000 / ms.max(1))));
+        st.say(job, &format!("Fetched {}B in {} ({}B/s)\n", size_to_str(fetched), secs(ms), size_to_str(fetched * 1000 / ms.max(1))));
     }
     job.fs(FsOp::Mkdir { path: format!("{LISTS}/partial") });
     job.fs(FsOp::Mkdir { path: format!("{LISTS}/auxfiles") });
@@ -252,9 +283,9 @@ fn update(st: &State, ctx: &Ctx, job: &mut Job, prog: &str) -> i32 {
         job.write(&f, "dockling: the contents of this index are not simulated\n");
     }
     let d = st.done();
-    job.out(&format!("Reading package lists...{d}\n"));
+    st.say(job, &format!("Reading package lists...{d}\n"));
     if prog == "apt" {
-        job.out(&format!("Building dependency tree...{d}\nReading state information...{d}\nAll packages are up to date.\n"));
+        st.say(job, &format!("Building dependency tree...{d}\nReading state information...{d}\nAll packages are up to date.\n"));
     }
     0
 }
@@ -267,6 +298,22 @@ fn secs(ms: u64) -> String {
     } else {
         format!("{s}s")
     }
+}
+
+/// dpkg's `(Reading database ... N files and directories currently installed.)`; on a
+/// terminal (apt gives dpkg a pty) with its percentages, each overwritten by the next.
+fn reading_database(count: u64, tty: bool) -> String {
+    let t = "(Reading database ... ";
+    let mut s = String::from(t);
+    if tty {
+        s.push('\r');
+        for p in (5..=100).step_by(5) {
+            s.push_str(&format!("{t}{p}%\r"));
+        }
+        s.push_str(t);
+    }
+    s.push_str(&format!("{count} files and directories currently installed.)\n"));
+    s
 }
 
 /// dpkg's shortening of a .deb path in `Preparing to unpack …`.
@@ -331,12 +378,12 @@ fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], job: &mut Job) {
     match p.name {
         "ca-certificates" => {
             let noninteractive = ctx.var("DEBIAN_FRONTEND") == Some("noninteractive");
-            if !noninteractive && !st.tty {
+            if !noninteractive {
                 let perl = st.installed("perl-modules-5.36") || set.iter().any(|q| q.name == "perl-modules-5.36");
                 job.err("debconf: unable to initialize frontend: Dialog\ndebconf: (No usable dialog-like program is installed, so the dialog based frontend cannot be used. at /usr/share/perl5/Debconf/FrontEnd/Dialog.pm line 78.)\ndebconf: falling back to frontend: Readline\n");
-                if perl {
+                if perl && !st.tty {
                     job.err("debconf: unable to initialize frontend: Readline\ndebconf: (This frontend requires a controlling tty.)\ndebconf: falling back to frontend: Teletype\n");
-                } else {
+                } else if !perl {
                     job.err("debconf: unable to initialize frontend: Readline\ndebconf: (Can't locate Term/ReadLine.pm in @INC (you may need to install the Term::ReadLine module) (@INC contains: /etc/perl /usr/local/lib/x86_64-linux-gnu/perl/5.36.0 /usr/local/share/perl/5.36.0 /usr/lib/x86_64-linux-gnu/perl5/5.36 /usr/share/perl5 /usr/lib/x86_64-linux-gnu/perl-base /usr/lib/x86_64-linux-gnu/perl/5.36 /usr/share/perl/5.36 /usr/local/lib/site_perl) at /usr/share/perl5/Debconf/FrontEnd/Readline.pm line 7.)\ndebconf: falling back to frontend: Teletype\n");
                 }
             }
@@ -468,6 +515,11 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     let mut newest = String::new();
     for raw in &o.args {
         let name = raw.split(['=', '/']).next().unwrap_or(raw).trim_end_matches(":amd64");
+        let present = st.present.iter().any(|p| p == name).then(|| st.arch.as_ref().and_then(|a| a.find(name).map(|i| a.get(i).version.to_string()))).flatten();
+        if let Some(v) = present {
+            newest.push_str(&format!("{name} is already the newest version ({v}).\n"));
+            continue;
+        }
         if let Some(e) = st.entry(name) {
             newest.push_str(&format!("{name} is already the newest version ({}).\n", e.version()));
             if st.auto.iter().any(|a| a == name) {
@@ -487,9 +539,9 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
         }
         return unknown(job, &missing);
     }
-    job.out(&newest);
+    st.say(job, &newest);
     let Some(arch) = st.arch.as_ref() else {
-        job.out("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
+        st.say(job, "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
         return 0;
     };
     let installed = |n: &str| st.installed(n);
@@ -498,7 +550,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     let mut sorted: Vec<&Pkg> = pk.clone();
     crate::text::sort_by(&mut sorted, &|a, b| a.name.cmp(b.name));
     let extra: Vec<String> = sorted.iter().filter(|p| !requested.iter().any(|&r| arch.get(r).name == p.name)).map(|p| p.name.to_string()).collect();
-    job.out(&show_list("The following additional packages will be installed:", &extra));
+    st.say(job, &show_list("The following additional packages will be installed:", &extra));
     let in_set = |n: &str| installed(n) || pk.iter().any(|p| p.name == n || p.provides.split(',').any(|v| v == n));
     for (title, rec) in [("Suggested packages:", false), ("Recommended packages:", true)] {
         if rec && o.recommends {
@@ -521,11 +573,11 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
                 }
             }
         }
-        job.out(&show_list(title, &items));
+        st.say(job, &show_list(title, &items));
     }
     let new: Vec<String> = sorted.iter().map(|p| p.name.to_string()).collect();
-    job.out(&show_list("The following NEW packages will be installed:", &new));
-    job.out(&format!("0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\n", set.len()));
+    st.say(job, &show_list("The following NEW packages will be installed:", &new));
+    st.say(job, &format!("0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\n", set.len()));
     if set.is_empty() {
         return 0;
     }
@@ -561,8 +613,8 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     }
     let deb: u64 = pk.iter().map(|p| p.size).sum();
     let usr: u64 = pk.iter().map(|p| p.installed_size * 1024).sum();
-    job.out(&format!("Need to get {}B of archives.\nAfter this operation, {}B of additional disk space will be used.\n", size_to_str(deb), size_to_str(usr)));
-    if set.len() != requested.len() && !o.yes {
+    st.say(job, &format!("Need to get {}B of archives.\nAfter this operation, {}B of additional disk space will be used.\n", size_to_str(deb), size_to_str(usr)));
+    if set.len() != requested.len() && !o.yes && st.quiet < 2 {
         job.out("Do you want to continue? [Y/n] ");
         job.ask(Answer::DefaultYes, "", "Abort.\n", "Abort.\n", 1);
     }
@@ -571,11 +623,11 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     for (n, &i) in order.iter().enumerate() {
         let p = arch.get(i);
         let uri = if p.suite == "bookworm-security" { "http://deb.debian.org/debian-security" } else { "http://deb.debian.org/debian" };
-        job.out(&format!("Get:{} {uri} {}/main amd64 {} {} {} [{}B]\n", n + 1, p.suite, p.name, p.arch, p.version, size_to_str(p.size)));
+        st.say(job, &format!("Get:{} {uri} {}/main amd64 {} {} {} [{}B]\n", n + 1, p.suite, p.name, p.arch, p.version, size_to_str(p.size)));
         job.sleep(ms / order.len() as u64);
     }
     job.err("debconf: delaying package configuration, since apt-utils is not installed\n");
-    job.out(&format!("Fetched {}B in {} ({}B/s)\n", size_to_str(deb), secs(ms), size_to_str(deb * 1000 / ms.max(1))));
+    st.say(job, &format!("Fetched {}B in {} ({}B/s)\n", size_to_str(deb), secs(ms), size_to_str(deb * 1000 / ms.max(1))));
     // dpkg
     let mut count = db_count(arch, &st.entries);
     let mut unpacked: Vec<usize> = Vec::new();
@@ -589,7 +641,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
                     let p = arch.get(i);
                     job.out(&format!("Selecting previously unselected package {}.\n", p.dpkg_name()));
                     if k == 0 {
-                        job.out(&format!("(Reading database ... {count} files and directories currently installed.)\n"));
+                        job.out(&reading_database(count, st.tty));
                     }
                     let path = if v.len() > 5 {
                         format!("/tmp/apt-dpkg-install-{}/{k:0digits$}-{}", "Xq3kLm", p.deb_file())
@@ -687,6 +739,10 @@ fn remove(st: &State, o: &Opts, job: &mut Job) -> i32 {
     let mut notes = String::new();
     for raw in &o.args {
         let n = raw.trim_end_matches(":amd64");
+        if st.present.iter().any(|p| p == n) {
+            job.err(&format!("dockling: removing {n}, which this image installed without a dpkg status entry, is not simulated\n"));
+            return 100;
+        }
         if st.installed(n) {
             if !names.iter().any(|x| x == n) {
                 names.push(n.to_string());
@@ -748,7 +804,7 @@ fn remove(st: &State, o: &Opts, job: &mut Job) -> i32 {
         }
         return 0;
     }
-    job.out(&format!("(Reading database ... {} files and directories currently installed.)\n", db_count(arch, &st.entries)));
+    job.out(&reading_database(db_count(arch, &st.entries), st.tty));
     for n in &sorted {
         let e = st.entry(n);
         job.out(&format!("Removing {} ({}) ...\n", e.map(|e| e.dpkg_name()).unwrap_or_default(), e.map(|e| e.version()).unwrap_or("")));
@@ -927,7 +983,7 @@ pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     if name == "apt" && !ctx.tty {
         job.err("\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\n");
     }
-    let st = load(ctx);
+    let st = load(ctx, o.quiet);
     let needs_root = matches!(o.cmd.as_str(), "update" | "install" | "remove" | "purge" | "upgrade" | "dist-upgrade" | "full-upgrade" | "autoremove" | "reinstall");
     if needs_root && ctx.uid != 0 && !o.simulate {
         let what = if o.cmd == "update" { "/var/lib/apt/lists/lock" } else { "/var/lib/dpkg/lock-frontend" };

@@ -357,3 +357,61 @@ pub fn show_list(title: &str, names: &[String]) -> String {
 
 /// Short names → index, for the packages of a status file (what is installed).
 pub type Installed = BTreeMap<String, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_as_apt_prints_them() {
+        // values seen in apt-get output on Debian 12
+        assert_eq!(size_to_str(8808), "8808 ");
+        assert_eq!(size_to_str(58_724), "58.7 k");
+        assert_eq!(size_to_str(4_765_391), "4765 k");
+        assert_eq!(size_to_str(13_000_000), "13.0 M");
+        assert_eq!(size_to_str(151_075), "151 k");
+        assert_eq!(size_to_str(55_403), "55.4 k");
+        // printf rounds a tie to even
+        assert_eq!(size_to_str(58_750), "58.8 k");
+        assert_eq!(size_to_str(58_650), "58.6 k");
+    }
+
+    #[test]
+    fn lists_wrap_at_apts_width() {
+        let names: Vec<String> = "ca-certificates krb5-locales libbrotli1 libcurl4 libgssapi-krb5-2 libk5crypto3".split(' ').map(str::to_string).collect();
+        assert_eq!(
+            show_list("The following additional packages will be installed:", &names),
+            "The following additional packages will be installed:\n  ca-certificates krb5-locales libbrotli1 libcurl4 libgssapi-krb5-2\n  libk5crypto3\n"
+        );
+        assert_eq!(show_list("Suggested packages:", &[]), "");
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_complete() {
+        let a = Archive::bookworm();
+        assert!(a.pkgs.len() > 800);
+        assert!(a.pkgs.windows(2).all(|w| w[0].name < w[1].name));
+        assert!(a.base_paths > 6000);
+        let wget = a.get(a.find("wget").unwrap());
+        assert_eq!((wget.version, wget.arch, wget.suite), ("1.21.3-1+deb12u1", "amd64", "bookworm"));
+        assert!(a.get(a.find("bash").unwrap()).base);
+        // every dependency of a non-base package names a package or something provided
+        for p in a.pkgs.iter().filter(|p| !p.base) {
+            for alts in Pkg::groups(p.depends).chain(Pkg::groups(p.pre_depends)) {
+                assert!(alts.iter().any(|n| a.find(n).is_some() || !a.providers(n).is_empty()), "{}: {alts:?}", p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn configure_order_puts_dependencies_first() {
+        let a = Archive::bookworm();
+        let base = |n: &str| a.find(n).is_some_and(|i| a.get(i).base);
+        let wget = a.find("wget").unwrap();
+        let set = a.resolve(&[wget], &base, false);
+        let names: Vec<&str> = set.iter().map(|&i| a.get(i).name).collect();
+        assert_eq!(names, ["wget", "libpsl5"]);
+        let order: Vec<&str> = a.configure_order(&set, &base).iter().map(|&i| a.get(i).name).collect();
+        assert_eq!(order, ["libpsl5", "wget"]);
+    }
+}

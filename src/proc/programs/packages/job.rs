@@ -205,3 +205,64 @@ impl Program for Job {
         Box::new(self.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proc::program::Input;
+    use crate::proc::Captured;
+    use crate::vfs::Tree;
+
+    fn drive(job: Job, input: Input) -> (Status, String, Tree) {
+        let mut fs = Tree::new(Meta { mode: 0o755, uid: 0, gid: 0, mtime: SimTime(0) });
+        let mut input = input;
+        let mut out = Captured::default();
+        let env: Vec<String> = Vec::new();
+        let mut ctx = Ctx { fs: &mut fs, now: SimTime(0), cwd: "/", env: &env, hostname: "h", ip: "", pid: 1, uid: 0, stdin: &mut input, tty: false, out: &mut out, seed: 0 };
+        let mut j = job;
+        let mut st = j.step(&mut ctx);
+        for _ in 0..10 {
+            match st {
+                Status::Waiting(Wait { until: Some(t), .. }) => {
+                    ctx.now = t;
+                    st = j.step(&mut ctx);
+                }
+                _ => break,
+            }
+        }
+        let text = out.text(StdStream::Stdout);
+        (st, text, fs)
+    }
+
+    #[test]
+    fn plays_back_output_pauses_and_files() {
+        let mut j = Job::new();
+        j.out("a");
+        j.sleep(500);
+        j.out("b\n");
+        j.write("/x/y", "z");
+        let (st, text, fs) = drive(j, Input::default());
+        assert_eq!(st, Status::Exited(0));
+        assert_eq!(text, "ab\n");
+        assert!(fs.get("/x/y").is_some());
+    }
+
+    #[test]
+    fn questions_wait_for_a_line_and_fail_at_eof() {
+        let mk = || {
+            let mut j = Job::new();
+            j.out("Q? ");
+            j.ask(Answer::DefaultYes, "", "Abort.\n", "Abort.\n", 1);
+            j.out("go\n");
+            j
+        };
+        let (st, _, _) = drive(mk(), Input::default());
+        assert_eq!(st, Status::Waiting(Wait { until: None, stdin: true }));
+        assert_eq!(drive(mk(), Input::complete("")).0, Status::Exited(1));
+        assert_eq!(drive(mk(), Input::complete("Yes\n")).1, "Q? go\n");
+        assert_eq!(drive(mk(), Input::complete("nope\n")).1, "Q? Abort.\n");
+        let mut j = Job::new();
+        j.ask(Answer::Conda, "again? ", "no\n", "eof\n", 1);
+        assert_eq!(drive(j, Input::complete("maybe\nn\n")).1, "again? no\n");
+    }
+}
