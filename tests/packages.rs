@@ -468,3 +468,30 @@ fn quiet_levels_and_images_built_on_debian() {
     let r = run(&mut fs, "apt-get install -y curl");
     assert!(r.out.contains("curl is already the newest version (7.88.1-10+deb12u15).\n0 upgraded, 0 newly installed"), "{}", r.out);
 }
+
+#[test]
+fn inside_a_container_through_the_shell() {
+    let t = dockling::session::run_script(
+        dockling::Config::default(),
+        "docker run --rm debian:bookworm sh -c 'apt-get install -y sudo; apt-get update >/dev/null && apt-get install -y -qq sudo >/dev/null 2>&1 && dpkg -l sudo'",
+    );
+    assert!(t.stderr.contains("E: Unable to locate package sudo\n"), "{}", t.merged);
+    assert!(t.stdout.contains("\nii  sudo "), "{}", t.merged);
+}
+
+#[test]
+fn downloaded_scripts_parse_in_dockling_shell() {
+    for url in ["https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh", "https://deb.nodesource.com/setup_20.x"] {
+        let body = String::from_utf8(packages::download(url).unwrap().body).unwrap();
+        assert!(matches!(dockling::proc::sh::parse(&body), dockling::proc::sh::ParseResult::Complete { .. }), "{url}");
+    }
+}
+
+#[test]
+fn the_miniconda_installer_runs_in_bash() {
+    let body = String::from_utf8(packages::download("https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh").unwrap().body).unwrap();
+    let script = format!("cat > m.sh <<'EOF'\n{body}EOF\ndocker run --rm -v ./m.sh:/m.sh debian:bookworm bash -c 'bash /m.sh -b && /root/miniconda3/bin/conda --version && ls /root/miniconda3/bin'\n");
+    let t = dockling::session::run_script(dockling::Config::default(), &script);
+    assert!(t.stdout.contains("PREFIX=/root/miniconda3\nUnpacking payload ...\n"), "{}", t.merged);
+    assert!(t.stdout.contains("installation finished.\nconda 25.5.1\n"), "{}", t.merged);
+}
