@@ -375,22 +375,23 @@ const ALTERNATIVES: &[(&str, &str, &str, &str)] = &[
 
 /// What a package's maintainer scripts print while it is set up.
 fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], job: &mut Job) {
+    let noninteractive = ctx.var("DEBIAN_FRONTEND") == Some("noninteractive");
+    // debconf's frontends as they fail in a container (Debconf/FrontEnd/*.pm on Debian 12)
+    if p.debconf && !noninteractive {
+        let perl = st.installed("perl-modules-5.36") || set.iter().any(|q| q.name == "perl-modules-5.36");
+        job.err("debconf: unable to initialize frontend: Dialog\ndebconf: (No usable dialog-like program is installed, so the dialog based frontend cannot be used. at /usr/share/perl5/Debconf/FrontEnd/Dialog.pm line 78.)\ndebconf: falling back to frontend: Readline\n");
+        if perl && !st.tty {
+            job.err("debconf: unable to initialize frontend: Readline\ndebconf: (This frontend requires a controlling tty.)\ndebconf: falling back to frontend: Teletype\n");
+        } else if !perl {
+            job.err("debconf: unable to initialize frontend: Readline\ndebconf: (Can't locate Term/ReadLine.pm in @INC (you may need to install the Term::ReadLine module) (@INC contains: /etc/perl /usr/local/lib/x86_64-linux-gnu/perl/5.36.0 /usr/local/share/perl/5.36.0 /usr/lib/x86_64-linux-gnu/perl5/5.36 /usr/share/perl5 /usr/lib/x86_64-linux-gnu/perl-base /usr/lib/x86_64-linux-gnu/perl/5.36 /usr/share/perl/5.36 /usr/local/lib/site_perl) at /usr/share/perl5/Debconf/FrontEnd/Readline.pm line 7.)\ndebconf: falling back to frontend: Teletype\n");
+        }
+    }
     match p.name {
         "ca-certificates" => {
-            let noninteractive = ctx.var("DEBIAN_FRONTEND") == Some("noninteractive");
-            if !noninteractive {
-                let perl = st.installed("perl-modules-5.36") || set.iter().any(|q| q.name == "perl-modules-5.36");
-                job.err("debconf: unable to initialize frontend: Dialog\ndebconf: (No usable dialog-like program is installed, so the dialog based frontend cannot be used. at /usr/share/perl5/Debconf/FrontEnd/Dialog.pm line 78.)\ndebconf: falling back to frontend: Readline\n");
-                if perl && !st.tty {
-                    job.err("debconf: unable to initialize frontend: Readline\ndebconf: (This frontend requires a controlling tty.)\ndebconf: falling back to frontend: Teletype\n");
-                } else if !perl {
-                    job.err("debconf: unable to initialize frontend: Readline\ndebconf: (Can't locate Term/ReadLine.pm in @INC (you may need to install the Term::ReadLine module) (@INC contains: /etc/perl /usr/local/lib/x86_64-linux-gnu/perl/5.36.0 /usr/local/share/perl/5.36.0 /usr/lib/x86_64-linux-gnu/perl5/5.36 /usr/share/perl5 /usr/lib/x86_64-linux-gnu/perl-base /usr/lib/x86_64-linux-gnu/perl/5.36 /usr/share/perl/5.36 /usr/local/lib/site_perl) at /usr/share/perl5/Debconf/FrontEnd/Readline.pm line 7.)\ndebconf: falling back to frontend: Teletype\n");
-                }
-            }
             job.out("Updating certificates in /etc/ssl/certs...\n148 added, 0 removed; done.\n");
         }
         "locales" => job.out("Generating locales (this might take a while)...\nGeneration complete.\n"),
-        "python3" => job.out("running python rtupdate hooks for python3.11...\nrunning python post-rtupdate hooks for python3.11...\n"),
+        "python3" if !noninteractive => job.out("running python rtupdate hooks for python3.11...\nrunning python post-rtupdate hooks for python3.11...\n"),
         _ => {}
     }
     for (pkg, name, link, target) in ALTERNATIVES {
@@ -673,7 +674,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
         postinst(st, p, ctx, &setp, job);
         job.sleep(10);
     }
-    if pk.iter().any(|p| p.name.starts_with("lib") && p.name.ends_with(|c: char| c.is_ascii_digit())) {
+    if pk.iter().any(|p| p.ldconfig) {
         let v = st.entry("libc-bin").map(|e| e.version().to_string()).unwrap_or_default();
         job.out(&format!("Processing triggers for libc-bin ({v}) ...\n"));
     }

@@ -19,6 +19,10 @@ pub struct Pkg {
     /// `Multi-Arch: same`: dpkg names it `name:amd64`.
     pub ma_same: bool,
     pub essential: bool,
+    /// Its shared libraries activate libc-bin's ldconfig trigger.
+    pub ldconfig: bool,
+    /// Its maintainer scripts talk to debconf when it is set up.
+    pub debconf: bool,
     pub priority: &'static str,
     pub section: &'static str,
     /// KiB.
@@ -88,6 +92,8 @@ fn parse_pkg(line: &'static str) -> Option<Pkg> {
         base: flags.contains('B'),
         ma_same: flags.contains('S'),
         essential: flags.contains('E'),
+        ldconfig: flags.contains('L'),
+        debconf: flags.contains('D'),
         priority: match f[4] {
             "r" => "required",
             "i" => "important",

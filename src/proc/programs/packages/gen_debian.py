@@ -87,6 +87,12 @@ for n in names:
     else:
         f = show(n); ver = f.get('Version', ''); su = 'm'; b = 'B'
     flags = b + ('S' if f.get('Multi-Arch') == 'same' else '') + ('E' if f.get('Essential') == 'yes' else '')
+    d0 = debfile(n, ver) if n in info else None
+    if d0:
+        ctl = subprocess.run(['dpkg-deb', '-I', d0, 'triggers'], capture_output=True, text=True).stdout
+        flags += 'L' if 'activate-noawait ldconfig' in ctl else ''
+        cfg = subprocess.run(['dpkg-deb', '-I', d0, 'postinst'], capture_output=True, text=True).stdout
+        flags += 'D' if 'confmodule' in cfg else ''
     files = ''; nfiles = 0
     d = debfile(n, ver) if n in info else None
     if d:
