@@ -156,6 +156,14 @@ fn install_before_update_cannot_locate_packages() {
     let mut fs = bookworm_updated();
     let r = run(&mut fs, "apt-get install -y nosuch");
     assert_eq!((r.code, r.err.as_str()), (100, "E: Unable to locate package nosuch\n"));
+    let r = run(&mut fs, "apt-get install -y wget=1.0");
+    assert_eq!((r.code, r.err.as_str()), (100, "E: Version '1.0' for 'wget' was not found\n"));
+    let r = run(&mut fs, "apt-get install -s wget=1.21.3-1+deb12u1");
+    assert_eq!(r.code, 0);
+    let r = run(&mut fs, "apt-get frobnicate");
+    assert_eq!((r.code, r.err.as_str()), (100, "E: Invalid operation frobnicate\n"));
+    let r = run(&mut fs, "apt-get install -x wget");
+    assert_eq!((r.code, r.err.as_str()), (100, "E: Command line option 'x' [from -x] is not understood in combination with the other options.\n"));
 }
 
 #[test]

@@ -529,6 +529,11 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
             continue;
         }
         match (st.candidate(name), st.arch.as_ref()) {
+            (Some(p), _) if raw.split_once('=').is_some_and(|(_, v)| v != p.version) => {
+                let v = raw.split_once('=').map(|(_, v)| v).unwrap_or("");
+                job.err(&format!("E: Version '{v}' for '{name}' was not found\n"));
+                return 100;
+            }
             (Some(_), Some(a)) => requested.extend(a.find(name)),
             _ => missing.push(name.to_string()),
         }
