@@ -196,7 +196,10 @@ The following NEW packages will be installed:\n  ca-certificates libpsl5 libssl3
     // the database grew by the new packages' paths
     let r = run(&mut fs, "apt-get install -y less");
     assert!(r.out.contains("(Reading database ... 6729 files and directories currently installed.)\nPreparing to unpack .../less_590-2.1~deb12u2_amd64.deb ...\n"), "{}", r.out);
-    assert!(r.out.contains("Setting up less (590-2.1~deb12u2) ...\nupdate-alternatives: using /bin/less to provide /usr/bin/pager (pager) in auto mode\n"));
+    // less's postinst runs update-alternatives --quiet
+    assert!(r.out.contains("Setting up less (590-2.1~deb12u2) ...\n"));
+    assert!(!r.out.contains("update-alternatives"));
+    assert_eq!(fs.canonical("/usr/bin/pager").as_deref(), Some("/usr/bin/less"));
 }
 
 #[test]
@@ -502,4 +505,23 @@ fn the_miniconda_installer_runs_in_bash() {
     let t = dockling::session::run_script(dockling::Config::default(), &script);
     assert!(t.stdout.contains("PREFIX=/root/miniconda3\nUnpacking payload ...\n"), "{}", t.merged);
     assert!(t.stdout.contains("installation finished.\nconda 25.5.1\n"), "{}", t.merged);
+}
+
+#[test]
+fn alternatives_follow_priorities_and_slim_images_lack_man_pages() {
+    let mut fs = image("debian", "bookworm-slim");
+    run(&mut fs, "apt-get update");
+    let r = run(&mut fs, "apt-get install -y --no-install-recommends vim nano");
+    assert_eq!(r.code, 0, "{}", r.err);
+    // dpkg sets nano up first: its editor (priority 40) stays when vim's (30) comes; the slim
+    // image has no man pages
+    assert!(r.all.contains("update-alternatives: using /bin/nano to provide /usr/bin/editor (editor) in auto mode\nupdate-alternatives: warning: skip creation of /usr/share/man/man1/editor.1.gz because associated file /usr/share/man/man1/nano.1.gz (of link group editor) doesn't exist\n"));
+    assert_eq!(fs.canonical("/usr/bin/editor").as_deref(), Some("/usr/bin/nano"));
+    let order: Vec<&str> = r.out.lines().filter_map(|l| l.strip_prefix("update-alternatives: using /usr/bin/vim.basic to provide ")).collect();
+    assert_eq!(order, ["/usr/bin/ex (ex) in auto mode", "/usr/bin/rview (rview) in auto mode", "/usr/bin/rvim (rvim) in auto mode", "/usr/bin/vi (vi) in auto mode", "/usr/bin/view (view) in auto mode", "/usr/bin/vim (vim) in auto mode", "/usr/bin/vimdiff (vimdiff) in auto mode"]);
+    // removing nano gives the editor back to vim
+    let r = run(&mut fs, "apt-get remove -y nano");
+    assert_eq!(r.code, 0);
+    assert_eq!(fs.canonical("/usr/bin/editor").as_deref(), Some("/usr/bin/vim.basic"));
+    assert!(fs.get("/usr/bin/pico").is_none());
 }

@@ -346,35 +346,124 @@ fn marker(base: &str) -> String {
     .to_string()
 }
 
-/// `update-alternatives` links a package's postinst makes: (package, name, link, target).
-const ALTERNATIVES: &[(&str, &str, &str, &str)] = &[
-    ("vim", "vim", "/usr/bin/vim", "/usr/bin/vim.basic"),
-    ("vim", "vimdiff", "/usr/bin/vimdiff", "/usr/bin/vim.basic"),
-    ("vim", "rvim", "/usr/bin/rvim", "/usr/bin/vim.basic"),
-    ("vim", "rview", "/usr/bin/rview", "/usr/bin/vim.basic"),
-    ("vim", "vi", "/usr/bin/vi", "/usr/bin/vim.basic"),
-    ("vim", "view", "/usr/bin/view", "/usr/bin/vim.basic"),
-    ("vim", "ex", "/usr/bin/ex", "/usr/bin/vim.basic"),
-    ("vim", "editor", "/usr/bin/editor", "/usr/bin/vim.basic"),
-    ("nano", "editor", "/usr/bin/editor", "/bin/nano"),
-    ("nano", "pico", "/usr/bin/pico", "/bin/nano"),
-    ("less", "pager", "/usr/bin/pager", "/bin/less"),
-    ("gcc", "cc", "/usr/bin/cc", "/usr/bin/gcc"),
-    ("g++", "c++", "/usr/bin/c++", "/usr/bin/g++"),
-    ("nodejs", "js", "/usr/bin/js", "/usr/bin/nodejs"),
-    ("xz-utils", "lzma", "/usr/bin/lzma", "/usr/bin/xz"),
-    ("fakeroot", "fakeroot", "/usr/bin/fakeroot", "/usr/bin/fakeroot-sysv"),
-    ("pinentry-curses", "pinentry", "/usr/bin/pinentry", "/usr/bin/pinentry-curses"),
-    ("mariadb-common", "my.cnf", "/etc/mysql/my.cnf", "/etc/mysql/mariadb.cnf"),
-    ("openjdk-17-jre-headless", "java", "/usr/bin/java", "/usr/lib/jvm/java-17-openjdk-amd64/bin/java"),
-    ("openjdk-17-jre-headless", "jpackage", "/usr/bin/jpackage", "/usr/lib/jvm/java-17-openjdk-amd64/bin/jpackage"),
-    ("openjdk-17-jre-headless", "keytool", "/usr/bin/keytool", "/usr/lib/jvm/java-17-openjdk-amd64/bin/keytool"),
-    ("openjdk-17-jre-headless", "rmiregistry", "/usr/bin/rmiregistry", "/usr/lib/jvm/java-17-openjdk-amd64/bin/rmiregistry"),
-    ("openjdk-17-jre-headless", "jexec", "/usr/bin/jexec", "/usr/lib/jvm/java-17-openjdk-amd64/lib/jexec"),
-];
+const ALTERNATIVES: &str = include_str!("alternatives.txt");
+
+/// One `update-alternatives --install` of a postinst.
+struct Alt {
+    pkg: &'static str,
+    quiet: bool,
+    name: &'static str,
+    link: &'static str,
+    path: &'static str,
+    priority: i64,
+    slaves: &'static str,
+}
+
+fn alternatives() -> impl Iterator<Item = Alt> {
+    ALTERNATIVES.lines().filter(|l| !l.starts_with('#')).filter_map(|l| {
+        let f: Vec<&'static str> = l.split('\t').collect();
+        (f.len() >= 7).then(|| Alt { pkg: f[0], quiet: f[1] == "q", name: f[2], link: f[3], path: f[4], priority: f[5].parse().unwrap_or(0), slaves: if f[6] == "-" { "" } else { f[6] } })
+    })
+}
+
+/// The alternatives' state (`/var/lib/dpkg/alternatives/NAME`) while a run changes it: name →
+/// (link, choices with priorities).
+#[derive(Default)]
+struct Alts {
+    groups: Vec<(String, String, Vec<(String, i64)>)>,
+}
+
+const ALT_DIR: &str = "/var/lib/dpkg/alternatives";
+
+impl Alts {
+    fn group<'a>(&'a mut self, fs: &Tree, name: &str, link: &str) -> &'a mut (String, String, Vec<(String, i64)>) {
+        if let Some(i) = self.groups.iter().position(|g| g.0 == name) {
+            return &mut self.groups[i];
+        }
+        // the admin file: status, link, slaves…, blank, then path/priority pairs
+        let text = read(fs, &format!("{ALT_DIR}/{name}")).unwrap_or_default();
+        let mut choices = Vec::new();
+        if let Some((_, rest)) = text.split_once("\n\n") {
+            let lines: Vec<&str> = rest.lines().filter(|l| !l.is_empty()).collect();
+            for pair in lines.chunks(2) {
+                if let [p, pr] = pair {
+                    choices.push((p.to_string(), pr.parse().unwrap_or(0)));
+                }
+            }
+        }
+        self.groups.push((name.to_string(), link.to_string(), choices));
+        let n = self.groups.len() - 1;
+        &mut self.groups[n]
+    }
+
+    fn best(choices: &[(String, i64)]) -> Option<String> {
+        let mut best: Option<&(String, i64)> = None;
+        for c in choices {
+            if best.is_none_or(|b| c.1 > b.1) {
+                best = Some(c);
+            }
+        }
+        best.map(|b| b.0.clone())
+    }
+
+    /// `update-alternatives --install` of `a`, as it prints and links.
+    fn install(&mut self, fs: &Tree, a: &Alt, slim: bool, job: &mut Job) {
+        let g = self.group(fs, a.name, a.link);
+        let before = Alts::best(&g.2);
+        g.2.retain(|c| c.0 != a.path);
+        g.2.push((a.path.to_string(), a.priority));
+        let after = Alts::best(&g.2);
+        let text = alt_file(g);
+        job.write(&format!("{ALT_DIR}/{}", a.name), &text);
+        if after != before {
+            let choice = after.unwrap_or_default();
+            if !a.quiet {
+                job.out(&format!("update-alternatives: using {choice} to provide {} ({}) in auto mode\n", a.link, a.name));
+                if slim && choice == a.path {
+                    for sl in a.slaves.split(',').filter(|s| !s.is_empty()) {
+                        if let Some((link, path)) = sl.split_once('>') {
+                            if path.starts_with("/usr/share/man/") {
+                                job.err(&format!("update-alternatives: warning: skip creation of {link} because associated file {path} (of link group {}) doesn't exist\n", a.name));
+                            }
+                        }
+                    }
+                }
+            }
+            job.fs(FsOp::Symlink { path: format!("/etc/alternatives/{}", a.name), target: choice });
+            job.fs(FsOp::Symlink { path: a.link.to_string(), target: format!("/etc/alternatives/{}", a.name) });
+        }
+    }
+
+    /// `update-alternatives --remove` of a removed package's choices.
+    fn remove(&mut self, fs: &Tree, a: &Alt, job: &mut Job) {
+        let g = self.group(fs, a.name, a.link);
+        g.2.retain(|c| c.0 != a.path);
+        match Alts::best(&g.2) {
+            Some(c) => {
+                let text = alt_file(g);
+                job.write(&format!("{ALT_DIR}/{}", a.name), &text);
+                job.fs(FsOp::Symlink { path: format!("/etc/alternatives/{}", a.name), target: c });
+            }
+            None => {
+                job.fs(FsOp::Remove { path: format!("{ALT_DIR}/{}", a.name) });
+                job.fs(FsOp::Remove { path: format!("/etc/alternatives/{}", a.name) });
+                job.fs(FsOp::Remove { path: a.link.to_string() });
+            }
+        }
+    }
+}
+
+fn alt_file(g: &(String, String, Vec<(String, i64)>)) -> String {
+    let mut s = format!("auto\n{}\n\n", g.1);
+    for (p, pr) in &g.2 {
+        s.push_str(&format!("{p}\n{pr}\n"));
+    }
+    s.push('\n');
+    s
+}
 
 /// What a package's maintainer scripts print while it is set up.
-fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], job: &mut Job) {
+fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], alts: &mut Alts, job: &mut Job) {
     let noninteractive = ctx.var("DEBIAN_FRONTEND") == Some("noninteractive");
     // debconf's frontends as they fail in a container (Debconf/FrontEnd/*.pm on Debian 12)
     if p.debconf && !noninteractive {
@@ -394,9 +483,11 @@ fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], job: &mut Job) {
         "python3" if !noninteractive => job.out("running python rtupdate hooks for python3.11...\nrunning python post-rtupdate hooks for python3.11...\n"),
         _ => {}
     }
-    for (pkg, name, link, target) in ALTERNATIVES {
-        if *pkg == p.name {
-            job.out(&format!("update-alternatives: using {target} to provide {link} ({name}) in auto mode\n"));
+    for a in alternatives().filter(|a| a.pkg == p.name) {
+        alts.install(ctx.fs, &a, st.slim_docs, job);
+        // the program behind the link, when the package's own list does not have it
+        if !p.bins.split(';').any(|b| b.split('>').next() == Some(a.path)) && a.path.contains("/bin/") {
+            job.fs(FsOp::Write { path: a.path.to_string(), data: format!("#!dockling:{}\n", marker(a.name)).into_bytes(), mode: 0o755 });
         }
     }
 }
@@ -437,16 +528,6 @@ fn files_of(p: &Pkg, slim: bool, job: &mut Job) {
             }
         }
         add_dirs(path, &mut listed);
-    }
-    for (pkg, name, link, target) in ALTERNATIVES {
-        if *pkg == p.name {
-            job.fs(FsOp::Symlink { path: format!("/etc/alternatives/{name}"), target: target.to_string() });
-            job.fs(FsOp::Symlink { path: link.to_string(), target: format!("/etc/alternatives/{name}") });
-            if !bins.iter().any(|(b, _)| b == target) {
-                job.fs(FsOp::Write { path: target.to_string(), data: format!("#!dockling:{}\n", marker(name)).into_bytes(), mode: 0o755 });
-                add_dirs(target, &mut listed);
-            }
-        }
     }
     let doc = format!("/usr/share/doc/{}", p.name);
     job.fs(FsOp::Write { path: format!("{doc}/copyright"), data: b"dockling: the text of this file is not simulated\n".to_vec(), mode: 0o644 });
@@ -639,6 +720,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     let mut unpacked: Vec<usize> = Vec::new();
     let mut configured: Vec<usize> = Vec::new();
     let setp: Vec<&Pkg> = pk.clone();
+    let mut alts = Alts::default();
     for stg in &stages {
         match stg {
             Stage::Unpack(v) => {
@@ -664,7 +746,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
                 for &i in v {
                     let p = arch.get(i);
                     job.out(&format!("Setting up {} ({}) ...\n", p.dpkg_name(), p.version));
-                    postinst(st, p, ctx, &setp, job);
+                    postinst(st, p, ctx, &setp, &mut alts, job);
                     configured.push(i);
                 }
             }
@@ -676,7 +758,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     for i in arch.configure_order(&pending, &is_done) {
         let p = arch.get(i);
         job.out(&format!("Setting up {} ({}) ...\n", p.dpkg_name(), p.version));
-        postinst(st, p, ctx, &setp, job);
+        postinst(st, p, ctx, &setp, &mut alts, job);
         job.sleep(10);
     }
     if pk.iter().any(|p| p.ldconfig) {
@@ -734,7 +816,7 @@ fn garbage(st: &State, arch: &Archive, removing: &[String]) -> Vec<String> {
 }
 
 /// `apt-get remove|purge|autoremove PKG…`.
-fn remove(st: &State, o: &Opts, job: &mut Job) -> i32 {
+fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
     st.header(job);
     let purge = o.purge || o.cmd == "purge";
     let Some(arch) = st.arch.as_ref() else {
@@ -816,17 +898,15 @@ fn remove(st: &State, o: &Opts, job: &mut Job) -> i32 {
         job.out(&format!("Removing {} ({}) ...\n", e.map(|e| e.dpkg_name()).unwrap_or_default(), e.map(|e| e.version()).unwrap_or("")));
     }
     let entries: Vec<Entry> = st.entries.iter().filter(|e| !names.iter().any(|n| n == e.name())).cloned().collect();
+    let mut alts = Alts::default();
     for n in &names {
         if let Some(i) = arch.find(n) {
             let p = arch.get(i);
             for b in p.bins.split(';').filter(|b| !b.is_empty()) {
                 job.fs(FsOp::Remove { path: b.split('>').next().unwrap_or(b).to_string() });
             }
-            for (pkg, name, link, _) in ALTERNATIVES {
-                if *pkg == p.name {
-                    job.fs(FsOp::Remove { path: link.to_string() });
-                    job.fs(FsOp::Remove { path: format!("/etc/alternatives/{name}") });
-                }
+            for a in alternatives().filter(|a| a.pkg == p.name) {
+                alts.remove(fs, &a, job);
             }
             job.fs(FsOp::Remove { path: format!("/usr/share/doc/{n}") });
             job.fs(FsOp::Remove { path: format!("/var/lib/dpkg/info/{}.list", p.dpkg_name()) });
@@ -1013,7 +1093,7 @@ pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
         ("apt-cache", _) | (_, "search" | "show" | "policy") => cache(&st, &o, name, &mut job),
         (_, "update") => update(&st, ctx, &mut job, name),
         (_, "install" | "reinstall") => install(&st, &o, ctx, &mut job),
-        (_, "remove" | "purge" | "autoremove") => remove(&st, &o, &mut job),
+        (_, "remove" | "purge" | "autoremove") => remove(&st, &o, ctx.fs, &mut job),
         (_, "upgrade" | "dist-upgrade" | "full-upgrade") => {
             st.header(&mut job);
             job.out(&format!("Calculating upgrade...{}\n", st.done()));
