@@ -370,13 +370,16 @@ fn alternatives() -> impl Iterator<Item = Alt> {
 /// (link, choices with priorities).
 #[derive(Default)]
 struct Alts {
-    groups: Vec<(String, String, Vec<(String, i64)>)>,
+    groups: Vec<Group>,
 }
+
+/// A link group: name, link, choices with priorities.
+type Group = (String, String, Vec<(String, i64)>);
 
 const ALT_DIR: &str = "/var/lib/dpkg/alternatives";
 
 impl Alts {
-    fn group<'a>(&'a mut self, fs: &Tree, name: &str, link: &str) -> &'a mut (String, String, Vec<(String, i64)>) {
+    fn group<'a>(&'a mut self, fs: &Tree, name: &str, link: &str) -> &'a mut Group {
         if let Some(i) = self.groups.iter().position(|g| g.0 == name) {
             return &mut self.groups[i];
         }
@@ -453,7 +456,7 @@ impl Alts {
     }
 }
 
-fn alt_file(g: &(String, String, Vec<(String, i64)>)) -> String {
+fn alt_file(g: &Group) -> String {
     let mut s = format!("auto\n{}\n\n", g.1);
     for (p, pr) in &g.2 {
         s.push_str(&format!("{p}\n{pr}\n"));
