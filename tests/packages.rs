@@ -297,6 +297,11 @@ The following packages will be REMOVED:\n  wget\n0 upgraded, 0 newly installed, 
 After this operation, 3606 kB disk space will be freed.\n(Reading database ... 6221 files and directories currently installed.)\nRemoving wget (1.21.3-1+deb12u1) ...\n"
     );
     assert!(fs.get("/usr/bin/wget").is_none());
+    // wget has conffiles (/etc/wgetrc): dpkg keeps them, `rc`, until a purge
+    assert!(file(&fs, "/var/lib/dpkg/status").unwrap().contains("Package: wget\nStatus: deinstall ok config-files\n"));
+    assert!(run(&mut fs, "dpkg -l wget").out.contains("\nrc  wget "));
+    let r = run(&mut fs, "apt-get purge -y wget");
+    assert!(r.out.ends_with("The following packages will be REMOVED:\n  wget*\n0 upgraded, 0 newly installed, 1 to remove and 0 not upgraded.\nAfter this operation, 0 B of additional disk space will be used.\n(Reading database ... 6127 files and directories currently installed.)\nPurging configuration files for wget (1.21.3-1+deb12u1) ...\n"), "{}", r.out);
     assert!(!file(&fs, "/var/lib/dpkg/status").unwrap().contains("Package: wget\n"));
     let r = run(&mut fs, "apt-get autoremove -y");
     assert!(r.out.contains("The following packages will be REMOVED:\n  libpsl5\n"), "{}", r.out);

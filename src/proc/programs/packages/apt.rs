@@ -828,6 +828,9 @@ fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
     };
     let mut names: Vec<String> = Vec::new();
     let mut notes = String::new();
+    // purge also clears what a remove left (`rc`)
+    let leftover = |n: &str| purge && st.entries.iter().any(|e| e.name() == n && e.config_files());
+    let mut residual: Vec<String> = Vec::new();
     for raw in &o.args {
         let n = raw.trim_end_matches(":amd64");
         if st.present.iter().any(|p| p == n) {
@@ -838,6 +841,8 @@ fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
             if !names.iter().any(|x| x == n) {
                 names.push(n.to_string());
             }
+        } else if leftover(n) {
+            residual.push(n.to_string());
         } else if arch.find(n).is_some() && st.have_lists {
             notes.push_str(&format!("Package '{n}' is not installed, so not removed\n"));
         } else {
@@ -874,16 +879,20 @@ fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
         job.out(&show_list(t, &g));
         job.out(u);
     }
-    let mut sorted = names.clone();
+    let mut sorted: Vec<String> = names.iter().chain(residual.iter()).cloned().collect();
     crate::text::sort(&mut sorted);
     let shown: Vec<String> = sorted.iter().map(|n| if purge { format!("{n}*") } else { n.clone() }).collect();
     job.out(&show_list("The following packages will be REMOVED:", &shown));
-    job.out(&format!("0 upgraded, 0 newly installed, {} to remove and 0 not upgraded.\n", names.len()));
-    if names.is_empty() {
+    job.out(&format!("0 upgraded, 0 newly installed, {} to remove and 0 not upgraded.\n", sorted.len()));
+    if sorted.is_empty() {
         return 0;
     }
     let freed: u64 = names.iter().filter_map(|n| st.entry(n)).map(|e| e.get("Installed-Size").and_then(|s| s.parse::<u64>().ok()).unwrap_or(0) * 1024).sum();
-    job.out(&format!("After this operation, {}B disk space will be freed.\n", size_to_str(freed)));
+    if freed == 0 {
+        job.out("After this operation, 0 B of additional disk space will be used.\n");
+    } else {
+        job.out(&format!("After this operation, {}B disk space will be freed.\n", size_to_str(freed)));
+    }
     let asked = names.len() != o.args.len();
     if asked && !o.yes {
         job.out("Do you want to continue? [Y/n] ");
@@ -896,11 +905,35 @@ fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
         return 0;
     }
     job.out(&reading_database(db_count(arch, &st.entries), st.tty));
+    let has_conf = |n: &str| arch.find(n).is_some_and(|i| arch.get(i).conffiles);
+    let mut ldconfig = false;
     for n in &sorted {
-        let e = st.entry(n);
-        job.out(&format!("Removing {} ({}) ...\n", e.map(|e| e.dpkg_name()).unwrap_or_default(), e.map(|e| e.version()).unwrap_or("")));
+        let Some(e) = st.entries.iter().find(|e| e.name() == n) else { continue };
+        if e.installed() {
+            job.out(&format!("Removing {} ({}) ...\n", e.dpkg_name(), e.version()));
+            ldconfig |= arch.find(n).is_some_and(|i| arch.get(i).ldconfig);
+        }
+        if purge && (has_conf(n) || e.config_files()) {
+            job.out(&format!("Purging configuration files for {} ({}) ...\n", e.dpkg_name(), e.version()));
+        }
     }
-    let entries: Vec<Entry> = st.entries.iter().filter(|e| !names.iter().any(|n| n == e.name())).cloned().collect();
+    if ldconfig {
+        let v = st.entry("libc-bin").map(|e| e.version().to_string()).unwrap_or_default();
+        job.out(&format!("Processing triggers for libc-bin ({v}) ...\n"));
+    }
+    let mut entries: Vec<Entry> = st.entries.iter().filter(|e| !sorted.iter().any(|n| n == e.name())).cloned().collect();
+    if !purge {
+        for n in names.iter().filter(|n| has_conf(n)) {
+            if let Some(mut e) = st.entry(n).cloned() {
+                for (k, v) in e.fields.iter_mut() {
+                    if k == "Status" {
+                        *v = "deinstall ok config-files".into();
+                    }
+                }
+                entries.push(e);
+            }
+        }
+    }
     let mut alts = Alts::default();
     for n in &names {
         if let Some(i) = arch.find(n) {

@@ -23,6 +23,8 @@ pub struct Pkg {
     pub ldconfig: bool,
     /// Its maintainer scripts talk to debconf when it is set up.
     pub debconf: bool,
+    /// It has conffiles: removing keeps them (`rc`) until a purge.
+    pub conffiles: bool,
     pub priority: &'static str,
     pub section: &'static str,
     /// KiB.
@@ -94,6 +96,7 @@ fn parse_pkg(line: &'static str) -> Option<Pkg> {
         essential: flags.contains('E'),
         ldconfig: flags.contains('L'),
         debconf: flags.contains('D'),
+        conffiles: flags.contains('C'),
         priority: match f[4] {
             "r" => "required",
             "i" => "important",

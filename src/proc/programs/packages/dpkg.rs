@@ -26,6 +26,10 @@ impl Entry {
     pub fn installed(&self) -> bool {
         self.get("Status").is_some_and(|s| s.ends_with(" installed"))
     }
+    /// Removed, its conffiles kept (`rc` in `dpkg -l`).
+    pub fn config_files(&self) -> bool {
+        self.get("Status").is_some_and(|s| s.ends_with(" config-files"))
+    }
     /// `amd64` packages of `Multi-Arch: same` are named `name:amd64` by dpkg.
     pub fn dpkg_name(&self) -> String {
         match (self.get("Multi-Arch"), self.get("Architecture")) {
@@ -87,7 +91,7 @@ pub fn status_text(entries: &[Entry]) -> String {
 
 /// `dpkg -l [PATTERN…]`.
 fn list(entries: &[Entry], pats: &[String], job: &mut Job) -> i32 {
-    let mut v: Vec<&Entry> = entries.iter().filter(|e| e.installed()).collect();
+    let mut v: Vec<&Entry> = entries.iter().filter(|e| e.installed() || e.config_files()).collect();
     crate::text::sort_by(&mut v, &|a, b| a.dpkg_name().cmp(&b.dpkg_name()));
     let matches = |e: &Entry, p: &str| glob(p, e.name());
     let mut rc = 0;
@@ -109,7 +113,8 @@ fn list(entries: &[Entry], pats: &[String], job: &mut Job) -> i32 {
         s.push_str(&format!("+++-{}-{}-{}-{}\n", "=".repeat(nw), "=".repeat(vw), "=".repeat(aw), "=".repeat(dw)));
         for e in &shown {
             let d = e.get("Description").unwrap_or("").lines().next().unwrap_or("");
-            s.push_str(&format!("ii  {:nw$} {:vw$} {:aw$} {d}\n", e.dpkg_name(), e.version(), e.get("Architecture").unwrap_or("")));
+            let st = if e.installed() { "ii" } else { "rc" };
+            s.push_str(&format!("{st}  {:nw$} {:vw$} {:aw$} {d}\n", e.dpkg_name(), e.version(), e.get("Architecture").unwrap_or("")));
         }
         job.out(&s);
     }

@@ -93,6 +93,7 @@ for n in names:
         flags += 'L' if 'activate-noawait ldconfig' in ctl else ''
         cfg = subprocess.run(['dpkg-deb', '-I', d0, 'postinst'], capture_output=True, text=True).stdout
         flags += 'D' if 'confmodule' in cfg else ''
+        flags += 'C' if subprocess.run(['dpkg-deb', '-I', d0, 'conffiles'], capture_output=True).returncode == 0 else ''
     files = ''; nfiles = 0
     d = debfile(n, ver) if n in info else None
     if d:
