@@ -585,9 +585,40 @@ fn db_count(arch: &Archive, entries: &[Entry]) -> u64 {
     u64::from(arch.base_paths) + extra
 }
 
-fn unknown(job: &mut Job, names: &[String]) -> i32 {
+/// Names learners try that are not real packages of bookworm, with what apt says (checked with
+/// `apt-get -s install NAME` on Debian 12): providers of a virtual package, or the packages
+/// that replaced an obsolete one (`-` none listed). `pip` alone has a single provider, which apt
+/// picks.
+const NOT_PACKAGES: &[(&str, &str, &str)] = &[
+    ("ping", "v", "  iputils-ping 3:20221126-1+deb12u1\n  inetutils-ping 2:2.4-2+deb12u3\n"),
+    ("netcat", "v", "  netcat-openbsd 1.219-1\n  netcat-traditional 1.10-47\n"),
+    ("java-runtime-headless", "v", "  openjdk-17-jre-headless 17.0.21.1+2-1~deb12u1 (= 17)\n  default-jre-headless 2:1.17-74 (= 17)\n"),
+    ("python", "n", "  python-is-python3 2to3\n"),
+    ("python-pip", "n", "  python3-pip\n"),
+    ("python2", "n", "  dh-python\n"),
+    ("mysql-client", "n", ""),
+    ("mysql-server", "n", ""),
+];
+
+fn unknown(job: &mut Job, names: &[String], lists: bool) -> i32 {
     for n in names {
+        if let Some((_, kind, list)) = NOT_PACKAGES.iter().find(|(k, _, _)| k == n) {
+            if *kind == "v" {
+                job.out(&format!("Package {n} is a virtual package provided by:\n{list}\n"));
+            } else {
+                job.out(&format!("Package {n} is not available, but is referred to by another package.\nThis may mean that the package is missing, has been obsoleted, or\nis only available from another source\n"));
+                if !list.is_empty() {
+                    job.out(&format!("However the following packages replace it:\n{list}"));
+                }
+                job.out("\n");
+            }
+            job.err(&format!("E: Package '{n}' has no installation candidate\n"));
+            return 100;
+        }
         job.err(&format!("E: Unable to locate package {n}\n"));
+    }
+    if let Some(n) = names.first().filter(|_| lists) {
+        job.err(&format!("dockling: only the Debian packages tutorials use are simulated; if '{n}' is one of Debian's, it is not among them\n"));
     }
     100
 }
@@ -600,6 +631,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     let mut newest = String::new();
     for raw in &o.args {
         let name = raw.split(['=', '/']).next().unwrap_or(raw).trim_end_matches(":amd64");
+        let name = if name == "pip" && st.have_lists { "python3-pip" } else { name };
         let present = st.present.iter().any(|p| p == name).then(|| st.arch.as_ref().and_then(|a| a.find(name).map(|i| a.get(i).version.to_string()))).flatten();
         if let Some(v) = present {
             newest.push_str(&format!("{name} is already the newest version ({v}).\n"));
@@ -627,7 +659,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
             job.err(&format!("dockling: apt's package data for {} {} is not simulated (only Debian bookworm's is)\n", st.os.id, st.os.codename));
             return 100;
         }
-        return unknown(job, &missing);
+        return unknown(job, &missing, st.have_lists);
     }
     st.say(job, &newest);
     let Some(arch) = st.arch.as_ref() else {
@@ -846,7 +878,7 @@ fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
         } else if arch.find(n).is_some() && st.have_lists {
             notes.push_str(&format!("Package '{n}' is not installed, so not removed\n"));
         } else {
-            return unknown(job, &[n.to_string()]);
+            return unknown(job, &[n.to_string()], st.have_lists);
         }
     }
     if let Some(e) = names.iter().find_map(|n| st.entry(n).filter(|e| e.get("Essential") == Some("yes") || e.get("Priority") == Some("required"))) {
