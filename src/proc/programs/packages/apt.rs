@@ -106,7 +106,7 @@ struct Opts {
     args: Vec<String>,
 }
 
-fn parse(prog: &str, argv: &[String]) -> Result<Opts, String> {
+fn parse(argv: &[String]) -> Result<Opts, String> {
     let mut o = Opts { recommends: true, ..Opts::default() };
     let mut it = argv.iter().skip(1);
     while let Some(a) = it.next() {
@@ -143,7 +143,6 @@ fn parse(prog: &str, argv: &[String]) -> Result<Opts, String> {
             s => o.args.push(s.to_string()),
         }
     }
-    let _ = prog;
     Ok(o)
 }
 
@@ -1029,10 +1028,10 @@ fn cache(st: &State, o: &Opts, prog: &str, job: &mut Job) -> i32 {
     let pkgs: Vec<Pkg> = st.arch.as_ref().filter(|_| st.have_lists).map(|a| a.pkgs.iter().filter(|p| !p.base).cloned().collect()).unwrap_or_default();
     match o.cmd.as_str() {
         "search" => {
-            let Some(pat) = o.args.first().map(|s| s.to_lowercase()) else {
+            if o.args.is_empty() {
                 job.err("E: You must give at least one search pattern\n");
                 return 100;
-            };
+            }
             if prog == "apt" {
                 job.out(&format!("Sorting...{d}\nFull Text Search...{d}\n", d = st.done()));
             }
@@ -1052,7 +1051,6 @@ fn cache(st: &State, o: &Opts, prog: &str, job: &mut Job) -> i32 {
                     job.out(&format!("{} - {}\n", p.name, p.description));
                 }
             }
-            let _ = pat;
             0
         }
         "show" => {
@@ -1127,7 +1125,7 @@ fn cache(st: &State, o: &Opts, prog: &str, job: &mut Job) -> i32 {
 /// `apt-get`, `apt`, `apt-cache`.
 pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     let mut job = Job::new();
-    let o = match parse(name, argv) {
+    let o = match parse(argv) {
         Ok(o) => o,
         Err(e) => {
             job.err(&e);

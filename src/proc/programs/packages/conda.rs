@@ -290,11 +290,7 @@ pub fn start(argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
                 job.out("Channels:\n - defaults\nPlatform: linux-64\nCollecting package metadata (repodata.json): done\nSolving environment: done\n\n# All requested packages already installed.\n\n");
                 return job.exit(0);
             }
-            let mut sp_text: Vec<String> = pkgs.clone();
-            if cmd == "create" && sp_text.is_empty() {
-                sp_text = Vec::new();
-            }
-            plan(&mut job, &env, &sp_text, &new);
+            plan(&mut job, &env, &pkgs, &new);
             if !yes {
                 job.out("\nProceed ([y]/n)? ");
                 job.ask(Answer::Conda, "Invalid choice: try again\nProceed ([y]/n)? ", "\n\nCondaSystemExit: Exiting.\n\n", "\n\nCondaSystemExit: Exiting.\n\n", 1);
