@@ -541,3 +541,16 @@ fn alternatives_follow_priorities_and_slim_images_lack_man_pages() {
     assert_eq!(fs.canonical("/usr/bin/editor").as_deref(), Some("/usr/bin/vim.basic"));
     assert!(fs.get("/usr/bin/pico").is_none());
 }
+
+#[test]
+fn apk_virtual_packages() {
+    let mut fs = image("alpine", "3.22");
+    let r = run(&mut fs, "apk add --no-cache --virtual .tools jq");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("(1/3) Installing oniguruma (6.9.10-r0)\n(2/3) Installing jq (1.8.0-r0)\n(3/3) Installing .tools (20250701.100000)\nExecuting busybox-1.37.0-r18.trigger\n"), "{}", r.out);
+    let world = file(&fs, "/etc/apk/world").unwrap();
+    assert!(world.contains(".tools\n") && !world.contains("jq\n"));
+    let r = run(&mut fs, "apk del .tools");
+    assert_eq!(r.out, "(1/3) Purging .tools (20250701.100000)\n(2/3) Purging jq (1.8.0-r0)\n(3/3) Purging oniguruma (6.9.10-r0)\nExecuting busybox-1.37.0-r18.trigger\nOK: 7 MiB in 15 packages\n");
+    assert!(fs.get("/usr/bin/jq").is_none());
+}

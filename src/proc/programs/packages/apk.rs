@@ -12,6 +12,8 @@ const WORLD: &str = "/etc/apk/world";
 const CACHE: &str = "/var/cache/apk";
 /// Installed bytes of the base image's 15 packages (apk's database statistics).
 const BASE_BYTES: u64 = 8_200_000;
+/// The base image's packages (never purged by `apk del`).
+const BASE_NAMES: &[&str] = &["alpine-baselayout", "alpine-baselayout-data", "alpine-keys", "alpine-release", "apk-tools", "busybox", "busybox-binsh", "ca-certificates-bundle", "libcrypto3", "libssl3", "musl", "musl-utils", "scanelf", "ssl_client", "zlib"];
 
 #[derive(Clone, Debug)]
 struct APkg {
@@ -87,18 +89,14 @@ fn stanza(p: &APkg) -> String {
 }
 
 fn write_db(db: &[(String, String)], t: &[APkg], old: &str, job: &mut Job) {
-    // keep the base stanzas as they are; rewrite ours
+    // in database order: the base's stanzas (and virtual packages') as they are, ours rewritten
     let mut text = String::new();
-    for s in old.split("\n\n") {
-        let name = s.lines().find_map(|l| l.strip_prefix("P:")).unwrap_or("");
-        if !name.is_empty() && db.iter().any(|(n, _)| n == name) && !t.iter().any(|p| p.name == name) {
-            text.push_str(s.trim_matches('\n'));
-            text.push_str("\n\n");
-        }
-    }
     for (n, _) in db {
         if let Some(p) = t.iter().find(|p| p.name == n) {
             text.push_str(&stanza(p));
+        } else if let Some(s) = old.split("\n\n").find(|s| s.lines().any(|l| l.strip_prefix("P:") == Some(n.as_str()))) {
+            text.push_str(s.trim_matches('\n'));
+            text.push_str("\n\n");
         }
     }
     job.write(INSTALLED, &text);
@@ -132,7 +130,7 @@ fn files(p: &APkg, job: &mut Job) {
     }
 }
 
-fn add(ctx: &Ctx, args: &[String], no_cache: bool, update: bool, job: &mut Job) -> i32 {
+fn add(ctx: &Ctx, args: &[String], no_cache: bool, update: bool, virt: Option<&str>, job: &mut Job) -> i32 {
     let t = table();
     let mut db = installed(ctx.fs);
     let have_index = repos(ctx.fs).iter().all(|r| ctx.fs.get(&index_file(r)).is_some());
@@ -182,7 +180,7 @@ fn add(ctx: &Ctx, args: &[String], no_cache: bool, update: bool, job: &mut Job) 
             }
         }
     }
-    let total = order.len();
+    let total = order.len() + usize::from(virt.is_some());
     let mut trigger_busybox = false;
     let mut trigger_ca = false;
     for (k, &i) in order.iter().enumerate() {
@@ -197,6 +195,15 @@ fn add(ctx: &Ctx, args: &[String], no_cache: bool, update: bool, job: &mut Job) 
         files(p, job);
         db.push((p.name.to_string(), p.version.to_string()));
     }
+    let mut virt_stanza = String::new();
+    if let Some(v) = virt {
+        // apk names a virtual package's version after the time it was made
+        let c = ctx.now.civil();
+        let ver = format!("{:04}{:02}{:02}.{:02}{:02}{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
+        job.out(&format!("({total}/{total}) Installing {v} ({ver})\n"));
+        virt_stanza = format!("P:{v}\nV:{ver}\nA:noarch\nI:0\nT:virtual meta package\nD:{}\n\n", names.join(" "));
+        db.push((v.to_string(), ver));
+    }
     if trigger_busybox {
         let v = db.iter().find(|(n, _)| n == "busybox").map(|(_, v)| v.clone()).unwrap_or_default();
         job.out(&format!("Executing busybox-{v}.trigger\n"));
@@ -206,10 +213,14 @@ fn add(ctx: &Ctx, args: &[String], no_cache: bool, update: bool, job: &mut Job) 
         job.out(&format!("Executing ca-certificates-{v}.trigger\n"));
     }
     job.out(&stats(&db, &t));
-    let old = read(ctx.fs, INSTALLED);
+    let old = read(ctx.fs, INSTALLED) + &virt_stanza;
     write_db(&db, &t, &old, job);
     let mut world: Vec<String> = read(ctx.fs, WORLD).lines().map(str::to_string).filter(|l| !l.is_empty()).collect();
-    for n in &names {
+    let world_adds: Vec<String> = match virt {
+        Some(v) => vec![v.to_string()],
+        None => names.clone(),
+    };
+    for n in &world_adds {
         if !world.contains(n) {
             world.push(n.clone());
         }
@@ -219,9 +230,17 @@ fn add(ctx: &Ctx, args: &[String], no_cache: bool, update: bool, job: &mut Job) 
     0
 }
 
+/// The dependencies (`D:`) of an installed package that is not in the table (a `--virtual` one).
+fn virtual_deps(db_text: &str, name: &str) -> Option<Vec<String>> {
+    db_text.split("\n\n").find(|s| s.lines().any(|l| l == format!("P:{name}"))).map(|s| {
+        s.lines().find_map(|l| l.strip_prefix("D:")).unwrap_or("").split_whitespace().map(str::to_string).collect()
+    })
+}
+
 fn del(ctx: &Ctx, args: &[String], job: &mut Job) -> i32 {
     let t = table();
     let db = installed(ctx.fs);
+    let old_db = read(ctx.fs, INSTALLED);
     let mut world: Vec<String> = read(ctx.fs, WORLD).lines().map(str::to_string).filter(|l| !l.is_empty()).collect();
     for a in args {
         if !world.contains(a) && !db.iter().any(|(n, _)| n == a) {
@@ -241,10 +260,12 @@ fn del(ctx: &Ctx, args: &[String], job: &mut Job) -> i32 {
         }
         if let Some(p) = t.iter().find(|p| p.name == n) {
             stack.extend(p.depends.iter().map(|d| d.to_string()));
+        } else if let Some(d) = virtual_deps(&old_db, &n) {
+            stack.extend(d);
         }
         keep.push(n);
     }
-    let ours = |n: &str| t.iter().any(|p| p.name == n);
+    let ours = |n: &str| t.iter().any(|p| p.name == n) || virtual_deps(&old_db, n).is_some_and(|_| !BASE_NAMES.contains(&n));
     let gone: Vec<(String, String)> = db.iter().rev().filter(|(n, _)| ours(n) && !keep.contains(n)).cloned().collect();
     let total = gone.len();
     let mut busybox = false;
@@ -277,12 +298,15 @@ pub fn start(argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     let mut verbose = false;
     let mut cmd = String::new();
     let mut args: Vec<String> = Vec::new();
-    for a in argv.iter().skip(1) {
+    let mut virtual_name: Option<String> = None;
+    let mut it = argv.iter().skip(1);
+    while let Some(a) = it.next() {
         match a.as_str() {
+            "--virtual" | "-t" => virtual_name = it.next().cloned(),
             "--no-cache" => no_cache = true,
             "-U" | "--update-cache" | "--update" => update = true,
             "-v" | "--verbose" => verbose = true,
-            "-q" | "--quiet" | "--no-progress" | "--progress" | "--virtual" | "-t" => {}
+            "-q" | "--quiet" | "--no-progress" | "--progress" => {}
             "--version" | "-V" => {
                 job.out("apk-tools 2.14.9, compiled for x86_64.\n");
                 return job.exit(0);
@@ -315,7 +339,7 @@ pub fn start(argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
                 job.out(&stats(&db, &table()));
                 0
             } else {
-                add(ctx, &args, no_cache, update, &mut job)
+                add(ctx, &args, no_cache, update, virtual_name.as_deref(), &mut job)
             }
         }
         "del" => del(ctx, &args, &mut job),
