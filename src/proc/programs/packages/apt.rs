@@ -315,6 +315,17 @@ fn reading_database(count: u64, tty: bool) -> String {
     s
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dpkg_shortens_deb_paths_to_30_columns() {
+        assert_eq!(super::short_path("/var/cache/apt/archives/wget_1.21.3-1+deb12u1_amd64.deb"), ".../wget_1.21.3-1+deb12u1_amd64.deb");
+        assert_eq!(super::short_path("/var/cache/apt/archives/zip_3.0-13_amd64.deb"), ".../archives/zip_3.0-13_amd64.deb");
+        assert_eq!(super::short_path("/tmp/apt-dpkg-install-Xq3kLm/07-libkeyutils1_1.6.3-2_amd64.deb"), ".../07-libkeyutils1_1.6.3-2_amd64.deb");
+        assert_eq!(super::short_path("/a.deb"), "/a.deb");
+    }
+}
+
 /// dpkg's shortening of a .deb path in `Preparing to unpack …`.
 fn short_path(path: &str) -> String {
     let mut p = path;
@@ -628,6 +639,10 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     let mut requested: Vec<usize> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
     let mut newest = String::new();
+    if let Some(deb) = o.args.iter().find(|a| a.ends_with(".deb") || a.starts_with("./") || a.starts_with('/')) {
+        job.err(&format!("dockling: installing the local file {deb} with apt is not simulated\n"));
+        return 100;
+    }
     for raw in &o.args {
         let name = raw.split(['=', '/']).next().unwrap_or(raw).trim_end_matches(":amd64");
         let name = if name == "pip" && st.have_lists { "python3-pip" } else { name };

@@ -241,3 +241,16 @@ pub fn start(argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     };
     job.exit(code)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn globs_as_dpkg_query_matches_names() {
+        assert!(super::glob("lib*", "libssl3"));
+        assert!(super::glob("*ssl?", "libssl3"));
+        assert!(!super::glob("lib*", "wget"));
+        assert!(super::glob("wget", "wget"));
+        assert!(!super::glob("w?", "wget"));
+        assert!(super::glob("**", ""));
+    }
+}
