@@ -554,3 +554,17 @@ fn apk_virtual_packages() {
     assert_eq!(r.out, "(1/3) Purging .tools (20250701.100000)\n(2/3) Purging jq (1.8.0-r0)\n(3/3) Purging oniguruma (6.9.10-r0)\nExecuting busybox-1.37.0-r18.trigger\nOK: 7 MiB in 15 packages\n");
     assert!(fs.get("/usr/bin/jq").is_none());
 }
+
+#[test]
+fn the_nodesource_script_installs_its_prerequisites_then_says_what_is_not_simulated() {
+    let body = String::from_utf8(packages::download("https://deb.nodesource.com/setup_20.x").unwrap().body).unwrap();
+    let script = format!("cat > s.sh <<'EOF'\n{body}EOF\ndocker run --rm -v ./s.sh:/s.sh debian:bookworm bash /s.sh\necho $?\n");
+    let t = dockling::session::run_script(dockling::Config::default(), &script);
+    // FIXME: the timestamp needs `date +FORMAT` in Dockling's coreutils
+    assert!(t.stdout.starts_with("\u{1b}[38;5;79m"), "{}", t.merged);
+    assert!(t.stdout.contains(" - Installing pre-requisites\u{1b}[0m\n"), "{}", t.merged);
+    assert!(t.stdout.contains("Setting up curl (7.88.1-10+deb12u15) ...\n"), "{}", t.merged);
+    assert!(t.stderr.contains("dockling: adding the NodeSource repository"), "{}", t.merged);
+    assert!(t.stdout.ends_with("1\n"));
+}
+

@@ -31,11 +31,20 @@ sys.exit(1)
 "#;
 
 const NODESOURCE: &str = r#"#!/bin/bash
-# NodeSource setup script for Node.js 20.x (deb), as simulated by Dockling.
-echo "$(date '+%Y-%m-%d %H:%M:%S') - Installing pre-requisites"
-apt-get update -y || exit 1
-apt-get install -y apt-transport-https ca-certificates curl gnupg || exit 1
-echo "dockling: adding the NodeSource repository (deb.nodesource.com) to apt is not simulated; Debian's own nodejs package is: apt-get install -y nodejs" >&2
+# NodeSource setup script for Node.js 20.x (deb), as simulated by Dockling: the steps of the
+# real script (its log() lines inlined) up to adding NodeSource's apt repository, which is not
+# simulated.
+echo -e "\e[38;5;79m$(date +'%Y-%m-%d %H:%M:%S') - Installing pre-requisites\e[0m"
+if ! apt-get update -y; then
+  echo -e "\e[1;31m$(date +'%Y-%m-%d %H:%M:%S') - Error: Failed to run 'apt-get update'\e[0m"
+  exit 1
+fi
+if ! apt-get install -y apt-transport-https ca-certificates curl gnupg; then
+  echo -e "\e[1;31m$(date +'%Y-%m-%d %H:%M:%S') - Error: Failed to install packages\e[0m"
+  exit 1
+fi
+mkdir -p /usr/share/keyrings
+echo "dockling: adding the NodeSource repository (deb.nodesource.com) to apt is not simulated; Debian's own Node.js is: apt-get install -y nodejs" >&2
 exit 1
 "#;
 
