@@ -1,16 +1,38 @@
-//! Package managers (apt, apt-get, apt-cache, dpkg, apk, pip is Python's, npm is Node's, conda)
-//! and the few downloads tutorials make (`wget`/`curl` of installers), driven by catalog data.
+//! Package managers (apt, apt-get, apt-cache, dpkg, apk, conda; pip is Python's, npm is Node's)
+//! and the few downloads tutorials make (`wget`/`curl` of installers), driven by package data.
+//!
+//! Each run is a `job::Job`: its output, pauses and file changes are worked out when it starts
+//! from the container's files (`/var/lib/dpkg/status`, `/lib/apk/db/installed`, apt's lists),
+//! then played back on the virtual clock.
+
+mod apk;
+mod apt;
+pub mod archive;
+mod conda;
+mod downloads;
+pub mod dpkg;
+pub mod job;
 
 use crate::proc::program::{Ctx, Program};
 
+/// The marker names this module runs.
+const NAMES: &[&str] = &["apt", "apt-get", "apt-cache", "dpkg", "dpkg-query", "apk", "conda", "miniconda-install"];
+
 /// Whether `name` is one of the package-manager programs.
-pub fn known(_name: &str) -> bool {
-    false
+pub fn known(name: &str) -> bool {
+    NAMES.contains(&name)
 }
 
 /// Starts the package-manager program `name`.
-pub fn start(_name: &str, _argv: &[String], _ctx: &mut Ctx) -> Option<Box<dyn Program>> {
-    None
+pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Option<Box<dyn Program>> {
+    Some(match name {
+        "apt" | "apt-get" | "apt-cache" => apt::start(name, argv, ctx),
+        "dpkg" | "dpkg-query" => dpkg::start(argv, ctx),
+        "apk" => apk::start(argv, ctx),
+        "conda" => conda::start(argv, ctx),
+        "miniconda-install" => conda::install(argv, ctx),
+        _ => return None,
+    })
 }
 
 /// A file on the (otherwise absent) internet that tutorials download.
@@ -23,6 +45,6 @@ pub struct Download {
 }
 
 /// The download at `url` (`https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh`…).
-pub fn download(_url: &str) -> Option<Download> {
-    None
+pub fn download(url: &str) -> Option<Download> {
+    downloads::get(url)
 }
