@@ -77,6 +77,8 @@ pub(super) enum LoginStage {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Confirmed {
     ContainerPrune,
+    /// `docker builder prune` (buildx): only a whole `y` goes on.
+    BuilderPrune { all: bool },
     ImagePrune(crate::api::Filters),
     VolumePrune(crate::api::Filters),
     NetworkPrune,
@@ -334,6 +336,9 @@ impl Pending {
                     return Some(0);
                 }
                 match action {
+                    Confirmed::BuilderPrune { all } => {
+                        super::commands::builder_prune_now(daemon, *all, now, io);
+                    }
                     Confirmed::ContainerPrune => super::commands::container_prune_now(daemon, io),
                     Confirmed::NetworkPrune => super::commands::network_prune_now(daemon, io),
                     a @ Confirmed::SystemPrune { .. } => {

@@ -168,3 +168,140 @@ pub fn build(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         None => Outcome::Pending(pending),
     }
 }
+
+/// Go's text/tabwriter with padchar '\t' (minwidth 1, tabwidth 8, padding 1), as buildx writes
+/// its tables: a column is its widest cell plus one, rounded up to 8; cells are followed by the
+/// tabs that reach it; the last cell of a line is not padded.
+pub(crate) fn tab_block(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; cols];
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(r.len().saturating_sub(1)) {
+            widths[i] = widths[i].max(c.chars().count() + 1);
+        }
+    }
+    for w in &mut widths {
+        *w = w.div_ceil(8) * 8;
+    }
+    let mut out = String::new();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            out.push_str(c);
+            if i + 1 < r.len() {
+                let n = c.chars().count();
+                let tabs = (widths[i].saturating_sub(n)).div_ceil(8).max(1);
+                out.push_str(&"\t".repeat(tabs));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn record_row(r: &crate::daemon::CacheRecord, now: crate::clock::SimTime) -> Vec<String> {
+    let mut size = crate::text::human_size(r.size);
+    if r.shared {
+        size.push('*');
+    }
+    let last = if r.last_used.0 == 0 { String::new() } else { format!("{} ago", crate::text::human_duration(now.since(r.last_used))) };
+    vec![format!("{:<40}", r.id), format!("{:<5}", !r.in_use), format!("{size:<10}"), last]
+}
+
+fn header() -> Vec<String> {
+    ["ID", "RECLAIMABLE", "SIZE", "LAST ACCESSED"].iter().map(|s| s.to_string()).collect()
+}
+
+/// Prunes the build cache and prints buildx's table (flushed row by row) and total.
+pub fn builder_prune_now(daemon: &mut crate::daemon::Daemon, all: bool, now: crate::clock::SimTime, io: &mut dyn crate::cli::Io) {
+    let records = daemon.build_cache_records();
+    let (ids, bytes) = daemon.build_cache_prune(all);
+    let mut out = String::new();
+    let mut first = true;
+    for r in records.iter().filter(|r| ids.contains(&r.id)) {
+        let row = record_row(r, now);
+        if first {
+            out.push_str(&tab_block(&[header(), row]));
+            first = false;
+        } else {
+            out.push_str(&tab_block(&[row]));
+        }
+    }
+    out.push_str(&format!("Total:\t{}\n", crate::text::human_size(bytes)));
+    io.write(crate::api::StdStream::Stdout, &out);
+}
+
+/// `docker builder prune` (buildx prune).
+pub fn builder_prune(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    if p.has("filter") || p.has("max-used-space") || p.has("min-free-space") || p.has("reserved-space") || p.has("verbose") {
+        ctx.err("dockling: docker builder prune --filter/--max-used-space/--min-free-space/--reserved-space/--verbose are not simulated\n");
+        return Outcome::Done(1);
+    }
+    let all = p.bool("all");
+    if p.bool("force") {
+        builder_prune_now(ctx.daemon, all, ctx.now, ctx.io);
+        return Outcome::Done(0);
+    }
+    let what = if all { "all build cache" } else { "all dangling build cache" };
+    ctx.out(&format!("WARNING! This will remove {what}. Are you sure you want to continue? [y/N] "));
+    Outcome::Pending(Pending { kind: Kind::Confirm { action: crate::cli::pending::Confirmed::BuilderPrune { all }, answer: None } })
+}
+
+/// `docker builder du` (buildx du).
+pub fn builder_du(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    if p.has("filter") || p.has("verbose") {
+        ctx.err("dockling: docker builder du --filter/--verbose are not simulated\n");
+        return Outcome::Done(1);
+    }
+    let mut records = ctx.daemon.build_cache_records();
+    records.sort_by(|a, b| a.size.cmp(&b.size).then_with(|| a.id.cmp(&b.id)));
+    let mut out = String::new();
+    if !records.is_empty() {
+        let mut rows = vec![header()];
+        rows.extend(records.iter().map(|r| record_row(r, ctx.now)));
+        out.push_str(&tab_block(&rows));
+    }
+    let total: u64 = records.iter().map(|r| r.size).sum();
+    let shared: u64 = records.iter().filter(|r| r.shared).map(|r| r.size).sum();
+    let reclaimable: u64 = records.iter().filter(|r| !r.in_use && r.size > 0).map(|r| r.size).sum();
+    let hs = crate::text::human_size;
+    let mut rows = Vec::new();
+    if shared > 0 {
+        rows.push(vec!["Shared:".to_string(), hs(shared)]);
+        rows.push(vec!["Private:".to_string(), hs(total - shared)]);
+    }
+    rows.push(vec!["Reclaimable:".to_string(), hs(reclaimable)]);
+    rows.push(vec!["Total:".to_string(), hs(total)]);
+    out.push_str(&tab_block(&rows));
+    ctx.out(&out);
+    Outcome::Done(0)
+}
+
+/// `docker builder ls` (buildx ls): the docker driver's default builder.
+pub fn builder_ls(_p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    ctx.out("NAME/NODE     DRIVER/ENDPOINT   STATUS    BUILDKIT   PLATFORMS\ndefault*      docker                                 \n \\_ default    \\_ default       running   v0.22.0    linux/amd64 (+3), linux/386\n");
+    Outcome::Done(0)
+}
+
+/// `docker builder version` (buildx version).
+pub fn builder_version(_p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
+    ctx.out("github.com/docker/buildx v0.24.0 d0e5e86c8b88ae4865040bc96917c338f4dd673c\n");
+    Outcome::Done(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_block;
+
+    #[test]
+    fn tabwriter_with_tabs() {
+        let h: Vec<String> = ["ID", "RECLAIMABLE", "SIZE", "LAST ACCESSED"].iter().map(|s| s.to_string()).collect();
+        let r = vec![format!("{:<40}", "k9g2vq1m1x2n3b4v5c6x7z8a9"), "true ".into(), format!("{:<10}", "4.1kB"), "2 minutes ago".into()];
+        assert_eq!(
+            tab_block(&[h, r.clone()]),
+            "ID\t\t\t\t\t\tRECLAIMABLE\tSIZE\t\tLAST ACCESSED\nk9g2vq1m1x2n3b4v5c6x7z8a9               \ttrue \t\t4.1kB     \t2 minutes ago\n"
+        );
+        assert_eq!(tab_block(&[r]), "k9g2vq1m1x2n3b4v5c6x7z8a9               \ttrue \t4.1kB     \t2 minutes ago\n");
+        let s = tab_block(&[vec!["Reclaimable:".into(), "0B".into()], vec!["Total:".into(), "0B".into()]]);
+        assert_eq!(s, "Reclaimable:\t0B\nTotal:\t\t0B\n");
+    }
+}

@@ -13,6 +13,7 @@ mod registry;
 mod system;
 mod volume;
 
+pub use build::builder_prune_now;
 pub use image::image_prune_now;
 pub use network::network_prune_now;
 pub use volume::volume_prune_now;
@@ -218,6 +219,7 @@ const CONTAINER: &[Def] = &[
 ];
 
 const IMAGE: &[Def] = &[
+    def("build", "image-build", Exact(1), Some(build::build)),
     def_alias("ls", &["list"], "image-ls", Max(1), Some(image::images)),
     def("pull", "image-pull", Exact(1), Some(image::pull)),
     def("push", "image-push", Exact(1), Some(registry::push)),
@@ -241,6 +243,15 @@ const NETWORK: &[Def] = &[
     def("prune", "network-prune", No, Some(network::prune)),
 ];
 
+/// `docker builder` is buildx (`docker buildx …`) when buildx is the default builder.
+const BUILDER: &[Def] = &[
+    def("build", "builder-build", Exact(1), Some(build::build)),
+    def("prune", "builder-prune", No, Some(build::builder_prune)),
+    def("du", "buildx-du", No, Some(build::builder_du)),
+    def("ls", "buildx-ls", No, Some(build::builder_ls)),
+    def("version", "buildx-version", No, Some(build::builder_version)),
+];
+
 const SYSTEM: &[Def] = &[
     def("df", "system-df", No, Some(system::df)),
     def("prune", "system-prune", No, Some(system::prune)),
@@ -257,7 +268,7 @@ const VOLUME: &[Def] = &[
 /// Management commands: their sub-commands come from their help text; those listed in the tables
 /// above are simulated.
 const GROUPS: &[(&str, &[Def])] = &[
-    ("builder", &[]),
+    ("builder", BUILDER),
     ("container", CONTAINER),
     ("context", &[]),
     ("image", IMAGE),
@@ -379,6 +390,21 @@ fn help_command(rest: &[String], ctx: &mut Ctx) -> Outcome {
 
 fn dispatch_group(group: &str, defs: &[Def], rest: &[String], ctx: &mut Ctx) -> Outcome {
     let group_help = help::text(group).unwrap_or("");
+    if group == "builder" {
+        // buildx: the help on stdout; an unknown command after it, on stderr.
+        match rest.first().map(String::as_str) {
+            None | Some("--help") | Some("-h") => {
+                ctx.out(group_help);
+                return Outcome::Done(0);
+            }
+            Some(sub) if !sub.starts_with('-') && !defs.iter().any(|d| d.name == sub) && !is_listed(group_help, sub) => {
+                ctx.out(group_help);
+                ctx.err(&format!("ERROR: unknown command: \"{sub}\"\n"));
+                return Outcome::Done(1);
+            }
+            _ => {}
+        }
+    }
     let Some(sub) = rest.first() else {
         ctx.err(group_help);
         return Outcome::Done(0);
@@ -460,6 +486,22 @@ fn hidden_flags(key: &str) -> Vec<super::args::FlagSpec> {
         "stop" | "restart" | "container-stop" | "container-restart" => {
             vec![flag("time", Some("int"))]
         }
+        // buildx still accepts the classic builder's flags, hidden.
+        "build" | "image-build" | "builder-build" | "buildx-build" => {
+            let mut v: Vec<super::args::FlagSpec> = ["isolation", "memory-swap", "cpuset-cpus", "cpuset-mems", "print"]
+                .iter()
+                .map(|f| flag(f, Some("string")))
+                .collect();
+            v.push(super::args::FlagSpec { long: "memory".into(), short: Some('m'), kind: Some("string".into()) });
+            v.push(flag("security-opt", Some("strings")));
+            for b in ["compress", "squash", "force-rm", "rm"] {
+                v.push(flag(b, None));
+            }
+            v.push(super::args::FlagSpec { long: "cpu-shares".into(), short: Some('c'), kind: Some("int".into()) });
+            v.push(flag("cpu-period", Some("int")));
+            v.push(flag("cpu-quota", Some("int")));
+            v
+        }
         _ => Vec::new(),
     }
 }
@@ -475,8 +517,7 @@ fn deprecated_flags(key: &str) -> &'static [(&'static str, &'static str)] {
 fn usage_line(help_text: &str) -> &str {
     help_text
         .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("Usage:  "))
+        .find_map(|l| l.strip_prefix("Usage:  "))
         .unwrap_or("")
 }
 
@@ -488,6 +529,13 @@ fn invoke_key(
     help_given: bool,
     ctx: &mut Ctx,
 ) -> Outcome {
+    // `docker build` is buildx's (`docker buildx build`) unless DOCKER_BUILDKIT=0 asks for the
+    // classic builder.
+    let is_build = matches!(key, "build" | "image-build" | "builder-build");
+    let legacy = is_build && ctx.var("DOCKER_BUILDKIT").is_some_and(|v| super::args::parse_bool(v) == Some(false));
+    let key = if legacy { "build-legacy" } else { key };
+    let buildx = is_build && !legacy;
+    let path = if buildx { "docker buildx build" } else { path };
     let help_text = help::text(key).unwrap_or("");
     let mut specs = flags_from_help(help_text);
     specs.extend(hidden_flags(key));
@@ -524,6 +572,10 @@ fn invoke_key(
         _ => None,
     };
     if let Some((what, verb)) = problem {
+        if buildx {
+            ctx.err(&format!("ERROR: docker: '{path}' requires 1 argument\n\nUsage:  {usage}\n\nRun '{path} --help' for more information\n"));
+            return Outcome::Done(1);
+        }
         ctx.err(&format!(
             "docker: '{path}' {what}\n\nUsage:  {usage}\n\n{verb} '{path} --help' for more information\n"
         ));

@@ -8,6 +8,13 @@ pub fn text(key: &str) -> Option<&'static str> {
     Some(match key {
         "attach" => include_str!("attach.txt"),
         "build" => include_str!("build.txt"),
+        "build-legacy" => include_str!("build-legacy.txt"),
+        "buildx" => include_str!("buildx.txt"),
+        "buildx-build" => include_str!("buildx-build.txt"),
+        "buildx-du" => include_str!("buildx-du.txt"),
+        "buildx-ls" => include_str!("buildx-ls.txt"),
+        "buildx-prune" => include_str!("buildx-prune.txt"),
+        "buildx-version" => include_str!("buildx-version.txt"),
         "builder" => include_str!("builder.txt"),
         "builder-build" => include_str!("builder-build.txt"),
         "builder-prune" => include_str!("builder-prune.txt"),
