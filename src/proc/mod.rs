@@ -4,6 +4,7 @@
 pub mod coreutils;
 pub mod hello;
 mod io;
+pub mod js;
 pub mod machine;
 pub mod program;
 mod process;
