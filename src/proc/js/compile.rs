@@ -89,6 +89,10 @@ struct FnState<'a> {
     /// Optional-chain exits being compiled.
     chains: Vec<Vec<usize>>,
     derived_ctor: bool,
+    /// V8 records no position for identifier loads: inside statement-level expressions a
+    /// ReferenceError points at the statement (`return`, `if`…), elsewhere (arguments,
+    /// initialisers, literals) at the identifier.
+    id_pos: Option<u32>,
 }
 
 /// How a compile unit is wrapped.
@@ -315,6 +319,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn load_name(&mut self, name: &Name, pos: u32) -> R<()> {
+        let pos = self.f().id_pos.unwrap_or(pos);
         match self.resolve(name) {
             Some((loc, kind)) => {
                 let chk = matches!(kind, BKind::Let | BKind::Const | BKind::Class);
@@ -529,6 +534,7 @@ impl<'a> Compiler<'a> {
             pending_labels: Vec::new(),
             chains: Vec::new(),
             derived_ctor: derived,
+            id_pos: None,
         });
         let r = self.function_body(func);
         let st = self.fns.pop();
@@ -896,7 +902,7 @@ impl<'a> Compiler<'a> {
         match &s.k {
             S::Empty | S::Func(_) | S::Import(..) => {}
             S::Expr(e) => {
-                self.expr(e)?;
+                self.expr_at(e, Some(s.pos))?;
                 self.emit(Op::Pop);
             }
             S::Var(kind, decls) => {
@@ -908,7 +914,7 @@ impl<'a> Compiler<'a> {
                 for (p, init) in decls {
                     match init {
                         Some(e) => {
-                            self.expr(e)?;
+                            self.expr_at(e, None)?;
                             if let Pat::Id(n, _) = p {
                                 self.name_anon(e, n);
                             }
@@ -936,7 +942,7 @@ impl<'a> Compiler<'a> {
             }
             S::Block(b) => self.block(b)?,
             S::If(c, t, e) => {
-                self.expr(c)?;
+                self.expr_at(c, Some(s.pos))?;
                 let j = self.emit(Op::Jf(0));
                 self.sub_stmt(t)?;
                 if let Some(e) = e {
@@ -950,7 +956,7 @@ impl<'a> Compiler<'a> {
             }
             S::While(c, body) => {
                 let top = self.here();
-                self.expr(c)?;
+                self.expr_at(c, Some(s.pos))?;
                 let j = self.emit(Op::Jf(0));
                 self.loop_body(labels, body, 0, None)?;
                 self.emit(Op::Jmp(top as u32));
@@ -981,7 +987,7 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::ThisChk);
                 } else {
                     match v {
-                        Some(e) => self.expr(e)?,
+                        Some(e) => self.expr_at(e, Some(s.pos))?,
                         None => {
                             self.emit(Op::Undef);
                         }
@@ -993,7 +999,7 @@ impl<'a> Compiler<'a> {
             S::Break(label) => self.jump(label.as_ref(), true, s.pos)?,
             S::Continue(label) => self.jump(label.as_ref(), false, s.pos)?,
             S::Throw(e) => {
-                self.expr(e)?;
+                self.expr_at(e, Some(s.pos))?;
                 self.emit_at(Op::Throw, s.pos);
             }
             S::Try(block, handler, finalizer) => self.try_stmt(block, handler, finalizer.as_deref())?,
@@ -1508,6 +1514,7 @@ impl<'a> Compiler<'a> {
             pending_labels: Vec::new(),
             chains: Vec::new(),
             derived_ctor: false,
+            id_pos: None,
         });
         let r = (|| -> R<()> {
             self.push_scope(true);
@@ -1596,6 +1603,14 @@ impl<'a> Compiler<'a> {
 
     // ---- expressions ----
 
+    /// Compiles an expression with identifier positions in `mode` (see `FnState::id_pos`).
+    fn expr_at(&mut self, e: &'a Expr, mode: Option<u32>) -> R<()> {
+        let saved = std::mem::replace(&mut self.f().id_pos, mode);
+        let r = self.expr(e);
+        self.f().id_pos = saved;
+        r
+    }
+
     fn expr(&mut self, e: &'a Expr) -> R<()> {
         if self.f().ops.len() > 4_000_000 {
             return Err(self.err("dockling: node: the program is too large", e.pos, 1));
@@ -1623,7 +1638,7 @@ impl<'a> Compiler<'a> {
                         n += 1;
                     }
                     if let Some(x) = exprs.get(i) {
-                        self.expr(x)?;
+                        self.expr_at(x, None)?;
                         n += 1;
                     }
                 }
@@ -1692,7 +1707,7 @@ impl<'a> Compiler<'a> {
                             self.emit(Op::ArrHole);
                         }
                         Some(Arg::Plain(x)) => {
-                            self.expr(x)?;
+                            self.expr_at(x, None)?;
                             self.emit(Op::ArrPush);
                         }
                         Some(Arg::Spread(x)) => {
@@ -1707,7 +1722,7 @@ impl<'a> Compiler<'a> {
                 for p in props {
                     match p {
                         PropDef::Value(PropKey::Name(k), v) => {
-                            self.expr(v)?;
+                            self.expr_at(v, None)?;
                             self.name_anon(v, k);
                             self.emit(Op::DefProp(k.clone()));
                         }
@@ -1723,7 +1738,10 @@ impl<'a> Compiler<'a> {
                             if def.is_some() {
                                 return Err(self.err("Invalid shorthand property initializer", *pos, n.len() as u32 + 2));
                             }
-                            self.load_name(n, *pos)?;
+                            let saved = self.f().id_pos.take();
+                            let r = self.load_name(n, *pos);
+                            self.f().id_pos = saved;
+                            r?;
                             self.emit(Op::DefProp(n.clone()));
                         }
                         PropDef::Get(k, f) | PropDef::Set(k, f) => {
@@ -1806,7 +1824,7 @@ impl<'a> Compiler<'a> {
                 } else {
                     for a in args {
                         if let Arg::Plain(x) = a {
-                            self.expr(x)?;
+                            self.expr_at(x, None)?;
                         }
                     }
                     self.emit_at(Op::New(args.len() as u16, ci), e.pos);
@@ -2203,7 +2221,7 @@ impl<'a> Compiler<'a> {
         for a in args {
             match a {
                 Arg::Plain(x) => {
-                    self.expr(x)?;
+                    self.expr_at(x, None)?;
                     self.emit(Op::ArrPush);
                 }
                 Arg::Spread(x) => {
@@ -2253,7 +2271,7 @@ impl<'a> Compiler<'a> {
             }
             for a in args {
                 if let Arg::Plain(x) = a {
-                    self.expr(x)?;
+                    self.expr_at(x, None)?;
                 }
             }
             self.emit_at(Op::Call(args.len() as u16, ci), pos);

@@ -131,6 +131,10 @@ pub struct Host {
     pub binding: Option<Oid>,
     /// The REPL keeps the process alive.
     pub repl: bool,
+    /// Loading the main module takes more than a millisecond in Node, so its `setTimeout(f, 0)`
+    /// timers fire before its `setImmediate` callbacks: timers up to this much later count as due
+    /// in the first timers phase.
+    pub slack: u64,
 }
 
 impl Host {
@@ -185,6 +189,7 @@ impl Host {
             hash_proto: None,
             binding: None,
             repl: false,
+            slack: 0,
         }
     }
 
@@ -331,7 +336,7 @@ impl Vm {
                 continue;
             }
             // Timers due now, earliest first (creation order on ties).
-            let now = self.host.now;
+            let now = self.host.now + self.host.slack;
             let due = self
                 .host
                 .timers
@@ -354,6 +359,7 @@ impl Vm {
                 self.task_done(ctx, r);
                 continue;
             }
+            self.host.slack = 0;
             if let Some((f, args, obj)) = self.host.immediates.pop_front() {
                 self.host.bottom = Bottom::Immediate;
                 self.host.cont = Cont::None;

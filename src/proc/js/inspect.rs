@@ -236,7 +236,7 @@ fn get_prefix(constructor: &Option<String>, tag: &str, fallback: &str, size: &st
 
 /// Own keys inspect shows: enumerable string keys then enumerable symbols (all with showHidden).
 fn keys_of(vm: &Vm, o: Oid, show_hidden: bool, skip_indices: bool) -> Vec<Key> {
-    let mut out: Vec<Key> = vm.own_keys(o, show_hidden).into_iter().filter(|k| !(skip_indices && super::object::index_of(k).is_some())).filter(|k| !(show_hidden && &**k == "length" && skip_indices)).map(Key::S).collect();
+    let mut out: Vec<Key> = vm.own_keys(o, show_hidden).into_iter().filter(|k| !(skip_indices && super::object::index_of(k).is_some())).map(Key::S).collect();
     for p in &vm.heap.get(o).props.list {
         if let Key::Sym(_) = p.key {
             if show_hidden || p.flags & ENUM != 0 {

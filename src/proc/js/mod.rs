@@ -230,13 +230,11 @@ impl Node {
             Err(_) => None,
         };
         process::install(&mut vm, ctx, proto);
-        let url = modules::builtin(&mut vm, ctx, "url");
-        if let Ok(u) = url {
-            for k in ["URL", "URLSearchParams"] {
-                if let Ok(v) = vm.get_str(ctx, &u, k) {
-                    builtins::global(&mut vm, k, v);
-                }
-            }
+        // URL and URLSearchParams load the url module on first use.
+        for k in ["URL", "URLSearchParams"] {
+            let g = vm.native_with(lazy_global, Val::str(k));
+            let gv = vm.realm.global;
+            vm.heap.get_mut(gv).props.insert(value::Key::s(k), value::Slot::Acc(Some(g), None), value::CONF);
         }
         self.vm = Some(vm);
         self.mode = Some(mode);
@@ -305,7 +303,16 @@ impl Node {
         if let Err(e) = vm.finish_task(ctx, r) {
             vm.uncaught(ctx, e);
         }
+        vm.host.slack = 1;
     }
+}
+
+fn lazy_global(vm: &mut Vm, ctx: &mut Ctx, c: &mut value::Call) -> Result<Val, Val> {
+    let name = vm.prim_str(&c.data);
+    let u = modules::builtin(vm, ctx, "url")?;
+    let v = vm.get_str(ctx, &u, &name)?;
+    builtins::global(vm, &name, v.clone());
+    Ok(v)
 }
 
 impl Program for Node {

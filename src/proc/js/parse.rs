@@ -1004,6 +1004,7 @@ impl<'a> Parser<'a> {
         let r = (|| -> R<(Vec<Pat>, Option<Pat>, u32, Vec<Stmt>)> {
             self.expect("(")?;
             let (params, rest, length) = self.params(")")?;
+            self.expect(")")?;
             self.expect("{")?;
             self.directives()?;
             let body = self.block_body()?;

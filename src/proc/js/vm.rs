@@ -277,7 +277,11 @@ impl Vm {
 
     /// Records the current frames on an error (the `stack` property formats them lazily).
     pub fn capture_stack(&mut self, o: Oid, skip: usize) {
-        let lines = self.stack_lines(skip);
+        self.capture_stack_until(o, skip, None);
+    }
+
+    pub fn capture_stack_until(&mut self, o: Oid, skip: usize, until: Option<Oid>) {
+        let lines = self.stack_lines_until(skip, until);
         let site = self.frames.last().map(|f| (f.code.script.clone(), f.pos()));
         let is_error = matches!(self.heap.get(o).kind, Kind::Error(_));
         if !is_error {
@@ -300,34 +304,62 @@ impl Vm {
 
     /// The `at …` lines for the current stack (Error.stackTraceLimit = 10).
     pub fn stack_lines(&mut self, skip: usize) -> Vec<String> {
-        let mut out = Vec::new();
+        self.stack_lines_until(skip, None)
+    }
+
+    /// The stack lines, dropping everything up to (and including) the innermost call of
+    /// `until` when it is on the stack (V8 starts an error's trace at its constructor's caller).
+    pub fn stack_lines_until(&mut self, skip: usize, until: Option<Oid>) -> Vec<String> {
+        // Entries from the innermost: a builtin (index into natives) or a frame.
+        enum Entry {
+            Native(usize),
+            Frame(usize),
+        }
+        let mut entries = Vec::new();
         let mut ni = self.natives.len();
         let mut fi = self.frames.len();
-        let mut skipped = 0;
-        while out.len() < 10 {
+        while entries.len() < 400 {
             // A builtin called from frame index n sits above frames[n-1].
             if ni > 0 && self.natives[ni - 1].depth as usize >= fi {
                 ni -= 1;
-                let rec = self.natives[ni].clone();
-                if skipped < skip {
-                    skipped += 1;
-                    continue;
-                }
-                if let Some(l) = self.native_frame_line(&rec) {
-                    out.push(l);
-                }
+                entries.push(Entry::Native(ni));
                 continue;
             }
             if fi == 0 {
                 break;
             }
             fi -= 1;
-            if skipped < skip {
-                skipped += 1;
-                continue;
+            if !self.frames[fi].code.script.internal {
+                entries.push(Entry::Frame(fi));
             }
-            let line = self.frame_line(fi);
-            out.push(line);
+        }
+        let mut start = skip.min(entries.len());
+        if let Some(u) = until {
+            let hit = entries.iter().position(|e| match e {
+                Entry::Native(i) => self.natives[*i].callee == u,
+                Entry::Frame(i) => self.frames[*i].func == Some(u),
+            });
+            if let Some(h) = hit {
+                start = start.max(h + 1);
+            }
+        }
+        let mut out = Vec::new();
+        for e in entries.into_iter().skip(start) {
+            if out.len() >= 10 {
+                break;
+            }
+            match e {
+                Entry::Native(i) => {
+                    let rec = self.natives[i].clone();
+                    if let Some(l) = self.native_frame_line(&rec) {
+                        out.push(l);
+                    }
+                }
+                Entry::Frame(i) => {
+                    let line = self.frame_line(i);
+                    out.push(line);
+                }
+            }
         }
         // Async callers waiting on the bottom frame.
         if out.len() < 10 {

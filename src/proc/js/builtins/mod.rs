@@ -106,7 +106,8 @@ fn error_ctor(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
         }
     }
     let _ = (kind, text);
-    vm.capture_stack(o, 0);
+    // The trace starts at the caller of `new.target` (or of this constructor).
+    vm.capture_stack_until(o, 0, Some(c.new_target.unwrap_or(c.callee)));
     Ok(Val::Obj(o))
 }
 
