@@ -764,7 +764,8 @@ impl<'a> Compiler<'a> {
                     PropKey::Name(n) => Some(n.clone()),
                     _ => None,
                 });
-                self.emit(Op::ChkDestruct(first.unwrap_or_else(|| "".into())));
+                let first_pos = props.first().map(|(_, t)| first_pat_pos(t)).unwrap_or(self.f().cur_pos);
+                self.emit_at(Op::ChkDestruct(first.unwrap_or_else(|| "".into())), first_pos);
                 let mut excluded: Vec<Str> = Vec::new();
                 for (k, target) in props {
                     self.emit(Op::Dup);
@@ -1792,7 +1793,7 @@ impl<'a> Compiler<'a> {
                     "instanceof" => Op::InstanceOf,
                     _ => Op::In,
                 };
-                self.emit_at(o, r.pos);
+                self.emit_at(o, e.pos);
             }
             E::Logic(op, l, r) => {
                 self.expr(l)?;
@@ -2277,6 +2278,17 @@ impl<'a> Compiler<'a> {
             self.emit_at(Op::Call(args.len() as u16, ci), pos);
         }
         Ok(())
+    }
+}
+
+/// Where a pattern starts (its first name).
+fn first_pat_pos(p: &Pat) -> u32 {
+    match p {
+        Pat::Id(_, pos) => *pos,
+        Pat::Def(t, _) => first_pat_pos(t),
+        Pat::Obj(props, _) => props.first().map(|(_, t)| first_pat_pos(t)).unwrap_or(0),
+        Pat::Arr(elems, _) => elems.iter().flatten().next().map(first_pat_pos).unwrap_or(0),
+        Pat::Expr(e) => e.pos,
     }
 }
 

@@ -392,7 +392,7 @@ impl<'a> Lexer<'a> {
         let mut s = String::new();
         loop {
             let Some(c) = self.peek_char() else {
-                return self.err("Unterminated template literal", start.saturating_sub(1), self.pos);
+                return self.err("Unexpected end of input", self.src.len(), self.src.len());
             };
             if c == '`' {
                 let raw = self.src[start..self.pos].to_string();

@@ -383,6 +383,7 @@ fn require_esm_supported(version: &str) -> bool {
 /// Builds the `require` function of a module.
 pub fn make_require(vm: &mut Vm, path: &str) -> Val {
     let f = vm.native_with(require_fn, Val::Str(path.into()));
+    vm.hide(f);
     vm.heap.get_mut(f).props.insert(Key::s("name"), Slot::V(Val::str("require")), CONF);
     vm.heap.get_mut(f).props.insert(Key::s("length"), Slot::V(Val::Num(1.0)), CONF);
     let r = vm.native_with(resolve_fn, Val::Str(path.into()));

@@ -64,6 +64,7 @@ pub struct Parser<'a> {
     lex: Lexer<'a>,
     tok: Token,
     prev_end: u32,
+    prev_start: u32,
     cx: FnCtx,
     labels: Vec<(Name, bool)>,
     depth: u32,
@@ -98,6 +99,8 @@ pub fn parse_detect(src: &str, opts: Options) -> (R<Vec<Stmt>>, Option<(u32, u32
     };
     p.cx.strict = opts.module;
     p.cx.is_async = opts.module;
+    // A CommonJS file is a function body: `return` is allowed at its top level.
+    p.cx.in_function = !opts.module;
     let r = p.body_until_eof();
     (r, p.module_syntax)
 }
@@ -110,6 +113,7 @@ impl<'a> Parser<'a> {
             lex,
             tok,
             prev_end: 0,
+            prev_start: 0,
             cx: FnCtx::default(),
             labels: Vec::new(),
             depth: 0,
@@ -125,6 +129,7 @@ impl<'a> Parser<'a> {
     fn advance(&mut self) -> R<Token> {
         let next = self.lex.next()?;
         self.prev_end = self.tok.end;
+        self.prev_start = self.tok.start;
         Ok(std::mem::replace(&mut self.tok, next))
     }
 
@@ -1435,13 +1440,14 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         let Some(op) = op else { return Ok(lhs) };
+        let lhs_end = self.prev_end;
         let op_tok = self.advance()?;
         let target = if op.is_empty() {
-            self.to_pattern(lhs, pos)?
+            self.to_pattern_range(lhs, pos, lhs_end)?
         } else {
             match lhs.k {
                 E::Ident(..) | E::Dot(..) | E::Member(..) => Pat::Expr(Box::new(lhs)),
-                _ => return Err(self.err_at("Invalid left-hand side in assignment", pos, self.prev_end.min(op_tok.start))),
+                _ => return Err(self.err_at("Invalid left-hand side in assignment", pos, lhs_end)),
             }
         };
         let rhs = self.assign()?;
@@ -1504,9 +1510,13 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Turns an expression (the cover grammar) into an assignment target.
     fn to_pattern(&self, e: Expr, start: u32) -> R<Pat> {
-        let bad = |p: &Parser, msg: &str| Err(p.err_at(msg, start, p.prev_end));
+        self.to_pattern_range(e, start, self.prev_end)
+    }
+
+    /// Turns an expression (the cover grammar) into an assignment target.
+    fn to_pattern_range(&self, e: Expr, start: u32, end: u32) -> R<Pat> {
+        let bad = |p: &Parser, msg: &str| Err(p.err_at(msg, start, end.max(p.prev_end.min(end))));
         Ok(match e.k {
             E::Ident(n) => {
                 if self.cx.strict && (&*n == "eval" || &*n == "arguments") {
@@ -1630,10 +1640,12 @@ impl<'a> Parser<'a> {
             if prec <= min {
                 break;
             }
+            let op_pos = self.pos();
             self.advance()?;
             // `**` is right-associative; the others associate to the left.
             let rhs = if op == "**" { self.binary(prec - 1)? } else { self.binary(prec)? };
-            let pos = lhs.pos;
+            // V8 reports a binary operation at its operator.
+            let pos = if op == "&&" || op == "||" || op == "??" { lhs.pos } else { op_pos };
             lhs = Expr {
                 pos,
                 k: if op == "&&" || op == "||" || op == "??" {
@@ -1738,7 +1750,7 @@ impl<'a> Parser<'a> {
                         if matches!(self.tok.tok, Tok::Eof) {
                             return Err(self.unexpected());
                         }
-                        return Err(self.err_at("missing ) after argument list", self.tok.start, self.tok.end));
+                        return Err(self.err_at("missing ) after argument list", self.prev_start, self.prev_end));
                     }
                     self.advance()?;
                 }
@@ -1809,9 +1821,15 @@ impl<'a> Parser<'a> {
                 self.expect("]")?;
                 e = Expr { pos, k: E::Member(Box::new(e), Box::new(p), false) };
             } else if self.is("(") {
+                let paren = self.pos();
                 self.advance()?;
                 let args = self.args()?;
-                let pos = call_pos(&e, e.pos);
+                let pos = match e.k {
+                    E::Dot(..) | E::Member(..) => e.pos,
+                    E::Ident(_) if !matches!(&e.k, E::Ident(n) if &**n == "null" || &**n == "true" || &**n == "false") => e.pos,
+                    E::Super | E::Func(_) | E::Class(_) => e.pos,
+                    _ => paren,
+                };
                 e = Expr { pos, k: E::Call(Box::new(e), args, false) };
             } else if self.is("`") {
                 if in_chain {

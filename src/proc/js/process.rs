@@ -305,7 +305,9 @@ fn timer_object(vm: &mut Vm, ctx: &mut Ctx, name: &'static str, id: u32, callbac
     let o = vm.heap.alloc(Obj::new(Some(proto), Kind::Host(id)));
     vm.heap.get_mut(o).tag = Some(name);
     // The callback is found as `_onTimeout` for stack traces (`Timeout._onTimeout`).
-    vm.define(o, Key::s(key), callback.clone(), HIDDEN);
+    if !key.is_empty() {
+        vm.define(o, Key::s(key), callback.clone(), HIDDEN);
+    }
     let _ = ctx;
     Ok(o)
 }
@@ -407,7 +409,7 @@ fn set_immediate(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     check_callback(vm, ctx, &f)?;
     let id = vm.host.next_timer;
     vm.host.next_timer += 1;
-    let obj = timer_object(vm, ctx, "Immediate", id, &f, "_onImmediate")?;
+    let obj = timer_object(vm, ctx, "Immediate", id, &f, "")?;
     vm.host.immediates.push_back((f, c.args.iter().skip(1).cloned().collect(), obj));
     Ok(Val::Obj(obj))
 }

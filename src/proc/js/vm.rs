@@ -251,6 +251,11 @@ impl Vm {
         matches!(v, Val::Obj(o) if matches!(self.heap.get(*o).kind, Kind::Array(_)) && self.heap.get(*o).tag != Some("Arguments"))
     }
 
+    /// Marks a builtin V8 does not show as a stack frame (`require`, `Function.prototype.call`).
+    pub fn hide(&mut self, f: Oid) {
+        self.heap.get_mut(f).tag = Some("hidden");
+    }
+
     pub fn is_callable(&self, v: &Val) -> bool {
         matches!(v, Val::Obj(o) if self.heap.get(*o).is_callable())
     }
@@ -413,6 +418,10 @@ impl Vm {
     }
 
     fn native_frame_line(&mut self, rec: &NativeRec) -> Option<String> {
+        // Builtins V8 does not show as frames.
+        if self.heap.get(rec.callee).tag == Some("hidden") {
+            return None;
+        }
         let name = self.fn_name(rec.callee);
         if rec.construct {
             return Some(format!("new {name} (<anonymous>)"));
@@ -420,7 +429,9 @@ impl Vm {
         let ty = match &rec.this {
             Val::Obj(o) => {
                 let o = *o;
-                if let Some(t) = self.heap.get(o).tag {
+                if let Some(Slot::V(Val::Str(t))) = self.lookup(o, &Key::Sym(SYM_TO_STRING_TAG)) {
+                    Some(t.to_string())
+                } else if let Some(t) = self.heap.get(o).tag {
                     Some(t.to_string())
                 } else if o == self.realm.global {
                     None
@@ -432,6 +443,7 @@ impl Vm {
             }
             Val::Str(_) => Some("String".into()),
             Val::Num(_) => Some("Number".into()),
+            Val::Bool(_) => Some("Boolean".into()),
             _ => None,
         };
         // Builtins that are not interesting in node's traces are still shown by V8.
@@ -449,17 +461,18 @@ impl Vm {
         let this = f.this.clone();
         let func = f.func;
         let is_construct = f.ret == Ret::Construct || f.new_target.is_some() && matches!(code.kind, FnKind::Ctor { .. });
-        let resumed = matches!(f.ret, Ret::Async(_, true));
         let loc = self.location(&code.script, pos);
-        let fname = code.name.to_string();
-        let prefix = if resumed { "async " } else { "" };
+        let fname = match func {
+            Some(fo) => self.fn_name(fo).to_string(),
+            None => code.name.to_string(),
+        };
+        let prefix = "";
         if is_construct {
             let n = if fname.is_empty() { "<anonymous>".to_string() } else { fname };
             return format!("{prefix}new {n} ({loc})");
         }
-        let method = code.kind != FnKind::Arrow;
         let receiver = match &this {
-            Val::Obj(o) if method && *o != self.realm.global => Some(*o),
+            Val::Obj(o) if *o != self.realm.global => Some(*o),
             _ => None,
         };
         match receiver {

@@ -599,6 +599,7 @@ fn to_sorted(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
 pub fn install(vm: &mut Vm) {
     let proto = vm.realm.array_proto;
     let ctor = vm.native("Array", 1, array_ctor);
+    vm.hide(ctor);
     vm.realm.array_ctor = ctor;
     link_ctor(vm, ctor, proto);
     methods(vm, ctor, &[("isArray", 1, is_array), ("from", 1, from), ("of", 0, of)]);

@@ -175,6 +175,11 @@ pub fn install(vm: &mut Vm) {
     vm.realm.function_ctor = ctor;
     link_ctor(vm, ctor, fp);
     methods(vm, fp, &[("call", 1, call), ("apply", 2, apply), ("bind", 1, bind), ("toString", 0, to_string)]);
+    for n in ["call", "apply"] {
+        if let Some(Prop { slot: Slot::V(Val::Obj(f)), .. }) = vm.heap.get(fp).props.get(&Key::s(n)).cloned() {
+            vm.hide(f);
+        }
+    }
     let hi = vm.native("[Symbol.hasInstance]", 1, has_instance);
     vm.heap.get_mut(fp).props.insert(Key::Sym(super::super::object::SYM_HAS_INSTANCE), Slot::V(Val::Obj(hi)), 0);
     global(vm, "Function", Val::Obj(ctor));

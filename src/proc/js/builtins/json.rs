@@ -279,6 +279,11 @@ impl P<'_> {
 
 /// Parses JSON text into values (`Err` is the SyntaxError message).
 pub fn parse_text(vm: &mut Vm, s: &str) -> Result<Val, String> {
+    parse_at(vm, s).map_err(|(m, _)| m)
+}
+
+/// Like `parse_text`, with the byte offset of the error (`None` at the end of the input).
+pub fn parse_at(vm: &mut Vm, s: &str) -> Result<Val, (String, Option<usize>)> {
     let style = match vm.host.version.major {
         0..=19 => 0,
         20..=21 => 1,
@@ -291,11 +296,18 @@ pub fn parse_text(vm: &mut Vm, s: &str) -> Result<Val, String> {
             p.ws();
             if p.i < p.b.len() {
                 let e = if style == 0 { JErr::Token(p.i) } else { JErr::At("Unexpected non-whitespace character after JSON", p.i) };
-                return Err(p.message(e));
+                let at = Some(p.i);
+                return Err((p.message(e), at));
             }
             Ok(v)
         }
-        Err(e) => Err(p.message(e)),
+        Err(e) => {
+            let at = match e {
+                JErr::End => None,
+                JErr::Token(i) | JErr::At(_, i) => Some(i),
+            };
+            Err((p.message(e), at))
+        }
     }
 }
 
@@ -324,7 +336,7 @@ fn revive(vm: &mut Vm, ctx: &mut Ctx, holder: Oid, key: Str, reviver: &Val, dept
 
 fn parse(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     let s = arg_str(vm, ctx, c, 0)?;
-    match parse_text(vm, &s) {
+    match parse_at(vm, &s) {
         Ok(v) => {
             let reviver = c.arg(1);
             if vm.is_callable(&reviver) {
@@ -334,7 +346,29 @@ fn parse(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
             }
             Ok(v)
         }
-        Err(m) => Err(vm.error(ErrKind::Syntax, &m)),
+        Err((m, at)) => {
+            let e = vm.error(ErrKind::Syntax, &m);
+            // V8 shows the JSON text as `<anonymous_script>` with a caret at the error.
+            if let Val::Obj(o) = &e {
+                let arrow = match at {
+                    Some(i) => {
+                        let before = &s[..i.min(s.len())];
+                        let line = before.matches('\n').count() + 1;
+                        let ls = before.rfind('\n').map_or(0, |p| p + 1);
+                        let le = s[ls..].find('\n').map_or(s.len(), |p| ls + p);
+                        let col = s[ls..i.min(s.len())].encode_utf16().count();
+                        format!("<anonymous_script>:{line}\n{}\n{}^\n", &s[ls..le], " ".repeat(col))
+                    }
+                    None => {
+                        let line = s.matches('\n').count() + 1;
+                        let last = s.rsplit('\n').next().unwrap_or("");
+                        format!("<anonymous_script>:{line}\n{last}\n\n")
+                    }
+                };
+                vm.host.internal_arrows.push((*o, arrow));
+            }
+            Err(e)
+        }
     }
 }
 
