@@ -113,3 +113,52 @@ fn check(src: &str, out: &str, err: &str, code: i32) {
 fn hello_world() {
     check("console.log('Hello, world!');\n", "Hello, world!\n", "", 0);
 }
+
+/// A project with packages installed as npm would write them.
+fn installed(pkgs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for (name, ver) in pkgs {
+        v.push((format!("/app/node_modules/{name}/package.json"), format!("{{\n  \"name\": \"{name}\",\n  \"version\": \"{ver}\",\n  \"main\": \"index.js\"\n}}\n")));
+        v.push((format!("/app/node_modules/{name}/index.js"), format!("/*#!dockling:package {name}@{ver}*/\n")));
+    }
+    v
+}
+
+/// Starts a server program and returns it with its environment once it waits.
+fn start_server(files: &[(&str, &str)], pkgs: &[(&str, &str)], version: &str) -> (Env, Box<dyn Program>) {
+    let extra = installed(pkgs);
+    let mut all: Vec<(&str, &str)> = files.to_vec();
+    for (p, b) in &extra {
+        all.push((p.as_str(), b.as_str()));
+    }
+    let mut e = Env::new(&all, version);
+    e.stdin = Input { buf: String::new(), closed: false };
+    let argv: Vec<String> = ["node", "index.js"].iter().map(|s| s.to_string()).collect();
+    let mut p = dockling::proc::js::start(&argv, &mut e.ctx());
+    assert_eq!(e.run(p.as_mut(), 0), None, "server exited: {}", e.text(StdStream::Stderr));
+    (e, p)
+}
+
+fn head(r: &HttpResponse) -> String {
+    let mut s = format!("HTTP/1.1 {} {}\n", r.status, r.reason);
+    for (k, v) in &r.headers {
+        s.push_str(&format!("{k}: {v}\n"));
+    }
+    s.push('\n');
+    s.push_str(&String::from_utf8_lossy(&r.body));
+    s
+}
+
+#[test]
+fn express_hello_world() {
+    let src = "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.send('Hello World!'));\napp.listen(3000, () => console.log('Example app listening on port 3000'));\n";
+    let (mut e, mut p) = start_server(&[("/app/index.js", src)], &[("express", "4.21.2")], "22.17.0");
+    assert_eq!(e.text(StdStream::Stdout), "Example app listening on port 3000\n");
+    let l = p.listening();
+    assert_eq!((l[0].host.as_str(), l[0].port), ("::", 3000));
+    let r = e.http(p.as_mut(), 3000, "GET", "/", &[], "").expect("response");
+    // curl -i against Express 4.21.2 on Node 22 (the ETag is W/"<length>-<sha1 base64 27>").
+    assert_eq!(head(&r), "HTTP/1.1 200 OK\nX-Powered-By: Express\nContent-Type: text/html; charset=utf-8\nContent-Length: 12\nETag: W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nHello World!");
+    let r = e.http(p.as_mut(), 3000, "GET", "/missing", &[], "").expect("response");
+    assert_eq!(head(&r), "HTTP/1.1 404 Not Found\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 146\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET /missing</pre>\n</body>\n</html>\n");
+}

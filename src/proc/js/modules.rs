@@ -243,8 +243,15 @@ pub fn require(vm: &mut Vm, ctx: &mut Ctx, from: &str, spec: &str) -> Res {
         }
         return builtin(vm, ctx, name);
     }
-    if spec == "dockling:host" && vm.host.internal_files.iter().any(|f| **f == *from) {
-        return Ok(super::node::host_binding(vm));
+    if let Some(lib) = spec.strip_prefix("dockling:") {
+        if vm.host.internal_files.iter().any(|f| **f == *from) {
+            if lib == "host" {
+                return Ok(super::node::host_binding(vm));
+            }
+            if let Some(js) = lib_source(lib) {
+                return load_internal(vm, ctx, spec, js);
+            }
+        }
     }
     let dir = if from.is_empty() { vm.host.cwd.clone() } else { parent(from).to_string() };
     let Some(path) = resolve(ctx, &dir, spec) else {
@@ -347,6 +354,11 @@ pub fn load_cjs(vm: &mut Vm, ctx: &mut Ctx, path: &str, from: &str) -> Res {
         return match lib_source(&base) {
             Some(js) => {
                 let key = format!("dockling:{base}");
+                let root = parent(path).to_string();
+                let b = super::node::host_binding(vm);
+                if let Val::Obj(bo) = b {
+                    vm.define(bo, Key::S(format!("{}Root", base.replace('-', "")).into()), Val::Str(root.into()), DEFAULT);
+                }
                 if let Some((_, m)) = vm.host.modules.iter().find(|(p, _)| **p == *key) {
                     let m = *m;
                     return vm.get_str(ctx, &Val::Obj(m), "exports");

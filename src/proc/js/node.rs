@@ -784,6 +784,11 @@ fn h_package_version(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     Ok(v.get("version").and_then(|x| x.as_str()).map(|s| Val::Str(s.into())).unwrap_or(Val::Undef))
 }
 
+fn h_fatal(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    let m = arg_str(vm, ctx, c, 0)?;
+    Err(vm.fatal(&m))
+}
+
 fn h_inspect(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     let s = inspect(vm, ctx, &c.arg(0), &Opts::default());
     Ok(Val::Str(s.into()))
@@ -808,6 +813,7 @@ pub fn host_binding(vm: &mut Vm) -> Val {
             ("version", 0, h_version),
             ("packageVersion", 1, h_package_version),
             ("inspect", 1, h_inspect),
+            ("fatal", 1, h_fatal),
         ],
     );
     vm.host.binding = Some(o);

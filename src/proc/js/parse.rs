@@ -1446,7 +1446,8 @@ impl<'a> Parser<'a> {
             self.to_pattern_range(lhs, pos, lhs_end)?
         } else {
             match lhs.k {
-                E::Ident(..) | E::Dot(..) | E::Member(..) => Pat::Expr(Box::new(lhs)),
+                E::Ident(n) if !matches!(&*n, "null" | "true" | "false") => Pat::Id(n, lhs.pos),
+                E::Dot(..) | E::Member(..) => Pat::Expr(Box::new(lhs)),
                 _ => return Err(self.err_at("Invalid left-hand side in assignment", pos, lhs_end)),
             }
         };

@@ -334,7 +334,8 @@ impl Vm {
                 break;
             }
             fi -= 1;
-            if !self.frames[fi].code.script.internal {
+            // Frames of the bundled modules are hidden unless they carry the real frame's text.
+            if !self.frames[fi].code.script.internal || self.frame_label(fi).is_some() {
                 entries.push(Entry::Frame(fi));
             }
         }
@@ -453,8 +454,22 @@ impl Vm {
         })
     }
 
+    /// The `%frame` label of a bundled module's function (the real package's frame text).
+    fn frame_label(&self, i: usize) -> Option<String> {
+        let f = self.frames[i].func?;
+        match self.heap.get(f).props.get(&Key::s("%frame")) {
+            Some(Prop { slot: Slot::V(Val::Str(s)), .. }) => Some(s.to_string()),
+            _ => None,
+        }
+    }
+
     /// One `at` line for frame `i`, named as V8 names it.
     fn frame_line(&mut self, i: usize) -> String {
+        if self.frames[i].code.script.internal {
+            if let Some(l) = self.frame_label(i) {
+                return l;
+            }
+        }
         let f = &self.frames[i];
         let code = f.code.clone();
         let pos = f.pos();
