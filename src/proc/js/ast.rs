@@ -109,8 +109,6 @@ pub struct Func {
     pub params: Vec<Pat>,
     pub rest: Option<Pat>,
     pub body: Vec<Stmt>,
-    /// An arrow function's body that is an expression.
-    pub expr_body: bool,
     pub pos: u32,
     /// The byte range of the source text (for `toString`).
     pub src: (u32, u32),

@@ -207,9 +207,6 @@ pub enum Op {
     /// Loads a module (`import`): specifier -> namespace/exports.
     Import,
     ImportMeta,
-    /// Throws a TypeError / ReferenceError / SyntaxError with this text.
-    ThrowErr(u8, Str),
-    Nop,
 }
 
 /// A compiled function.
@@ -225,7 +222,6 @@ pub struct Code {
     pub pos: Vec<u32>,
     pub n_locals: u16,
     /// Cells: first the captured ones (from the closure), then the function's own.
-    pub n_captured: u16,
     pub n_cells: u16,
     /// For each captured cell, in the closure's order: (index in this function's cells,
     /// index in the parent's cells).
@@ -242,12 +238,5 @@ pub struct Code {
     /// Binding names by local slot and by cell, for TDZ messages.
     pub local_names: Vec<Str>,
     pub cell_names: Vec<Str>,
-    /// Uses `arguments` or direct rest: keep the full argument list.
-    pub uses_args: bool,
 }
 
-impl Code {
-    pub fn is_arrow(&self) -> bool {
-        self.kind == FnKind::Arrow
-    }
-}

@@ -139,7 +139,6 @@ pub fn wrapper(body: Vec<Stmt>, unit: Unit, top_await: bool) -> Func {
         params,
         rest: None,
         body,
-        expr_body: false,
         pos: 0,
         src: (0, 0),
         strict: unit == Unit::Module,
@@ -552,7 +551,6 @@ impl<'a> Compiler<'a> {
             ops: st.ops,
             pos: st.pos,
             n_locals: st.n_locals,
-            n_captured: caps.len() as u16,
             n_cells: st.n_cells,
             captures: caps.iter().map(|(_, my, parent)| (*my, *parent)).collect(),
             children: st.children,
@@ -563,7 +561,6 @@ impl<'a> Compiler<'a> {
             def_pos: func.pos,
             local_names: st.local_names,
             cell_names: st.cell_names,
-            uses_args: st.uses_args,
         }))
     }
 
@@ -1573,7 +1570,6 @@ impl<'a> Compiler<'a> {
             ops: st.ops,
             pos: st.pos,
             n_locals: st.n_locals,
-            n_captured: caps.len() as u16,
             n_cells: st.n_cells,
             captures: caps.iter().map(|(_, my, parent)| (*my, *parent)).collect(),
             children: st.children,
@@ -1584,7 +1580,6 @@ impl<'a> Compiler<'a> {
             def_pos: c.pos,
             local_names: st.local_names,
             cell_names: st.cell_names,
-            uses_args: false,
         }))
     }
 
@@ -2321,7 +2316,7 @@ fn collect_vars(body: &[Stmt], out: &mut Vec<(Name, u32)>) {
 }
 
 fn collect_vars_stmt(s: &Stmt, out: &mut Vec<(Name, u32)>) {
-    let mut add = |p: &Pat, out: &mut Vec<(Name, u32)>| {
+    let add = |p: &Pat, out: &mut Vec<(Name, u32)>| {
         let mut names = Vec::new();
         pat_names(p, &mut names);
         for n in names {

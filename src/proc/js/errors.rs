@@ -178,23 +178,3 @@ pub fn unhandled_rejection(vm: &mut Vm, ctx: &mut Ctx, _p: Oid, reason: Val) {
     vm.exit = Some(1);
 }
 
-/// A SyntaxError while loading a file: the arrow, the message, the loader frames.
-pub fn syntax_error(vm: &Vm, script: &Script, msg: &str, start: u32, end: u32, frames: &[String]) -> String {
-    let mut out = if start as usize >= script.src.len() && msg == "Unexpected end of input" {
-        // V8 points past the last line.
-        let lines = script.src.matches('\n').count() + 1;
-        let line = if script.src.ends_with('\n') { lines } else { lines };
-        format!("{}:{line}\n\n\n", script.name)
-    } else {
-        arrow(script, start, end)
-    };
-    out.push('\n');
-    out.push_str(&format!("SyntaxError: {msg}"));
-    for f in frames {
-        out.push_str("\n    at ");
-        out.push_str(f);
-    }
-    out.push('\n');
-    out.push_str(&footer(vm));
-    out
-}

@@ -2,9 +2,7 @@
 //! signals), and the state behind `process`, timers and servers.
 
 use std::collections::VecDeque;
-use std::rc::Rc;
 
-use super::code::Script;
 use super::value::*;
 use super::vm::{Outcome, Vm};
 use crate::clock::SimTime;

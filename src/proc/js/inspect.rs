@@ -336,10 +336,10 @@ fn format_value(vm: &mut Vm, ctx: &mut Ctx, cx: &mut Cx, v: &Val, recurse: u32) 
         };
         return style(cx, &format!("[Circular *{idx}]"), "special");
     }
-    format_raw(vm, ctx, cx, o, v, recurse)
+    format_raw(vm, ctx, cx, o, recurse)
 }
 
-fn format_raw(vm: &mut Vm, ctx: &mut Ctx, cx: &mut Cx, o: Oid, v: &Val, recurse: u32) -> String {
+fn format_raw(vm: &mut Vm, ctx: &mut Ctx, cx: &mut Cx, o: Oid, recurse: u32) -> String {
     let constructor = constructor_name(vm, o);
     let mut tag = match vm.lookup(o, &Key::Sym(super::object::SYM_TO_STRING_TAG)) {
         Some(Slot::V(Val::Str(t))) => t.to_string(),

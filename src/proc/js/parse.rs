@@ -1027,7 +1027,6 @@ impl<'a> Parser<'a> {
             params,
             rest,
             body,
-            expr_body: false,
             pos,
             src: (start, self.prev_end),
             strict,
@@ -1175,8 +1174,7 @@ impl<'a> Parser<'a> {
                     params: Vec::new(),
                     rest: if derived { Some(Pat::Id("args".into(), start)) } else { None },
                     body,
-                    expr_body: false,
-                    pos: start,
+                            pos: start,
                     src,
                     strict: true,
                     length: 0,
@@ -1491,7 +1489,7 @@ impl<'a> Parser<'a> {
         let strict = self.cx.strict;
         self.cx = saved;
         self.labels = saved_labels;
-        let (body, expr_body) = r?;
+        let (body, _) = r?;
         Ok(Expr {
             pos: start,
             k: E::Func(Rc::new(Func {
@@ -1502,7 +1500,6 @@ impl<'a> Parser<'a> {
                 params,
                 rest,
                 body,
-                expr_body,
                 pos,
                 src: (start, self.prev_end),
                 strict,

@@ -19,7 +19,6 @@ impl Vm {
                 state: PState::Pending,
                 reactions: Vec::new(),
                 handled: false,
-                resolved: false,
             })),
         ))
     }

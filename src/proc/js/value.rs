@@ -148,12 +148,6 @@ impl Props {
         }
         true
     }
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
 }
 
 /// A builtin implemented in Rust: `(vm, call) -> result`, an `Err` being a thrown value.
@@ -222,8 +216,6 @@ pub struct PromiseData {
     pub state: PState,
     pub reactions: Vec<Reaction>,
     pub handled: bool,
-    /// Resolve functions already used.
-    pub resolved: bool,
 }
 
 /// A Map/Set key by SameValueZero.
@@ -302,7 +294,6 @@ pub enum Kind {
     Host(u32),
     /// A `Buffer`'s bytes.
     Bytes(Box<Vec<u8>>),
-    Arguments,
 }
 
 #[derive(Clone, Debug)]
@@ -350,6 +341,10 @@ impl Default for Obj {
 }
 
 impl Heap {
+    /// Live objects.
+    pub fn len(&self) -> usize {
+        self.objs.len() - self.free.len()
+    }
     pub fn alloc(&mut self, o: Obj) -> Oid {
         self.allocated += 1;
         if let Some(i) = self.free.pop() {
@@ -392,29 +387,6 @@ impl Heap {
         if let Some(slot) = self.cells.get_mut(c.0 as usize) {
             *slot = v;
         }
-    }
-    pub fn len(&self) -> usize {
-        self.objs.len() - self.free.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Frees every object and cell not marked.
-    pub fn sweep(&mut self, marked: &[bool], marked_cells: &[bool]) {
-        for (i, slot) in self.objs.iter_mut().enumerate() {
-            if slot.is_some() && !marked.get(i).copied().unwrap_or(true) {
-                *slot = None;
-                self.free.push(i as u32);
-            }
-        }
-        for (i, c) in self.cells.iter_mut().enumerate() {
-            if !marked_cells.get(i).copied().unwrap_or(true) && !matches!(c, Val::Sym(u32::MAX)) {
-                *c = Val::Sym(u32::MAX);
-                self.free_cells.push(i as u32);
-            }
-        }
-        self.allocated = 0;
     }
 }
 

@@ -561,13 +561,6 @@ impl Vm {
         self.call_full(ctx, f, this, args, None)
     }
 
-    pub fn construct(&mut self, ctx: &mut Ctx, f: &Val, args: Vec<Val>) -> Res {
-        let Val::Obj(o) = f else {
-            return Err(self.error(ErrKind::Type, "value is not a constructor"));
-        };
-        let o = *o;
-        self.call_full(ctx, f, Val::Undef, args, Some(o))
-    }
 
     fn call_full(&mut self, ctx: &mut Ctx, f: &Val, this: Val, args: Vec<Val>, new_target: Option<Oid>) -> Res {
         let Val::Obj(fo) = f else {
@@ -883,7 +876,6 @@ fn unreachable_frame() -> (Rc<Code>, Vec<Cid>) {
             ops: vec![Op::Undef, Op::Return],
             pos: vec![0, 0],
             n_locals: 0,
-            n_captured: 0,
             n_cells: 0,
             captures: Vec::new(),
             children: Vec::new(),
@@ -894,7 +886,6 @@ fn unreachable_frame() -> (Rc<Code>, Vec<Cid>) {
             def_pos: 0,
             local_names: Vec::new(),
             cell_names: Vec::new(),
-            uses_args: false,
         }),
         Vec::new(),
     )
@@ -941,7 +932,6 @@ impl Vm {
 
     fn exec(&mut self, ctx: &mut Ctx, op: &Op, fi: usize, code: &Rc<Code>, depth: usize) -> Result<Flow, Val> {
         match op {
-            Op::Nop => {}
             Op::Pop => {
                 pop!(self, fi);
             }
@@ -1782,10 +1772,6 @@ impl Vm {
                 self.define(o, Key::s("dirname"), Val::Str(dir.into()), DEFAULT);
                 self.define(o, Key::s("filename"), Val::Str(code.script.name.clone()), DEFAULT);
                 push!(self, fi, Val::Obj(o));
-            }
-            Op::ThrowErr(kind, msg) => {
-                let k = ErrKind::ALL.get(*kind as usize).copied().unwrap_or(ErrKind::Error);
-                return Err(self.error(k, msg));
             }
         }
         Ok(Flow::Next)
