@@ -197,12 +197,17 @@ pub enum Op {
     IterNext(u32),
     /// async iterator -> iter result promise awaited -> iter value / jump
     AsyncIterNext(u32),
+    /// After `AsyncIterNext` and `Await`: unpacks the awaited `{ value, done }` (jumps when done).
+    IterResult(u32),
+    /// `yield*`: pushes the inner iterator's next `{ value, done }`.
+    DelegateNext,
+    /// `yield*`: pops the result, pushes its value; jumps when done.
+    DelegateResult(u32),
     /// obj -> key iterator
     ForInKeys,
 
     Await,
     Yield,
-    YieldDelegate,
 
     /// Loads a module (`import`): specifier -> namespace/exports.
     Import,

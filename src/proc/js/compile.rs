@@ -185,7 +185,7 @@ impl<'a> Compiler<'a> {
         let t = target as u32;
         if let Some(op) = self.f().ops.get_mut(at) {
             match op {
-                Op::Jmp(x) | Op::Jf(x) | Op::Jt(x) | Op::JfKeep(x) | Op::JtKeep(x) | Op::JnnKeep(x) | Op::Try(x) | Op::IterNext(x) | Op::AsyncIterNext(x) => *x = t,
+                Op::Jmp(x) | Op::Jf(x) | Op::Jt(x) | Op::JfKeep(x) | Op::JtKeep(x) | Op::JnnKeep(x) | Op::Try(x) | Op::IterNext(x) | Op::AsyncIterNext(x) | Op::IterResult(x) | Op::DelegateResult(x) => *x = t,
                 Op::JNullish(x, _) => *x = t,
                 _ => {}
             }
@@ -1175,7 +1175,7 @@ impl<'a> Compiler<'a> {
 
     fn for_each(&mut self, labels: Vec<Name>, head: &'a ForHead, body: &'a Stmt, is_await: bool) -> R<()> {
         let top = self.here();
-        let next = self.emit(if is_await { Op::AsyncIterNext(0) } else { Op::IterNext(0) });
+        let exits = self.iter_next(is_await);
         self.push_scope(false);
         let r = (|| {
             match head {
@@ -1204,10 +1204,24 @@ impl<'a> Compiler<'a> {
         self.pop_scope();
         r?;
         self.emit(Op::Jmp(top as u32));
-        self.patch_here(next);
+        for x in exits {
+            self.patch_here(x);
+        }
         self.finish_loop(top)?;
         self.emit(Op::Pop);
         Ok(())
+    }
+
+    /// The next value of the iterator on the stack (awaited for `for await`); returns the
+    /// jumps to patch to the loop's exit.
+    fn iter_next(&mut self, is_await: bool) -> Vec<usize> {
+        if !is_await {
+            return vec![self.emit(Op::IterNext(0))];
+        }
+        let a = self.emit(Op::AsyncIterNext(0));
+        self.emit(Op::Await);
+        let b = self.emit(Op::IterResult(0));
+        vec![a, b]
     }
 
     fn switch(&mut self, labels: Vec<Name>, d: &'a Expr, cases: &'a [(Option<Expr>, Vec<Stmt>)]) -> R<()> {
@@ -1752,12 +1766,7 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            E::Func(f) => {
-                if f.is_gen && f.is_async {
-                    return Err(self.err("dockling: node: async generators are not simulated", f.pos, 1));
-                }
-                self.closure(f)?;
-            }
+            E::Func(f) => self.closure(f)?,
             E::Class(c) => self.class(c)?,
             E::Unary(op, arg) => self.unary(op, arg, e.pos)?,
             E::Update(op, prefix, target) => self.update(op, *prefix, target, e.pos)?,
@@ -1884,7 +1893,29 @@ impl<'a> Compiler<'a> {
                         self.emit(Op::Undef);
                     }
                 }
-                self.emit(if *delegate { Op::YieldDelegate } else { Op::Yield });
+                let is_async = self.f().is_async;
+                if *delegate {
+                    // yield*: yields each value of the inner iterator; the expression is its
+                    // return value.
+                    self.emit(if is_async { Op::GetAsyncIter } else { Op::GetIter });
+                    let top = self.here();
+                    self.emit(Op::DelegateNext);
+                    if is_async {
+                        self.emit(Op::Await);
+                    }
+                    let exit = self.emit(Op::DelegateResult(0));
+                    self.emit(Op::Yield);
+                    self.emit(Op::Pop);
+                    self.emit(Op::Jmp(top as u32));
+                    self.patch_here(exit);
+                    self.emit(Op::Swap);
+                    self.emit(Op::Pop);
+                } else {
+                    if is_async {
+                        self.emit(Op::Await);
+                    }
+                    self.emit(Op::Yield);
+                }
             }
             E::Import(x) => {
                 self.expr(x)?;

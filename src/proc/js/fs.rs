@@ -535,16 +535,20 @@ fn callback_fn(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
 fn promise_fn(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     let w = which(c);
     let p = vm.new_promise();
-    match op(vm, ctx, w, c) {
-        Ok(v) => vm.resolve_promise_value(p, v),
+    let (resolve, reject) = vm.resolving_functions(p);
+    // Settled on a later turn of the event loop, as after real I/O.
+    let (f, v) = match op(vm, ctx, w, c) {
+        Ok(v) => (resolve, v),
         Err(e) => {
             if vm.fatal.is_some() {
                 return Err(e);
             }
             vm.throw_site = None;
-            vm.reject_promise(p, e);
+            (reject, e)
         }
-    }
+    };
+    let obj = vm.new_object();
+    vm.host.immediates.push_back((f, vec![v], obj));
     Ok(Val::Obj(p))
 }
 
@@ -718,6 +722,12 @@ pub fn buffer_module(vm: &mut Vm) -> Val {
 pub fn install_buffer(vm: &mut Vm) {
     let proto = vm.new_object();
     methods(vm, proto, &[("toString", 0, buf_to_string), ("toJSON", 0, buf_to_json), ("equals", 1, buf_equals), ("slice", 2, buf_slice), ("subarray", 2, buf_slice)]);
+    let ap = vm.realm.array_proto;
+    for k in [Key::Sym(super::object::SYM_ITERATOR), Key::s("values"), Key::s("keys"), Key::s("entries"), Key::s("forEach"), Key::s("indexOf"), Key::s("includes"), Key::s("map"), Key::s("join")] {
+        if let Some(p) = vm.heap.get(ap).props.get(&k).map(|p| p.slot.clone()) {
+            vm.heap.get_mut(proto).props.insert(k, p, HIDDEN);
+        }
+    }
     let ctor = vm.native("Buffer", 2, buf_from);
     super::builtins::link_ctor(vm, ctor, proto);
     methods(vm, ctor, &[("from", 2, buf_from), ("alloc", 2, buf_alloc), ("byteLength", 1, buf_byte_length), ("isBuffer", 1, buf_is_buffer), ("concat", 1, buf_concat)]);

@@ -369,6 +369,15 @@ fn format_raw(vm: &mut Vm, ctx: &mut Ctx, cx: &mut Cx, o: Oid, recurse: u32) -> 
     let depth_exceeded = cx.o.depth.is_some_and(|d| recurse > d);
     let is_args = vm.heap.get(o).tag == Some("Arguments");
     match &kind {
+        Kind::Bytes(b) if keys_of(vm, o, false, true).is_empty() => {
+            // Buffer.prototype[util.inspect.custom]: hex pairs, at most 50 bytes.
+            let mut s: Vec<String> = b.iter().take(50).map(|x| format!("{x:02x}")).collect();
+            if b.len() > 50 {
+                let n = b.len() - 50;
+                s.push(format!("... {n} more byte{}", if n > 1 { "s" } else { "" }));
+            }
+            return format!("<Buffer {}>", s.join(" "));
+        }
         Kind::Array(items) if !is_args => {
             let prefix = if constructor.as_deref() != Some("Array") || !tag.is_empty() { get_prefix(&constructor, &tag, "Array", &format!("({})", items.len())) } else { String::new() };
             keys = keys_of(vm, o, cx.o.show_hidden, true);

@@ -89,8 +89,38 @@ impl Vm {
         }
     }
 
+    /// `for await`: the value's async iterator, or its sync iterator wrapped (each value is
+    /// then awaited).
     pub fn get_async_iterator(&mut self, ctx: &mut Ctx, v: &Val) -> Res {
-        self.get_iterator(ctx, v)
+        let f = match v {
+            Val::Undef | Val::Null => Val::Undef,
+            _ => self.get(ctx, v, &Key::Sym(super::object::SYM_ASYNC_ITERATOR))?,
+        };
+        if self.is_callable(&f) {
+            let it = self.call(ctx, &f, v.clone(), Vec::new())?;
+            if !matches!(it, Val::Obj(_)) {
+                return Err(self.error(ErrKind::Type, "Result of the Symbol.asyncIterator method is not an object"));
+            }
+            return Ok(it);
+        }
+        let sync = self.get_iterator(ctx, v)?;
+        let w = self.new_object();
+        self.heap.get_mut(w).tag = Some("AsyncFromSyncIterator");
+        self.heap.get_mut(w).props.insert(Key::s("%sync"), Slot::V(sync), HIDDEN);
+        Ok(Val::Obj(w))
+    }
+
+    /// The sync iterator inside a wrapper made by `get_async_iterator`.
+    pub fn async_from_sync(&self, it: &Val) -> Option<Val> {
+        let Val::Obj(o) = it else { return None };
+        let obj = self.heap.get(*o);
+        if obj.tag != Some("AsyncFromSyncIterator") {
+            return None;
+        }
+        obj.props.get(&Key::s("%sync")).and_then(|p| match &p.slot {
+            Slot::V(v) => Some(v.clone()),
+            _ => None,
+        })
     }
 
     /// The next value, or `None` when done.

@@ -90,6 +90,13 @@ impl Vm {
                     Some(x) => Some((Slot::V(x.clone()), DEFAULT)),
                 }
             }
+            Kind::Bytes(b) => {
+                if &**s == "length" {
+                    return Some((Slot::V(Val::Num(b.len() as f64)), 0));
+                }
+                let i = index_of(s)? as usize;
+                b.get(i).map(|x| (Slot::V(Val::Num(*x as f64)), DEFAULT))
+            }
             Kind::BoxStr(st) => {
                 if &**s == "length" {
                     return Some((Slot::V(Val::Num(utf16_len(st) as f64)), 0));
@@ -267,7 +274,18 @@ impl Vm {
                 return Ok(());
             }
         };
-        // Arrays: elements and length.
+        // Arrays: elements and length; Buffers: bytes.
+        if let (Key::S(s), Kind::Bytes(_)) = (&key, &self.heap.get(o).kind) {
+            if let Some(i) = index_of(s) {
+                let n = self.to_number(ctx, &val)?;
+                if let Kind::Bytes(b) = &mut self.heap.get_mut(o).kind {
+                    if let Some(x) = b.get_mut(i as usize) {
+                        *x = if n.is_finite() { (n as i64).rem_euclid(256) as u8 } else { 0 };
+                    }
+                }
+                return Ok(());
+            }
+        }
         if let Key::S(s) = &key {
             if let Kind::Array(_) = self.heap.get(o).kind {
                 if &**s == "length" {

@@ -213,9 +213,11 @@ fn table(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
             widths[i] = widths[i].max(width(cell) + 2);
         }
     }
+    // Node 20.10+ left-aligns cells; older versions centre them.
+    let left_align = vm.host.version.major >= 20;
     let center = |s: &str, w: usize| {
         let n = width(s);
-        let left = (w - n) / 2;
+        let left = if left_align { 1 } else { (w - n) / 2 };
         format!("{}{s}{}", " ".repeat(left), " ".repeat(w - n - left))
     };
     let bar = |l: &str, m: &str, r: &str| {

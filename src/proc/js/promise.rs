@@ -295,7 +295,10 @@ fn combinator(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call, mode: u8) -> Res {
             // race: stays pending
             2 => {}
             3 => {
-                let e = vm.error(ErrKind::Error, "All promises were rejected");
+                let e = vm.error(ErrKind::Aggregate, "All promises were rejected");
+                if let Val::Obj(eo) = &e {
+                    vm.define(*eo, Key::s("errors"), values, super::value::HIDDEN);
+                }
                 vm.reject_promise(result, e);
             }
             _ => vm.resolve_promise_value(result, values),
@@ -352,7 +355,7 @@ fn store_elem(vm: &mut Vm, data: &Val, v: Val, reject_when_done: bool) {
     }
     if rem <= 0.0 {
         if reject_when_done {
-            let e = vm.error(ErrKind::Error, "All promises were rejected");
+            let e = vm.error(ErrKind::Aggregate, "All promises were rejected");
             if let Val::Obj(eo) = &e {
                 vm.define(*eo, Key::s("errors"), values, super::value::HIDDEN);
             }

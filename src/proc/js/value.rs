@@ -289,11 +289,23 @@ pub enum Kind {
     Suspended(Option<Box<Frame>>),
     /// A generator object: its frame (None while running or done) and done flag.
     Generator(Option<Box<Frame>>, bool),
+    /// An async generator object.
+    AsyncGen(Box<AsyncGenData>),
     Regex(Box<super::regex::Regex>),
     /// Node's host objects (servers, requests, timers…), by tag.
     Host(u32),
     /// A `Buffer`'s bytes.
     Bytes(Box<Vec<u8>>),
+}
+
+/// An async generator: its frame while suspended at a `yield` (or not started), and the
+/// `next`/`throw`/`return` requests waiting: (mode 0/1/2, value, promise).
+#[derive(Clone, Debug, Default)]
+pub struct AsyncGenData {
+    pub frame: Option<Box<Frame>>,
+    pub done: bool,
+    pub running: bool,
+    pub queue: std::collections::VecDeque<(u8, Val, Oid)>,
 }
 
 #[derive(Clone, Debug)]

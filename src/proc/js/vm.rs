@@ -30,6 +30,7 @@ pub enum ErrKind {
     Syntax,
     Uri,
     Eval,
+    Aggregate,
 }
 
 impl ErrKind {
@@ -42,9 +43,10 @@ impl ErrKind {
             ErrKind::Syntax => "SyntaxError",
             ErrKind::Uri => "URIError",
             ErrKind::Eval => "EvalError",
+            ErrKind::Aggregate => "AggregateError",
         }
     }
-    pub const ALL: [ErrKind; 7] = [
+    pub const ALL: [ErrKind; 8] = [
         ErrKind::Error,
         ErrKind::Type,
         ErrKind::Range,
@@ -52,6 +54,7 @@ impl ErrKind {
         ErrKind::Syntax,
         ErrKind::Uri,
         ErrKind::Eval,
+        ErrKind::Aggregate,
     ];
 }
 
@@ -66,8 +69,8 @@ pub struct Realm {
     pub number_proto: Oid,
     pub boolean_proto: Oid,
     pub symbol_proto: Oid,
-    pub error_protos: [Oid; 7],
-    pub error_ctors: [Oid; 7],
+    pub error_protos: [Oid; 8],
+    pub error_ctors: [Oid; 8],
     pub promise_proto: Oid,
     pub promise_ctor: Oid,
     pub date_proto: Oid,
@@ -76,6 +79,7 @@ pub struct Realm {
     pub iter_proto: Oid,
     pub array_iter_proto: Oid,
     pub generator_proto: Oid,
+    pub async_generator_proto: Oid,
     pub regexp_proto: Oid,
     pub object_ctor: Oid,
     pub array_ctor: Oid,
@@ -92,6 +96,8 @@ pub enum Ret {
     Async(Oid, bool),
     /// A generator's frame.
     Gen(Oid),
+    /// An async generator's frame.
+    AsyncGen(Oid),
 }
 
 #[derive(Clone, Debug)]
@@ -424,6 +430,10 @@ impl Vm {
             return None;
         }
         let name = self.fn_name(rec.callee);
+        // Anonymous builtins (promise resolving and element functions) are not shown.
+        if name.is_empty() {
+            return None;
+        }
         if rec.construct {
             return Some(format!("new {name} (<anonymous>)"));
         }
@@ -607,13 +617,14 @@ impl Vm {
                 return Err(self.error(ErrKind::Type, &format!("{t} is not a constructor")));
             }
             if code.is_gen {
-                let frame = self.make_frame(f, this, args, None, Ret::Normal);
-                let p = self.realm.generator_proto;
+                let frame = Box::new(self.make_frame(f, this, args, None, Ret::Normal));
+                let p = if code.is_async { self.realm.async_generator_proto } else { self.realm.generator_proto };
                 let proto = match self.get_obj(ctx, f, &Key::s("prototype"), &Val::Obj(f))? {
                     Val::Obj(p) => p,
                     _ => p,
                 };
-                let g = self.heap.alloc(Obj::new(Some(proto), Kind::Generator(Some(Box::new(frame)), false)));
+                let kind = if code.is_async { Kind::AsyncGen(Box::new(AsyncGenData { frame: Some(frame), ..Default::default() })) } else { Kind::Generator(Some(frame), false) };
+                let g = self.heap.alloc(Obj::new(Some(proto), kind));
                 return Ok(Some(Val::Obj(g)));
             }
             let (this, ret) = match new_target {
@@ -801,6 +812,13 @@ impl Vm {
                         *done = true;
                     }
                 }
+                Ret::AsyncGen(g) => {
+                    self.async_gen_settle(g, exc, true, true);
+                    return match self.deliver(Val::Undef, depth) {
+                        Some(v) => Unwind::Finished(v),
+                        None => Unwind::Caught,
+                    };
+                }
                 _ => {}
             }
         }
@@ -845,6 +863,11 @@ impl Vm {
                     *done = true;
                 }
                 self.iter_result(v, true)
+            }
+            Ret::AsyncGen(g) => {
+                let r = self.iter_result(v, true);
+                self.async_gen_settle(g, r, false, true);
+                Val::Undef
             }
         };
         Ok(self.deliver(result, depth))
@@ -1738,8 +1761,69 @@ impl Vm {
                     None => self.frames[fi].pc = *t,
                 }
             }
-            Op::AsyncIterNext(_) => {
-                return Err(self.fatal("for await is not simulated"));
+            Op::AsyncIterNext(t) => {
+                let it = self.top(fi).clone();
+                match self.async_from_sync(&it) {
+                    Some(sync) => match self.iter_step(ctx, &sync)? {
+                        Some(v) => push!(self, fi, v),
+                        None => self.frames[fi].pc = *t,
+                    },
+                    None => {
+                        let next = self.get_str(ctx, &it, "next")?;
+                        let r = self.call(ctx, &next, it, Vec::new())?;
+                        push!(self, fi, r);
+                    }
+                }
+            }
+            Op::DelegateNext => {
+                let it = self.top(fi).clone();
+                let builtin = match &it {
+                    Val::Obj(o) => matches!(self.heap.get(*o).kind, Kind::Iter(_)),
+                    _ => false,
+                };
+                let sync = self.async_from_sync(&it).or(if builtin { Some(it.clone()) } else { None });
+                let r = match sync {
+                    Some(s) => match self.iter_step(ctx, &s)? {
+                        Some(v) => self.iter_result(v, false),
+                        None => self.iter_result(Val::Undef, true),
+                    },
+                    None => {
+                        let next = self.get_str(ctx, &it, "next")?;
+                        self.call(ctx, &next, it, Vec::new())?
+                    }
+                };
+                push!(self, fi, r);
+            }
+            Op::DelegateResult(t) => {
+                let r = pop!(self, fi);
+                if !matches!(r, Val::Obj(_)) {
+                    let shown = self.inspect_short(ctx, &r);
+                    return Err(self.error(ErrKind::Type, &format!("Iterator result {shown} is not an object")));
+                }
+                let done = self.get_str(ctx, &r, "done")?;
+                let v = self.get_str(ctx, &r, "value")?;
+                push!(self, fi, v);
+                if self.truthy(&done) {
+                    self.frames[fi].pc = *t;
+                }
+            }
+            Op::IterResult(t) => {
+                let n = self.frames[fi].stack.len();
+                let it = self.frames[fi].stack.get(n.wrapping_sub(2)).cloned().unwrap_or(Val::Undef);
+                if self.async_from_sync(&it).is_none() {
+                    let r = pop!(self, fi);
+                    if !matches!(r, Val::Obj(_)) {
+                        let shown = self.inspect_short(ctx, &r);
+                        return Err(self.error(ErrKind::Type, &format!("Iterator result {shown} is not an object")));
+                    }
+                    let done = self.get_str(ctx, &r, "done")?;
+                    if self.truthy(&done) {
+                        self.frames[fi].pc = *t;
+                    } else {
+                        let v = self.get_str(ctx, &r, "value")?;
+                        push!(self, fi, v);
+                    }
+                }
             }
             Op::ForInKeys => {
                 let v = pop!(self, fi);
@@ -1754,9 +1838,6 @@ impl Vm {
             Op::Yield => {
                 let v = pop!(self, fi);
                 return self.yield_value(v, depth);
-            }
-            Op::YieldDelegate => {
-                return Err(self.fatal("yield* is not simulated"));
             }
             Op::Import => {
                 let spec = pop!(self, fi);
@@ -1969,6 +2050,14 @@ impl Vm {
     fn await_value(&mut self, v: Val, depth: usize) -> Result<Flow, Val> {
         let promise = self.promise_resolve(v);
         let Some(mut frame) = self.frames.pop() else { return Ok(Flow::Next) };
+        if let Ret::AsyncGen(_) = frame.ret {
+            let s = self.heap.alloc(Obj::new(None, Kind::Suspended(Some(Box::new(frame)))));
+            self.perform_then(promise, Reaction::Resume(s));
+            return match self.deliver(Val::Undef, depth) {
+                Some(v) => Ok(Flow::Return(v)),
+                None => Ok(Flow::Next),
+            };
+        }
         let (p, resumed) = match frame.ret {
             Ret::Async(p, r) => (p, r),
             _ => {
@@ -2011,6 +2100,17 @@ impl Vm {
 
     fn yield_value(&mut self, v: Val, depth: usize) -> Result<Flow, Val> {
         let Some(frame) = self.frames.pop() else { return Ok(Flow::Next) };
+        if let Ret::AsyncGen(g) = frame.ret {
+            if let Kind::AsyncGen(d) = &mut self.heap.get_mut(g).kind {
+                d.frame = Some(Box::new(frame));
+            }
+            let r = self.iter_result(v, false);
+            self.async_gen_settle(g, r, false, false);
+            return match self.deliver(Val::Undef, depth) {
+                Some(v) => Ok(Flow::Return(v)),
+                None => Ok(Flow::Next),
+            };
+        }
         let Ret::Gen(g) = frame.ret else {
             self.frames.push(frame);
             return Err(self.fatal("internal: yield outside a generator"));
@@ -2023,6 +2123,105 @@ impl Vm {
             Some(v) => Ok(Flow::Return(v)),
             None => Ok(Flow::Next),
         }
+    }
+
+    /// Settles the oldest request of async generator `g` (the generator yielded, returned or
+    /// threw) and lets the next request run on a later microtask.
+    fn async_gen_settle(&mut self, g: Oid, v: Val, reject: bool, done: bool) {
+        let req = match &mut self.heap.get_mut(g).kind {
+            Kind::AsyncGen(d) => {
+                d.running = false;
+                d.done |= done;
+                d.queue.pop_front()
+            }
+            _ => None,
+        };
+        if let Some((_, _, p)) = req {
+            if reject {
+                self.reject_promise(p, v);
+            } else {
+                self.resolve_promise_value(p, v);
+            }
+        }
+        if matches!(&self.heap.get(g).kind, Kind::AsyncGen(d) if !d.queue.is_empty()) {
+            let f = self.native_with(async_gen_drain_fn, Val::Obj(g));
+            self.jobs.push_back(Job::Call(Val::Obj(f)));
+        }
+    }
+
+    /// `asyncGenerator.next(v)` / `.throw(e)` / `.return(v)`: a promise of the result.
+    pub fn async_gen_enqueue(&mut self, ctx: &mut Ctx, g: Oid, v: Val, mode: u8) -> Res {
+        let p = self.new_promise();
+        match &mut self.heap.get_mut(g).kind {
+            Kind::AsyncGen(d) => d.queue.push_back((mode, v, p)),
+            _ => {
+                let e = self.error(ErrKind::Type, "next method called on incompatible receiver");
+                self.reject_promise(p, e);
+                return Ok(Val::Obj(p));
+            }
+        }
+        self.async_gen_drain(ctx, g)?;
+        Ok(Val::Obj(p))
+    }
+
+    /// Runs the async generator for its waiting requests until it awaits or none are left.
+    pub fn async_gen_drain(&mut self, ctx: &mut Ctx, g: Oid) -> Result<(), Val> {
+        for _ in 0..100_000 {
+            let (mode, v, p, frame) = match &mut self.heap.get_mut(g).kind {
+                Kind::AsyncGen(d) if !d.running => match d.queue.front() {
+                    Some((m, v, p)) => {
+                        let (m, v, p) = (*m, v.clone(), *p);
+                        let frame = if d.done { None } else { d.frame.take() };
+                        (m, v, p, frame)
+                    }
+                    None => return Ok(()),
+                },
+                _ => return Ok(()),
+            };
+            let started = frame.as_ref().is_some_and(|f| f.pc > 0);
+            let finish = match (&frame, mode) {
+                (None, 1) => Some((v.clone(), true)),
+                (None, _) | (Some(_), 2) => Some((self.iter_result(if mode == 2 { v.clone() } else { Val::Undef }, true), false)),
+                (Some(_), 1) if !started => Some((v.clone(), true)),
+                _ => None,
+            };
+            if let Some((r, reject)) = finish {
+                if let Kind::AsyncGen(d) = &mut self.heap.get_mut(g).kind {
+                    d.queue.pop_front();
+                    d.done = true;
+                    d.frame = None;
+                }
+                if reject {
+                    self.reject_promise(p, r);
+                } else {
+                    self.resolve_promise_value(p, r);
+                }
+                continue;
+            }
+            let Some(mut frame) = frame else { return Ok(()) };
+            if let Kind::AsyncGen(d) = &mut self.heap.get_mut(g).kind {
+                d.running = true;
+            }
+            frame.ret = Ret::AsyncGen(g);
+            if started && mode == 0 {
+                frame.stack.push(v.clone());
+            }
+            let depth = self.frames.len();
+            self.frames.push(*frame);
+            let r = if mode == 1 {
+                match self.unwind(v, depth) {
+                    Unwind::Caught => self.run(ctx, depth),
+                    Unwind::Propagate(e) => Outcome::Threw(e),
+                    Unwind::Finished(v) => Outcome::Done(v),
+                }
+            } else {
+                self.run(ctx, depth)
+            };
+            if let Outcome::Threw(e) = r {
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 
     /// `generator.next(v)` / `.throw(e)` / `.return(v)`: mode 0/1/2.
@@ -2107,4 +2306,11 @@ pub fn js_pow(x: f64, y: f64) -> f64 {
         return f64::NAN;
     }
     x.powf(y)
+}
+
+fn async_gen_drain_fn(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    if let Val::Obj(g) = c.data {
+        vm.async_gen_drain(ctx, g)?;
+    }
+    Ok(Val::Undef)
 }

@@ -147,6 +147,23 @@ fn iter_next(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     }
 }
 
+fn async_gen(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call, mode: u8) -> Res {
+    let g = match &c.this {
+        Val::Obj(o) => *o,
+        _ => vm.realm.global,
+    };
+    vm.async_gen_enqueue(ctx, g, c.arg(0), mode)
+}
+fn async_gen_next(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    async_gen(vm, ctx, c, 0)
+}
+fn async_gen_throw(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    async_gen(vm, ctx, c, 1)
+}
+fn async_gen_return(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    async_gen(vm, ctx, c, 2)
+}
+
 fn gen_this(vm: &mut Vm, c: &Call) -> Result<Oid, Val> {
     match &c.this {
         Val::Obj(o) if matches!(vm.heap.get(*o).kind, Kind::Generator(..)) => Ok(*o),
@@ -210,4 +227,11 @@ pub fn install(vm: &mut Vm) {
     let gp = vm.realm.generator_proto;
     methods(vm, gp, &[("next", 1, gen_next), ("throw", 1, gen_throw), ("return", 1, gen_return)]);
     vm.heap.get_mut(gp).props.insert(Key::Sym(SYM_TO_STRING_TAG), Slot::V(Val::str("Generator")), CONF);
+    let agp = vm.realm.async_generator_proto;
+    methods(vm, agp, &[("next", 1, async_gen_next), ("throw", 1, async_gen_throw), ("return", 1, async_gen_return)]);
+    vm.heap.get_mut(agp).props.insert(Key::Sym(SYM_TO_STRING_TAG), Slot::V(Val::str("AsyncGenerator")), CONF);
+    if let Some(aip) = vm.heap.get(agp).proto {
+        let f = vm.native("[Symbol.asyncIterator]", 0, iter_self);
+        vm.heap.get_mut(aip).props.insert(Key::Sym(SYM_ASYNC_ITERATOR), Slot::V(Val::Obj(f)), HIDDEN);
+    }
 }

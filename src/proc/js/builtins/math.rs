@@ -321,6 +321,47 @@ fn encode_uri_component(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     encode(vm, ctx, c, "")
 }
 
+/// Annex B `escape`: UTF-16 units outside `A-Za-z0-9@*_+-./` as `%XX` or `%uXXXX`.
+fn escape(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    let s = vm.to_str(ctx, &c.arg(0))?;
+    let mut out = String::new();
+    for u in s.encode_utf16() {
+        match char::from_u32(u as u32) {
+            Some(ch) if ch.is_ascii_alphanumeric() || "@*_+-./".contains(ch) => out.push(ch),
+            _ if u < 256 => out.push_str(&format!("%{u:02X}")),
+            _ => out.push_str(&format!("%u{u:04X}")),
+        }
+    }
+    Ok(Val::Str(out.into()))
+}
+
+fn unescape(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    let s = vm.to_str(ctx, &c.arg(0))?;
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let hex = |u: &[u16]| -> Option<u16> { u16::from_str_radix(&String::from_utf16(u).ok()?, 16).ok() };
+    let mut out: Vec<u16> = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        if units[i] == b'%' as u16 {
+            if units.get(i + 1) == Some(&(b'u' as u16)) && i + 6 <= units.len() {
+                if let Some(v) = units.get(i + 2..i + 6).and_then(hex) {
+                    out.push(v);
+                    i += 6;
+                    continue;
+                }
+            }
+            if let Some(v) = units.get(i + 1..i + 3).and_then(hex) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(units[i]);
+        i += 1;
+    }
+    Ok(Val::Str(String::from_utf16_lossy(&out).into()))
+}
+
 fn encode_uri(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     encode(vm, ctx, c, URI_RESERVED)
 }
@@ -384,7 +425,7 @@ pub fn install(vm: &mut Vm) {
     }
     global(vm, "Number", Val::Obj(ctor));
     let g = vm.realm.global;
-    methods(vm, g, &[("parseInt", 2, parse_int), ("parseFloat", 1, parse_float), ("isNaN", 1, global_is_nan), ("isFinite", 1, global_is_finite), ("encodeURIComponent", 1, encode_uri_component), ("encodeURI", 1, encode_uri), ("decodeURIComponent", 1, decode_uri_component), ("decodeURI", 1, decode_uri)]);
+    methods(vm, g, &[("parseInt", 2, parse_int), ("parseFloat", 1, parse_float), ("isNaN", 1, global_is_nan), ("isFinite", 1, global_is_finite), ("encodeURIComponent", 1, encode_uri_component), ("encodeURI", 1, encode_uri), ("decodeURIComponent", 1, decode_uri_component), ("decodeURI", 1, decode_uri), ("escape", 1, escape), ("unescape", 1, unescape)]);
     constant(vm, g, "NaN", Val::Num(f64::NAN));
     constant(vm, g, "Infinity", Val::Num(f64::INFINITY));
     constant(vm, g, "undefined", Val::Undef);

@@ -92,14 +92,21 @@ fn error_ctor(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
         None => vm.realm.error_protos[idx],
     };
     let o = vm.heap.alloc(Obj::new(Some(proto), Kind::Error(Box::default())));
-    let msg = c.arg(0);
+    // AggregateError(errors, message, options)
+    let shift = usize::from(kind == ErrKind::Aggregate);
+    let msg = c.arg(shift);
     let mut text = String::new();
     if !matches!(msg, Val::Undef) {
         let m = vm.to_str(ctx, &msg)?;
         text = m.to_string();
         vm.heap.get_mut(o).props.insert(Key::s("message"), Slot::V(Val::Str(m)), HIDDEN);
     }
-    if let Val::Obj(opts) = c.arg(1) {
+    if shift == 1 {
+        let errors = vm.iterate_to_vec(ctx, &c.arg(0))?;
+        let arr = vm.new_array(errors);
+        vm.heap.get_mut(o).props.insert(Key::s("errors"), Slot::V(arr), HIDDEN);
+    }
+    if let Val::Obj(opts) = c.arg(1 + shift) {
         if vm.has_property(opts, &Key::s("cause")) {
             let cause = vm.get_obj(ctx, opts, &Key::s("cause"), &Val::Obj(opts))?;
             vm.heap.get_mut(o).props.insert(Key::s("cause"), Slot::V(cause), HIDDEN);
@@ -184,7 +191,7 @@ fn install_errors(vm: &mut Vm) {
         };
         let ctor = vm.native_with(error_ctor, Val::Num(i as f64));
         vm.heap.get_mut(ctor).props.insert(Key::s("name"), Slot::V(Val::str(kind.name())), CONF);
-        vm.heap.get_mut(ctor).props.insert(Key::s("length"), Slot::V(Val::Num(1.0)), CONF);
+        vm.heap.get_mut(ctor).props.insert(Key::s("length"), Slot::V(Val::Num(if *kind == ErrKind::Aggregate { 2.0 } else { 1.0 })), CONF);
         if i > 0 {
             vm.heap.get_mut(ctor).proto = Some(vm.realm.error_ctors[0]);
         }
@@ -221,6 +228,8 @@ pub fn install(vm: &mut Vm) {
     let ip = vm.realm.iter_proto;
     vm.realm.array_iter_proto = vm.heap.alloc(Obj::new(Some(ip), Kind::Ordinary));
     vm.realm.generator_proto = vm.heap.alloc(Obj::new(Some(ip), Kind::Ordinary));
+    let aip = mk(vm, Kind::Ordinary);
+    vm.realm.async_generator_proto = vm.heap.alloc(Obj::new(Some(aip), Kind::Ordinary));
     vm.realm.global = mk(vm, Kind::Ordinary);
     let sg = vm.native("get stack", 0, stack_getter);
     let ss = vm.native("set stack", 1, stack_setter);
