@@ -199,6 +199,12 @@ pub enum Op {
     AsyncIterNext(u32),
     /// After `AsyncIterNext` and `Await`: unpacks the awaited `{ value, done }` (jumps when done).
     IterResult(u32),
+    /// At the start of a `catch`: lets a generator's `return()` pass on to `finally` blocks.
+    CatchGuard,
+    /// Array destructuring without a rest: the first N values of an iterable, as an array.
+    IterTake(u16),
+    /// Leaving a for-of early: calls the iterator's `return` method if it has one.
+    IterClose,
     /// `yield*`: pushes the inner iterator's next `{ value, done }`.
     DelegateNext,
     /// `yield*`: pops the result, pushes its value; jumps when done.

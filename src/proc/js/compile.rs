@@ -789,7 +789,9 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::Pop);
             }
             Pat::Arr(elems, rest) => {
-                self.emit(Op::IterToArray);
+                // Without a rest element only the first values are taken (then the iterator
+                // is closed), so infinite generators can be destructured.
+                self.emit(if rest.is_some() { Op::IterToArray } else { Op::IterTake(elems.len().min(60_000) as u16) });
                 for (i, e) in elems.iter().enumerate() {
                     let Some(target) = e else { continue };
                     self.emit(Op::Dup);
@@ -1204,10 +1206,12 @@ impl<'a> Compiler<'a> {
         self.pop_scope();
         r?;
         self.emit(Op::Jmp(top as u32));
+        // `break` closes the iterator (calls its `return`); running out does not.
+        self.finish_loop(top)?;
+        self.emit(Op::IterClose);
         for x in exits {
             self.patch_here(x);
         }
-        self.finish_loop(top)?;
         self.emit(Op::Pop);
         Ok(())
     }
@@ -1292,7 +1296,8 @@ impl<'a> Compiler<'a> {
             self.emit(Op::EndTry);
             let skip = self.emit(Op::Jmp(0));
             self.patch_here(t);
-            // The exception is on the stack.
+            // The exception is on the stack (a generator's `return()` passes through).
+            self.emit(Op::CatchGuard);
             self.push_scope(false);
             let r = (|| {
                 match param {
@@ -1336,23 +1341,38 @@ impl<'a> Compiler<'a> {
     }
 
     /// Leaves every try block (running its finally) before a `return`.
+    /// Also closes the iterators of enclosing for-of loops.
     fn unwind_for_return(&mut self) -> R<()> {
-        let has_finally = self.f().ctl.iter().any(|c| matches!(c, Ctl::Try { .. }));
-        if !has_finally {
+        let needed = self.f().ctl.iter().any(|c| matches!(c, Ctl::Try { .. } | Ctl::Loop { stack: 1, .. }));
+        if !needed {
             return Ok(());
         }
         let tmp = self.new_local(&"%ret".into())?;
         self.emit(Op::PutLocal(tmp));
         let n = self.f().ctl.len();
         for i in (0..n).rev() {
-            if let Ctl::Try { finally } = self.f().ctl[i] {
-                self.emit(Op::EndTry);
-                if let Some(f) = finally {
-                    let saved = self.f().ctl.split_off(i);
-                    let r = self.block(f);
-                    self.f().ctl.extend(saved);
-                    r?;
+            match self.f().ctl[i] {
+                Ctl::Try { finally } => {
+                    self.emit(Op::EndTry);
+                    if let Some(f) = finally {
+                        let saved = self.f().ctl.split_off(i);
+                        let r = self.block(f);
+                        self.f().ctl.extend(saved);
+                        r?;
+                    }
                 }
+                Ctl::Loop { stack, .. } => {
+                    if stack == 1 {
+                        self.emit(Op::IterClose);
+                    }
+                    for _ in 0..stack {
+                        self.emit(Op::Pop);
+                    }
+                }
+                Ctl::Switch { .. } => {
+                    self.emit(Op::Pop);
+                }
+                Ctl::Label { .. } => {}
             }
         }
         self.emit(Op::Local(tmp));
@@ -1390,6 +1410,10 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 Ctl::Loop { stack, .. } => {
+                    // Only for-of/for-in loops keep a value (their iterator) on the stack.
+                    if stack == 1 {
+                        self.emit(Op::IterClose);
+                    }
                     for _ in 0..stack {
                         self.emit(Op::Pop);
                     }

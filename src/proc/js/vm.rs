@@ -725,51 +725,149 @@ impl Vm {
             if self.frames.len() <= depth {
                 return Outcome::Done(Val::Undef);
             }
-            if self.fatal.is_some() || self.exit.is_some() {
-                return self.unwind_fatal(depth);
-            }
-            self.steps += 1;
-            if depth == 0 && self.nested_start.is_none() && self.steps >= self.budget_end {
-                return Outcome::Yield;
-            }
-            if let Some(start) = self.nested_start {
-                if self.steps - start > NESTED_CAP {
-                    self.fatal(&format!("a callback ran more than {NESTED_CAP} steps without returning (long synchronous callbacks inside builtins are not simulated)"));
-                    continue;
-                }
-            }
             let fi = self.frames.len() - 1;
             let code = self.frames[fi].code.clone();
-            let pc = self.frames[fi].pc as usize;
-            let Some(op) = code.ops.get(pc) else {
-                // Fell off the end (should not happen: every function ends with Return).
-                match self.complete(Val::Undef, depth) {
-                    Ok(Some(r)) => return Outcome::Done(r),
-                    Ok(None) => {}
-                    Err(e) => match self.unwind(e, depth) {
-                        Unwind::Caught => {}
-                        Unwind::Propagate(e) => return Outcome::Threw(e),
-                        Unwind::Finished(v) => return Outcome::Done(v),
-                    },
+            // Ops of the same frame run without looking the frame up again.
+            loop {
+                if self.fatal.is_some() || self.exit.is_some() {
+                    return self.unwind_fatal(depth);
                 }
-                continue;
-            };
-            self.frames[fi].pc += 1;
-            match self.exec(ctx, op, fi, &code, depth) {
-                Ok(Flow::Next) => {}
-                Ok(Flow::Return(v)) => return Outcome::Done(v),
-                Err(exc) => {
-                    if self.throw_site.is_none() {
-                        self.throw_site = Some((code.script.clone(), code.pos.get(pc).copied().unwrap_or(0)));
+                self.steps += 1;
+                if depth == 0 && self.nested_start.is_none() && self.steps >= self.budget_end {
+                    return Outcome::Yield;
+                }
+                if let Some(start) = self.nested_start {
+                    if self.steps - start > NESTED_CAP {
+                        self.fatal(&format!("a callback ran more than {NESTED_CAP} steps without returning (long synchronous callbacks inside builtins are not simulated)"));
+                        continue;
                     }
-                    match self.unwind(exc, depth) {
-                        Unwind::Caught => self.throw_site = None,
-                        Unwind::Propagate(e) => return Outcome::Threw(e),
-                        Unwind::Finished(v) => return Outcome::Done(v),
+                }
+                let pc = self.frames[fi].pc as usize;
+                let Some(op) = code.ops.get(pc) else {
+                    // Fell off the end (should not happen: every function ends with Return).
+                    match self.complete(Val::Undef, depth) {
+                        Ok(Some(r)) => return Outcome::Done(r),
+                        Ok(None) => {}
+                        Err(e) => match self.unwind(e, depth) {
+                            Unwind::Caught => {}
+                            Unwind::Propagate(e) => return Outcome::Threw(e),
+                            Unwind::Finished(v) => return Outcome::Done(v),
+                        },
                     }
+                    break;
+                };
+                self.frames[fi].pc += 1;
+                if self.fast(op, fi) {
+                    continue;
+                }
+                match self.exec(ctx, op, fi, &code, depth) {
+                    Ok(Flow::Next) => {}
+                    Ok(Flow::Return(v)) => return Outcome::Done(v),
+                    Err(exc) => {
+                        if self.throw_site.is_none() {
+                            self.throw_site = Some((code.script.clone(), code.pos.get(pc).copied().unwrap_or(0)));
+                        }
+                        match self.unwind(exc, depth) {
+                            Unwind::Caught => self.throw_site = None,
+                            Unwind::Propagate(e) => return Outcome::Threw(e),
+                            Unwind::Finished(v) => return Outcome::Done(v),
+                        }
+                    }
+                }
+                if self.frames.len() != fi + 1 || !Rc::ptr_eq(&self.frames[fi].code, &code) {
+                    break;
                 }
             }
         }
+    }
+
+    /// The commonest simple ops (locals, numbers, jumps), done without `exec`'s large frame;
+    /// `false` leaves the op to `exec`.
+    #[inline(always)]
+    fn fast(&mut self, op: &Op, fi: usize) -> bool {
+        let f = &mut self.frames[fi];
+        match op {
+            Op::Local(i) => {
+                let v = f.locals.get(*i as usize).cloned().unwrap_or(Val::Undef);
+                f.stack.push(v);
+            }
+            Op::PutLocal(i) => {
+                let v = f.stack.pop().unwrap_or(Val::Undef);
+                if let Some(s) = f.locals.get_mut(*i as usize) {
+                    *s = v;
+                }
+            }
+            Op::SetLocal(i) => {
+                let v = f.stack.last().cloned().unwrap_or(Val::Undef);
+                if let Some(s) = f.locals.get_mut(*i as usize) {
+                    *s = v;
+                }
+            }
+            Op::Cell(i) => {
+                let v = f.cells.get(*i as usize).map(|c| self.heap.cell_get(*c)).unwrap_or(Val::Undef);
+                f.stack.push(v);
+            }
+            Op::LocalChk(i) => match f.locals.get(*i as usize) {
+                Some(Val::Empty) => return false,
+                v => {
+                    let v = v.cloned().unwrap_or(Val::Undef);
+                    f.stack.push(v);
+                }
+            },
+            Op::ChkLocal(i) => {
+                if let Some(Val::Empty) = f.locals.get(*i as usize) {
+                    return false;
+                }
+            }
+            Op::Dup => match f.stack.last() {
+                Some(v) => {
+                    let v = v.clone();
+                    f.stack.push(v);
+                }
+                None => return false,
+            },
+            Op::ToNum => {
+                if !matches!(f.stack.last(), Some(Val::Num(_))) {
+                    return false;
+                }
+            }
+            Op::Num(n) => f.stack.push(Val::Num(*n)),
+            Op::Pop => {
+                f.stack.pop();
+            }
+            Op::Jmp(t) => f.pc = *t,
+            Op::Jf(t) | Op::Jt(t) => match f.stack.last() {
+                Some(Val::Bool(b)) => {
+                    if *b == matches!(op, Op::Jt(_)) {
+                        f.pc = *t;
+                    }
+                    f.stack.pop();
+                }
+                _ => return false,
+            },
+            Op::Add | Op::Sub | Op::Mul | Op::Lt | Op::Gt | Op::Le | Op::Ge => {
+                let n = f.stack.len();
+                let (Some(Val::Num(x)), Some(Val::Num(y))) = (f.stack.get(n.wrapping_sub(2)), f.stack.get(n.wrapping_sub(1))) else { return false };
+                let (x, y) = (*x, *y);
+                let r = match op {
+                    Op::Add => Val::Num(x + y),
+                    Op::Sub => Val::Num(x - y),
+                    Op::Mul => Val::Num(x * y),
+                    Op::Lt => Val::Bool(x < y),
+                    Op::Gt => Val::Bool(x > y),
+                    Op::Le => Val::Bool(x <= y),
+                    _ => Val::Bool(x >= y),
+                };
+                f.stack.truncate(n - 2);
+                f.stack.push(r);
+            }
+            Op::Inc | Op::Dec => match f.stack.last_mut() {
+                Some(Val::Num(x)) => *x += if matches!(op, Op::Inc) { 1.0 } else { -1.0 },
+                _ => return false,
+            },
+            _ => return false,
+        }
+        true
     }
 
     fn unwind_fatal(&mut self, depth: usize) -> Outcome {
@@ -810,6 +908,13 @@ impl Vm {
                 Ret::Gen(g) => {
                     if let Kind::Generator(_, done) = &mut self.heap.get_mut(g).kind {
                         *done = true;
+                    }
+                    if let Some(v) = self.gen_return_value(&exc) {
+                        let r = self.iter_result(v, true);
+                        return match self.deliver(r, depth) {
+                            Some(v) => Unwind::Finished(v),
+                            None => Unwind::Caught,
+                        };
                     }
                 }
                 Ret::AsyncGen(g) => {
@@ -1281,6 +1386,40 @@ impl Vm {
                         return Err(self.error(ErrKind::Type, &format!("{what} is not iterable (cannot read property Symbol(Symbol.iterator))")));
                     }
                     let items = self.iterate_to_vec(ctx, &src)?;
+                    let a = self.new_array(items);
+                    push!(self, fi, a);
+                }
+            }
+            Op::IterTake(n) => {
+                let src = pop!(self, fi);
+                if self.is_array(&src) {
+                    push!(self, fi, src);
+                } else {
+                    if src.is_nullish() {
+                        let what = self.prim_str(&src);
+                        return Err(self.error(ErrKind::Type, &format!("{what} is not iterable (cannot read property Symbol(Symbol.iterator))")));
+                    }
+                    let it = self.get_iterator(ctx, &src)?;
+                    let mut items = Vec::new();
+                    let mut done = false;
+                    while items.len() < *n as usize {
+                        match self.iter_step(ctx, &it)? {
+                            Some(v) => items.push(v),
+                            None => {
+                                done = true;
+                                break;
+                            }
+                        }
+                    }
+                    if !done {
+                        let builtin = matches!(&it, Val::Obj(o) if matches!(self.heap.get(*o).kind, Kind::Iter(_)));
+                        if !builtin {
+                            let f = self.get_str(ctx, &it, "return")?;
+                            if self.is_callable(&f) {
+                                self.call(ctx, &f, it, Vec::new())?;
+                            }
+                        }
+                    }
                     let a = self.new_array(items);
                     push!(self, fi, a);
                 }
@@ -1775,6 +1914,27 @@ impl Vm {
                     }
                 }
             }
+            Op::CatchGuard => {
+                let top = self.top(fi).clone();
+                if self.gen_return_value(&top).is_some() {
+                    let v = pop!(self, fi);
+                    return Err(v);
+                }
+            }
+            Op::IterClose => {
+                let it = self.top(fi).clone();
+                let it = self.async_from_sync(&it).unwrap_or(it);
+                let builtin = match &it {
+                    Val::Obj(o) => matches!(self.heap.get(*o).kind, Kind::Iter(_)),
+                    _ => true,
+                };
+                if !builtin {
+                    let f = self.get_str(ctx, &it, "return")?;
+                    if self.is_callable(&f) {
+                        self.call(ctx, &f, it, Vec::new())?;
+                    }
+                }
+            }
             Op::DelegateNext => {
                 let it = self.top(fi).clone();
                 let builtin = match &it {
@@ -2125,6 +2285,19 @@ impl Vm {
         }
     }
 
+    /// The value of a generator `return()` passing through `catch`/`finally` blocks.
+    fn gen_return_value(&self, v: &Val) -> Option<Val> {
+        let Val::Obj(o) = v else { return None };
+        let obj = self.heap.get(*o);
+        if obj.tag != Some("%GenReturn") {
+            return None;
+        }
+        obj.props.get(&Key::s("value")).and_then(|p| match &p.slot {
+            Slot::V(v) => Some(v.clone()),
+            _ => None,
+        })
+    }
+
     /// Settles the oldest request of async generator `g` (the generator yielded, returned or
     /// threw) and lets the next request run on a later microtask.
     fn async_gen_settle(&mut self, g: Oid, v: Val, reject: bool, done: bool) {
@@ -2242,6 +2415,15 @@ impl Vm {
         };
         let started = frame.pc > 0;
         frame.ret = Ret::Gen(g);
+        // `return(v)` on a started generator runs its `finally` blocks.
+        let (v, mode) = if mode == 2 && started {
+            let s = self.new_object();
+            self.heap.get_mut(s).tag = Some("%GenReturn");
+            self.heap.get_mut(s).props.insert(Key::s("value"), Slot::V(v), HIDDEN);
+            (Val::Obj(s), 1)
+        } else {
+            (v, mode)
+        };
         if mode == 2 {
             if let Kind::Generator(_, d) = &mut self.heap.get_mut(g).kind {
                 *d = true;

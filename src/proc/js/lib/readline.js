@@ -54,7 +54,32 @@ class Interface extends EventEmitter {
     this.emit('close');
   }
   [Symbol.asyncIterator]() {
-    host.fatal('for await over a readline interface is not simulated');
+    // Lines queue up until the loop asks for them; `close` ends the iteration.
+    const buffered = [];
+    const waiting = [];
+    let ended = false;
+    this.on('line', (line) => {
+      const w = waiting.shift();
+      if (w) w({ value: line, done: false });
+      else buffered.push(line);
+    });
+    this.on('close', () => {
+      ended = true;
+      for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+    });
+    const rl = this;
+    return {
+      next() {
+        if (buffered.length) return Promise.resolve({ value: buffered.shift(), done: false });
+        if (ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => waiting.push(resolve));
+      },
+      return() {
+        rl.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() { return this; },
+    };
   }
 }
 
