@@ -107,9 +107,12 @@ fn error_site(vm: &Vm, v: &Val) -> Option<(Rc<Script>, u32)> {
 }
 
 /// A rejected promise nobody handled.
-pub fn unhandled_rejection(vm: &mut Vm, ctx: &mut Ctx, _p: Oid, reason: Val) {
+pub fn unhandled_rejection(vm: &mut Vm, ctx: &mut Ctx, p: Oid, reason: Val) {
     let major = vm.host.version.major;
-    if super::process::emit_unhandled(vm, ctx, &reason) {
+    if super::process::emit_unhandled(vm, ctx, &reason, p) {
+        return;
+    }
+    if major >= 15 && super::process::emit_uncaught(vm, ctx, &reason, "unhandledRejection") {
         return;
     }
     if major < 15 {

@@ -34,6 +34,10 @@ pub struct Table {
     pub http: &'static [&'static str],
     /// Under ES module top-level code.
     pub esm: &'static [&'static str],
+    /// Under a `process.on('uncaughtException')` listener.
+    pub fatal: &'static [&'static str],
+    /// And below those when the error was an unhandled rejection.
+    pub fatal_rejection: &'static [&'static str],
 }
 
 const V22: Table = Table {
@@ -99,6 +103,8 @@ const V22: Table = Table {
         "async onImport.tracePromise.__proto__ (node:internal/modules/esm/loader:644:26)",
         "async asyncRunEntryPointWithESMLoader (node:internal/modules/run_main:117:5)",
     ],
+    fatal: &["process.emit (node:events:518:28)", "process._fatalException (node:internal/process/execution:191:25)"],
+    fatal_rejection: &["throwUnhandledRejectionsMode (node:internal/process/promises:394:5)", "processPromiseRejections (node:internal/process/promises:475:17)", "process.processTicksAndRejections (node:internal/process/task_queues:106:32)"],
 };
 
 /// 24.x (24.3.0); loader numbers from 24.x traces of the same era.
@@ -159,15 +165,17 @@ const V20: Table = Table {
         "process.processTicksAndRejections (node:internal/process/task_queues:96:32)",
     ],
     http: &[
-        "Server.emit (node:events:517:28)",
-        "parserOnIncoming (node:_http_server:1130:12)",
-        "HTTPParser.parserOnHeadersComplete (node:_http_common:119:17)",
+        "Server.emit (node:events:524:28)",
+        "parserOnIncoming (node:_http_server:1139:12)",
+        "HTTPParser.parserOnHeadersComplete (node:_http_common:118:17)",
     ],
     esm: &[
         "ModuleJob.run (node:internal/modules/esm/module_job:271:25)",
         "async onImport.tracePromise.__proto__ (node:internal/modules/esm/loader:547:26)",
         "async asyncRunEntryPointWithESMLoader (node:internal/modules/run_main:116:5)",
     ],
+    fatal: &["process.emit (node:events:524:28)", "process._fatalException (node:internal/process/execution:188:25)"],
+    fatal_rejection: &["throwUnhandledRejectionsMode (node:internal/process/promises:391:5)", "processPromiseRejections (node:internal/process/promises:470:17)", "process.processTicksAndRejections (node:internal/process/task_queues:96:32)"],
 };
 
 /// 18.x (18.20.x).
@@ -217,6 +225,8 @@ const V18: Table = Table {
     esm: &[
         "ModuleJob.run (node:internal/modules/esm/module_job:195:25)",
     ],
+    fatal: &["process.emit (node:events:517:28)", "process._fatalException (node:internal/process/execution:169:25)"],
+    fatal_rejection: &["processPromiseRejections (node:internal/process/promises:288:13)", "process.processTicksAndRejections (node:internal/process/task_queues:96:32)"],
 };
 
 /// 16.x (16.20.x).
@@ -264,6 +274,8 @@ const V16: Table = Table {
         "HTTPParser.parserOnHeadersComplete (node:_http_common:119:17)",
     ],
     esm: &["ModuleJob.run (node:internal/modules/esm/module_job:198:25)"],
+    fatal: &["process.emit (node:events:513:28)", "process._fatalException (node:internal/process/execution:167:25)"],
+    fatal_rejection: &["processPromiseRejections (node:internal/process/promises:279:13)", "processTicksAndRejections (node:internal/process/task_queues:97:32)"],
 };
 
 /// 14.x (14.17–14.21).
@@ -310,6 +322,8 @@ const V14: Table = Table {
         "HTTPParser.parserOnHeadersComplete (_http_common.js:127:17)",
     ],
     esm: &["ModuleJob.run (internal/modules/esm/module_job.js:170:25)"],
+    fatal: &["process.emit (events.js:400:28)", "process._fatalException (internal/process/execution.js:163:25)"],
+    fatal_rejection: &["processPromiseRejections (internal/process/promises.js:245:33)", "processTicksAndRejections (internal/process/task_queues.js:96:32)"],
 };
 
 /// 12.x (12.22.x).
@@ -356,6 +370,8 @@ const V12: Table = Table {
         "HTTPParser.parserOnHeadersComplete (_http_common.js:119:17)",
     ],
     esm: &["ModuleJob.run (internal/modules/esm/module_job.js:152:23)"],
+    fatal: &["process.emit (events.js:314:20)", "process._fatalException (internal/process/execution.js:165:25)"],
+    fatal_rejection: &[],
 };
 
 pub fn table(major: u32) -> &'static Table {
@@ -381,5 +397,7 @@ pub fn bottom(major: u32, _version: &str, b: Bottom, esm: bool) -> Vec<&'static 
         Bottom::Immediate => t.immediate.to_vec(),
         Bottom::Tick => t.tick.to_vec(),
         Bottom::HttpRequest => t.http.to_vec(),
+        Bottom::Fatal => t.fatal.to_vec(),
+        Bottom::FatalRejection => t.fatal.iter().chain(t.fatal_rejection).copied().collect(),
     }
 }

@@ -35,6 +35,9 @@ pub enum Bottom {
     HttpRequest,
     Stdin,
     Eval,
+    /// In an `uncaughtException` listener (for an exception / a rejection).
+    Fatal,
+    FatalRejection,
 }
 
 #[derive(Clone, Debug)]
@@ -67,6 +70,8 @@ pub struct NodeVersion {
 
 #[derive(Clone, Debug)]
 pub struct Host {
+    /// An `uncaughtException` listener is running.
+    pub in_uncaught_handler: bool,
     pub cont: Cont,
     pub bottom: Bottom,
     pub now: u64,
@@ -138,6 +143,7 @@ pub struct Host {
 impl Host {
     pub fn new(version: NodeVersion) -> Host {
         Host {
+            in_uncaught_handler: false,
             cont: Cont::None,
             bottom: Bottom::None,
             now: 0,
@@ -412,6 +418,10 @@ impl Vm {
     /// An exception nothing caught: Node prints it and exits with 1.
     pub fn uncaught(&mut self, ctx: &mut Ctx, e: Val) {
         if self.fatal.is_some() || self.exit.is_some() {
+            return;
+        }
+        if super::process::emit_uncaught(self, ctx, &e, "uncaughtException") {
+            self.throw_site = None;
             return;
         }
         super::errors::report_uncaught(self, ctx, &e);

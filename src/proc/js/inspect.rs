@@ -760,7 +760,21 @@ fn format_error(vm: &mut Vm, ctx: &mut Ctx, cx: &mut Cx, o: Oid, constructor: &O
         None => stack = format!("[{stack}]"),
         Some(start) => {
             let head = stack[..start].to_string();
-            let lines: Vec<String> = stack[start + 1..].split('\n').map(|s| s.to_string()).collect();
+            let mut lines: Vec<String> = stack[start + 1..].split('\n').map(|s| s.to_string()).collect();
+            // getStackFrames: frames shared with the cause's trace are folded.
+            let cause = if vm.has_property(o, &Key::s("cause")) { vm.get(ctx, &v, &Key::s("cause")).unwrap_or(Val::Undef) } else { Val::Undef };
+            if matches!(&cause, Val::Obj(c) if matches!(vm.heap.get(*c).kind, Kind::Error(_))) {
+                if let Ok(Val::Str(cs)) = vm.get(ctx, &cause, &Key::s("stack")) {
+                    if let Some(at) = cs.find("\n    at") {
+                        let cf: Vec<&str> = cs[at + 1..].split('\n').collect();
+                        if let Some((len, offset)) = identical_range(&lines, &cf) {
+                            let skipped = len - 2;
+                            let msg = style(cx, &format!("    ... {skipped} lines matching cause stack trace ..."), "undefined");
+                            lines.splice(offset + 1..offset + 1 + skipped, [msg]);
+                        }
+                    }
+                }
+            }
             let mut out = head;
             for line in lines {
                 out.push('\n');
@@ -783,6 +797,25 @@ fn format_error(vm: &mut Vm, ctx: &mut Ctx, cx: &mut Cx, o: Oid, constructor: &O
         stack = stack.replace('\n', &format!("\n{}", " ".repeat(cx.indent)));
     }
     stack
+}
+
+/// util's identicalSequenceRange: the first run of more than 3 lines of `a` also in `b`.
+fn identical_range(a: &[String], b: &[&str]) -> Option<(usize, usize)> {
+    for i in 0..a.len().saturating_sub(3) {
+        let Some(pos) = b.iter().position(|x| *x == a[i]) else { continue };
+        let rest = b.len() - pos;
+        if rest > 3 {
+            let max = (a.len() - i).min(rest);
+            let mut len = 1;
+            while max > len && a[i + len] == b[pos + len] {
+                len += 1;
+            }
+            if len > 3 {
+                return Some((len, i));
+            }
+        }
+    }
+    None
 }
 
 fn is_core_frame(line: &str) -> bool {

@@ -599,13 +599,37 @@ pub fn emit_exit(vm: &mut Vm, ctx: &mut Ctx) {
 }
 
 /// `process.on('unhandledRejection')` handlers; true if one ran.
-pub fn emit_unhandled(vm: &mut Vm, ctx: &mut Ctx, reason: &Val) -> bool {
+pub fn emit_unhandled(vm: &mut Vm, ctx: &mut Ctx, reason: &Val, promise: Oid) -> bool {
     let p = vm.host.process.clone();
     if listener_count(vm, ctx, &p, "unhandledRejection") == 0 {
         return false;
     }
-    if let Err(e) = emit_listeners(vm, ctx, &p, "unhandledRejection", vec![reason.clone()]) {
+    if let Err(e) = emit_listeners(vm, ctx, &p, "unhandledRejection", vec![reason.clone(), Val::Obj(promise)]) {
         vm.uncaught(ctx, e);
+    }
+    true
+}
+
+/// `process.on('uncaughtException', (err, origin) => …)`: false when nobody listens. An
+/// error thrown by the handler itself ends the process (status 7).
+pub fn emit_uncaught(vm: &mut Vm, ctx: &mut Ctx, err: &Val, origin: &str) -> bool {
+    let p = vm.host.process.clone();
+    if vm.host.in_uncaught_handler || listener_count(vm, ctx, &p, "uncaughtException") == 0 {
+        return false;
+    }
+    vm.frames.clear();
+    vm.host.in_uncaught_handler = true;
+    let saved = vm.host.bottom;
+    vm.host.bottom = if origin == "unhandledRejection" { super::host::Bottom::FatalRejection } else { super::host::Bottom::Fatal };
+    let r = emit_listeners(vm, ctx, &p, "uncaughtException", vec![err.clone(), Val::str(origin)]);
+    vm.host.in_uncaught_handler = false;
+    vm.host.bottom = saved;
+    if let Err(e) = r {
+        if vm.fatal.is_none() && vm.exit.is_none() {
+            vm.frames.clear();
+            super::errors::report_uncaught(vm, ctx, &e);
+            vm.exit = Some(7);
+        }
     }
     true
 }

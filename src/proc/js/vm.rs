@@ -293,7 +293,10 @@ impl Vm {
 
     pub fn capture_stack_until(&mut self, o: Oid, skip: usize, until: Option<Oid>) {
         let lines = self.stack_lines_until(skip, until);
-        let site = self.frames.last().map(|f| (f.code.script.clone(), f.pos()));
+        // The site (for a rejection's arrow) is the trace's first frame: the caller of a
+        // subclass constructor.
+        let below = until.and_then(|u| self.frames.iter().rposition(|f| f.func == Some(u))).and_then(|i| i.checked_sub(1));
+        let site = below.and_then(|i| self.frames.get(i)).or(self.frames.last()).map(|f| (f.code.script.clone(), f.pos()));
         let is_error = matches!(self.heap.get(o).kind, Kind::Error(_));
         if !is_error {
             // Error.captureStackTrace on a plain object: format now.
@@ -517,13 +520,15 @@ impl Vm {
                     s.push('.');
                     s.push_str(mname.as_deref().unwrap_or("<anonymous>"));
                 } else {
-                    if !fname.starts_with(&format!("{ty}.")) {
+                    // Accessors show no receiver type (`get x [as x]`).
+                    let accessor = fname.starts_with("get ") || fname.starts_with("set ");
+                    if !accessor && !fname.starts_with(&format!("{ty}.")) {
                         s.push_str(&ty);
                         s.push('.');
                     }
                     s.push_str(&fname);
                     if let Some(m) = mname {
-                        if !fname.ends_with(&m) {
+                        if fname != m && !fname.ends_with(&format!(".{m}")) {
                             s.push_str(&format!(" [as {m}]"));
                         }
                     }
@@ -538,7 +543,9 @@ impl Vm {
             return t.to_string();
         }
         if self.heap.get(o).is_callable() {
-            return "Function".into();
+            // A static method's receiver is shown by the function's name.
+            let n = self.fn_name(o);
+            return if n.is_empty() { "Function".into() } else { n.to_string() };
         }
         self.constructor_name(o).unwrap_or_else(|| "Object".into())
     }
@@ -549,10 +556,14 @@ impl Vm {
         let mut guard = 0;
         while let Some(c) = cur {
             for p in &self.heap.get(c).props.list {
-                if let (Slot::V(Val::Obj(x)), Key::S(k)) = (&p.slot, &p.key) {
-                    if *x == f {
-                        return Some(k.to_string());
-                    }
+                let Key::S(k) = &p.key else { continue };
+                let hit = match &p.slot {
+                    Slot::V(Val::Obj(x)) => *x == f,
+                    Slot::Acc(g, s) => *g == Some(f) || *s == Some(f),
+                    _ => false,
+                };
+                if hit {
+                    return Some(k.to_string());
                 }
             }
             cur = self.heap.get(c).proto;
