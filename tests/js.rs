@@ -22,6 +22,7 @@ fn meta() -> Meta {
 
 pub fn tree(files: &[(&str, &str)]) -> Tree {
     let mut t = Tree::new(Meta { mode: 0o755, ..meta() });
+    t.mkdir("/tmp", true, &Meta { mode: 0o1777, ..meta() }).ok();
     for (p, body) in files {
         let dir = dockling::vfs::parent(p).to_string();
         t.mkdir(&dir, true, &Meta { mode: 0o755, ..meta() }).ok();
@@ -316,4 +317,1634 @@ fn nodemon_runs_the_app() {
     assert_eq!(e.run(p.as_mut(), 10_000), None, "nodemon waits for changes after a crash");
     assert!(e.text(StdStream::Stdout).ends_with("[nodemon] starting `node crash.js`\n[nodemon] app crashed - waiting for file changes before starting...\n"));
     assert!(e.text(StdStream::Stderr).starts_with("\n/app/crash.js:1\nthrow 1\n^\n1\n"), "{}", e.text(StdStream::Stderr));
+}
+
+/// The main module's internal frames under Node 20 (`{main}` in the expectations below).
+const MAIN20: &str = "    at Module._compile (node:internal/modules/cjs/loader:1521:14)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+    at node:internal/main/run_main_module:28:49";
+
+/// Programs run as /app/index.js, with what Node 20.20.2 printed for them (run locally; the
+/// directory mapped to /app and the version to 20.19.3, the `node:20` image's release):
+/// (source, stdout, stderr, exit status).
+const NODE20: &[(&str, &str, &str, i32)] = &[
+    // a1.js
+    (r#"// basics
+let a = 1, b = 2;
+const s = `sum=${a + b}`;
+console.log(s, typeof s, a === 1 ? 'yes' : 'no');
+var arr = [3, 1, 2];
+arr.sort();
+console.log(arr, arr.map(x => x * 2), arr.filter(x => x > 1), arr.reduce((p, c) => p + c, 0));
+const obj = { name: 'Ann', age: 30, greet() { return 'hi ' + this.name; } };
+console.log(obj.greet(), Object.keys(obj), Object.entries(obj).length);
+const { name, ...rest } = obj;
+console.log(name, rest);
+const [x, , z = 9, ...others] = [1, 2, undefined, 4, 5];
+console.log(x, z, others);
+function fact(n) { return n <= 1 ? 1 : n * fact(n - 1); }
+console.log(fact(10), fact(20), 2 ** 10, 7 % 3, -7 % 3, 5 / 2, Math.floor(5 / 2));
+class Animal {
+  constructor(name) { this.name = name; }
+  speak() { return `${this.name} makes a sound.`; }
+  static create(n) { return new this(n); }
+}
+class Dog extends Animal {
+  speak() { return `${super.speak()} Woof!`; }
+  get upper() { return this.name.toUpperCase(); }
+}
+const d = Dog.create('Rex');
+console.log(d.speak(), d.upper, d instanceof Animal, d);
+for (const [k, v] of Object.entries({ a: 1, b: 2 })) console.log(k, v);
+for (const k in { p: 1, q: 2 }) console.log(k);
+let i = 0; while (i < 3) { i++; if (i === 2) continue; console.log('i', i); }
+do { i--; } while (i > 0);
+switch (i) { case 0: console.log('zero'); case 1: console.log('fall'); break; default: console.log('no'); }
+try { null.x; } catch (e) { console.log(e.message, e instanceof TypeError, e.name); } finally { console.log('fin'); }
+console.log([1, 2, 3].includes(2), 'abc'.includes('b'), 'a-b-c'.split('-'), ' pad '.trim(), 'x'.padStart(3, '*'));
+console.log((1234.5678).toFixed(2), parseInt('42px'), parseFloat('3.14abc'), Number('12'), String(12), +'3');
+console.log(JSON.stringify({ a: [1, 2], b: { c: 'd' } }), JSON.stringify({ a: 1, b: [1, 2] }, null, 2));
+console.log(JSON.parse('{"x": [1, 2, {"y": null}]}'));
+console.log(null ?? 'def', undefined?.x, obj?.name, obj.missing?.deep);
+const counter = (() => { let c = 0; return () => ++c; })();
+counter(); counter();
+console.log(counter());
+const fns = [];
+for (let j = 0; j < 3; j++) fns.push(() => j);
+console.log(fns.map(f => f()));
+console.log([..."héllo"], [...new Set([1, 1, 2])], Math.max(...[1, 5, 3]));
+label: for (let p = 0; p < 3; p++) { for (let q = 0; q < 3; q++) { if (q === 1) continue label; if (p === 2) break label; console.log(p, q); } }
+console.log(typeof undefined, typeof null, typeof function(){}, typeof Symbol());
+"#,
+     r#"sum=3 string yes
+[ 1, 2, 3 ] [ 2, 4, 6 ] [ 2, 3 ] 6
+hi Ann [ 'name', 'age', 'greet' ] 3
+Ann { age: 30, greet: [Function: greet] }
+1 9 [ 4, 5 ]
+3628800 2432902008176640000 1024 1 -1 2.5 2
+Rex makes a sound. Woof! REX true Dog { name: 'Rex' }
+a 1
+b 2
+p
+q
+i 1
+i 3
+zero
+fall
+Cannot read properties of null (reading 'x') true TypeError
+fin
+true true [ 'a', 'b', 'c' ] pad **x
+1234.57 42 3.14 12 12 3
+{"a":[1,2],"b":{"c":"d"}} {
+  "a": 1,
+  "b": [
+    1,
+    2
+  ]
+}
+{ x: [ 1, 2, { y: null } ] }
+def undefined Ann undefined
+3
+[ 0, 1, 2 ]
+[ 'h', 'é', 'l', 'l', 'o' ] [ 1, 2 ] 5
+0 0
+1 0
+undefined object function symbol
+"#,
+     r#""#, 0),
+    // a2.js
+    (r#"// async ordering
+console.log('start');
+setTimeout(() => console.log('timeout 0'), 0);
+setTimeout(() => console.log('timeout 10'), 10);
+setImmediate(() => console.log('immediate'));
+process.nextTick(() => console.log('tick'));
+Promise.resolve().then(() => console.log('micro 1')).then(() => console.log('micro 2'));
+queueMicrotask(() => console.log('qm'));
+(async () => {
+  console.log('async start');
+  await null;
+  console.log('after await');
+  const v = await new Promise(r => setTimeout(() => r(42), 5));
+  console.log('got', v);
+})();
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+async function main() {
+  for (let i = 0; i < 3; i++) { await sleep(100); console.log('tick', i); }
+  const results = await Promise.all([sleep(10).then(() => 'a'), Promise.resolve('b'), 'c']);
+  console.log(results);
+  const settled = await Promise.allSettled([Promise.reject(new Error('no')), Promise.resolve(1)]);
+  console.log(settled.map(s => s.status));
+  try { await Promise.reject(new Error('boom')); } catch (e) { console.log('caught', e.message); }
+  const r = await Promise.race([sleep(50).then(() => 'slow'), sleep(10).then(() => 'fast')]);
+  console.log(r);
+  let n = 0;
+  const id = setInterval(() => { n++; console.log('interval', n); if (n === 3) clearInterval(id); }, 1000);
+}
+main();
+console.log('end');
+"#,
+     r#"start
+async start
+end
+tick
+micro 1
+qm
+after await
+micro 2
+timeout 0
+immediate
+got 42
+timeout 10
+tick 0
+tick 1
+tick 2
+[ 'a', 'b', 'c' ]
+[ 'rejected', 'fulfilled' ]
+caught boom
+fast
+interval 1
+interval 2
+interval 3
+"#,
+     r#""#, 0),
+    // a3.js
+    (r#"function Person(name) { this.name = name; }
+Person.prototype.hi = function() { return 'I am ' + this.name; };
+const p = new Person('Bo');
+console.log(p.hi(), p, Object.getPrototypeOf(p) === Person.prototype, p.constructor.name);
+const o = { a: 1, get b() { return 2; }, set c(v) {} };
+console.log(o, Object.getOwnPropertyNames(o));
+console.log([1, [2, [3, [4, [5]]]]], { a: { b: { c: { d: { e: 1 } } } } });
+console.log(new Map([['a', { x: 1 }], ['b', [1, 2]]]), new Set(['x', 'y']), new Map(), new Set());
+console.log([undefined, null, NaN, -0, 0, 1e21, 'str', true], [function named() {}, class K extends Map {}]);
+const big = {}; for (let i = 0; i < 30; i++) big['key' + i] = i;
+console.log(big);
+console.log(Array.from({ length: 120 }, (_, i) => i));
+console.log(['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20), 'd'.repeat(20)]);
+console.log('multi\nline', ['multi\nline string that is long enough to split here'], { s: 'x\ty' });
+const circ = { name: 'c' }; circ.self = circ; circ.arr = [circ];
+console.log(circ);
+console.log([1, 2, 3].toString(), String([1, [2, 3]]), `${[1, 2]}`, String({}), `${{}}`);
+console.log(Object.assign({}, { a: 1 }, { b: 2 }), { ...{ a: 1 }, b: 2 }, Object.fromEntries([['k', 'v']]));
+console.log(new Error('e1').message, String(new TypeError('t1')), [new Error('inarr')].length);
+console.log(Symbol('desc'), Symbol.iterator, { [Symbol('k')]: 'v' });
+console.log(new Date(0).toISOString(), new Date(Date.UTC(2020, 1, 29, 12)).toString());
+console.log([1.5, 2.25, -3.125], [0.1, 0.2, 0.30000000000000004], 100000000000000000000, 1e-7);
+console.log('%s and %s', 'one', 'two', 'three');
+console.log('%d%% done', 50);
+console.log('%j', { a: [1] });
+console.log('%c styled', 'color: red');
+console.log('%i %f', '42.9', '3.5x');
+console.log(process.argv.length, typeof process.pid);
+const wm = new WeakMap(); const k = {}; wm.set(k, 1); console.log(wm.get(k), wm.has({}));
+console.log([3, 1, 10, 2].sort(), [3, 1, 10, 2].sort((a, b) => a - b), ['b', 'a', 'C'].sort());
+console.log([1, 2, 3, 4].findLast(x => x % 2), [1, 2, 3].at(-1), [[1, 2], [3]].flat(), [1, 2].flatMap(x => [x, x * 10]));
+console.log('abc'.at(-1), 'Hello'.replace('l', 'L'), 'Hello'.replaceAll('l', 'L'), 'a,b,,c'.split(','), 'abc'.split(''));
+console.log(encodeURIComponent('a b&c/d'), decodeURIComponent('%E2%9C%93'));
+"#,
+     r#"I am Bo Person { name: 'Bo' } true Person
+{ a: 1, b: [Getter], c: [Setter] } [ 'a', 'b', 'c' ]
+[ 1, [ 2, [ 3, [Array] ] ] ] { a: { b: { c: [Object] } } }
+Map(2) { 'a' => { x: 1 }, 'b' => [ 1, 2 ] } Set(2) { 'x', 'y' } Map(0) {} Set(0) {}
+[ undefined, null, NaN, -0, 0, 1e+21, 'str', true ] [ [Function: named], [class K extends Map] ]
+{
+  key0: 0,
+  key1: 1,
+  key2: 2,
+  key3: 3,
+  key4: 4,
+  key5: 5,
+  key6: 6,
+  key7: 7,
+  key8: 8,
+  key9: 9,
+  key10: 10,
+  key11: 11,
+  key12: 12,
+  key13: 13,
+  key14: 14,
+  key15: 15,
+  key16: 16,
+  key17: 17,
+  key18: 18,
+  key19: 19,
+  key20: 20,
+  key21: 21,
+  key22: 22,
+  key23: 23,
+  key24: 24,
+  key25: 25,
+  key26: 26,
+  key27: 27,
+  key28: 28,
+  key29: 29
+}
+[
+   0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11,
+  12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+  24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+  36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+  48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+  60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+  72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,
+  84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+  96, 97, 98, 99,
+  ... 20 more items
+]
+[
+  'aaaaaaaaaaaaaaaaaaaa',
+  'bbbbbbbbbbbbbbbbbbbb',
+  'cccccccccccccccccccc',
+  'dddddddddddddddddddd'
+]
+multi
+line [ 'multi\nline string that is long enough to split here' ] { s: 'x\ty' }
+<ref *1> { name: 'c', self: [Circular *1], arr: [ [Circular *1] ] }
+1,2,3 1,2,3 1,2 [object Object] [object Object]
+{ a: 1, b: 2 } { a: 1, b: 2 } { k: 'v' }
+e1 TypeError: t1 1
+Symbol(desc) Symbol(Symbol.iterator) { [Symbol(k)]: 'v' }
+1970-01-01T00:00:00.000Z Sat Feb 29 2020 12:00:00 GMT+0000 (Coordinated Universal Time)
+[ 1.5, 2.25, -3.125 ] [ 0.1, 0.2, 0.30000000000000004 ] 100000000000000000000 1e-7
+one and two three
+50% done
+{"a":[1]}
+ styled
+42 3.5
+2 number
+1 false
+[ 1, 10, 2, 3 ] [ 1, 2, 3, 10 ] [ 'C', 'a', 'b' ]
+3 3 [ 1, 2, 3 ] [ 1, 10, 2, 20 ]
+c HeLlo HeLLo [ 'a', 'b', '', 'c' ] [ 'a', 'b', 'c' ]
+a%20b%26c%2Fd ✓
+"#,
+     r#""#, 0),
+    // a4.js
+    (r#"function inner() { return undefinedVar + 1; }
+function outer() { return inner(); }
+try { outer(); } catch (e) { console.log(e.stack); }
+const e2 = new Error('with props'); e2.code = 'E_CODE'; e2.status = 404;
+console.log(e2);
+class MyErr extends Error { constructor(m) { super(m); this.name = 'MyErr'; this.extra = 1; } }
+console.log(new MyErr('custom'));
+class Plain extends Error {}
+console.log(new Plain('plain'));
+console.log([new Error('nested')], { err: new RangeError('r') });
+const ee = new (require('events'))();
+ee.on('x', (a, b) => console.log('x fired', a, b));
+ee.once('y', () => console.log('y once'));
+ee.emit('x', 1, 2); ee.emit('y'); ee.emit('y');
+console.log(ee.listenerCount('x'), ee.emit('nothing'));
+try { ee.emit('error', new Error('unhandled ee')); } catch (e) { console.log('caught:', e.message); }
+const util = require('util');
+console.log(util.format('%s=%d', 'n', 5), util.inspect({ a: { b: { c: { d: 1 } } } }, { depth: 0 }), util.inspect('str'));
+console.log(util.inspect({ a: [1, 2, { b: 3 }] }, false, null));
+const path = require('path');
+console.log(path.join('/a', 'b', '../c', 'd.txt'), path.basename('/x/y.js', '.js'), path.extname('f.tar.gz'), path.dirname('/a/b/c'), path.resolve('x'), path.parse('/home/u/f.txt'));
+const os = require('os');
+console.log(typeof os.hostname(), os.platform(), os.EOL === '\n');
+"#,
+     r#"ReferenceError: undefinedVar is not defined
+    at inner (/app/index.js:1:20)
+    at outer (/app/index.js:2:27)
+    at Object.<anonymous> (/app/index.js:3:7)
+{main}
+Error: with props
+    at Object.<anonymous> (/app/index.js:4:12)
+{main} {
+  code: 'E_CODE',
+  status: 404
+}
+MyErr: custom
+    at Object.<anonymous> (/app/index.js:7:13)
+{main} {
+  extra: 1
+}
+Plain [Error]: plain
+    at Object.<anonymous> (/app/index.js:9:13)
+{main}
+[
+  Error: nested
+      at Object.<anonymous> (/app/index.js:10:14)
+      at Module._compile (node:internal/modules/cjs/loader:1521:14)
+      at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+      at Module.load (node:internal/modules/cjs/loader:1266:32)
+      at Module._load (node:internal/modules/cjs/loader:1091:12)
+      at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+      at node:internal/main/run_main_module:28:49
+] {
+  err: RangeError: r
+      at Object.<anonymous> (/app/index.js:10:43)
+      at Module._compile (node:internal/modules/cjs/loader:1521:14)
+      at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+      at Module.load (node:internal/modules/cjs/loader:1266:32)
+      at Module._load (node:internal/modules/cjs/loader:1091:12)
+      at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+      at node:internal/main/run_main_module:28:49
+}
+x fired 1 2
+y once
+1 false
+caught: unhandled ee
+n=5 { a: [Object] } 'str'
+{ a: [ 1, 2, { b: 3 } ] }
+/a/c/d.txt y .gz /a/b /app/x { root: '/', dir: '/home/u', base: 'f.txt', ext: '.txt', name: 'f' }
+string linux true
+"#,
+     r#""#, 0),
+    // e1.js
+    (r#"throw "oops"
+"#,
+     r#""#,
+     r#"
+/app/index.js:1
+throw "oops"
+^
+oops
+(Use `node --trace-uncaught ...` to show where the exception was thrown)
+
+Node.js v20.19.3
+"#, 1),
+    // e2.js
+    (r#"throw {a:1}
+"#,
+     r#""#,
+     r#"
+/app/index.js:1
+throw {a:1}
+^
+{ a: 1 }
+
+Node.js v20.19.3
+"#, 1),
+    // e3.js
+    (r#"throw null
+"#,
+     r#""#,
+     r#"
+/app/index.js:1
+throw null
+^
+null
+(Use `node --trace-uncaught ...` to show where the exception was thrown)
+
+Node.js v20.19.3
+"#, 1),
+    // e4.js
+    (r#"const e = new Error("x"); e.code = "E1"; throw e
+"#,
+     r#""#,
+     r#"/app/index.js:1
+const e = new Error("x"); e.code = "E1"; throw e
+                                         ^
+
+Error: x
+    at Object.<anonymous> (/app/index.js:1:11)
+{main} {
+  code: 'E1'
+}
+
+Node.js v20.19.3
+"#, 1),
+    // e5.js
+    (r#"class V extends Error { constructor(m){ super(m); this.name = "ValidationError" } } throw new V("bad")
+"#,
+     r#""#,
+     r#"/app/index.js:1
+class V extends Error { constructor(m){ super(m); this.name = "ValidationError" } } throw new V("bad")
+                                                                                    ^
+
+V [ValidationError]: bad
+    at Object.<anonymous> (/app/index.js:1:91)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e6.js
+    (r#"process.exitCode = 4
+"#,
+     r#""#,
+     r#""#, 4),
+    // e7.js
+    (r#"console.error(new Error("logged"))
+"#,
+     r#""#,
+     r#"Error: logged
+    at Object.<anonymous> (/app/index.js:1:15)
+{main}
+"#, 0),
+    // e8.js
+    (r#"Promise.reject(42)
+"#,
+     r#""#,
+     r#"node:internal/process/promises:389
+      new UnhandledPromiseRejection(reason);
+      ^
+
+UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "42".
+    at throwUnhandledRejectionsMode (node:internal/process/promises:389:7)
+    at processPromiseRejections (node:internal/process/promises:470:17)
+    at process.processTicksAndRejections (node:internal/process/task_queues:96:32) {
+  code: 'ERR_UNHANDLED_REJECTION'
+}
+
+Node.js v20.19.3
+"#, 1),
+    // e9.js
+    (r#"async function f(){ throw new TypeError("x") } f()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+async function f(){ throw new TypeError("x") } f()
+                          ^
+
+TypeError: x
+    at f (/app/index.js:1:27)
+    at Object.<anonymous> (/app/index.js:1:48)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e10.js
+    (r#"const {a} = undefined
+"#,
+     r#""#,
+     r#"/app/index.js:1
+const {a} = undefined
+       ^
+
+TypeError: Cannot destructure property 'a' of 'undefined' as it is undefined.
+    at Object.<anonymous> (/app/index.js:1:8)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e11.js
+    (r#"let x = y; let y = 1
+"#,
+     r#""#,
+     r#"/app/index.js:1
+let x = y; let y = 1
+        ^
+
+ReferenceError: Cannot access 'y' before initialization
+    at Object.<anonymous> (/app/index.js:1:9)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e12.js
+    (r#"Promise.resolve().then(() => { throw new Error("then") })
+"#,
+     r#""#,
+     r#"/app/index.js:1
+Promise.resolve().then(() => { throw new Error("then") })
+                                     ^
+
+Error: then
+    at /app/index.js:1:38
+
+Node.js v20.19.3
+"#, 1),
+    // e13.js
+    (r#"setTimeout(async () => { await 1; null.x }, 1)
+"#,
+     r#""#,
+     r#"/app/index.js:1
+setTimeout(async () => { await 1; null.x }, 1)
+                                       ^
+
+TypeError: Cannot read properties of null (reading 'x')
+    at Timeout._onTimeout (/app/index.js:1:40)
+
+Node.js v20.19.3
+"#, 1),
+    // e14.js
+    (r#"const o = { m() { throw new Error("m") } }; o.m()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+const o = { m() { throw new Error("m") } }; o.m()
+                  ^
+
+Error: m
+    at Object.m (/app/index.js:1:25)
+    at Object.<anonymous> (/app/index.js:1:47)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e15.js
+    (r#"class K { go() { throw new Error("k") } } new K().go()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+class K { go() { throw new Error("k") } } new K().go()
+                 ^
+
+Error: k
+    at K.go (/app/index.js:1:24)
+    at Object.<anonymous> (/app/index.js:1:51)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e16.js
+    (r#"class K { constructor() { throw new Error("c") } } new K()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+class K { constructor() { throw new Error("c") } } new K()
+                          ^
+
+Error: c
+    at new K (/app/index.js:1:33)
+    at Object.<anonymous> (/app/index.js:1:52)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e17.js
+    (r#"function tick(){ null.x } setTimeout(tick, 1)
+"#,
+     r#""#,
+     r#"/app/index.js:1
+function tick(){ null.x } setTimeout(tick, 1)
+                      ^
+
+TypeError: Cannot read properties of null (reading 'x')
+    at Timeout.tick [as _onTimeout] (/app/index.js:1:23)
+    at listOnTimeout (node:internal/timers:581:17)
+    at process.processTimers (node:internal/timers:519:7)
+
+Node.js v20.19.3
+"#, 1),
+    // e18.js
+    (r#"const f = () => null.x; setTimeout(f, 1)
+"#,
+     r#""#,
+     r#"/app/index.js:1
+const f = () => null.x; setTimeout(f, 1)
+                     ^
+
+TypeError: Cannot read properties of null (reading 'x')
+    at Timeout.f [as _onTimeout] (/app/index.js:1:22)
+    at listOnTimeout (node:internal/timers:581:17)
+    at process.processTimers (node:internal/timers:519:7)
+
+Node.js v20.19.3
+"#, 1),
+    // e19.js
+    (r#"new Promise((res, rej) => rej(42))
+"#,
+     r#""#,
+     r#"node:internal/process/promises:389
+      new UnhandledPromiseRejection(reason);
+      ^
+
+UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "42".
+    at throwUnhandledRejectionsMode (node:internal/process/promises:389:7)
+    at processPromiseRejections (node:internal/process/promises:470:17)
+    at process.processTicksAndRejections (node:internal/process/task_queues:96:32) {
+  code: 'ERR_UNHANDLED_REJECTION'
+}
+
+Node.js v20.19.3
+"#, 1),
+    // e20.js
+    (r#"process.nextTick(() => { throw new Error("nt") })
+"#,
+     r#""#,
+     r#"/app/index.js:1
+process.nextTick(() => { throw new Error("nt") })
+                         ^
+
+Error: nt
+    at /app/index.js:1:32
+    at process.processTicksAndRejections (node:internal/process/task_queues:77:11)
+
+Node.js v20.19.3
+"#, 1),
+    // e21.js
+    (r#"setImmediate(() => { throw new Error("imm") })
+"#,
+     r#""#,
+     r#"/app/index.js:1
+setImmediate(() => { throw new Error("imm") })
+                     ^
+
+Error: imm
+    at Immediate.<anonymous> (/app/index.js:1:28)
+    at process.processImmediate (node:internal/timers:483:21)
+
+Node.js v20.19.3
+"#, 1),
+    // e22.js
+    (r#"let i=0; setInterval(() => { if (++i==2) throw new Error("iv") }, 1)
+"#,
+     r#""#,
+     r#"/app/index.js:1
+let i=0; setInterval(() => { if (++i==2) throw new Error("iv") }, 1)
+                                         ^
+
+Error: iv
+    at Timeout._onTimeout (/app/index.js:1:48)
+    at listOnTimeout (node:internal/timers:581:17)
+    at process.processTimers (node:internal/timers:519:7)
+
+Node.js v20.19.3
+"#, 1),
+    // e23.js
+    (r#"Promise.reject(new Error("rej"))
+"#,
+     r#""#,
+     r#"/app/index.js:1
+Promise.reject(new Error("rej"))
+               ^
+
+Error: rej
+    at Object.<anonymous> (/app/index.js:1:16)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e24.js
+    (r#"async function a(){ await null; throw new Error("x") } async function b(){ await a() } b()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+async function a(){ await null; throw new Error("x") } async function b(){ await a() } b()
+                                      ^
+
+Error: x
+    at a (/app/index.js:1:39)
+    at async b (/app/index.js:1:76)
+
+Node.js v20.19.3
+"#, 1),
+    // e25.js
+    (r#"require("./nope")
+"#,
+     r#""#,
+     r#"node:internal/modules/cjs/loader:1210
+  throw err;
+  ^
+
+Error: Cannot find module './nope'
+Require stack:
+- /app/index.js
+    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)
+    at Module._load (node:internal/modules/cjs/loader:1038:27)
+    at Module.require (node:internal/modules/cjs/loader:1289:19)
+    at require (node:internal/modules/helpers:182:18)
+    at Object.<anonymous> (/app/index.js:1:1)
+    at Module._compile (node:internal/modules/cjs/loader:1521:14)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12) {
+  code: 'MODULE_NOT_FOUND',
+  requireStack: [ '/app/index.js' ]
+}
+
+Node.js v20.19.3
+"#, 1),
+    // e26.js
+    (r#"require("express")
+"#,
+     r#""#,
+     r#"node:internal/modules/cjs/loader:1210
+  throw err;
+  ^
+
+Error: Cannot find module 'express'
+Require stack:
+- /app/index.js
+    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)
+    at Module._load (node:internal/modules/cjs/loader:1038:27)
+    at Module.require (node:internal/modules/cjs/loader:1289:19)
+    at require (node:internal/modules/helpers:182:18)
+    at Object.<anonymous> (/app/index.js:1:1)
+    at Module._compile (node:internal/modules/cjs/loader:1521:14)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12) {
+  code: 'MODULE_NOT_FOUND',
+  requireStack: [ '/app/index.js' ]
+}
+
+Node.js v20.19.3
+"#, 1),
+    // e27.js
+    (r#"let a = ;
+"#,
+     r#""#,
+     r#"/app/index.js:1
+let a = ;
+        ^
+
+SyntaxError: Unexpected token ';'
+    at wrapSafe (node:internal/modules/cjs/loader:1464:18)
+    at Module._compile (node:internal/modules/cjs/loader:1495:20)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+    at node:internal/main/run_main_module:28:49
+
+Node.js v20.19.3
+"#, 1),
+    // e28.js
+    (r#"let x = 1; let x = 2;
+"#,
+     r#""#,
+     r#"/app/index.js:1
+let x = 1; let x = 2;
+               ^
+
+SyntaxError: Identifier 'x' has already been declared
+    at wrapSafe (node:internal/modules/cjs/loader:1464:18)
+    at Module._compile (node:internal/modules/cjs/loader:1495:20)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+    at node:internal/main/run_main_module:28:49
+
+Node.js v20.19.3
+"#, 1),
+    // e29.js
+    (r#"foo(1, 2;
+"#,
+     r#""#,
+     r#"/app/index.js:1
+foo(1, 2;
+       ^
+
+SyntaxError: missing ) after argument list
+    at wrapSafe (node:internal/modules/cjs/loader:1464:18)
+    at Module._compile (node:internal/modules/cjs/loader:1495:20)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+    at node:internal/main/run_main_module:28:49
+
+Node.js v20.19.3
+"#, 1),
+    // e30.js
+    (r#"const y;
+"#,
+     r#""#,
+     r#"/app/index.js:1
+const y;
+      ^
+
+SyntaxError: Missing initializer in const declaration
+    at wrapSafe (node:internal/modules/cjs/loader:1464:18)
+    at Module._compile (node:internal/modules/cjs/loader:1495:20)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+    at node:internal/main/run_main_module:28:49
+
+Node.js v20.19.3
+"#, 1),
+    // e32.js
+    (r#"let s = `abc
+"#,
+     r#""#,
+     r#"/app/index.js:2
+
+
+
+SyntaxError: Unexpected end of input
+    at wrapSafe (node:internal/modules/cjs/loader:1464:18)
+    at Module._compile (node:internal/modules/cjs/loader:1495:20)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+    at node:internal/main/run_main_module:28:49
+
+Node.js v20.19.3
+"#, 1),
+    // e33.js
+    (r#"return 5
+"#,
+     r#""#,
+     r#""#, 0),
+    // e34.js
+    (r#"x++ = 3
+"#,
+     r#""#,
+     r#"/app/index.js:1
+x++ = 3
+^^^
+
+SyntaxError: Invalid left-hand side in assignment
+    at wrapSafe (node:internal/modules/cjs/loader:1464:18)
+    at Module._compile (node:internal/modules/cjs/loader:1495:20)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+    at node:internal/main/run_main_module:28:49
+
+Node.js v20.19.3
+"#, 1),
+    // e35.js
+    (r#"[1,2].map(5)
+"#,
+     r#""#,
+     r#"/app/index.js:1
+[1,2].map(5)
+      ^
+
+TypeError: 5 is not a function
+    at Array.map (<anonymous>)
+    at Object.<anonymous> (/app/index.js:1:7)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e36.js
+    (r#"JSON.parse("{bad")
+"#,
+     r#""#,
+     r#"<anonymous_script>:1
+{bad
+ ^
+
+SyntaxError: Expected property name or '}' in JSON at position 1
+    at JSON.parse (<anonymous>)
+    at Object.<anonymous> (/app/index.js:1:6)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e37.js
+    (r#"new Array(-1)
+"#,
+     r#""#,
+     r#"/app/index.js:1
+new Array(-1)
+^
+
+RangeError: Invalid array length
+    at Object.<anonymous> (/app/index.js:1:1)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e38.js
+    (r#""abc".repeat(-1)
+"#,
+     r#""#,
+     r#"/app/index.js:1
+"abc".repeat(-1)
+      ^
+
+RangeError: Invalid count value: -1
+    at String.repeat (<anonymous>)
+    at Object.<anonymous> (/app/index.js:1:7)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e39.js
+    (r#"function r(){ r() } r()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+function r(){ r() } r()
+              ^
+
+RangeError: Maximum call stack size exceeded
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+    at r (/app/index.js:1:15)
+
+Node.js v20.19.3
+"#, 1),
+    // e40.js
+    (r#"null()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+null()
+    ^
+
+TypeError: null is not a function
+    at Object.<anonymous> (/app/index.js:1:5)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e41.js
+    (r#"undefined.foo
+"#,
+     r#""#,
+     r#"/app/index.js:1
+undefined.foo
+          ^
+
+TypeError: Cannot read properties of undefined (reading 'foo')
+    at Object.<anonymous> (/app/index.js:1:11)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e42.js
+    (r#"const c = 1; c = 2;
+"#,
+     r#""#,
+     r#"/app/index.js:1
+const c = 1; c = 2;
+               ^
+
+TypeError: Assignment to constant variable.
+    at Object.<anonymous> (/app/index.js:1:16)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e43.js
+    (r#"class A { constructor(){ this.x } } class B extends A { constructor(){ this.y = 1; super() } } new B()
+"#,
+     r#""#,
+     r#"/app/index.js:1
+class A { constructor(){ this.x } } class B extends A { constructor(){ this.y = 1; super() } } new B()
+                                                                       ^
+
+ReferenceError: Must call super constructor in derived class before accessing 'this' or returning from derived constructor
+    at new B (/app/index.js:1:72)
+    at Object.<anonymous> (/app/index.js:1:96)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e44.js
+    (r#"console.log(a); var a = 1; console.log(a)
+"#,
+     r#"undefined
+1
+"#,
+     r#""#, 0),
+    // e45.js
+    (r#"Symbol() + ""
+"#,
+     r#""#,
+     r#"/app/index.js:1
+Symbol() + ""
+         ^
+
+TypeError: Cannot convert a Symbol value to a string
+    at Object.<anonymous> (/app/index.js:1:10)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // e46.js
+    (r#"process.exit(3)
+"#,
+     r#""#,
+     r#""#, 3),
+    // e47.js
+    (r#"console.log("before"); process.exit(); console.log("after")
+"#,
+     r#"before
+"#,
+     r#""#, 0),
+    // b1.js
+    (r#"// async, generators, iteration
+const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+function* gen(n) { for (let i = 0; i < n; i++) yield i * i; return 'done'; }
+const g = gen(3);
+console.log(g.next(), [...gen(4)], Array.from(gen(2)));
+async function main() {
+  console.log('start');
+  await sleep(10);
+  const results = await Promise.all([1, sleep(5).then(() => 2), Promise.resolve(3)]);
+  console.log('all', results);
+  const settled = await Promise.allSettled([Promise.reject(new Error('no')), 5]);
+  console.log(settled.map(s => s.status), settled[0].reason.message);
+  const first = await Promise.race([sleep(20).then(() => 'slow'), sleep(1).then(() => 'fast')]);
+  console.log('race', first);
+  try { await Promise.any([Promise.reject(1), Promise.reject(2)]); } catch (e) { console.log(e.constructor.name, e.errors, e.message); }
+  for await (const v of (async function* () { yield 1; yield 2; })()) console.log('fa', v);
+  return 'end';
+}
+main().then(v => console.log(v));
+console.log('sync after main');
+process.nextTick(() => console.log('tick'));
+setImmediate(() => console.log('immediate'));
+Promise.resolve().then(() => console.log('micro'));
+queueMicrotask(() => console.log('qm'));
+"#,
+     r#"{ value: 0, done: false } [ 0, 1, 4, 9 ] [ 0, 1 ]
+start
+sync after main
+tick
+micro
+qm
+immediate
+all [ 1, 2, 3 ]
+[ 'rejected', 'fulfilled' ] no
+race fast
+AggregateError [ 1, 2 ] All promises were rejected
+fa 1
+fa 2
+end
+"#,
+     r#""#, 0),
+    // b2.js
+    (r#"// inspect formatting
+console.log({ a: 1, b: 'two', c: [1, 2, 3], d: { e: { f: { g: 1 } } }, h: null, i: undefined });
+console.log([1, 'a', { b: 2 }, [3, [4, [5, [6]]]]]);
+console.log(new Map([['k', 1], [{ o: 1 }, [2]]]), new Set(['x', 'y']));
+console.log(Array.from({ length: 30 }, (_, i) => i));
+console.log(Array(120).fill(7));
+console.log({ longPropertyNameNumberOne: 'value number one', longPropertyNameNumberTwo: 'value number two', three: 3 });
+console.log('%s is %d years and %i, %f, %j %o %%', 'Bob', 42.5, 42.5, 1.5, { a: 1 }, [1]);
+console.log([undefined, null, NaN, -0, 0, 1e21, 1e-7, 0.1 + 0.2, Symbol('s')]);
+console.log(function foo() {}, () => {}, class Bar {}, async () => {}, function* g() {});
+console.log([ 'a', 'b' ].toString(), String([1, [2, 3]]), String({}), `${[1, 2]}`);
+console.log(new Error('shown').message, Object.prototype.toString.call([]));
+const o = { x: 1 }; o.self = o; console.log(o);
+console.log({ 'key with space': 1, valid_id: 2, 3: 'num' });
+console.log([ , 1, , 2, , ]);
+console.log('str', 42, true, null, undefined, ['nested str']);
+console.log(new Date(0).toISOString(), JSON.stringify(new Date(86400000)));
+console.log(Buffer.from('hello'), Buffer.from('hi').toString('base64'), Buffer.from('aGk=', 'base64').toString());
+console.log(Object.assign(Object.create(null), { a: 1 }), new (class Point { constructor() { this.x = 1; } })());
+console.log([1.5, -2.25, 1000000, 123456789012], (255).toString(16), (0.000001234).toPrecision(2), Number.MAX_SAFE_INTEGER);
+console.table([{ a: 1, b: 2 }, { a: 3, c: 4 }]);
+console.log('a\nb', ['a\nb'], { s: "it's" }, ["it's \"q\""]);
+"#,
+     r#"{
+  a: 1,
+  b: 'two',
+  c: [ 1, 2, 3 ],
+  d: { e: { f: [Object] } },
+  h: null,
+  i: undefined
+}
+[ 1, 'a', { b: 2 }, [ 3, [ 4, [Array] ] ] ]
+Map(2) { 'k' => 1, { o: 1 } => [ 2 ] } Set(2) { 'x', 'y' }
+[
+   0,  1,  2,  3,  4,  5,  6,  7,  8,
+   9, 10, 11, 12, 13, 14, 15, 16, 17,
+  18, 19, 20, 21, 22, 23, 24, 25, 26,
+  27, 28, 29
+]
+[
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+  7, 7, 7, 7,
+  ... 20 more items
+]
+{
+  longPropertyNameNumberOne: 'value number one',
+  longPropertyNameNumberTwo: 'value number two',
+  three: 3
+}
+Bob is 42.5 years and 42, 1.5, {"a":1} [ 1, [length]: 1 ] %
+[
+  undefined,
+  null,
+  NaN,
+  -0,
+  0,
+  1e+21,
+  1e-7,
+  0.30000000000000004,
+  Symbol(s)
+]
+[Function: foo] [Function (anonymous)] [class Bar] [AsyncFunction (anonymous)] [GeneratorFunction: g]
+a,b 1,2,3 [object Object] 1,2
+shown [object Array]
+<ref *1> { x: 1, self: [Circular *1] }
+{ '3': 'num', 'key with space': 1, valid_id: 2 }
+[ <1 empty item>, 1, <1 empty item>, 2, <1 empty item> ]
+str 42 true null undefined [ 'nested str' ]
+1970-01-01T00:00:00.000Z "1970-01-02T00:00:00.000Z"
+<Buffer 68 65 6c 6c 6f> aGk= hi
+[Object: null prototype] { a: 1 } Point { x: 1 }
+[ 1.5, -2.25, 1000000, 123456789012 ] ff 0.0000012 9007199254740991
+┌─────────┬───┬───┬───┐
+│ (index) │ a │ b │ c │
+├─────────┼───┼───┼───┤
+│ 0       │ 1 │ 2 │   │
+│ 1       │ 3 │   │ 4 │
+└─────────┴───┴───┴───┘
+a
+b [ 'a\nb' ] { s: "it's" } [ `it's "q"` ]
+"#,
+     r#""#, 0),
+    // b3.js
+    (r#"// strings, regex, arrays, objects
+const s = 'The quick brown fox jumps over the lazy dog';
+console.log(s.split(' ').map(w => w[0].toUpperCase() + w.slice(1)).join(' '));
+console.log(s.match(/o(\w)/g), s.replace(/(\w+) (\w+)/, '$2 $1'), s.search(/fox/), /(?<first>\w+)/.exec(s).groups.first);
+console.log('a,b;c'.split(/[,;]/), 'aaa'.replaceAll('a', 'b'), 'Abc'.toLowerCase(), 'x'.repeat(3), 'abc'.at(-1));
+console.log([...'2024-01-15'.matchAll(/\d+/g)].map(m => m[0]), /^[\w.]+@\w+\.\w+$/.test('a.b@c.de'));
+console.log([5, 1, 10, 2].sort(), [5, 1, 10, 2].sort((a, b) => a - b), [1, 2, 3].reverse(), [[1, 2], [3, [4]]].flat(Infinity));
+console.log([1, 2, 3, 4].findLast(x => x % 2), [1, 2, 3].indexOf(4), [1, 2, 3].some(x => x > 2), [1, 2].every(x => x > 0));
+const arr = [1, 2, 3, 4, 5]; console.log(arr.splice(1, 2, 'a'), arr, arr.slice(-2), arr.concat([9]), arr.join('-'));
+const people = [{ n: 'a', age: 30 }, { n: 'b', age: 25 }];
+console.log(people.sort((x, y) => x.age - y.age).map(p => p.n), Object.fromEntries(people.map(p => [p.n, p.age])));
+console.log(Object.entries({ x: 1, y: 2 }), Object.values({ x: 1 }), 'x' in { x: 1 }, Object.freeze({ a: 1 }));
+const { a = 5, b: { c } = { c: 7 } } = {}; console.log(a, c);
+console.log(Number.isInteger(5.0), Number('abc'), isNaN('abc'), (12.345).toFixed(1), Math.round(2.5), Math.round(-2.5), Math.sign(-3));
+console.log(encodeURIComponent('a b&c'), decodeURIComponent('%20'), escape ? 'esc' : '', JSON.stringify('\u2028'));
+console.log(typeof structuredClone, [3, 2, 1].toSorted ? 'toSorted' : 'none', Array.isArray([]), new Array(3).fill(0));
+const m = new Map(); m.set('a', 1).set('b', 2); console.log(m.size, [...m.keys()], m.get('a'), m.has('z'));
+const ws = new WeakMap(); const key = {}; ws.set(key, 1); console.log(ws.get(key), ws.has({}));
+class Stack { #items = []; push(x) { this.#items.push(x); return this; } get size() { return this.#items.length; } static of(...xs) { const s = new Stack(); xs.forEach(x => s.push(x)); return s; } }
+console.log(Stack.of(1, 2, 3).size, new Stack());
+const tag = (strs, ...vals) => strs.raw.join('|') + vals.join(',');
+console.log(tag`a${1}b${2}c`, String.raw`\n`);
+console.log([10, 1, 3].sort().toString(), 'b' > 'a', [2] == 2, null == undefined, NaN === NaN, Object.is(NaN, NaN));
+console.log(Date.UTC(2020, 0, 1), new Date('2020-01-01T00:00:00Z').getTime(), new Date(Date.UTC(2021, 5, 15, 12)).toISOString());
+let str = ''; for (const ch of 'héllo wörld') str += ch.charCodeAt(0) > 127 ? '?' : ch; console.log(str);
+console.log(parseInt('ff', 16), (5).toString(2), Number('0x1f'), 1 / 0, -1 / 0, 0 / 0, 10 ** -2);
+"#,
+     r#"The Quick Brown Fox Jumps Over The Lazy Dog
+[ 'ow', 'ox', 'ov', 'og' ] quick The brown fox jumps over the lazy dog 16 The
+[ 'a', 'b', 'c' ] bbb abc xxx c
+[ '2024', '01', '15' ] true
+[ 1, 10, 2, 5 ] [ 1, 2, 5, 10 ] [ 3, 2, 1 ] [ 1, 2, 3, 4 ]
+3 -1 true true
+[ 2, 3 ] [ 1, 'a', 4, 5 ] [ 4, 5 ] [ 1, 'a', 4, 5, 9 ] 1-a-4-5
+[ 'b', 'a' ] { b: 25, a: 30 }
+[ [ 'x', 1 ], [ 'y', 2 ] ] [ 1 ] true { a: 1 }
+5 7
+true NaN true 12.3 3 -2 -1
+a%20b%26c   esc " "
+function toSorted true [ 0, 0, 0 ]
+2 [ 'a', 'b' ] 1 false
+1 false
+3 Stack {}
+a|b|c1,2 \n
+1,10,3 true true true false true
+1577836800000 1577836800000 2021-06-15T12:00:00.000Z
+h?llo w?rld
+255 101 31 Infinity -Infinity NaN 0.01
+"#,
+     r#""#, 0),
+    // b4.js
+    (r#"// node modules: path, events, fs, util, os-ish, process
+const path = require('path');
+const fs = require('fs');
+const EventEmitter = require('events');
+const util = require('util');
+console.log(path.join('/a/b', '../c', 'd.txt'), path.basename('/x/y.js', '.js'), path.extname('f.tar.gz'), path.resolve('/r', 's'), path.dirname('/a/b/c'));
+console.log(path.parse('/home/u/file.txt'), path.sep, path.normalize('/a//b/../c/.'), path.relative('/a/b', '/a/c/d'));
+class Bus extends EventEmitter {}
+const bus = new Bus();
+bus.on('msg', (a, b) => console.log('got', a, b));
+bus.once('msg', () => console.log('once'));
+bus.emit('msg', 1, 2); bus.emit('msg', 3, 4);
+console.log(bus.listenerCount('msg'), bus.eventNames());
+fs.writeFileSync('/tmp/out-test.txt', 'line1\nline2\n');
+fs.appendFileSync('/tmp/out-test.txt', 'line3\n');
+console.log(fs.readFileSync('/tmp/out-test.txt', 'utf8').split('\n').length, fs.existsSync('/tmp/out-test.txt'), fs.existsSync('/nope'));
+try { fs.readFileSync('/nope/file.txt'); } catch (e) { console.log(e.code, e.message, e.errno, e.syscall); }
+fs.readFile('/tmp/out-test.txt', 'utf8', (err, data) => console.log('async read', err, data.length));
+fs.promises.readFile('/tmp/out-test.txt').then(b => console.log('promise read', b.length));
+console.log(util.format('%s=%d', 'x', 5), util.inspect({ a: { b: { c: { d: 1 } } } }, { depth: 0 }), util.types.isPromise(Promise.resolve()));
+console.log(util.inspect('str'), util.isDeepStrictEqual({ a: [1] }, { a: [1] }), typeof util.promisify);
+console.log(process.argv.length, typeof process.env.PATH, process.platform, typeof process.pid, process.cwd());
+console.log(typeof require('os').cpus, require('os').EOL === '\n', typeof module, typeof exports, __filename, __dirname);
+const { promisify } = util; const wait = promisify(setTimeout); wait(5).then(() => console.log('waited'));
+console.log(JSON.stringify(process.memoryUsage !== undefined), process.version.startsWith('v'));
+process.on('exit', (c) => console.log('exiting with', c));
+"#,
+     r#"/a/c/d.txt y .gz /r/s /a/b
+{
+  root: '/',
+  dir: '/home/u',
+  base: 'file.txt',
+  ext: '.txt',
+  name: 'file'
+} / /a/c ../c/d
+got 1 2
+once
+got 3 4
+1 [ 'msg' ]
+4 true false
+ENOENT ENOENT: no such file or directory, open '/nope/file.txt' -2 open
+x=5 { a: [Object] } true
+'str' true function
+2 string linux number /app
+function true object object /app/index.js /app
+true true
+async read null 18
+promise read 18
+waited
+exiting with 0
+"#,
+     r#""#, 0),
+    // ag.js
+    (r#"async function* countdown(n) {
+  while (n > 0) { await new Promise(r => setTimeout(r, 5)); yield n--; }
+  return 'liftoff';
+}
+function* inner() { yield 'a'; yield 'b'; return 'r'; }
+function* outer() { yield 1; const x = yield* inner(); yield x; yield* [7, 8]; }
+console.log([...outer()]);
+(async () => {
+  for await (const n of countdown(3)) console.log('n', n);
+  for await (const v of [Promise.resolve('p1'), 'plain', new Promise(r => setTimeout(() => r('p3'), 3))]) console.log(v);
+  const g = countdown(2);
+  console.log(g, Object.prototype.toString.call(g), typeof g[Symbol.asyncIterator]);
+  console.log(await g.next(), await g.next(), await g.next(), await g.next());
+  const it = { [Symbol.asyncIterator]() { let i = 0; return { next: () => Promise.resolve({ value: i, done: i++ >= 2 }) }; } };
+  for await (const x of it) console.log('custom', x);
+  async function* failing() { yield 1; throw new Error('gen fail'); }
+  try { for await (const x of failing()) console.log('f', x); } catch (e) { console.log('caught', e.message); }
+  const p = [countdown(1).next(), countdown(1).next()];
+  console.log(await Promise.all(p));
+  async function* deleg() { yield* countdown(2); yield* ['x']; }
+  for await (const d of deleg()) console.log('d', d);
+})();
+"#,
+     r#"[ 1, 'a', 'b', 'r', 7, 8 ]
+n 3
+n 2
+n 1
+p1
+plain
+p3
+Object [AsyncGenerator] {} [object AsyncGenerator] function
+{ value: 2, done: false } { value: 1, done: false } { value: 'liftoff', done: true } { value: undefined, done: true }
+custom 0
+custom 1
+f 1
+caught gen fail
+[ { value: 1, done: false }, { value: 1, done: false } ]
+d 2
+d 1
+d x
+"#,
+     r#""#, 0),
+    // gen2.js
+    (r#"function* g() { try { yield 1; yield 2; } catch (e) { console.log('caught', e); } finally { console.log('fin'); } yield 3; }
+const a = g(); console.log(a.next(), a.return(9), a.next());
+const b = g(); b.next(); console.log(b.throw('boom'), b.next(), b.next());
+function* h() { try { yield 1; } finally { yield 'in finally'; } }
+const c = h(); c.next(); console.log(c.return(5), c.next(), c.next());
+function find(arr) { for (const x of arr) { if (x > 1) return x; } return -1; }
+console.log(find([1, 2, 3]), find([]));
+function* nums() { try { let i = 0; while (true) yield i++; } finally { console.log('nums closed'); } }
+function firstOver(n) { for (const v of nums()) if (v > n) return v; }
+console.log(firstOver(3));
+const [p, q] = nums(); console.log(p, q);
+"#,
+     r#"fin
+{ value: 1, done: false } { value: 9, done: true } { value: undefined, done: true }
+caught boom
+fin
+{ value: 3, done: false } { value: undefined, done: true } { value: undefined, done: true }
+{ value: 'in finally', done: false } { value: 5, done: true } { value: undefined, done: true }
+2 -1
+nums closed
+4
+nums closed
+0 1
+"#,
+     r#""#, 0),
+    // agg.js
+    (r#"Promise.any([Promise.reject(new Error('a')), Promise.reject(2)]).catch(e => { console.log(e); console.log(e instanceof AggregateError, e instanceof Error, e.name); });
+const a = new AggregateError([1, new TypeError('t')], 'many');
+console.log(a.errors, a.message, String(a));
+Promise.any([]).catch(e => console.log(e.message, e.errors));
+"#,
+     r#"[
+  1,
+  TypeError: t
+      at Object.<anonymous> (/app/index.js:2:34)
+      at Module._compile (node:internal/modules/cjs/loader:1521:14)
+      at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+      at Module.load (node:internal/modules/cjs/loader:1266:32)
+      at Module._load (node:internal/modules/cjs/loader:1091:12)
+      at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+      at node:internal/main/run_main_module:28:49
+] many AggregateError: many
+All promises were rejected []
+[AggregateError: All promises were rejected] {
+  [errors]: [
+    Error: a
+        at Object.<anonymous> (/app/index.js:1:29)
+        at Module._compile (node:internal/modules/cjs/loader:1521:14)
+        at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+        at Module.load (node:internal/modules/cjs/loader:1266:32)
+        at Module._load (node:internal/modules/cjs/loader:1091:12)
+        at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+        at node:internal/main/run_main_module:28:49,
+    2
+  ]
+}
+true true AggregateError
+"#,
+     r#""#, 0),
+    // buf.js
+    (r#"const b = Buffer.from('héllo');
+console.log(b.length, b[0], b[1], Buffer.alloc(3), Buffer.from([1, 2, 255]), b.toString('hex'), b.slice(0, 2), Buffer.concat([b, b]).length);
+for (const x of Buffer.from('ab')) console.log(x);
+console.log(JSON.stringify(Buffer.from('hi')), Buffer.isBuffer(b), Buffer.byteLength('héllo'), Buffer.alloc(60, 1));
+b[0] = 72; console.log(b.toString());
+"#,
+     r#"6 104 195 <Buffer 00 00 00> <Buffer 01 02 ff> 68c3a96c6c6f <Buffer 68 c3> 12
+97
+98
+{"type":"Buffer","data":[104,105]} true 6 <Buffer 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 ... 10 more bytes>
+Héllo
+"#,
+     r#""#, 0),
+    // c1.js
+    (r#"process.on('uncaughtException', (err, origin) => { console.log('handler:', err.message, origin); });
+setTimeout(() => { throw new Error('later'); }, 1);
+throw new Error('first');
+"#,
+     r#"handler: first uncaughtException
+handler: later uncaughtException
+"#,
+     r#""#, 0),
+    // c2.js
+    (r#"process.on('unhandledRejection', (reason, p) => { console.log('unhandled:', reason instanceof Error ? reason.message : reason, p instanceof Promise); });
+Promise.reject(new Error('nobody'));
+Promise.reject(7);
+"#,
+     r#"unhandled: nobody true
+unhandled: 7 true
+"#,
+     r#""#, 0),
+    // c3.js
+    (r#"const e = new Error('outer', { cause: new TypeError('inner') });
+console.log(e.cause.message);
+throw e;
+"#,
+     r#"inner
+"#,
+     r#"/app/index.js:3
+throw e;
+^
+
+Error: outer
+    at Object.<anonymous> (/app/index.js:1:11)
+    at Module._compile (node:internal/modules/cjs/loader:1521:14)
+    ... 4 lines matching cause stack trace ...
+    at node:internal/main/run_main_module:28:49 {
+  [cause]: TypeError: inner
+      at Object.<anonymous> (/app/index.js:1:39)
+      at Module._compile (node:internal/modules/cjs/loader:1521:14)
+      at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+      at Module.load (node:internal/modules/cjs/loader:1266:32)
+      at Module._load (node:internal/modules/cjs/loader:1091:12)
+      at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:164:12)
+      at node:internal/main/run_main_module:28:49
+}
+
+Node.js v20.19.3
+"#, 1),
+    // c4.js
+    (r#"class HttpError extends Error {
+  constructor(status, msg) { super(msg); this.name = 'HttpError'; this.status = status; }
+}
+function handler() { throw new HttpError(404, 'Not here'); }
+try { handler(); } catch (e) { console.log(`${e.name}: ${e.message} (${e.status})`, e instanceof HttpError, e.stack.split('\n')[0]); }
+console.error('warn:', { code: 1 });
+console.warn('deprecated');
+console.info('info', [1]);
+console.debug('dbg');
+async function load() { throw new HttpError(500, 'db down'); }
+load();
+"#,
+     r#"HttpError: Not here (404) true HttpError: Not here
+info [ 1 ]
+dbg
+"#,
+     r#"warn: { code: 1 }
+deprecated
+/app/index.js:10
+async function load() { throw new HttpError(500, 'db down'); }
+                              ^
+
+HttpError: db down
+    at load (/app/index.js:10:31)
+    at Object.<anonymous> (/app/index.js:11:1)
+{main} {
+  status: 500
+}
+
+Node.js v20.19.3
+"#, 1),
+    // c5.js
+    (r#"const obj = { get bad() { throw new RangeError('getter'); } };
+function deep(n) { if (n === 0) return obj.bad; return deep(n - 1); }
+deep(3);
+"#,
+     r#""#,
+     r#"/app/index.js:1
+const obj = { get bad() { throw new RangeError('getter'); } };
+                          ^
+
+RangeError: getter
+    at get bad [as bad] (/app/index.js:1:33)
+    at deep (/app/index.js:2:44)
+    at deep (/app/index.js:2:56)
+    at deep (/app/index.js:2:56)
+    at deep (/app/index.js:2:56)
+    at Object.<anonymous> (/app/index.js:3:1)
+    at Module._compile (node:internal/modules/cjs/loader:1521:14)
+    at Module._extensions..js (node:internal/modules/cjs/loader:1623:10)
+    at Module.load (node:internal/modules/cjs/loader:1266:32)
+    at Module._load (node:internal/modules/cjs/loader:1091:12)
+
+Node.js v20.19.3
+"#, 1),
+    // c6.js
+    (r#"const data = JSON.parse('{"users":[{"id":1,"name":"a"},{"id":2,"name":"b"}]}');
+const byId = new Map(data.users.map(u => [u.id, u]));
+console.log(byId.get(2).name, JSON.stringify(data, null, '\t'), JSON.stringify([undefined, () => 1, NaN, new Date(0)]));
+console.log(JSON.stringify({ a: undefined, b: null, c: 'x' }), JSON.stringify('he said "hi"\n'), JSON.stringify({ nested: { arr: [1, { x: [] }] } }, null, 2));
+console.log(JSON.stringify({ b: 1, a: 2 }, ['a']), JSON.stringify({ toJSON() { return 'custom'; } }), JSON.parse('[1, "2", true, null]'));
+try { JSON.parse(''); } catch (e) { console.log(e.name, e.message); }
+try { JSON.parse('{"a":1,}'); } catch (e) { console.log(e.message); }
+try { JSON.stringify((() => { const o = {}; o.o = o; return o; })()); } catch (e) { console.log(e.message.split('\n')[0]); }
+"#,
+     r#"b {
+	"users": [
+		{
+			"id": 1,
+			"name": "a"
+		},
+		{
+			"id": 2,
+			"name": "b"
+		}
+	]
+} [null,null,null,"1970-01-01T00:00:00.000Z"]
+{"b":null,"c":"x"} "he said \"hi\"\n" {
+  "nested": {
+    "arr": [
+      1,
+      {
+        "x": []
+      }
+    ]
+  }
+}
+{"a":2} "custom" [ 1, '2', true, null ]
+SyntaxError Unexpected end of JSON input
+Expected double-quoted property name in JSON at position 7
+Converting circular structure to JSON
+"#,
+     r#""#, 0),
+    // c7.js
+    (r#"const d = new Date(Date.UTC(2024, 1, 29, 13, 45, 30, 123));
+console.log(d.toISOString(), d.getUTCDay(), d.getUTCFullYear(), d.toJSON(), d.valueOf());
+console.log(new Date('2024-03-10').toISOString(), new Date(2020, 0, 31).getMonth(), Date.parse('2000-01-01T00:00:00.000Z'));
+console.log(new Date(NaN).getTime(), String(new Date(NaN)), new Date(0).toUTCString());
+console.log(Math.max(), Math.min(1, 2), Math.abs(-5.5), Math.ceil(4.1), Math.trunc(-4.7), Math.hypot(3, 4), Math.cbrt(27), Math.PI.toFixed(4));
+console.log((1234567.891).toLocaleString(), (0.1).toFixed(20), (1e21).toFixed(2), (123.456).toPrecision(4), (255).toString(36), Number.parseFloat('1e3'));
+console.log(0.1 * 3, 1 / 3, 100 / 3, 2 ** 53 + 1, -1e-7, 123e-20, 1e300 * 10, 5e-324, (-0).toString(), Object.is(-0, 0));
+"#,
+     r#"2024-02-29T13:45:30.123Z 4 2024 2024-02-29T13:45:30.123Z 1709214330123
+2024-03-10T00:00:00.000Z 0 946684800000
+NaN Invalid Date Thu, 01 Jan 1970 00:00:00 GMT
+-Infinity 1 5.5 5 -4 5 3 3.1416
+1,234,567.891 0.10000000000000000555 1e+21 123.5 73 1000
+0.30000000000000004 0.3333333333333333 33.333333333333336 9007199254740992 -1e-7 1.23e-18 1e+301 5e-324 0 false
+"#,
+     r#""#, 0),
+    // c8.js
+    (r#"async function f() {
+  const e = new Error('made here');
+  await null;
+  throw e;
+}
+f();
+"#,
+     r#""#,
+     r#"/app/index.js:2
+  const e = new Error('made here');
+            ^
+
+Error: made here
+    at f (/app/index.js:2:13)
+    at Object.<anonymous> (/app/index.js:6:1)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // c9.js
+    (r#"async function f() {
+  const e = new Error('made here');
+  throw e;
+}
+f();
+"#,
+     r#""#,
+     r#"/app/index.js:2
+  const e = new Error('made here');
+            ^
+
+Error: made here
+    at f (/app/index.js:2:13)
+    at Object.<anonymous> (/app/index.js:5:1)
+{main}
+
+Node.js v20.19.3
+"#, 1),
+    // c10.js
+    (r#"class K { get g() { return new Error('x').stack.split('\n')[1]; } set s(v) { console.log(new Error('x').stack.split('\n')[1]); } m() { return new Error('x').stack.split('\n')[1]; } static st() { return new Error('x').stack.split('\n')[1]; } }
+const k = new K();
+console.log(k.g); k.s = 1; console.log(k.m(), K.st());
+const o = { get g() { return new Error('x').stack.split('\n')[1]; }, m() { return new Error('x').stack.split('\n')[1]; }, f: function () { return new Error('x').stack.split('\n')[1]; }, a: () => new Error('x').stack.split('\n')[1] };
+console.log(o.g, o.m(), o.f(), o.a());
+const alias = { other: o.m }; console.log(alias.other());
+function Legacy() {} Legacy.prototype.run = function () { return new Error('x').stack.split('\n')[1]; }; console.log(new Legacy().run());
+"#,
+     r#"    at get g [as g] (/app/index.js:1:28)
+    at set s [as s] (/app/index.js:1:90)
+    at K.m (/app/index.js:1:143)     at K.st (/app/index.js:1:203)
+    at get g [as g] (/app/index.js:4:30)     at Object.m (/app/index.js:4:83)     at Object.f (/app/index.js:4:147)     at Object.a (/app/index.js:4:196)
+    at Object.m [as other] (/app/index.js:4:83)
+    at Legacy.run (/app/index.js:7:66)
+"#,
+     r#""#, 0),
+    // c11.js
+    (r#"function F() {} F.s = function () { return new Error('x').stack.split('\n')[1]; }; console.log(F.s());
+const G = function () {}; G.t = () => new Error('x').stack.split('\n')[1]; console.log(G.t());
+class B { static q() { return new Error('x').stack.split('\n')[1]; } } class C extends B {} console.log(C.q());
+const anon = class {}; anon.z = function () { return new Error('x').stack.split('\n')[1]; }; console.log(anon.z());
+"#,
+     r#"    at F.s (/app/index.js:1:44)
+    at G.t (/app/index.js:2:39)
+    at C.q (/app/index.js:3:31)
+    at anon.z (/app/index.js:4:54)
+"#,
+     r#""#, 0),
+    // c12.js
+    (r#"process.on('uncaughtException', (e) => { console.log('got', e.message); throw new Error('in handler'); });
+throw new Error('orig');
+"#,
+     r#"got orig
+"#,
+     r#"/app/index.js:1
+process.on('uncaughtException', (e) => { console.log('got', e.message); throw new Error('in handler'); });
+                                                                        ^
+
+Error: in handler
+    at process.<anonymous> (/app/index.js:1:79)
+    at process.emit (node:events:524:28)
+    at process._fatalException (node:internal/process/execution:188:25)
+
+Node.js v20.19.3
+"#, 7),
+    // c13.js
+    (r#"process.on('uncaughtException', (e, origin) => { console.log('got', e instanceof Error ? e.message : e, origin); });
+Promise.reject(new Error('rej'));
+setTimeout(() => console.log('still alive'), 10);
+"#,
+     r#"got rej unhandledRejection
+still alive
+"#,
+     r#""#, 0),
+
+];
+
+#[test]
+fn node20_programs() {
+    let mut failed = Vec::new();
+    for (i, (src, out, err, code)) in NODE20.iter().enumerate() {
+        let r = run(&[("/app/index.js", src)], &["node", "index.js"], "", "20.19.3");
+        let (out, err) = (out.replace("{main}", MAIN20), err.replace("{main}", MAIN20));
+        if r.out != out || r.err != err || r.code != Some(*code) {
+            failed.push(format!("#{i}:\n{src}\n--- stdout\n{}\n--- expected\n{out}\n--- stderr\n{}\n--- expected\n{err}\n--- code {:?}, expected {code}", r.out, r.err, r.code));
+        }
+    }
+    assert!(failed.is_empty(), "{} of {} programs differ:\n{}", failed.len(), NODE20.len(), failed.join("\n\n"));
 }
