@@ -1948,3 +1948,23 @@ fn node20_programs() {
     }
     assert!(failed.is_empty(), "{} of {} programs differ:\n{}", failed.len(), NODE20.len(), failed.join("\n\n"));
 }
+
+#[test]
+#[ignore]
+fn scratch_express() {
+    let var = |k: &str, d: &str| std::env::var(k).unwrap_or(d.to_string());
+    let src = std::fs::read_to_string(var("APP", "/tmp/ex/app.js")).unwrap();
+    let reqs: Vec<(String, String, std::collections::BTreeMap<String, String>, String)> = serde_json::from_str(&std::fs::read_to_string(var("REQS", "/tmp/ex/reqs.json")).unwrap()).unwrap();
+    let ev = var("EXPRESS", "4.21.2");
+    let port: u16 = var("PORT", "3000").parse().unwrap();
+    let (mut e, mut p) = start_server(&[("/app/index.js", &src)], &[("express", &ev)], "20.19.3");
+    let mut out = String::new();
+    for (m, path, h, body) in reqs {
+        let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = e.http(p.as_mut(), port, &m, &path, &hs, &body).map(|r| head(&r)).unwrap_or_default();
+        out.push_str(&serde_json::to_string(&(m, path, r)).unwrap());
+        out.push('\n');
+    }
+    std::fs::write("/tmp/ex/mine.jsonl", out).unwrap();
+    std::fs::write("/tmp/ex/mine.out", e.text(StdStream::Stdout) + "---\n" + &e.text(StdStream::Stderr)).unwrap();
+}

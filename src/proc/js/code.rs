@@ -203,6 +203,8 @@ pub enum Op {
     CatchGuard,
     /// Array destructuring without a rest: the first N values of an iterable, as an array.
     IterTake(u16),
+    /// Records the name V8 infers for an anonymous function stored in a property.
+    SetInferred(Str),
     /// Leaving a for-of early: calls the iterator's `return` method if it has one.
     IterClose,
     /// `yield*`: pushes the inner iterator's next `{ value, done }`.

@@ -866,6 +866,14 @@ impl<'a> Compiler<'a> {
         None
     }
 
+    fn is_anon_fn(&self, value: &Expr) -> bool {
+        match &value.k {
+            E::Func(f) => f.name.is_empty(),
+            E::Class(c) => c.name.is_none(),
+            _ => false,
+        }
+    }
+
     fn name_anon(&mut self, value: &Expr, name: &Name) {
         let anon = match &value.k {
             E::Func(f) => f.name.is_empty(),
@@ -2165,6 +2173,26 @@ impl<'a> Compiler<'a> {
                     self.store_name(n, pos, true)?;
                 }
             }
+            Pat::Expr(t) if op.is_empty() && matches!(t.k, E::Dot(..) | E::Member(..)) && !matches!(&t.k, E::Dot(o, ..) if matches!(o.k, E::Super)) && self.is_anon_fn(value) => {
+                // obj.prop = function () {}: stored with its inferred name for stack traces.
+                let (o, key) = match &t.k {
+                    E::Dot(o, name, _) => (o, Err(name.clone())),
+                    E::Member(o, k, _) => (o, Ok(k)),
+                    _ => return Err(self.err("Invalid left-hand side in assignment", t.pos, 1)),
+                };
+                self.expr(o)?;
+                if let Ok(k) = key {
+                    self.expr(k)?;
+                }
+                self.expr(value)?;
+                if let Some(n) = inferred_name(t) {
+                    self.emit(Op::SetInferred(n.into()));
+                }
+                match key {
+                    Err(name) => self.emit_at(Op::SetProp(name), t.pos),
+                    Ok(_) => self.emit_at(Op::SetElem, t.pos),
+                };
+            }
             Pat::Expr(t) => match &t.k {
                 E::Dot(o, name, _) => {
                     if let E::Super = o.k {
@@ -2424,6 +2452,42 @@ fn collect_vars_stmt(s: &Stmt, out: &mut Vec<(Name, u32)>) {
         S::Export(Some(d), _) => collect_vars_stmt(d, out),
         _ => {}
     }
+}
+
+/// V8's FuncNameInferrer for `a.b.c = function () {}`: the name stack traces show for an
+/// anonymous function stored in a property (`this` and `prototype` left out, computed keys as
+/// `<computed>`); `None` when the target is something else.
+fn inferred_name(t: &Expr) -> Option<String> {
+    fn go(e: &Expr, out: &mut Vec<String>, depth: u32) -> bool {
+        if depth > 20 {
+            return false;
+        }
+        match &e.k {
+            E::Ident(n) => out.push(n.to_string()),
+            E::This => {}
+            E::Dot(o, n, _) => {
+                if !go(o, out, depth + 1) {
+                    return false;
+                }
+                if &**n != "prototype" {
+                    out.push(n.to_string());
+                }
+            }
+            E::Member(o, k, _) => {
+                if !go(o, out, depth + 1) {
+                    return false;
+                }
+                out.push(match &k.k {
+                    E::Str(s) => s.to_string(),
+                    _ => "<computed>".into(),
+                });
+            }
+            _ => return false,
+        }
+        true
+    }
+    let mut parts = Vec::new();
+    (go(t, &mut parts, 0) && !parts.is_empty()).then(|| parts.join("."))
 }
 
 /// V8's CallPrinter: how a callee is named in "x is not a function".

@@ -387,17 +387,63 @@ pub fn table(major: u32) -> &'static Table {
 }
 
 /// The frames under the task now running.
-pub fn bottom(major: u32, _version: &str, b: Bottom, esm: bool) -> Vec<&'static str> {
+pub fn bottom(major: u32, _version: &str, b: Bottom, esm: bool) -> Vec<String> {
     let t = table(major);
-    match b {
+    let v: Vec<&str> = match b {
         Bottom::None | Bottom::Stdin | Bottom::Eval => Vec::new(),
         Bottom::MainModule if esm => t.esm.to_vec(),
         Bottom::MainModule => t.main.to_vec(),
         Bottom::Timer => t.timer.to_vec(),
         Bottom::Immediate => t.immediate.to_vec(),
-        Bottom::Tick => t.tick.to_vec(),
+        // processTicksAndRejections calls `callback()` at line L, and with n arguments
+        // (`switch (args.length)`) at L+3+n column 21, or `callback(...args)` at L+8:22.
+        Bottom::Tick(n) if n > 0 => {
+            return t.tick.iter().map(|f| tick_with_args(f, n)).collect();
+        }
+        Bottom::Tick(_) => t.tick.to_vec(),
         Bottom::HttpRequest => t.http.to_vec(),
         Bottom::Fatal => t.fatal.to_vec(),
         Bottom::FatalRejection => t.fatal.iter().chain(t.fatal_rejection).copied().collect(),
+    };
+    v.into_iter().map(String::from).collect()
+}
+
+fn tick_with_args(frame: &str, n: u8) -> String {
+    let Some(open) = frame.rfind('(') else { return frame.to_string() };
+    let loc = frame[open + 1..].trim_end_matches(')');
+    let mut parts = loc.rsplitn(3, ':');
+    let (_, line, file) = (parts.next(), parts.next().and_then(|l| l.parse::<u32>().ok()), parts.next());
+    let (Some(line), Some(file)) = (line, file) else { return frame.to_string() };
+    let (l, c) = if n <= 4 { (line + 3 + n as u32, 21) } else { (line + 8, 22) };
+    format!("{}({file}:{l}:{c})", &frame[..open])
+}
+
+/// Locations of single internal functions that bundled code labels its frames with
+/// (`host.nodeFrame(key)`). Node 20's are from 20.20.2; other lines reuse them where their
+/// own numbers are not known (async_hooks and endReadableNT from public traces).
+pub fn internal(major: u32, key: &str) -> String {
+    let t = table(major);
+    let old = major < 16;
+    let stream = |n: &str| if old { format!("internal/streams/readable.js:{n}") } else { format!("node:internal/streams/readable:{n}") };
+    match key {
+        // EventEmitter#emit calling a listener: the same line as Server.emit's.
+        "emit" => t.http.first().and_then(|f| f.split_once(" (")).map(|(_, l)| l.trim_end_matches(')').to_string()).unwrap_or_default(),
+        "asyncScope" => match major {
+            22.. => "node:async_hooks:214:14".into(),
+            20 => "node:async_hooks:206:9".into(),
+            18 => "node:async_hooks:204:9".into(),
+            16 => "node:async_hooks:203:9".into(),
+            _ => "async_hooks.js:197:9".into(),
+        },
+        "endReadableNT" => match major {
+            18 => stream("1359:12"),
+            16 => stream("1343:12"),
+            14 | 12 => stream("1327:12"),
+            _ => stream("1698:12"),
+        },
+        "resume_" => stream("1262:3"),
+        "flow" => stream("1283:53"),
+        "read" => stream("782:10"),
+        _ => String::new(),
     }
 }

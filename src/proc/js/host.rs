@@ -31,7 +31,8 @@ pub enum Bottom {
     MainModule,
     Timer,
     Immediate,
-    Tick,
+    /// A `process.nextTick` callback, with its number of arguments.
+    Tick(u8),
     HttpRequest,
     Stdin,
     Eval,
@@ -198,7 +199,7 @@ impl Host {
     }
 
     /// Node's internal frames under the current task, as this version prints them.
-    pub fn bottom_frames(&self) -> Vec<&'static str> {
+    pub fn bottom_frames(&self) -> Vec<String> {
         super::frames::bottom(self.version.major, &self.version.version, self.bottom, self.esm_main)
     }
 
@@ -307,7 +308,7 @@ impl Vm {
             }
             // process.nextTick callbacks, then microtasks.
             if let Some((f, args)) = self.host.ticks.pop_front() {
-                self.host.bottom = Bottom::Tick;
+                self.host.bottom = Bottom::Tick(args.len().min(5) as u8);
                 self.host.cont = Cont::None;
                 let r = self.start_call(ctx, &f, Val::Undef, args);
                 self.task_done(ctx, r);

@@ -76,6 +76,7 @@ pub fn serve(vm: &mut Vm, ctx: &mut Ctx, port: u16, req: &HttpRequest) -> Option
 /// false when nothing is left to run.
 fn pump_once(vm: &mut Vm, ctx: &mut Ctx, deadline: u64) -> bool {
     if let Some((f, args)) = vm.host.ticks.pop_front() {
+        vm.host.bottom = Bottom::Tick(args.len().min(5) as u8);
         let r = vm.start_call(ctx, &f, Val::Undef, args);
         if let Err(e) = vm.finish_task(ctx, r) {
             vm.uncaught(ctx, e);
@@ -83,12 +84,14 @@ fn pump_once(vm: &mut Vm, ctx: &mut Ctx, deadline: u64) -> bool {
         return true;
     }
     if let Some(job) = vm.jobs.pop_front() {
+        vm.host.bottom = Bottom::None;
         if let Err(e) = vm.run_job(ctx, job) {
             vm.uncaught(ctx, e);
         }
         return true;
     }
     if let Some((f, args, obj)) = vm.host.immediates.pop_front() {
+        vm.host.bottom = Bottom::Immediate;
         let r = vm.start_call(ctx, &f, Val::Obj(obj), args);
         if let Err(e) = vm.finish_task(ctx, r) {
             vm.uncaught(ctx, e);
@@ -106,6 +109,7 @@ fn pump_once(vm: &mut Vm, ctx: &mut Ctx, deadline: u64) -> bool {
                     vm.host.timers.remove(i);
                 }
             }
+            vm.host.bottom = Bottom::Timer;
             let r = vm.start_call(ctx, &t.callback, Val::Obj(t.obj), t.args.clone());
             if let Err(e) = vm.finish_task(ctx, r) {
                 vm.uncaught(ctx, e);

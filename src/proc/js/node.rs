@@ -789,6 +789,11 @@ fn h_fatal(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     Err(vm.fatal(&m))
 }
 
+fn h_node_frame(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
+    let k = arg_str(vm, ctx, c, 0)?;
+    Ok(Val::Str(super::frames::internal(vm.host.version.major, &k).into()))
+}
+
 fn h_inspect(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     let s = inspect(vm, ctx, &c.arg(0), &Opts::default());
     Ok(Val::Str(s.into()))
@@ -814,6 +819,7 @@ pub fn host_binding(vm: &mut Vm) -> Val {
             ("packageVersion", 1, h_package_version),
             ("inspect", 1, h_inspect),
             ("fatal", 1, h_fatal),
+            ("nodeFrame", 1, h_node_frame),
         ],
     );
     vm.host.binding = Some(o);

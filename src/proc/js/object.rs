@@ -458,6 +458,10 @@ impl Vm {
                 continue;
             }
             if let Key::S(s) = &p.key {
+                // Dockling's own bookkeeping on functions (stack-trace names).
+                if &**s == "%frame" || &**s == "%inferred" {
+                    continue;
+                }
                 match index_of(s) {
                     Some(i) => ints.push((i, s.clone())),
                     None => out.push(s.clone()),

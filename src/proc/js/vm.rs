@@ -113,6 +113,8 @@ pub struct Frame {
     pub args: Vec<Val>,
     pub new_target: Option<Oid>,
     pub ret: Ret,
+    /// The stack-trace text bundled code gave this call (`host.site`).
+    pub label: Option<Str>,
 }
 
 impl Frame {
@@ -396,7 +398,7 @@ impl Vm {
             if out.len() >= 10 {
                 break;
             }
-            out.push(l.to_string());
+            out.push(l);
         }
         out
     }
@@ -469,6 +471,9 @@ impl Vm {
 
     /// The `%frame` label of a bundled module's function (the real package's frame text).
     fn frame_label(&self, i: usize) -> Option<String> {
+        if let Some(l) = &self.frames[i].label {
+            return Some(l.to_string());
+        }
         let f = self.frames[i].func?;
         match self.heap.get(f).props.get(&Key::s("%frame")) {
             Some(Prop { slot: Slot::V(Val::Str(s)), .. }) => Some(s.to_string()),
@@ -490,10 +495,15 @@ impl Vm {
         let func = f.func;
         let is_construct = f.ret == Ret::Construct || f.new_target.is_some() && matches!(code.kind, FnKind::Ctor { .. });
         let loc = self.location(&code.script, pos);
-        let fname = match func {
+        let mut fname = match func {
             Some(fo) => self.fn_name(fo).to_string(),
             None => code.name.to_string(),
         };
+        if fname.is_empty() {
+            if let Some(Prop { slot: Slot::V(Val::Str(n)), .. }) = func.and_then(|fo| self.heap.get(fo).props.get(&Key::s("%inferred"))) {
+                fname = n.to_string();
+            }
+        }
         let prefix = "";
         if is_construct {
             let n = if fname.is_empty() { "<anonymous>".to_string() } else { fname };
@@ -520,9 +530,10 @@ impl Vm {
                     s.push('.');
                     s.push_str(mname.as_deref().unwrap_or("<anonymous>"));
                 } else {
-                    // Accessors show no receiver type (`get x [as x]`).
-                    let accessor = fname.starts_with("get ") || fname.starts_with("set ");
-                    if !accessor && !fname.starts_with(&format!("{ty}.")) {
+                    // The receiver's type is shown before plain identifiers only (not before
+                    // `get x` or inferred `a.b.c`), unless the name already starts with it.
+                    let ident = fname.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+                    if ident && !fname.starts_with(&ty) {
                         s.push_str(&ty);
                         s.push('.');
                     }
@@ -543,9 +554,19 @@ impl Vm {
             return t.to_string();
         }
         if self.heap.get(o).is_callable() {
-            // A static method's receiver is shown by the function's name.
+            // A class shows as its name (a static method's receiver); other functions as Function.
+            let is_class = matches!(&self.heap.get(o).kind, Kind::Func(c) if c.is_class);
+            if !is_class {
+                return "Function".into();
+            }
             let n = self.fn_name(o);
-            return if n.is_empty() { "Function".into() } else { n.to_string() };
+            if !n.is_empty() {
+                return n.to_string();
+            }
+            if let Some(Prop { slot: Slot::V(Val::Str(n)), .. }) = self.heap.get(o).props.get(&Key::s("%inferred")) {
+                return n.to_string();
+            }
+            return "Function".into();
         }
         self.constructor_name(o).unwrap_or_else(|| "Object".into())
     }
@@ -727,6 +748,7 @@ impl Vm {
             args,
             new_target,
             ret,
+            label: None,
         }
     }
 
@@ -1604,6 +1626,11 @@ impl Vm {
                     self.define(*ao, Key::s("raw"), r, 0);
                 }
                 push!(self, fi, a);
+            }
+            Op::SetInferred(name) => {
+                if let Val::Obj(f) = self.top(fi).clone() {
+                    self.heap.get_mut(f).props.insert(Key::s("%inferred"), Slot::V(Val::Str(name.clone())), HIDDEN);
+                }
             }
             Op::SetName(name) => {
                 if let Val::Obj(f) = self.top(fi).clone() {

@@ -26,8 +26,9 @@ impl P<'_> {
             self.i += 1;
         }
     }
+    /// V8 ≥ 11 names the expected token even at the end of the input.
     fn err_at(&self, msg: &'static str) -> JErr {
-        if self.i >= self.b.len() {
+        if self.i >= self.b.len() && self.style == 0 {
             JErr::End
         } else {
             JErr::At(msg, self.i)
@@ -52,7 +53,7 @@ impl P<'_> {
                     loop {
                         self.ws();
                         if self.b.get(self.i) != Some(&b'"') {
-                            if self.i >= self.b.len() {
+                            if self.i >= self.b.len() && self.style == 0 {
                                 return Err(JErr::End);
                             }
                             return Err(JErr::At(if first { "Expected property name or '}'" } else { "Expected double-quoted property name" }, self.i));
@@ -190,8 +191,13 @@ impl P<'_> {
                         b't' => '\t',
                         b'u' => {
                             let hex = self.s.get(self.i + 2..self.i + 6).unwrap_or("");
-                            let Ok(v) = u32::from_str_radix(hex, 16) else {
-                                return Err(JErr::At("Bad Unicode escape", self.i + 2));
+                            let Ok(v) = u32::from_str_radix(hex, 16).map_err(|_| ()).and_then(|v| if hex.len() == 4 && hex.bytes().all(|c| c.is_ascii_hexdigit()) { Ok(v) } else { Err(()) }) else {
+                                // At the first character that is not a hex digit.
+                                let k = (0..4).find(|k| !self.b.get(self.i + 2 + k).is_some_and(|c| c.is_ascii_hexdigit())).unwrap_or(0);
+                                if self.i + 2 + k >= self.b.len() {
+                                    return Err(JErr::At("Unterminated string", self.b.len()));
+                                }
+                                return Err(JErr::At("Bad Unicode escape", self.i + 2 + k));
                             };
                             self.i += 4;
                             if (0xd800..0xdc00).contains(&v) && self.s.get(self.i + 2..self.i + 4) == Some("\\u") {
@@ -253,10 +259,12 @@ impl P<'_> {
         }
         match e {
             JErr::End => "Unexpected end of JSON input".into(),
+            // This one says "at position" without "in JSON".
+            JErr::At(msg, i) if msg.starts_with("Unexpected non-whitespace") => format!("{msg}{}", suffix(i).replacen(" in JSON", "", 1)),
             JErr::At(msg, i) => format!("{msg}{}", suffix(i)),
             JErr::Token(i) => {
-                if self.s == "undefined" {
-                    return "\"undefined\" is not valid JSON".into();
+                if matches!(self.s, "undefined" | "NaN" | "Infinity" | "[object Object]") {
+                    return format!("\"{}\" is not valid JSON", self.s);
                 }
                 let c = self.s[i..].chars().next().unwrap_or(' ');
                 let u: Vec<u16> = self.s.encode_utf16().collect();

@@ -20,13 +20,14 @@ function frame(fn, label) {
 
 // ---- mime types (the common ones) ----
 const MIME = {
-  html: 'text/html', htm: 'text/html', css: 'text/css', js: 'application/javascript', mjs: 'application/javascript',
-  json: 'application/json', txt: 'text/plain', md: 'text/markdown', xml: 'application/xml', csv: 'text/csv',
+  // Express 4 looks types up with mime 1.x, Express 5 with mime-types 3 (js is text/javascript).
+  html: 'text/html', htm: 'text/html', css: 'text/css', js: V5 ? 'text/javascript' : 'application/javascript', mjs: V5 ? 'text/javascript' : 'application/javascript',
+  json: 'application/json', txt: 'text/plain', text: 'text/plain', md: 'text/markdown', xml: 'application/xml', csv: 'text/csv',
   png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', ico: 'image/x-icon',
   webp: 'image/webp', pdf: 'application/pdf', zip: 'application/zip', woff: 'font/woff', woff2: 'font/woff2',
   ttf: 'font/ttf', mp3: 'audio/mpeg', mp4: 'video/mp4', wasm: 'application/wasm', map: 'application/json',
 };
-const CHARSET = { 'text/': true, 'application/javascript': true, 'application/json': true, 'application/xml': true };
+const CHARSET = { 'text/': true, 'text/javascript': true, 'application/javascript': true, 'application/json': true, 'application/xml': true };
 
 function lookup(file) {
   const ext = path.extname(file).slice(1).toLowerCase();
@@ -100,10 +101,23 @@ function compilePath(pattern, end, strict) {
       let name = '';
       i++;
       while (i < s.length && /[A-Za-z0-9_$]/.test(s[i])) { name += s[i]; i++; }
+      // Express 4: a custom pattern, `:id(\\d+)`.
+      let re;
+      if (!V5 && s[i] === '(') {
+        let depth = 0;
+        let j = i;
+        for (; j < s.length; j++) {
+          if (s[j] === '\\') { j++; continue; }
+          if (s[j] === '(') depth++;
+          else if (s[j] === ')' && --depth === 0) break;
+        }
+        re = new RegExp('^(?:' + s.slice(i + 1, j) + ')$', 'i');
+        i = j + 1;
+      }
       let optional = false;
       if (!V5 && s[i] === '?') { optional = true; i++; }
       keys.push({ name, optional });
-      segs.push({ param: name, optional });
+      segs.push({ param: name, optional, re });
       continue;
     }
     if (c === '*' ) {
@@ -162,9 +176,10 @@ function matchSegs(segs, idx, url, pos, params, end, sensitive) {
   }
   if (seg.param !== undefined) {
     let j = pos;
-    while (j < url.length && url[j] !== '/') j++;
+    while (j < url.length && (seg.re || url[j] !== '/')) j++;
     // Longest first, then shorter (for "/:from-:to").
     for (let k = j; k > pos; k--) {
+      if (seg.re && !seg.re.test(url.slice(pos, k))) continue;
       const r = matchSegs(segs, idx + 1, url, k, params, end, sensitive);
       if (r >= 0) {
         params[seg.param] = url.slice(pos, k);
@@ -539,15 +554,34 @@ request.is = function is(type) {
   }
   return false;
 };
+// negotiator's media type preference: by q, then specificity, then Accept order, then ours.
+function parseAccept(accept) {
+  return accept.split(',').map((part, o) => {
+    const [mt, ...params] = part.trim().split(';');
+    const [type, sub] = mt.trim().toLowerCase().split('/');
+    let q = 1;
+    for (const p of params) { const [k, v] = p.trim().split('='); if (k === 'q') q = parseFloat(v); }
+    return { type, sub: sub || '*', q: isNaN(q) ? 0 : q, o };
+  }).filter((e) => e.type);
+}
 request.accepts = function accepts(...types) {
-  const accept = this.headers.accept || '*/*';
+  const accept = this.headers.accept === undefined ? '*/*' : this.headers.accept;
+  const entries = parseAccept(accept);
   const list = types.flat();
-  if (list.length === 0) return accept.split(',').map((s) => s.split(';')[0].trim());
-  for (const t of list) {
-    const full = t.indexOf('/') < 0 ? (MIME[t] || t) : t;
-    if (accept.indexOf('*/*') >= 0 || accept.indexOf(full) >= 0 || accept.indexOf(full.split('/')[0] + '/*') >= 0) return t;
-  }
-  return false;
+  if (list.length === 0) return entries.filter((e) => e.q > 0).sort((a, b) => (b.q - a.q) || (a.o - b.o)).map((e) => e.type + '/' + e.sub);
+  let best = null;
+  list.forEach((t, i) => {
+    const full = (t.indexOf('/') < 0 ? (MIME[t] || t) : t).toLowerCase();
+    const [type, sub] = full.split('/');
+    let m = null;
+    for (const e of entries) {
+      if ((e.type !== type && e.type !== '*') || (e.sub !== sub && e.sub !== '*')) continue;
+      const sp = (e.type === type ? 4 : 0) | (e.sub === sub ? 2 : 0);
+      if (!m || sp > m.s || (sp === m.s && (e.q > m.q || (e.q === m.q && e.o < m.o)))) m = { q: e.q, s: sp, o: e.o, i, t };
+    }
+    if (m && m.q > 0 && (!best || (m.q - best.q || m.s - best.s || best.o - m.o || best.i - m.i) > 0)) best = m;
+  });
+  return best ? best.t : false;
 };
 Object.defineProperty(request, 'path', { get() { return pathOf(this); }, configurable: true });
 Object.defineProperty(request, 'hostname', { get() { const h = this.headers.host || ''; return h.replace(/:\d+$/, ''); }, configurable: true });
@@ -714,16 +748,12 @@ response.redirect = function redirect(url) {
   }
   this.location(address);
   address = this.get('Location');
-  const accept = this.req.headers.accept || '';
   let body;
-  if (accept.indexOf('text/html') >= 0) {
-    const u = escapeHtml(address);
-    body = '<p>' + http.STATUS_CODES[status] + '. Redirecting to ' + u + '</p>';
-    this.set('Content-Type', 'text/html; charset=utf-8');
-  } else {
-    body = http.STATUS_CODES[status] + '. Redirecting to ' + address;
-    this.set('Content-Type', 'text/plain; charset=utf-8');
-  }
+  this.format({
+    text: () => { body = http.STATUS_CODES[status] + '. Redirecting to ' + address; },
+    html: () => { body = '<p>' + http.STATUS_CODES[status] + '. Redirecting to ' + escapeHtml(address) + '</p>'; },
+    default: () => { body = ''; },
+  });
   this.statusCode = status;
   this.set('Content-Length', host.byteLength(body));
   if (this.req.method === 'HEAD') this.end();
@@ -798,7 +828,8 @@ response.render = function () {
 
 response.format = function (obj) {
   const keys = Object.keys(obj).filter((k) => k !== 'default');
-  const key = this.req.accepts(keys);
+  const key = keys.length > 0 ? this.req.accepts(keys) : false;
+  this.vary('Accept');
   if (key) { this.set('Content-Type', contentType(key.indexOf('/') < 0 ? (MIME[key] || key) : key, false)); obj[key](this.req, this, this.req.next); }
   else if (obj.default) obj.default(this.req, this, this.req.next);
   else { const e = new Error('Not Acceptable'); e.status = e.statusCode = 406; this.req.next(e); }
@@ -806,7 +837,15 @@ response.format = function (obj) {
 };
 
 response.vary = function (field) {
-  return this.append('Vary', field);
+  // The vary module: each field once, case-insensitively; `*` wins.
+  const prev = this.get('Vary');
+  let list = prev ? String(prev).split(/\s*,\s*/).filter(Boolean) : [];
+  for (const f of [].concat(field).join(',').split(/\s*,\s*/).filter(Boolean)) {
+    if (f === '*') list = ['*'];
+    else if (list[0] !== '*' && !list.some((x) => x.toLowerCase() === f.toLowerCase())) list.push(f);
+  }
+  if (list.length) this.set('Vary', list.join(', '));
+  return this;
 };
 
 response.links = function (links) {
@@ -956,21 +995,73 @@ function typeMatches(req, type) {
   return false;
 }
 
+// raw-body's and body-parser's call chain, so parse errors carry their real stacks.
+const BP = ROOT.replace(/express$/, 'body-parser');
+const RB = ROOT.replace(/express$/, 'raw-body');
+const BPL = V5 ? { json: '93:21', strict: '87:17', create: '139:10', read: '194:18' } : { json: '92:19', strict: '86:15', create: '169:10', read: '128:18' };
+const runInAsyncScope = frame(function runInAsyncScope(fn, text) {
+  return fn(null, text);
+}, 'AsyncResource.runInAsyncScope (' + host.nodeFrame('asyncScope') + ')');
+const invokeCallback = frame(function invokeCallback(cb, text) {
+  return runInAsyncScope(cb, text);
+}, 'invokeCallback (' + RB + '/index.js:238:16)');
+const done = frame(function done(cb, text) {
+  return invokeCallback(cb, text);
+}, 'done (' + RB + '/index.js:227:7)');
+
 function readBody(req, cb) {
   if (req._body) return cb(null, req._bodyText);
   let data = '';
   req.on('data', (chunk) => { data += chunk.toString(); });
-  req.on('end', () => { req._body = true; req._bodyText = data; cb(null, data); });
+  req.on('end', frame(function onEnd() {
+    req._body = true;
+    req._bodyText = data;
+    done(cb, data);
+  }, 'IncomingMessage.onEnd (' + RB + '/index.js:287:7)'));
 }
 
 function httpError(status, message, props) {
-  const e = new Error(message);
+  const e = message instanceof Error ? message : new Error(message);
   e.expose = status < 500;
   e.statusCode = status;
   e.status = status;
   Object.assign(e, props || {});
   return e;
 }
+
+function normalizeJsonSyntaxError(error, obj) {
+  for (const key of Object.getOwnPropertyNames(error)) {
+    if (key !== 'stack' && key !== 'message') delete error[key];
+  }
+  error.stack = obj.stack.replace(error.message, obj.message);
+  error.message = obj.message;
+  return error;
+}
+
+const createStrictSyntaxError = frame(function createStrictSyntaxError(str, char) {
+  const index = str.indexOf(char);
+  let partial = '';
+  if (index !== -1) {
+    partial = str.substring(0, index) + '#';
+    for (let i = index + 1; i < str.length; i++) partial += '#';
+  }
+  try {
+    JSON.parse(partial);
+    throw new SyntaxError('strict violation');
+  } catch (e) {
+    return normalizeJsonSyntaxError(e, { message: e.message.replace(/#+/g, (p) => str.substring(index, index + p.length)), stack: e.stack });
+  }
+}, 'createStrictSyntaxError (' + BP + '/lib/types/json.js:' + BPL.create + ')');
+const parseStrict = frame(function parse(body, char) {
+  throw createStrictSyntaxError(body, char);
+}, 'parse (' + BP + '/lib/types/json.js:' + BPL.strict + ')');
+const parseJson = frame(function parse(body, reviver) {
+  try {
+    return JSON.parse(body, reviver);
+  } catch (e) {
+    throw normalizeJsonSyntaxError(e, { message: e.message, stack: e.stack });
+  }
+}, 'parse (' + BP + '/lib/types/json.js:' + BPL.json + ')');
 
 function json(options) {
   const opts = options || {};
@@ -980,20 +1071,22 @@ function json(options) {
     if (req._body) return next();
     req.body = req.body || (V5 ? undefined : {});
     if (!typeMatches(req, type) || req.method === 'GET' || req.method === 'HEAD') return next();
-    readBody(req, (err, text) => {
-      if (text === '') { req.body = {}; return next(); }
-      if (strict && !/^[\x20\x09\x0a\x0d]*[[{]/.test(text)) {
-        const ch = text.trim()[0];
-        return next(httpError(400, 'Unexpected token \'' + ch + '\', "' + text + '" is not valid JSON', { body: text, type: 'entity.parse.failed' }));
-      }
+    readBody(req, frame(function (err, text) {
       try {
-        req.body = JSON.parse(text, opts.reviver);
+        if (text.length === 0) {
+          req.body = {};
+        } else {
+          const m = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/.exec(text);
+          const first = m ? m[1] : undefined;
+          if (strict && first !== '{' && first !== '[') parseStrict(text, first);
+          req.body = parseJson(text, opts.reviver);
+        }
       } catch (e) {
-        return next(httpError(400, e.message, { body: text, type: 'entity.parse.failed' }));
+        return next(httpError(400, e, { body: text, type: e.type || 'entity.parse.failed' }));
       }
       next();
-    });
-  }, 'jsonParser (' + ROOT.replace(/express$/, 'body-parser') + '/lib/types/json.js:113:7)');
+    }, BP + '/lib/read.js:' + BPL.read));
+  }, 'jsonParser (' + BP + '/lib/types/json.js:113:7)');
 }
 
 function urlencoded(options) {

@@ -252,15 +252,31 @@ class Server extends EventEmitter {
     const req = new IncomingMessage(method, url, headers, peer);
     const res = new ServerResponse(req, this);
     this.emit('request', req, res);
-    process.nextTick(() => {
-      if (body.length > 0) req.emit('data', req._encoding ? body.toString(req._encoding) : body);
-      req.complete = true;
-      req.readable = false;
-      req.emit('end');
-    });
+    // As node's streams do: 'data' from resume_ → flow → read, 'end' from endReadableNT,
+    // each on a tick with two arguments.
+    if (body.length > 0) process.nextTick(resume_, req, body);
+    process.nextTick(endReadableNT, req, null);
     return res;
   }
 }
+
+function labelled(fn, name, key) {
+  fn['%frame'] = name + ' (' + host.nodeFrame(key) + ')';
+  return fn;
+}
+const emitFrame = labelled(function emit(req, ev, arg) {
+  return arg === undefined ? req.emit(ev) : req.emit(ev, arg);
+}, 'IncomingMessage.emit', 'emit');
+const read = labelled(function read(req, body) {
+  emitFrame(req, 'data', req._encoding ? body.toString(req._encoding) : body);
+}, 'Readable.read', 'read');
+const flow = labelled(function flow(req, body) { read(req, body); }, 'flow', 'flow');
+const resume_ = labelled(function resume_(req, body) { flow(req, body); }, 'resume_', 'resume_');
+const endReadableNT = labelled(function endReadableNT(req) {
+  req.complete = true;
+  req.readable = false;
+  emitFrame(req, 'end');
+}, 'endReadableNT', 'endReadableNT');
 
 function createServer(options, listener) {
   return new Server(options, listener);
