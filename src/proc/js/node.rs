@@ -789,6 +789,14 @@ fn h_fatal(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     Err(vm.fatal(&m))
 }
 
+/// `host.site(text)`: how the calling (bundled) frame shows in stack traces from now on.
+fn h_site(vm: &mut Vm, _ctx: &mut Ctx, c: &mut Call) -> Res {
+    if let (Val::Str(t), Some(f)) = (c.arg(0), vm.frames.last_mut()) {
+        f.label = Some(t);
+    }
+    Ok(Val::Undef)
+}
+
 fn h_node_frame(vm: &mut Vm, ctx: &mut Ctx, c: &mut Call) -> Res {
     let k = arg_str(vm, ctx, c, 0)?;
     Ok(Val::Str(super::frames::internal(vm.host.version.major, &k).into()))
@@ -820,6 +828,7 @@ pub fn host_binding(vm: &mut Vm) -> Val {
             ("inspect", 1, h_inspect),
             ("fatal", 1, h_fatal),
             ("nodeFrame", 1, h_node_frame),
+            ("site", 1, h_site),
         ],
     );
     vm.host.binding = Some(o);

@@ -262,33 +262,88 @@ Layer.prototype.match = function match(p) {
   return true;
 };
 
-Layer.prototype.handle_error = frame(function handle_error(error, req, res, next) {
-  const fn = this.handle;
-  if (fn.length !== 4) return next(error);
-  try {
-    callHandler(fn, [error, req, res, next], next);
-  } catch (err) {
-    next(err);
+// Stack-trace text of each call site in the real router (Express 4's lib/router, the router
+// package 2.x under Express 5): `site(S.x)` before a call makes this frame show as S.x.
+const site = host.site;
+const RT = V5 ? ROOT.replace(/express$/, 'router') : ROOT + '/lib/router';
+const LIB = V5 ? RT + '/lib' : RT;
+const S = (function sites() {
+  const IX = RT + '/index.js', RO = LIB + '/route.js', LA = LIB + '/layer.js';
+  const t = V5 ? {
+    router: ['router', IX, '61:12'], handle: ['Function.handle', IX, '187:3'],
+    nextDone: ['next', IX, '290:14'], nextParams: ['next', IX, '305:5'],
+    cbErr: ['', IX, '307:9'], cbRoute: ['', IX, '309:15'], cbTrim: ['', IX, '311:9'],
+    trimNext1: ['trimPrefix', IX, '322:9'], trimNext2: ['trimPrefix', IX, '329:9'], trimErr: ['trimPrefix', IX, '354:13'], trimReq: ['trimPrefix', IX, '356:13'],
+    routeHandle: ['handle', IX, '449:11'],
+    ppDone: ['processParams', IX, '619:12'], ppParam: ['processParams', IX, '700:3'],
+    paramErr: ['param', IX, '633:14'], paramDone: ['param', IX, '637:14'], paramNext: ['param', IX, '647:14'], paramCalled: ['param', IX, '657:14'], paramCb: ['param', IX, '666:5'],
+    cbParamErr: ['paramCallback', IX, '679:7'], cbParamNext: ['paramCallback', IX, '683:21'], cbFn: ['paramCallback', IX, '697:5'], callParam: ['callParam', LIB + '/param.js', '18:17'],
+    dispatch: ['Route.dispatch', RO, '123:3'], rdEmpty: ['Route.dispatch', RO, '110:12'],
+    rnRoute: ['next', RO, '128:14'], rnRouter: ['next', RO, '133:14'], rnDone: ['next', RO, '138:14'], rnSkip: ['next', RO, '157:14'], rnErr: ['next', RO, '161:13'], rnReq: ['next', RO, '163:13'],
+    leSkip: ['Layer.handleError', LA, '112:12'], leFn: ['Layer.handleError', LA, '118:33'], leCatch: ['Layer.handleError', LA, '127:7'],
+    lrSkip: ['Layer.handleRequest', LA, '159:12'], lrFn: ['Layer.handleRequest', LA, '169:33'], lrCatch: ['Layer.handleRequest', LA, '178:7'],
+    appHandle: ['Function.handle', ROOT + '/lib/application.js', '177:15'], app: ['Server.app', ROOT + '/lib/express.js', '38:9'],
+  } : {
+    router: ['router', IX, '47:12'], handle: ['Function.handle', IX, '175:3'],
+    nextDone: ['next', IX, '265:14'], nextParams: ['next', IX, '280:10'],
+    cbErr: ['', IX, '282:9'], cbRoute: ['', IX, '284:15'], cbTrim: ['', IX, '286:9'],
+    trimNext1: ['trim_prefix', IX, '297:9'], trimNext2: ['trim_prefix', IX, '303:47'], trimErr: ['trim_prefix', IX, '326:13'], trimReq: ['trim_prefix', IX, '328:13'],
+    ppDone: ['Function.process_params', IX, '346:12'], ppParam: ['Function.process_params', IX, '421:3'],
+    paramErr: ['param', IX, '361:14'], paramDone: ['param', IX, '365:14'], paramNext: ['param', IX, '376:14'], paramCalled: ['param', IX, '386:14'], paramCb: ['param', IX, '395:5'],
+    cbParamErr: ['paramCallback', IX, '408:7'], cbParamNext: ['paramCallback', IX, '412:21'], cbFn: ['paramCallback', IX, '415:7'], cbCatch: ['paramCallback', IX, '417:7'],
+    dispatch: ['Route.dispatch', RO, '119:3'], rdEmpty: ['Route.dispatch', RO, '107:12'],
+    rnRoute: ['next', RO, '124:14'], rnRouter: ['next', RO, '129:14'], rnDone: ['next', RO, '141:14'], rnSkip: ['next', RO, '145:7'], rnErr: ['next', RO, '147:13'], rnReq: ['next', RO, '149:13'],
+    leSkip: ['Layer.handle_error', LA, '67:12'], leFn: ['Layer.handle_error', LA, '71:5'], leCatch: ['Layer.handle_error', LA, '73:5'],
+    lrSkip: ['Layer.handle [as handle_request]', LA, '91:12'], lrFn: ['Layer.handle [as handle_request]', LA, '95:5'], lrCatch: ['Layer.handle [as handle_request]', LA, '97:5'],
+    appHandle: ['Function.handle', ROOT + '/lib/application.js', '181:10'], app: ['Server.app', ROOT + '/lib/express.js', '39:9'],
+    query: ['query', ROOT + '/lib/middleware/query.js', '45:5'], init: ['expressInit', ROOT + '/lib/middleware/init.js', '40:5'],
+  };
+  const out = {};
+  for (const k of Object.keys(t)) {
+    const [name, file, pos] = t[k];
+    out[k] = name ? name + ' (' + file + ':' + pos + ')' : file + ':' + pos;
   }
-}, 'Layer.handle_error (%ROOT%/lib/router/layer.js:71:5)');
+  return out;
+})();
 
-Layer.prototype.handle_request = frame(function handle(req, res, next) {
-  const fn = this.handle;
-  if (fn.length > 3) return next();
-  try {
-    callHandler(fn, [req, res, next], next);
-  } catch (err) {
-    next(err);
-  }
-}, 'Layer.handle [as handle_request] (%ROOT%/lib/router/layer.js:95:5)');
-
-function callHandler(fn, args, next) {
-  const ret = fn(...args);
-  // Express 5 forwards a rejected promise to next(err).
-  if (V5 && ret && typeof ret.then === 'function') {
-    ret.then(null, (err) => next(err || new Error('Rejected promise')));
-  }
+function isThenable(v) {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
 }
+
+Layer.prototype.handle_error = function handle_error(error, req, res, next) {
+  const fn = this.handle;
+  if (fn.length !== 4) {
+    site(S.leSkip);
+    return next(error);
+  }
+  try {
+    site(S.leFn);
+    const ret = fn(error, req, res, next);
+    // Express 5 passes a rejected promise to next(err).
+    if (V5 && isThenable(ret)) ret.then(undefined, (e) => next(e || new Error('Rejected promise')));
+  } catch (err) {
+    site(S.leCatch);
+    next(err);
+  }
+};
+
+Layer.prototype.handle_request = function handle(req, res, next) {
+  const fn = this.handle;
+  if (fn.length > 3) {
+    site(S.lrSkip);
+    return next();
+  }
+  try {
+    site(S.lrFn);
+    const ret = fn(req, res, next);
+    if (V5 && isThenable(ret)) ret.then(undefined, (e) => next(e || new Error('Rejected promise')));
+  } catch (err) {
+    site(S.lrCatch);
+    next(err);
+  }
+};
+Layer.prototype.handleError = Layer.prototype.handle_error;
+Layer.prototype.handleRequest = Layer.prototype.handle_request;
 
 // ---- Route ----
 function Route(p) {
@@ -304,24 +359,62 @@ Route.prototype._handles_method = function (method) {
   return Boolean(this.methods[name]);
 };
 
-Route.prototype.dispatch = frame(function dispatch(req, res, done) {
+Route.prototype.dispatch = function dispatch(req, res, done) {
   let idx = 0;
   const stack = this.stack;
-  if (stack.length === 0) return done();
+  if (stack.length === 0) {
+    site(S.rdEmpty);
+    return done();
+  }
   let method = req.method.toLowerCase();
   if (method === 'head' && !this.methods.head) method = 'get';
   req.route = this;
-  const next = frame(function next(err) {
-    if (err && err === 'route') return done();
-    if (err && err === 'router') return done(err);
-    const layer = stack[idx++];
-    if (!layer) return done(err);
-    if (layer.method && layer.method !== method) return next(err);
-    if (err) layer.handle_error(err, req, res, next);
-    else layer.handle_request(req, res, next);
-  }, 'next (%ROOT%/lib/router/route.js:149:13)');
+  const next = function next(err) {
+    if (err && err === 'route') {
+      site(S.rnRoute);
+      return done();
+    }
+    if (err && err === 'router') {
+      site(S.rnRouter);
+      return done(err);
+    }
+    let layer;
+    if (V5) {
+      if (idx >= stack.length) {
+        site(S.rnDone);
+        return done(err);
+      }
+      let match = false;
+      while (match !== true && idx < stack.length) {
+        layer = stack[idx++];
+        match = !layer.method || layer.method === method;
+      }
+      if (match !== true) {
+        site(S.rnSkip);
+        return done(err);
+      }
+    } else {
+      layer = stack[idx++];
+      if (!layer) {
+        site(S.rnDone);
+        return done(err);
+      }
+      if (layer.method && layer.method !== method) {
+        site(S.rnSkip);
+        return next(err);
+      }
+    }
+    if (err) {
+      site(S.rnErr);
+      layer.handle_error(err, req, res, next);
+    } else {
+      site(S.rnReq);
+      layer.handle_request(req, res, next);
+    }
+  };
+  site(S.dispatch);
   next();
-}, 'Route.dispatch (%ROOT%/lib/router/route.js:119:3)');
+};
 
 for (const m of http.METHODS.map((x) => x.toLowerCase()).concat('all')) {
   Route.prototype[m] = function (...handlers) {
@@ -343,6 +436,7 @@ for (const m of http.METHODS.map((x) => x.toLowerCase()).concat('all')) {
 function Router(options) {
   const opts = options || {};
   function router(req, res, next) {
+    site(S.router);
     router.handle(req, res, next);
   }
   Object.setPrototypeOf(router, proto);
@@ -366,18 +460,16 @@ proto.handle = function handle(req, res, out) {
   let idx = 0;
   let removed = '';
   let slashAdded = false;
+  const paramcalled = {};
   const parentUrl = req.baseUrl || '';
   const done = restore(out, req, 'baseUrl', 'next', 'params');
   req.next = next;
-  if (req.method === 'OPTIONS') {
-    // Express answers OPTIONS with the allowed methods when no route handles it.
-  }
   req.baseUrl = parentUrl;
   req.originalUrl = req.originalUrl || req.url;
   const parentParams = req.params;
 
   function next(err) {
-    let layerError = err === 'route' ? null : err;
+    const layerError = err === 'route' ? null : err;
     if (slashAdded) { req.url = req.url.slice(1); slashAdded = false; }
     if (removed.length !== 0) {
       req.baseUrl = parentUrl;
@@ -401,56 +493,138 @@ proto.handle = function handle(req, res, out) {
       const has = route._handles_method(method);
       if (!has && method !== 'OPTIONS') match = false;
     }
-    if (match !== true) return done(layerError);
+    if (match !== true) {
+      site(S.nextDone);
+      return done(layerError);
+    }
     if (route) req.route = route;
     req.params = self.mergeParams ? Object.assign({}, parentParams, layer.params) : layer.params;
     const layerPath = layer.path;
-    self.process_params(layer, {}, req, res, frame(function (err) {
-      if (err) next(layerError || err);
-      else if (route) layer.handle_request(req, res, next);
-      else trim_prefix(layer, layerError, layerPath, p);
-    }, '%ROOT%/lib/router/index.js:284:15'));
+    site(S.nextParams);
+    self.process_params(layer, paramcalled, req, res, function (err) {
+      if (err) {
+        site(S.cbErr);
+        next(layerError || err);
+      } else if (route) {
+        site(S.cbRoute);
+        layer.handle_request(req, res, next);
+      } else {
+        site(S.cbTrim);
+        trim_prefix(layer, layerError, layerPath, p);
+      }
+    });
   }
-  frame(next, 'next (%ROOT%/lib/router/index.js:280:10)');
 
   function trim_prefix(layer, layerError, layerPath, p) {
     if (layerPath.length !== 0) {
+      if (layerPath !== p.slice(0, layerPath.length)) {
+        site(S.trimNext1);
+        next(layerError);
+        return;
+      }
       const c = p[layerPath.length];
-      if (c && c !== '/' && c !== '.') return next(layerError);
+      if (c && c !== '/' && (V5 || c !== '.')) {
+        site(S.trimNext2);
+        next(layerError);
+        return;
+      }
       removed = layerPath;
       req.url = req.url.slice(removed.length) || '/';
       if (req.url[0] !== '/') { req.url = '/' + req.url; slashAdded = true; }
       req.baseUrl = parentUrl + (removed[removed.length - 1] === '/' ? removed.slice(0, -1) : removed);
     }
-    if (layerError) layer.handle_error(layerError, req, res, next);
-    else layer.handle_request(req, res, next);
+    if (layerError) {
+      site(S.trimErr);
+      layer.handle_error(layerError, req, res, next);
+    } else {
+      site(S.trimReq);
+      layer.handle_request(req, res, next);
+    }
   }
 
+  site(S.handle);
   next();
 };
 
-proto.process_params = frame(function process_params(layer, called, req, res, done) {
+proto.process_params = function process_params(layer, called, req, res, done) {
   const params = this.params;
-  const keys = Object.keys(layer.params || {});
-  const todo = keys.filter((k) => params[k]);
-  if (todo.length === 0) return done();
+  const keys = ((layer._m && layer._m.keys) || []).map((k) => k.name);
+  if (keys.length === 0) {
+    site(S.ppDone);
+    return done();
+  }
   let i = 0;
-  const step = (err) => {
-    if (err) return done(err);
-    if (i >= todo.length) return done();
-    const name = todo[i++];
-    const fns = params[name];
-    let j = 0;
-    const run = (e) => {
-      if (e) return done(e);
-      const fn = fns[j++];
-      if (!fn) return step();
-      try { fn(req, res, run, req.params[name], name); } catch (x) { run(x); }
-    };
-    run();
-  };
-  step();
-}, 'Function.process_params (%ROOT%/lib/router/index.js:346:12)');
+  let paramIndex = 0;
+  let key;
+  let paramVal;
+  let paramCallbacks;
+  let paramCalled;
+  function param(err) {
+    if (err) {
+      site(S.paramErr);
+      return done(err);
+    }
+    if (i >= keys.length) {
+      site(S.paramDone);
+      return done();
+    }
+    paramIndex = 0;
+    key = keys[i++];
+    paramVal = req.params[key];
+    paramCallbacks = params[key];
+    paramCalled = called[key];
+    if (paramVal === undefined || !paramCallbacks) {
+      site(S.paramNext);
+      return param();
+    }
+    if (paramCalled && (paramCalled.match === paramVal || (paramCalled.error && paramCalled.error !== 'route'))) {
+      req.params[key] = paramCalled.value;
+      site(S.paramCalled);
+      return param(paramCalled.error);
+    }
+    called[key] = paramCalled = { error: null, match: paramVal, value: paramVal };
+    site(S.paramCb);
+    paramCallback();
+  }
+  function paramCallback(err) {
+    const fn = paramCallbacks[paramIndex++];
+    paramCalled.value = req.params[key];
+    if (err) {
+      paramCalled.error = err;
+      site(S.cbParamErr);
+      param(err);
+      return;
+    }
+    if (!fn) {
+      site(S.cbParamNext);
+      return param();
+    }
+    if (V5) {
+      site(S.cbFn);
+      callParam(fn, req, res, paramCallback, paramVal, key);
+      return;
+    }
+    try {
+      site(S.cbFn);
+      fn(req, res, paramCallback, paramVal, key);
+    } catch (e) {
+      site(S.cbCatch);
+      paramCallback(e);
+    }
+  }
+  site(S.ppParam);
+  param();
+};
+
+function callParam(fn, req, res, next, value, name) {
+  try {
+    site(S.callParam);
+    const ret = fn(req, res, next, value, name);
+    if (isThenable(ret)) ret.then(undefined, (e) => next(e || new Error('Rejected promise')));
+  } catch (err) {
+    next(err);
+  }
+}
 
 proto.use = function use(fn, ...rest) {
   let offset = 0;
@@ -475,7 +649,10 @@ proto.use = function use(fn, ...rest) {
 
 proto.route = function route(p) {
   const r = new Route(p);
-  const layer = new Layer(p, { sensitive: this.caseSensitive, strict: this.strict, end: true }, function handle(req, res, next) { r.dispatch(req, res, next); });
+  const layer = new Layer(p, { sensitive: this.caseSensitive, strict: this.strict, end: true }, function handle(req, res, next) {
+    site(S.routeHandle);
+    r.dispatch(req, res, next);
+  });
   layer.route = r;
   this.stack.push(layer);
   return r;
@@ -881,22 +1058,32 @@ app.lazyrouter = function lazyrouter() {
   if (!this._router) {
     this._router = new Router({ caseSensitive: this.enabled('case sensitive routing'), strict: this.enabled('strict routing') });
     const self = this;
-    this._router.use(frame(function query(req, res, next) {
-      req.query = parseQuery((req.url.split('?')[1] || ''));
-      next();
-    }, 'query (%ROOT%/lib/middleware/query.js:45:5)'));
-    this._router.use(frame(function expressInit(req, res, next) {
-      if (self.enabled('x-powered-by')) res.setHeader('X-Powered-By', 'Express');
-      req.res = res;
-      res.req = req;
-      req.next = next;
-      Object.setPrototypeOf(req, self.request);
-      Object.setPrototypeOf(res, self.response);
-      res.locals = res.locals || Object.create(null);
-      next();
-    }, 'expressInit (%ROOT%/lib/middleware/init.js:40:5)'));
+    // Express 4 runs its query parser and init as the router's first two middleware;
+    // Express 5 does both in app.handle.
+    if (!V5) {
+      this._router.use(function query(req, res, next) {
+        req.query = parseQuery((req.url.split('?')[1] || ''));
+        site(S.query);
+        next();
+      });
+      this._router.use(function expressInit(req, res, next) {
+        initRequest(self, req, res, next);
+        site(S.init);
+        next();
+      });
+    }
   }
 };
+
+function initRequest(app, req, res, next) {
+  if (app.enabled('x-powered-by')) res.setHeader('X-Powered-By', 'Express');
+  req.res = res;
+  res.req = req;
+  req.next = next;
+  Object.setPrototypeOf(req, app.request);
+  Object.setPrototypeOf(res, app.response);
+  res.locals = res.locals || Object.create(null);
+}
 
 Object.defineProperty(app, 'router', { get() { this.lazyrouter(); return this._router; }, configurable: true });
 
@@ -905,6 +1092,11 @@ app.handle = function handle(req, res, callback) {
     if (this.get('env') !== 'test') console.error(err.stack || err.toString());
   });
   this.lazyrouter();
+  if (V5) {
+    initRequest(this, req, res, done);
+    if (req.query === undefined) req.query = parseQuery((req.url.split('?')[1] || ''));
+  }
+  site(S.appHandle);
   this._router.handle(req, res, done);
 };
 
@@ -1169,7 +1361,8 @@ function serveStatic(root, options) {
 
 // ---- the exported function ----
 function createApplication() {
-  const appFn = function (req, res, next) {
+  const appFn = function app(req, res, next) {
+    site(S.app);
     appFn.handle(req, res, next);
   };
   const EventEmitter = require('events');
