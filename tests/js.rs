@@ -1949,22 +1949,465 @@ fn node20_programs() {
     assert!(failed.is_empty(), "{} of {} programs differ:\n{}", failed.len(), NODE20.len(), failed.join("\n\n"));
 }
 
+
+/// Express apps as /app/index.js with the package installed, the requests sent to port 3000
+/// (method, target, headers, body) and what the real Express printed and answered, run locally
+/// under Node 20.20.2 (the date header fixed, paths mapped to /app, Content-Length recomputed
+/// for the mapped paths): (source, express version, requests, responses, stdout, stderr).
+const EXPRESS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    // app.js, Express 4.21.2
+    (r#"const express = require('express');
+const app = express();
+const router = express.Router();
+app.use(express.json());
+app.use(express.urlencoded({ extended: false }));
+app.use((req, res, next) => { res.set('X-Request-Path', req.path); next(); });
+app.get('/', (req, res) => res.send('Hello World!'));
+app.get('/users/:id', (req, res) => res.json({ id: req.params.id, q: req.query }));
+app.post('/echo', (req, res) => res.status(201).json(req.body));
+app.post('/form', (req, res) => res.send(`name=${req.body.name}`));
+app.get('/boom', (req, res) => { throw new Error('boom'); });
+app.get('/async', async (req, res, next) => { try { await Promise.reject(new TypeError('async bad')); } catch (e) { next(e); } });
+app.get('/redirect', (req, res) => res.redirect('/target'));
+app.get('/status', (req, res) => res.sendStatus(418));
+app.get('/html', (req, res) => res.type('html').send('<h1>hi</h1>'));
+app.get('/buf', (req, res) => res.send(Buffer.from('raw bytes')));
+app.get('/obj', (req, res) => res.send({ a: 1 }));
+app.get('/num', (req, res) => res.status(204).end());
+app.get('/hdr', (req, res) => res.json({ ua: req.get('user-agent'), host: req.hostname, method: req.method, url: req.originalUrl, proto: req.protocol }));
+router.get('/', (req, res) => res.send('api root'));
+router.get('/items/:n(\\d+)', (req, res) => res.json({ n: Number(req.params.n) }));
+app.use('/api', router);
+app.use((req, res) => res.status(404).json({ error: 'not found', path: req.path }));
+app.use((err, req, res, next) => { if (req.path === '/async') return res.status(500).json({ message: err.message }); next(err); });
+app.listen(3000, () => console.log('listening'));
+"#,
+     "4.21.2",
+     r#"[["GET","/",{},""],["GET","/users/42?x=1&y=two",{},""],["POST","/echo",{"Content-Type":"application/json"},"{\"a\":[1,2],\"b\":\"c\"}"],["POST","/form",{"Content-Type":"application/x-www-form-urlencoded"},"name=Ann+Lee"],["GET","/boom",{},""],["GET","/async",{},""],["GET","/redirect",{},""],["GET","/status",{},""],["GET","/html",{},""],["GET","/buf",{},""],["GET","/obj",{},""],["GET","/num",{},""],["GET","/hdr",{},""],["GET","/api",{},""],["GET","/api/items/7",{},""],["GET","/api/items/x",{},""],["POST","/echo",{"Content-Type":"application/json"},"{bad json"],["HEAD","/",{},""],["GET","/",{"If-None-Match":"W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\""},""]]"#,
+     r#"["HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /\nContent-Type: text/html; charset=utf-8\nContent-Length: 12\nETag: W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nHello World!", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /users/42\nContent-Type: application/json; charset=utf-8\nContent-Length: 35\nETag: W/\"23-WDdFx7J1WVZBYBL0c15qpqSQv2o\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"id\":\"42\",\"q\":{\"x\":\"1\",\"y\":\"two\"}}", "HTTP/1.1 201 Created\nX-Powered-By: Express\nX-Request-Path: /echo\nContent-Type: application/json; charset=utf-8\nContent-Length: 19\nETag: W/\"13-WUMWL2bq6l3BkPkC6xObnixEc6g\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"a\":[1,2],\"b\":\"c\"}", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /form\nContent-Type: text/html; charset=utf-8\nContent-Length: 12\nETag: W/\"c-265OCgmTDhhm+WV8MckoWyFl7EQ\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nname=Ann Lee", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nX-Request-Path: /boom\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 956\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: boom<br> &nbsp; &nbsp;at /app/index.js:11:40<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/route.js:149:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:284:15<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/index.js:280:10)<br> &nbsp; &nbsp;at /app/index.js:6:68<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nX-Request-Path: /async\nContent-Type: application/json; charset=utf-8\nContent-Length: 23\nETag: W/\"17-2iO1P3sRQqhboGy1mm+uTBTeSNc\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"message\":\"async bad\"}", "HTTP/1.1 302 Found\nX-Powered-By: Express\nX-Request-Path: /redirect\nLocation: /target\nVary: Accept\nContent-Type: text/plain; charset=utf-8\nContent-Length: 29\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nFound. Redirecting to /target", "HTTP/1.1 418 I'm a Teapot\nX-Powered-By: Express\nX-Request-Path: /status\nContent-Type: text/plain; charset=utf-8\nContent-Length: 12\nETag: W/\"c-2UDTmC4hdG5PUA+z8oDkrgejuV8\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nI'm a Teapot", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /html\nContent-Type: text/html; charset=utf-8\nContent-Length: 11\nETag: W/\"b-DoN7fZWLyYYoletrU2+m8mhJ/io\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<h1>hi</h1>", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /buf\nContent-Type: application/octet-stream\nContent-Length: 9\nETag: W/\"9-Jvd2enAIv2snRgVreTdJ1D6MhYc\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nraw bytes", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /obj\nContent-Type: application/json; charset=utf-8\nContent-Length: 7\nETag: W/\"7-n4nHQM60bXQYySSnisV5QdXpZSA\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"a\":1}", "HTTP/1.1 204 No Content\nX-Powered-By: Express\nX-Request-Path: /num\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /hdr\nContent-Type: application/json; charset=utf-8\nContent-Length: 81\nETag: W/\"51-JZ1DuJZ8fYxT+o/rw2jAIsp98o8\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"ua\":\"curl/8.5.0\",\"host\":\"localhost\",\"method\":\"GET\",\"url\":\"/hdr\",\"proto\":\"http\"}", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /api\nContent-Type: text/html; charset=utf-8\nContent-Length: 8\nETag: W/\"8-/FBg+FAUx918KVBPGRbE8WR5OLQ\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\napi root", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /api/items/7\nContent-Type: application/json; charset=utf-8\nContent-Length: 7\nETag: W/\"7-+UQ2ShdgPacXGs6BjvIdkW406ls\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"n\":7}", "HTTP/1.1 404 Not Found\nX-Powered-By: Express\nX-Request-Path: /api/items/x\nContent-Type: application/json; charset=utf-8\nContent-Length: 43\nETag: W/\"2b-eKANM7IerFDz0TvwapKqy8aNi+k\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"error\":\"not found\",\"path\":\"/api/items/x\"}", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 944\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Expected property name or &#39;}&#39; in JSON at position 1<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:92:19)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:128:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:82:21)</pre>\n</body>\n</html>\n", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /\nContent-Type: text/html; charset=utf-8\nContent-Length: 12\nETag: W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n", "HTTP/1.1 304 Not Modified\nX-Powered-By: Express\nX-Request-Path: /\nETag: W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n"]"#,
+     r#"listening
+"#,
+     r#"Error: boom
+    at /app/index.js:11:40
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at next (/app/node_modules/express/lib/router/route.js:149:13)
+    at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at /app/node_modules/express/lib/router/index.js:284:15
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)
+    at next (/app/node_modules/express/lib/router/index.js:280:10)
+    at /app/index.js:6:68
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+SyntaxError: Expected property name or '}' in JSON at position 1
+    at JSON.parse (<anonymous>)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:92:19)
+    at /app/node_modules/body-parser/lib/read.js:128:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+"#),
+    // app5.js, Express 5.1.0
+    (r#"const express = require('express');
+const app = express();
+const router = express.Router();
+app.use(express.json());
+app.use(express.urlencoded({ extended: false }));
+app.use((req, res, next) => { res.set('X-Request-Path', req.path); next(); });
+app.get('/', (req, res) => res.send('Hello World!'));
+app.get('/users/:id', (req, res) => res.json({ id: req.params.id, q: req.query }));
+app.post('/echo', (req, res) => res.status(201).json(req.body));
+app.post('/form', (req, res) => res.send(`name=${req.body.name}`));
+app.get('/boom', (req, res) => { throw new Error('boom'); });
+app.get('/async', async (req, res, next) => { try { await Promise.reject(new TypeError('async bad')); } catch (e) { next(e); } });
+app.get('/redirect', (req, res) => res.redirect('/target'));
+app.get('/status', (req, res) => res.sendStatus(418));
+app.get('/html', (req, res) => res.type('html').send('<h1>hi</h1>'));
+app.get('/buf', (req, res) => res.send(Buffer.from('raw bytes')));
+app.get('/obj', (req, res) => res.send({ a: 1 }));
+app.get('/num', (req, res) => res.status(204).end());
+app.get('/hdr', (req, res) => res.json({ ua: req.get('user-agent'), host: req.hostname, method: req.method, url: req.originalUrl, proto: req.protocol }));
+router.get('/', (req, res) => res.send('api root'));
+router.get('/items/:n', (req, res) => res.json({ n: Number(req.params.n) }));
+app.use('/api', router);
+app.use((req, res) => res.status(404).json({ error: 'not found', path: req.path }));
+app.use((err, req, res, next) => { if (req.path === '/async') return res.status(500).json({ message: err.message }); next(err); });
+app.listen(3000, () => console.log('listening'));
+"#,
+     "5.1.0",
+     r#"[["GET","/",{},""],["GET","/users/42?x=1&y=two",{},""],["POST","/echo",{"Content-Type":"application/json"},"{\"a\":[1,2],\"b\":\"c\"}"],["POST","/form",{"Content-Type":"application/x-www-form-urlencoded"},"name=Ann+Lee"],["GET","/boom",{},""],["GET","/async",{},""],["GET","/redirect",{},""],["GET","/status",{},""],["GET","/html",{},""],["GET","/buf",{},""],["GET","/obj",{},""],["GET","/num",{},""],["GET","/hdr",{},""],["GET","/api",{},""],["GET","/api/items/7",{},""],["GET","/api/items/x",{},""],["POST","/echo",{"Content-Type":"application/json"},"{bad json"],["HEAD","/",{},""],["GET","/",{"If-None-Match":"W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\""},""]]"#,
+     r#"["HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /\nContent-Type: text/html; charset=utf-8\nContent-Length: 12\nETag: W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nHello World!", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /users/42\nContent-Type: application/json; charset=utf-8\nContent-Length: 35\nETag: W/\"23-WDdFx7J1WVZBYBL0c15qpqSQv2o\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"id\":\"42\",\"q\":{\"x\":\"1\",\"y\":\"two\"}}", "HTTP/1.1 201 Created\nX-Powered-By: Express\nX-Request-Path: /echo\nContent-Type: application/json; charset=utf-8\nContent-Length: 19\nETag: W/\"13-WUMWL2bq6l3BkPkC6xObnixEc6g\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"a\":[1,2],\"b\":\"c\"}", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /form\nContent-Type: text/html; charset=utf-8\nContent-Length: 12\nETag: W/\"c-265OCgmTDhhm+WV8MckoWyFl7EQ\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nname=Ann Lee", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nX-Request-Path: /boom\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 819\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: boom<br> &nbsp; &nbsp;at /app/index.js:11:40<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at next (/app/node_modules/router/lib/route.js:163:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)<br> &nbsp; &nbsp;at handle (/app/node_modules/router/index.js:449:11)<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at /app/node_modules/router/index.js:309:15<br> &nbsp; &nbsp;at processParams (/app/node_modules/router/index.js:619:12)<br> &nbsp; &nbsp;at next (/app/node_modules/router/index.js:305:5)<br> &nbsp; &nbsp;at /app/index.js:6:68</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nX-Request-Path: /async\nContent-Type: application/json; charset=utf-8\nContent-Length: 23\nETag: W/\"17-2iO1P3sRQqhboGy1mm+uTBTeSNc\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"message\":\"async bad\"}", "HTTP/1.1 302 Found\nX-Powered-By: Express\nX-Request-Path: /redirect\nLocation: /target\nVary: Accept\nContent-Type: text/plain; charset=utf-8\nContent-Length: 29\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nFound. Redirecting to /target", "HTTP/1.1 418 I'm a Teapot\nX-Powered-By: Express\nX-Request-Path: /status\nContent-Type: text/plain; charset=utf-8\nContent-Length: 12\nETag: W/\"c-2UDTmC4hdG5PUA+z8oDkrgejuV8\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nI'm a Teapot", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /html\nContent-Type: text/html; charset=utf-8\nContent-Length: 11\nETag: W/\"b-DoN7fZWLyYYoletrU2+m8mhJ/io\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<h1>hi</h1>", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /buf\nContent-Type: application/octet-stream\nContent-Length: 9\nETag: W/\"9-Jvd2enAIv2snRgVreTdJ1D6MhYc\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\nraw bytes", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /obj\nContent-Type: application/json; charset=utf-8\nContent-Length: 7\nETag: W/\"7-n4nHQM60bXQYySSnisV5QdXpZSA\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"a\":1}", "HTTP/1.1 204 No Content\nX-Powered-By: Express\nX-Request-Path: /num\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /hdr\nContent-Type: application/json; charset=utf-8\nContent-Length: 81\nETag: W/\"51-JZ1DuJZ8fYxT+o/rw2jAIsp98o8\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"ua\":\"curl/8.5.0\",\"host\":\"localhost\",\"method\":\"GET\",\"url\":\"/hdr\",\"proto\":\"http\"}", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /api\nContent-Type: text/html; charset=utf-8\nContent-Length: 8\nETag: W/\"8-/FBg+FAUx918KVBPGRbE8WR5OLQ\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\napi root", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /api/items/7\nContent-Type: application/json; charset=utf-8\nContent-Length: 7\nETag: W/\"7-+UQ2ShdgPacXGs6BjvIdkW406ls\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"n\":7}", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /api/items/x\nContent-Type: application/json; charset=utf-8\nContent-Length: 10\nETag: W/\"a-ZMOFz9evibw5G8Klwm4mQcMMQdE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"n\":null}", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 944\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Expected property name or &#39;}&#39; in JSON at position 1<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:93:21)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:194:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:82:21)</pre>\n</body>\n</html>\n", "HTTP/1.1 200 OK\nX-Powered-By: Express\nX-Request-Path: /\nContent-Type: text/html; charset=utf-8\nContent-Length: 12\nETag: W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n", "HTTP/1.1 304 Not Modified\nX-Powered-By: Express\nX-Request-Path: /\nETag: W/\"c-Lve95gjOVATpfV8EL5X4nxwjKHE\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n"]"#,
+     r#"listening
+"#,
+     r#"Error: boom
+    at /app/index.js:11:40
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at next (/app/node_modules/router/lib/route.js:163:13)
+    at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)
+    at handle (/app/node_modules/router/index.js:449:11)
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at /app/node_modules/router/index.js:309:15
+    at processParams (/app/node_modules/router/index.js:619:12)
+    at next (/app/node_modules/router/index.js:305:5)
+    at /app/index.js:6:68
+SyntaxError: Expected property name or '}' in JSON at position 1
+    at JSON.parse (<anonymous>)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:93:21)
+    at /app/node_modules/body-parser/lib/read.js:194:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+"#),
+    // app6.js, Express 4.21.2
+    (r#"const express = require('express');
+const app = express();
+const router = express.Router();
+app.use('/mw', (req, res, next) => { throw new Error('in middleware'); });
+router.get('/r', (req, res) => { throw new Error('in router route'); });
+router.use('/m', (req, res, next) => { throw new Error('in router middleware'); });
+app.use('/api', router);
+app.get('/eh', (req, res) => { throw new Error('first'); });
+app.param('id', (req, res, next, id) => { if (id === 'bad') throw new Error('in param'); next(); });
+app.get('/p/:id', (req, res) => res.send('ok ' + req.params.id));
+app.get('/async', async (req, res) => { throw new Error('async throw'); });
+app.get('/next', (req, res, next) => next(new Error('via next')));
+app.use((err, req, res, next) => { if (req.path === '/eh') throw new Error('in error handler'); next(err); });
+app.listen(3000, () => console.log('listening'));
+"#,
+     "4.21.2",
+     r#"[["GET","/mw",{},""],["GET","/api/r",{},""],["GET","/api/m",{},""],["GET","/eh",{},""],["GET","/p/bad",{},""],["GET","/next",{},""]]"#,
+     r#"["HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 983\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in middleware<br> &nbsp; &nbsp;at /app/index.js:4:44<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:286:9<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/index.js:280:10)<br> &nbsp; &nbsp;at expressInit (/app/node_modules/express/lib/middleware/init.js:40:5)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:286:9</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 992\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in router route<br> &nbsp; &nbsp;at /app/index.js:5:40<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/route.js:149:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:284:15<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/index.js:280:10)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/express/lib/router/index.js:175:3)<br> &nbsp; &nbsp;at router (/app/node_modules/express/lib/router/index.js:47:12)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 1001\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in router middleware<br> &nbsp; &nbsp;at /app/index.js:6:46<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:286:9<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/index.js:280:10)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/express/lib/router/index.js:175:3)<br> &nbsp; &nbsp;at router (/app/node_modules/express/lib/router/index.js:47:12)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 975\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in error handler<br> &nbsp; &nbsp;at /app/index.js:13:66<br> &nbsp; &nbsp;at Layer.handle_error (/app/node_modules/express/lib/router/layer.js:71:5)<br> &nbsp; &nbsp;at trim_prefix (/app/node_modules/express/lib/router/index.js:326:13)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:286:9<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/index.js:280:10)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/route.js:141:14)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:97:5)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/route.js:149:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 979\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in param<br> &nbsp; &nbsp;at /app/index.js:9:67<br> &nbsp; &nbsp;at paramCallback (/app/node_modules/express/lib/router/index.js:415:7)<br> &nbsp; &nbsp;at param (/app/node_modules/express/lib/router/index.js:395:5)<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:421:3)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/index.js:280:10)<br> &nbsp; &nbsp;at expressInit (/app/node_modules/express/lib/middleware/init.js:40:5)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:286:9<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 1009\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: via next<br> &nbsp; &nbsp;at /app/index.js:12:43<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/route.js:149:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at /app/node_modules/express/lib/router/index.js:284:15<br> &nbsp; &nbsp;at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/index.js:280:10)<br> &nbsp; &nbsp;at expressInit (/app/node_modules/express/lib/middleware/init.js:40:5)<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)</pre>\n</body>\n</html>\n"]"#,
+     r#"listening
+"#,
+     r#"Error: in middleware
+    at /app/index.js:4:44
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)
+    at /app/node_modules/express/lib/router/index.js:286:9
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)
+    at next (/app/node_modules/express/lib/router/index.js:280:10)
+    at expressInit (/app/node_modules/express/lib/middleware/init.js:40:5)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)
+    at /app/node_modules/express/lib/router/index.js:286:9
+Error: in router route
+    at /app/index.js:5:40
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at next (/app/node_modules/express/lib/router/route.js:149:13)
+    at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at /app/node_modules/express/lib/router/index.js:284:15
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)
+    at next (/app/node_modules/express/lib/router/index.js:280:10)
+    at Function.handle (/app/node_modules/express/lib/router/index.js:175:3)
+    at router (/app/node_modules/express/lib/router/index.js:47:12)
+Error: in router middleware
+    at /app/index.js:6:46
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)
+    at /app/node_modules/express/lib/router/index.js:286:9
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)
+    at next (/app/node_modules/express/lib/router/index.js:280:10)
+    at Function.handle (/app/node_modules/express/lib/router/index.js:175:3)
+    at router (/app/node_modules/express/lib/router/index.js:47:12)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)
+Error: in error handler
+    at /app/index.js:13:66
+    at Layer.handle_error (/app/node_modules/express/lib/router/layer.js:71:5)
+    at trim_prefix (/app/node_modules/express/lib/router/index.js:326:13)
+    at /app/node_modules/express/lib/router/index.js:286:9
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)
+    at next (/app/node_modules/express/lib/router/index.js:280:10)
+    at next (/app/node_modules/express/lib/router/route.js:141:14)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:97:5)
+    at next (/app/node_modules/express/lib/router/route.js:149:13)
+    at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)
+Error: in param
+    at /app/index.js:9:67
+    at paramCallback (/app/node_modules/express/lib/router/index.js:415:7)
+    at param (/app/node_modules/express/lib/router/index.js:395:5)
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:421:3)
+    at next (/app/node_modules/express/lib/router/index.js:280:10)
+    at expressInit (/app/node_modules/express/lib/middleware/init.js:40:5)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at trim_prefix (/app/node_modules/express/lib/router/index.js:328:13)
+    at /app/node_modules/express/lib/router/index.js:286:9
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)
+Error: via next
+    at /app/index.js:12:43
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at next (/app/node_modules/express/lib/router/route.js:149:13)
+    at Route.dispatch (/app/node_modules/express/lib/router/route.js:119:3)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+    at /app/node_modules/express/lib/router/index.js:284:15
+    at Function.process_params (/app/node_modules/express/lib/router/index.js:346:12)
+    at next (/app/node_modules/express/lib/router/index.js:280:10)
+    at expressInit (/app/node_modules/express/lib/middleware/init.js:40:5)
+    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)
+"#),
+    // app6.js, Express 5.1.0
+    (r#"const express = require('express');
+const app = express();
+const router = express.Router();
+app.use('/mw', (req, res, next) => { throw new Error('in middleware'); });
+router.get('/r', (req, res) => { throw new Error('in router route'); });
+router.use('/m', (req, res, next) => { throw new Error('in router middleware'); });
+app.use('/api', router);
+app.get('/eh', (req, res) => { throw new Error('first'); });
+app.param('id', (req, res, next, id) => { if (id === 'bad') throw new Error('in param'); next(); });
+app.get('/p/:id', (req, res) => res.send('ok ' + req.params.id));
+app.get('/async', async (req, res) => { throw new Error('async throw'); });
+app.get('/next', (req, res, next) => next(new Error('via next')));
+app.use((err, req, res, next) => { if (req.path === '/eh') throw new Error('in error handler'); next(err); });
+app.listen(3000, () => console.log('listening'));
+"#,
+     "5.1.0",
+     r#"[["GET","/mw",{},""],["GET","/api/r",{},""],["GET","/api/m",{},""],["GET","/eh",{},""],["GET","/p/bad",{},""],["GET","/next",{},""]]"#,
+     r#"["HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 851\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in middleware<br> &nbsp; &nbsp;at /app/index.js:4:44<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at trimPrefix (/app/node_modules/router/index.js:356:13)<br> &nbsp; &nbsp;at /app/node_modules/router/index.js:311:9<br> &nbsp; &nbsp;at processParams (/app/node_modules/router/index.js:619:12)<br> &nbsp; &nbsp;at next (/app/node_modules/router/index.js:305:5)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/router/index.js:187:3)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/express/lib/application.js:177:15)<br> &nbsp; &nbsp;at Server.app (/app/node_modules/express/lib/express.js:38:9)<br> &nbsp; &nbsp;at Server.emit (node:events:524:28)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 868\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in router route<br> &nbsp; &nbsp;at /app/index.js:5:40<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at next (/app/node_modules/router/lib/route.js:163:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)<br> &nbsp; &nbsp;at handle (/app/node_modules/router/index.js:449:11)<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at /app/node_modules/router/index.js:309:15<br> &nbsp; &nbsp;at processParams (/app/node_modules/router/index.js:619:12)<br> &nbsp; &nbsp;at next (/app/node_modules/router/index.js:305:5)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/router/index.js:187:3)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 866\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in router middleware<br> &nbsp; &nbsp;at /app/index.js:6:46<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at trimPrefix (/app/node_modules/router/index.js:356:13)<br> &nbsp; &nbsp;at /app/node_modules/router/index.js:311:9<br> &nbsp; &nbsp;at processParams (/app/node_modules/router/index.js:619:12)<br> &nbsp; &nbsp;at next (/app/node_modules/router/index.js:305:5)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/router/index.js:187:3)<br> &nbsp; &nbsp;at router (/app/node_modules/router/index.js:61:12)<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at trimPrefix (/app/node_modules/router/index.js:356:13)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 864\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in error handler<br> &nbsp; &nbsp;at /app/index.js:13:66<br> &nbsp; &nbsp;at Layer.handleError (/app/node_modules/router/lib/layer.js:118:33)<br> &nbsp; &nbsp;at trimPrefix (/app/node_modules/router/index.js:354:13)<br> &nbsp; &nbsp;at /app/node_modules/router/index.js:311:9<br> &nbsp; &nbsp;at processParams (/app/node_modules/router/index.js:619:12)<br> &nbsp; &nbsp;at next (/app/node_modules/router/index.js:305:5)<br> &nbsp; &nbsp;at next (/app/node_modules/router/lib/route.js:138:14)<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:178:7)<br> &nbsp; &nbsp;at next (/app/node_modules/router/lib/route.js:163:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 844\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: in param<br> &nbsp; &nbsp;at /app/index.js:9:67<br> &nbsp; &nbsp;at callParam (/app/node_modules/router/lib/param.js:18:17)<br> &nbsp; &nbsp;at paramCallback (/app/node_modules/router/index.js:697:5)<br> &nbsp; &nbsp;at param (/app/node_modules/router/index.js:666:5)<br> &nbsp; &nbsp;at processParams (/app/node_modules/router/index.js:700:3)<br> &nbsp; &nbsp;at next (/app/node_modules/router/index.js:305:5)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/router/index.js:187:3)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/express/lib/application.js:177:15)<br> &nbsp; &nbsp;at Server.app (/app/node_modules/express/lib/express.js:38:9)<br> &nbsp; &nbsp;at Server.emit (node:events:524:28)</pre>\n</body>\n</html>\n", "HTTP/1.1 500 Internal Server Error\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 862\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: via next<br> &nbsp; &nbsp;at /app/index.js:12:43<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at next (/app/node_modules/router/lib/route.js:163:13)<br> &nbsp; &nbsp;at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)<br> &nbsp; &nbsp;at handle (/app/node_modules/router/index.js:449:11)<br> &nbsp; &nbsp;at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)<br> &nbsp; &nbsp;at /app/node_modules/router/index.js:309:15<br> &nbsp; &nbsp;at processParams (/app/node_modules/router/index.js:619:12)<br> &nbsp; &nbsp;at next (/app/node_modules/router/index.js:305:5)<br> &nbsp; &nbsp;at Function.handle (/app/node_modules/router/index.js:187:3)</pre>\n</body>\n</html>\n"]"#,
+     r#"listening
+"#,
+     r#"Error: in middleware
+    at /app/index.js:4:44
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at trimPrefix (/app/node_modules/router/index.js:356:13)
+    at /app/node_modules/router/index.js:311:9
+    at processParams (/app/node_modules/router/index.js:619:12)
+    at next (/app/node_modules/router/index.js:305:5)
+    at Function.handle (/app/node_modules/router/index.js:187:3)
+    at Function.handle (/app/node_modules/express/lib/application.js:177:15)
+    at Server.app (/app/node_modules/express/lib/express.js:38:9)
+    at Server.emit (node:events:524:28)
+Error: in router route
+    at /app/index.js:5:40
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at next (/app/node_modules/router/lib/route.js:163:13)
+    at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)
+    at handle (/app/node_modules/router/index.js:449:11)
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at /app/node_modules/router/index.js:309:15
+    at processParams (/app/node_modules/router/index.js:619:12)
+    at next (/app/node_modules/router/index.js:305:5)
+    at Function.handle (/app/node_modules/router/index.js:187:3)
+Error: in router middleware
+    at /app/index.js:6:46
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at trimPrefix (/app/node_modules/router/index.js:356:13)
+    at /app/node_modules/router/index.js:311:9
+    at processParams (/app/node_modules/router/index.js:619:12)
+    at next (/app/node_modules/router/index.js:305:5)
+    at Function.handle (/app/node_modules/router/index.js:187:3)
+    at router (/app/node_modules/router/index.js:61:12)
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at trimPrefix (/app/node_modules/router/index.js:356:13)
+Error: in error handler
+    at /app/index.js:13:66
+    at Layer.handleError (/app/node_modules/router/lib/layer.js:118:33)
+    at trimPrefix (/app/node_modules/router/index.js:354:13)
+    at /app/node_modules/router/index.js:311:9
+    at processParams (/app/node_modules/router/index.js:619:12)
+    at next (/app/node_modules/router/index.js:305:5)
+    at next (/app/node_modules/router/lib/route.js:138:14)
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:178:7)
+    at next (/app/node_modules/router/lib/route.js:163:13)
+    at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)
+Error: in param
+    at /app/index.js:9:67
+    at callParam (/app/node_modules/router/lib/param.js:18:17)
+    at paramCallback (/app/node_modules/router/index.js:697:5)
+    at param (/app/node_modules/router/index.js:666:5)
+    at processParams (/app/node_modules/router/index.js:700:3)
+    at next (/app/node_modules/router/index.js:305:5)
+    at Function.handle (/app/node_modules/router/index.js:187:3)
+    at Function.handle (/app/node_modules/express/lib/application.js:177:15)
+    at Server.app (/app/node_modules/express/lib/express.js:38:9)
+    at Server.emit (node:events:524:28)
+Error: via next
+    at /app/index.js:12:43
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at next (/app/node_modules/router/lib/route.js:163:13)
+    at Route.dispatch (/app/node_modules/router/lib/route.js:123:3)
+    at handle (/app/node_modules/router/index.js:449:11)
+    at Layer.handleRequest (/app/node_modules/router/lib/layer.js:169:33)
+    at /app/node_modules/router/index.js:309:15
+    at processParams (/app/node_modules/router/index.js:619:12)
+    at next (/app/node_modules/router/index.js:305:5)
+    at Function.handle (/app/node_modules/router/index.js:187:3)
+"#),
+    // bp.js, Express 4.21.2
+    (r#"const express = require('express');
+const app = express();
+app.use(express.json());
+app.post('/echo', (req, res) => res.json(req.body));
+app.listen(3000, () => console.log('listening'));
+"#,
+     "4.21.2",
+     r#"[["POST","/echo",{"Content-Type":"application/json"},"{bad json"],["POST","/echo",{"Content-Type":"application/json"},"x"],["POST","/echo",{"Content-Type":"application/json"},"  \"str\""],["POST","/echo",{"Content-Type":"application/json"},""],["POST","/echo",{"Content-Type":"application/json"},"{\"ok\":[1,{\"a\":null}]}"],["POST","/echo",{"Content-Type":"application/json; charset=utf-8"},"[1,2"]]"#,
+     r#"["HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 944\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Expected property name or &#39;}&#39; in JSON at position 1<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:92:19)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:128:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:82:21)</pre>\n</body>\n</html>\n", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 951\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Unexpected token &#39;x&#39;, &quot;x&quot; is not valid JSON<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:169:10)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:86:15)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:128:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)</pre>\n</body>\n</html>\n", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 977\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Unexpected token &#39;&quot;&#39;, &quot; &nbsp;&quot;str&quot;&quot; is not valid JSON<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:169:10)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:86:15)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:128:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)</pre>\n</body>\n</html>\n", "HTTP/1.1 200 OK\nX-Powered-By: Express\nContent-Type: application/json; charset=utf-8\nContent-Length: 2\nETag: W/\"2-vyGp6PvFo4RvsFtPoIWeCReyIC8\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{}", "HTTP/1.1 200 OK\nX-Powered-By: Express\nContent-Type: application/json; charset=utf-8\nContent-Length: 21\nETag: W/\"15-AuU12LMiDPsrwRamckMOzn+9aHM\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"ok\":[1,{\"a\":null}]}", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 962\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Expected &#39;,&#39; or &#39;]&#39; after array element in JSON at position 4<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:92:19)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:128:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:82:21)</pre>\n</body>\n</html>\n"]"#,
+     r#"listening
+"#,
+     r#"SyntaxError: Expected property name or '}' in JSON at position 1
+    at JSON.parse (<anonymous>)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:92:19)
+    at /app/node_modules/body-parser/lib/read.js:128:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+SyntaxError: Unexpected token 'x', "x" is not valid JSON
+    at JSON.parse (<anonymous>)
+    at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:169:10)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:86:15)
+    at /app/node_modules/body-parser/lib/read.js:128:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+SyntaxError: Unexpected token '"', "  "str"" is not valid JSON
+    at JSON.parse (<anonymous>)
+    at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:169:10)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:86:15)
+    at /app/node_modules/body-parser/lib/read.js:128:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+SyntaxError: Expected ',' or ']' after array element in JSON at position 4
+    at JSON.parse (<anonymous>)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:92:19)
+    at /app/node_modules/body-parser/lib/read.js:128:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+"#),
+    // bp.js, Express 5.1.0
+    (r#"const express = require('express');
+const app = express();
+app.use(express.json());
+app.post('/echo', (req, res) => res.json(req.body));
+app.listen(3000, () => console.log('listening'));
+"#,
+     "5.1.0",
+     r#"[["POST","/echo",{"Content-Type":"application/json"},"{bad json"],["POST","/echo",{"Content-Type":"application/json"},"x"],["POST","/echo",{"Content-Type":"application/json"},"  \"str\""],["POST","/echo",{"Content-Type":"application/json"},""],["POST","/echo",{"Content-Type":"application/json"},"{\"ok\":[1,{\"a\":null}]}"],["POST","/echo",{"Content-Type":"application/json; charset=utf-8"},"[1,2"]]"#,
+     r#"["HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 944\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Expected property name or &#39;}&#39; in JSON at position 1<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:93:21)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:194:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:82:21)</pre>\n</body>\n</html>\n", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 951\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Unexpected token &#39;x&#39;, &quot;x&quot; is not valid JSON<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:139:10)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:87:17)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:194:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)</pre>\n</body>\n</html>\n", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 977\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Unexpected token &#39;&quot;&#39;, &quot; &nbsp;&quot;str&quot;&quot; is not valid JSON<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:139:10)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:87:17)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:194:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)</pre>\n</body>\n</html>\n", "HTTP/1.1 200 OK\nX-Powered-By: Express\nContent-Type: application/json; charset=utf-8\nContent-Length: 2\nETag: W/\"2-vyGp6PvFo4RvsFtPoIWeCReyIC8\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{}", "HTTP/1.1 200 OK\nX-Powered-By: Express\nContent-Type: application/json; charset=utf-8\nContent-Length: 21\nETag: W/\"15-AuU12LMiDPsrwRamckMOzn+9aHM\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"ok\":[1,{\"a\":null}]}", "HTTP/1.1 400 Bad Request\nX-Powered-By: Express\nContent-Security-Policy: default-src 'none'\nX-Content-Type-Options: nosniff\nContent-Type: text/html; charset=utf-8\nContent-Length: 962\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>SyntaxError: Expected &#39;,&#39; or &#39;]&#39; after array element in JSON at position 4<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/app/node_modules/body-parser/lib/types/json.js:93:21)<br> &nbsp; &nbsp;at /app/node_modules/body-parser/lib/read.js:194:18<br> &nbsp; &nbsp;at AsyncResource.runInAsyncScope (node:async_hooks:206:9)<br> &nbsp; &nbsp;at invokeCallback (/app/node_modules/raw-body/index.js:238:16)<br> &nbsp; &nbsp;at done (/app/node_modules/raw-body/index.js:227:7)<br> &nbsp; &nbsp;at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)<br> &nbsp; &nbsp;at IncomingMessage.emit (node:events:524:28)<br> &nbsp; &nbsp;at endReadableNT (node:internal/streams/readable:1698:12)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:82:21)</pre>\n</body>\n</html>\n"]"#,
+     r#"listening
+"#,
+     r#"SyntaxError: Expected property name or '}' in JSON at position 1
+    at JSON.parse (<anonymous>)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:93:21)
+    at /app/node_modules/body-parser/lib/read.js:194:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+SyntaxError: Unexpected token 'x', "x" is not valid JSON
+    at JSON.parse (<anonymous>)
+    at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:139:10)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:87:17)
+    at /app/node_modules/body-parser/lib/read.js:194:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+SyntaxError: Unexpected token '"', "  "str"" is not valid JSON
+    at JSON.parse (<anonymous>)
+    at createStrictSyntaxError (/app/node_modules/body-parser/lib/types/json.js:139:10)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:87:17)
+    at /app/node_modules/body-parser/lib/read.js:194:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+SyntaxError: Expected ',' or ']' after array element in JSON at position 4
+    at JSON.parse (<anonymous>)
+    at parse (/app/node_modules/body-parser/lib/types/json.js:93:21)
+    at /app/node_modules/body-parser/lib/read.js:194:18
+    at AsyncResource.runInAsyncScope (node:async_hooks:206:9)
+    at invokeCallback (/app/node_modules/raw-body/index.js:238:16)
+    at done (/app/node_modules/raw-body/index.js:227:7)
+    at IncomingMessage.onEnd (/app/node_modules/raw-body/index.js:287:7)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+"#),
+    // h2.js, Express 4.21.2
+    (r#"const http = require('http');
+http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => { body += d; console.log('DATA', new Error('d').stack); });
+  req.on('end', () => { console.log('END', new Error('e').stack); res.setHeader('Content-Type', 'text/plain'); res.end('got ' + body); });
+}).listen(3000, () => console.log('up'));
+"#,
+     "4.21.2",
+     r#"[["POST","/",{},"body"],["GET","/x",{},""]]"#,
+     r#"["HTTP/1.1 200 OK\nContent-Type: text/plain\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nContent-Length: 8\n\ngot body", "HTTP/1.1 200 OK\nContent-Type: text/plain\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nContent-Length: 4\n\ngot "]"#,
+     r#"up
+DATA Error: d
+    at IncomingMessage.<anonymous> (/app/index.js:4:58)
+    at IncomingMessage.emit (node:events:524:28)
+    at Readable.read (node:internal/streams/readable:782:10)
+    at flow (node:internal/streams/readable:1283:53)
+    at resume_ (node:internal/streams/readable:1262:3)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+END Error: e
+    at IncomingMessage.<anonymous> (/app/index.js:5:44)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+END Error: e
+    at IncomingMessage.<anonymous> (/app/index.js:5:44)
+    at IncomingMessage.emit (node:events:524:28)
+    at endReadableNT (node:internal/streams/readable:1698:12)
+    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+"#,
+     r#""#),
+
+];
+
 #[test]
-#[ignore]
-fn scratch_express() {
-    let var = |k: &str, d: &str| std::env::var(k).unwrap_or(d.to_string());
-    let src = std::fs::read_to_string(var("APP", "/tmp/ex/app.js")).unwrap();
-    let reqs: Vec<(String, String, std::collections::BTreeMap<String, String>, String)> = serde_json::from_str(&std::fs::read_to_string(var("REQS", "/tmp/ex/reqs.json")).unwrap()).unwrap();
-    let ev = var("EXPRESS", "4.21.2");
-    let port: u16 = var("PORT", "3000").parse().unwrap();
-    let (mut e, mut p) = start_server(&[("/app/index.js", &src)], &[("express", &ev)], "20.19.3");
-    let mut out = String::new();
-    for (m, path, h, body) in reqs {
-        let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let r = e.http(p.as_mut(), port, &m, &path, &hs, &body).map(|r| head(&r)).unwrap_or_default();
-        out.push_str(&serde_json::to_string(&(m, path, r)).unwrap());
-        out.push('\n');
+fn express_apps() {
+    type Req = (String, String, std::collections::BTreeMap<String, String>, String);
+    let mut failed = Vec::new();
+    for (i, (src, version, reqs, responses, out, err)) in EXPRESS.iter().enumerate() {
+        let reqs: Vec<Req> = serde_json::from_str(reqs).expect("requests");
+        let responses: Vec<String> = serde_json::from_str(responses).expect("responses");
+        let (mut e, mut p) = start_server(&[("/app/index.js", src)], &[("express", version)], "20.19.3");
+        for ((m, target, h, body), want) in reqs.iter().zip(&responses) {
+            let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let got = e.http(p.as_mut(), 3000, m, target, &hs, body).map(|r| head(&r)).unwrap_or_default();
+            if &got != want {
+                failed.push(format!("#{i} (Express {version}) {m} {target}:\n{got}\n--- expected\n{want}"));
+            }
+        }
+        let (o, r) = (e.text(StdStream::Stdout), e.text(StdStream::Stderr));
+        if o != *out || r != *err {
+            failed.push(format!("#{i} (Express {version}) output:\n{o}\n--- expected\n{out}\n--- stderr\n{r}\n--- expected\n{err}"));
+        }
     }
-    std::fs::write("/tmp/ex/mine.jsonl", out).unwrap();
-    std::fs::write("/tmp/ex/mine.out", e.text(StdStream::Stdout) + "---\n" + &e.text(StdStream::Stderr)).unwrap();
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
