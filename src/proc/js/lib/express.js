@@ -46,9 +46,20 @@ function escapeHtml(s) {
 }
 
 // ---- finalhandler ----
-function htmlDocument(message) {
-  const body = escapeHtml(message).replace(/\n/g, '<br>').replace(/\x20{2}/g, ' &nbsp;');
-  return '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>' + body + '</pre>\n</body>\n</html>\n';
+function htmlDocument(message, title) {
+  const body = title ? message : escapeHtml(message).replace(/\n/g, '<br>').replace(/\x20{2}/g, ' &nbsp;');
+  return '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>' + (title || 'Error') + '</title>\n</head>\n<body>\n<pre>' + body + '</pre>\n</body>\n</html>\n';
+}
+
+// The ms module: '1d', '2h', '500ms', '10s' or a number of milliseconds.
+function ms(v) {
+  if (typeof v === 'number') return v;
+  const m = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(String(v));
+  if (!m) return NaN;
+  const n = parseFloat(m[1]);
+  const u = (m[2] || 'ms').toLowerCase();
+  const f = u[0] === 'y' ? 31557600000 : u[0] === 'w' ? 604800000 : u[0] === 'd' ? 86400000 : u[0] === 'h' ? 3600000 : u === 'm' || u.startsWith('min') ? 60000 : u[0] === 's' ? 1000 : 1;
+  return n * f;
 }
 
 function finalhandler(req, res, env, onerror) {
@@ -948,12 +959,14 @@ function sendFile(res, file, options, done) {
     return req.next(e);
   }
   const [, size, mtime, body] = info;
-  const maxAge = options && options.maxAge ? Math.floor(options.maxAge / 1000) : 0;
+  let age = options && options.maxAge !== undefined ? ms(options.maxAge) : 0;
+  age = isNaN(age) ? 0 : Math.min(Math.max(0, age), 31536000000);
+  const maxAge = Math.floor(age / 1000);
   if (!res.getHeader('Accept-Ranges')) res.setHeader('Accept-Ranges', 'bytes');
   if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'public, max-age=' + maxAge);
   if (!res.getHeader('Last-Modified')) res.setHeader('Last-Modified', new Date(mtime).toUTCString());
   if (!res.getHeader('ETag')) res.setHeader('ETag', 'W/"' + size.toString(16) + '-' + Math.floor(mtime).toString(16) + '"');
-  if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', contentType(lookup(file), true));
+  if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', contentType(lookup(file), !V5));
   res.setHeader('Content-Length', size);
   if (req.fresh) {
     res.statusCode = 304;
@@ -1340,7 +1353,7 @@ function serveStatic(root, options) {
       if (!p.endsWith('/')) {
         if (!opts.redirect) return next();
         const loc = encodeURI(req.originalUrl.split('?')[0] + '/');
-        const doc = htmlDocument('Redirecting to ' + loc);
+        const doc = htmlDocument('Redirecting to ' + escapeHtml(loc), 'Redirecting');
         res.statusCode = 301;
         res.setHeader('Content-Type', 'text/html; charset=UTF-8');
         res.setHeader('Content-Length', host.byteLength(doc));
