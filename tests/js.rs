@@ -1950,7 +1950,7 @@ fn node20_programs() {
 }
 
 
-/// Express apps as /app/index.js with the package installed, the requests sent to port 3000
+/// Express apps (and plain `http` servers) as /app/index.js with the package installed, the requests sent to port 3000
 /// (method, target, headers, body) and what the real Express printed and answered, run locally
 /// under Node 20.20.2 (the date header fixed, paths mapped to /app, Content-Length recomputed
 /// for the mapped paths; other files dated like the simulated ones): (source, other files,
@@ -2392,6 +2392,29 @@ END Error: e
     at IncomingMessage.emit (node:events:524:28)
     at endReadableNT (node:internal/streams/readable:1698:12)
     at process.processTicksAndRejections (node:internal/process/task_queues:82:21)
+"#,
+     r#""#),
+    // h3.js, Express 4.21.2
+    (r#"const http = require('http');
+const server = http.createServer((req, res) => {
+  if (req.url === '/') { res.end('plain'); return; }
+  if (req.url === '/json') { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ ok: true, method: req.method })); return; }
+  if (req.url === '/chunks') { res.setHeader('Content-Type', 'text/plain'); res.write('a'); res.write('b'); res.end('c'); return; }
+  if (req.url === '/multi') { res.setHeader('Set-Cookie', ['a=1', 'b=2']); res.setHeader('X-Num', 5); res.statusCode = 201; res.statusMessage = 'Made'; res.end(); return; }
+  if (req.url === '/buf') { res.end(Buffer.from([104, 105])); return; }
+  if (req.url === '/headers') { res.end(JSON.stringify(req.headers)); return; }
+  if (req.url.startsWith('/q')) { const u = new URL(req.url, `http://${req.headers.host}`); res.end(u.searchParams.get('x') + ' ' + u.pathname); return; }
+  if (req.url === '/throw') { throw new Error('handler crash'); }
+  res.writeHead(404, 'Nope', { 'Content-Type': 'text/html' });
+  res.end('<h1>404</h1>');
+});
+server.listen(3000, '0.0.0.0', () => console.log('Server running at http://0.0.0.0:3000/', server.address()));
+"#,
+     r#"{}"#,
+     "4.21.2",
+     r#"[["GET","/",{},""],["GET","/json",{},""],["POST","/json",{},""],["GET","/chunks",{},""],["GET","/multi",{},""],["GET","/buf",{},""],["GET","/q?x=42",{},""],["GET","/missing",{},""],["HEAD","/",{},""]]"#,
+     r#"["HTTP/1.1 200 OK\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nContent-Length: 5\n\nplain", "HTTP/1.1 200 OK\nContent-Type: application/json\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nTransfer-Encoding: chunked\n\n{\"ok\":true,\"method\":\"GET\"}", "HTTP/1.1 200 OK\nContent-Type: application/json\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nTransfer-Encoding: chunked\n\n{\"ok\":true,\"method\":\"POST\"}", "HTTP/1.1 200 OK\nContent-Type: text/plain\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nTransfer-Encoding: chunked\n\nabc", "HTTP/1.1 201 Made\nSet-Cookie: a=1\nSet-Cookie: b=2\nX-Num: 5\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nContent-Length: 0\n\n", "HTTP/1.1 200 OK\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nContent-Length: 2\n\nhi", "HTTP/1.1 200 OK\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nContent-Length: 5\n\n42 /q", "HTTP/1.1 404 Nope\nContent-Type: text/html\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\nTransfer-Encoding: chunked\n\n<h1>404</h1>", "HTTP/1.1 200 OK\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n"]"#,
+     r#"Server running at http://0.0.0.0:3000/ { address: '0.0.0.0', family: 'IPv4', port: 3000 }
 "#,
      r#""#),
     // st.js, Express 4.21.2

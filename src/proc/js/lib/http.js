@@ -133,6 +133,8 @@ class ServerResponse extends EventEmitter {
         for (const k of Object.keys(headers)) this.setHeader(k, headers[k]);
       }
     }
+    // The head is written now, so a body sent later goes chunked.
+    this._head(undefined);
     return this;
   }
   _head(contentLength) {
@@ -153,7 +155,7 @@ class ServerResponse extends EventEmitter {
         list.push(['Connection', 'close']);
       }
     }
-    const noBody = this.statusCode === 204 || this.statusCode === 304 || (this.statusCode >= 100 && this.statusCode < 200);
+    const noBody = this.req.method === 'HEAD' || this.statusCode === 204 || this.statusCode === 304 || (this.statusCode >= 100 && this.statusCode < 200);
     if (!has('content-length') && !has('transfer-encoding') && !noBody) {
       if (contentLength !== undefined) list.push(['Content-Length', String(contentLength)]);
       else list.push(['Transfer-Encoding', 'chunked']);
