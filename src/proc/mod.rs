@@ -5,6 +5,7 @@ pub mod coreutils;
 pub mod curl;
 pub mod hello;
 mod io;
+pub mod js;
 pub mod machine;
 pub mod program;
 pub mod programs;
