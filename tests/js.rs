@@ -270,7 +270,7 @@ fn npm6_install_and_script_failure() {
     let (o, er, c) = npm(&mut e, &["npm", "start"]);
     assert_eq!(c, Some(3));
     assert_eq!(o, "\n> web@1.0.0 start /app\n> node bad.js\n\n");
-    assert_eq!(er, "npm ERR! code ELIFECYCLE\nnpm ERR! errno 3\nnpm ERR! web@1.0.0 start: `node bad.js`\nnpm ERR! Exit status 3\nnpm ERR! \nnpm ERR! Failed at the web@1.0.0 start script.\nnpm ERR! This is probably not a problem with npm. There is likely additional logging output above.\n\nnpm ERR! A complete log of this run can be found in:\nnpm ERR!     /root/.npm/_logs/2025-07-01T10_00_00_000Z-debug.log\n");
+    assert_eq!(er, "npm ERR! code ELIFECYCLE\nnpm ERR! errno 3\nnpm ERR! web@1.0.0 start: `node bad.js`\nnpm ERR! Exit status 3\nnpm ERR! \nnpm ERR! Failed at the web@1.0.0 start script.\nnpm ERR! This is probably not a problem with npm. There is likely additional logging output above.\n\nnpm ERR! A complete log of this run can be found in:\nnpm ERR!     /root/.npm/_logs/2025-07-01T10_00_00_490Z-debug.log\n");
 }
 
 const WEB_PJ: &str = "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"scripts\": {\n    \"start\": \"node server.js\",\n    \"dev\": \"nodemon server.js\"\n  },\n  \"dependencies\": {\n    \"express\": \"^4.18.2\"\n  },\n  \"devDependencies\": {\n    \"nodemon\": \"^3.0.0\"\n  }\n}\n";
@@ -290,7 +290,7 @@ fn npm_start_server_and_sigterm() {
     assert_eq!(e.run(p.as_mut(), 0), None);
     assert_eq!(e.text(StdStream::Stdout), "\n> web@1.0.0 start\n> node server.js\n\nlistening on 8080\n");
     let r = e.http(p.as_mut(), 8080, "GET", "/", &[], "").expect("response");
-    assert_eq!(head(&r), "HTTP/1.1 200 OK\nX-Powered-By: Express\nContent-Type: application/json; charset=utf-8\nContent-Length: 11\nETag: W/\"b-Ai2R8hgEarLmHKwesT1qcY913ys\"\nDate: Tue, 01 Jul 2025 10:00:00 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"ok\":true}");
+    assert_eq!(head(&r), "HTTP/1.1 200 OK\nX-Powered-By: Express\nContent-Type: application/json; charset=utf-8\nContent-Length: 11\nETag: W/\"b-Ai2R8hgEarLmHKwesT1qcY913ys\"\nDate: Tue, 01 Jul 2025 10:00:07 GMT\nConnection: keep-alive\nKeep-Alive: timeout=5\n\n{\"ok\":true}");
     e.out = Captured::default();
     assert_eq!(p.signal(dockling::proc::Signal::Term, &mut e.ctx()), dockling::proc::program::Disposition::Handled);
     assert_eq!(e.run(p.as_mut(), 0), Some(143));

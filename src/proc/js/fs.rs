@@ -42,6 +42,7 @@ fn fs_code(e: FsError) -> &'static str {
         FsError::IsADirectory => "EISDIR",
         FsError::Exists => "EEXIST",
         FsError::NotEmpty => "ENOTEMPTY",
+        FsError::ReadOnly => "EROFS",
     }
 }
 

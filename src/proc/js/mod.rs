@@ -392,6 +392,7 @@ impl Program for Node {
             Signal::Usr1 => "SIGUSR1",
             Signal::Usr2 => "SIGUSR2",
             Signal::Quit => "SIGQUIT",
+            Signal::Winch => "SIGWINCH",
             Signal::Kill => return Disposition::Default,
         };
         if let Some(r) = self.repl.as_mut() {
@@ -400,7 +401,8 @@ impl Program for Node {
                 return Disposition::Handled;
             }
         }
-        if process::emit_signal(vm, ctx, name) {
+        // SIGWINCH is ignored unless a listener wants it.
+        if process::emit_signal(vm, ctx, name) || sig == Signal::Winch {
             Disposition::Handled
         } else {
             Disposition::Default

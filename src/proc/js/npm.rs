@@ -218,11 +218,36 @@ pub struct Npm {
     nodemon_cmd: Option<String>,
     /// The script event running (`start`, `pretest`…).
     event: String,
+    /// An install's output and exit, held until the time it reports (`in 3s`) has passed.
+    hold: Option<(crate::clock::SimTime, Vec<crate::proc::Chunk>, i32)>,
+}
+
+/// The duration an npm summary line reports (`… in 3s`, `in 812ms`, `in 1.234s`), in ms.
+fn reported_ms(chunks: &[crate::proc::Chunk]) -> u64 {
+    let mut best = 0;
+    for c in chunks {
+        let crate::proc::Chunk::Text(_, t) = c else { continue };
+        for line in t.lines() {
+            let Some(i) = line.rfind(" in ") else { continue };
+            let d = line[i + 4..].trim();
+            let ms = if let Some(n) = d.strip_suffix("ms") {
+                n.parse::<f64>().ok()
+            } else if let Some(n) = d.strip_suffix('s') {
+                n.parse::<f64>().ok().map(|x| x * 1000.0)
+            } else {
+                None
+            };
+            if let Some(ms) = ms {
+                best = best.max(ms as u64);
+            }
+        }
+    }
+    best
 }
 
 impl Npm {
     pub fn new(argv: &[String], ctx: &mut Ctx) -> Npm {
-        Npm { argv: argv.to_vec(), kind: 0, version: version_for(ctx.var("NODE_VERSION")), queue: Vec::new(), child: None, current: None, started: false, state: None, nodemon_cmd: None, event: String::new() }
+        Npm { argv: argv.to_vec(), kind: 0, version: version_for(ctx.var("NODE_VERSION")), queue: Vec::new(), child: None, current: None, started: false, state: None, nodemon_cmd: None, event: String::new(), hold: None }
     }
     pub fn npx(argv: &[String], ctx: &mut Ctx) -> Npm {
         let mut n = Npm::new(argv, ctx);
@@ -1240,9 +1265,38 @@ pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
 
 impl Program for Npm {
     fn step(&mut self, ctx: &mut Ctx) -> Status {
+        if let Some((at, _, _)) = &self.hold {
+            if ctx.now < *at {
+                return Status::Waiting(Wait { until: Some(*at), stdin: false });
+            }
+            if let Some((_, chunks, code)) = self.hold.take() {
+                ctx.out.chunks.extend(chunks);
+                return Status::Exited(code);
+            }
+        }
         if !self.started {
             self.started = true;
-            return self.run_cmd(ctx);
+            let installs = self.kind == 0 && matches!(self.argv.get(1).map(String::as_str), Some("install" | "i" | "ci" | "add" | "uninstall" | "remove" | "rm" | "update"));
+            if !installs {
+                return self.run_cmd(ctx);
+            }
+            // npm works for a while, then prints its summary: the output waits for that time.
+            let mut own = crate::proc::Captured::default();
+            std::mem::swap(ctx.out, &mut own);
+            let st = self.run_cmd(ctx);
+            std::mem::swap(ctx.out, &mut own);
+            let ms = reported_ms(&own.chunks);
+            return match st {
+                Status::Exited(code) if ms > 0 => {
+                    let at = ctx.now + crate::clock::Millis(ms);
+                    self.hold = Some((at, own.chunks, code));
+                    Status::Waiting(Wait { until: Some(at), stdin: false })
+                }
+                other => {
+                    ctx.out.chunks.extend(own.chunks);
+                    other
+                }
+            };
         }
         match self.state.clone() {
             Some(Step::Done(c)) => Status::Exited(c),

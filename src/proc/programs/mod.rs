@@ -14,7 +14,8 @@ use super::program::{Ctx, Program, Status};
 /// Whether `name` is a program started through this registry.
 pub fn known(name: &str) -> bool {
     matches!(name, "nginx" | "nginx-entrypoint" | "httpd" | "registry")
-        || is_python(name) || databases::known(name) || packages::known(name)
+        || is_python(name)
+        || matches!(name, "node" | "npm" | "npx" | "nodemon") || databases::known(name) || packages::known(name)
 }
 
 /// Starts the program `name` (a name `known` accepted) with its command line.
@@ -23,6 +24,13 @@ pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
         "nginx" | "nginx-entrypoint" => Box::new(nginx::Nginx::start(name, argv, ctx)),
         "httpd" => Box::new(httpd::Httpd::start(argv, ctx)),
         "registry" => Box::new(registry::Registry::start(argv, ctx)),
+        "node" | "npm" | "npx" | "nodemon" => {
+            let mut argv = argv.to_vec();
+            if argv.is_empty() {
+                argv.push(name.to_string());
+            }
+            super::js::start(&argv, ctx)
+        }
         _ if is_python(name) => {
             let mut argv = argv.to_vec();
             if argv.is_empty() {
