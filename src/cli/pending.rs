@@ -411,6 +411,16 @@ impl Pending {
         )
     }
 
+    /// True when the command waits for a typed line now: as `reads_input`, and an attached
+    /// container is not busy with something that takes time (script mode lets that time pass
+    /// before typing on, as a learner waits for the prompt).
+    pub fn input_ready(&self, daemon: &Daemon) -> bool {
+        match &self.kind {
+            Kind::Attach { stdin: true, target, .. } => daemon.waiting_for_input(target),
+            _ => self.reads_input(),
+        }
+    }
+
     /// True when a container's TTY echoes what is typed (attached with `-it`).
     pub fn echoes_input(&self) -> bool {
         matches!(

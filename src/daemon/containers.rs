@@ -811,6 +811,19 @@ impl Daemon {
         Ok(bound)
     }
 
+    /// Whether the process behind an attachment is idle until input comes (a shell at its
+    /// prompt), rather than busy with something that takes time (a download, a `sleep`).
+    pub fn waiting_for_input(&self, target: &AttachTarget) -> bool {
+        match target {
+            AttachTarget::Container(id) => self.containers.get(id).is_none_or(|c| !c.is_running() || c.wake.is_none()),
+            AttachTarget::Exec(id, e) => self
+                .containers
+                .get(id)
+                .and_then(|c| c.execs.get(e))
+                .is_none_or(|x| x.process.is_none() || x.wake.is_none()),
+        }
+    }
+
     /// Sends text to a container's stdin (an attached terminal typing).
     pub fn container_stdin(&mut self, id: &str, text: &str, now: SimTime) {
         let Some(c) = self.containers.get_mut(id) else {

@@ -165,10 +165,11 @@ impl Session {
     /// True when the running command waits for typed input (an interactive container, a
     /// `[y/N]` prompt) rather than for time to pass.
     pub fn wants_input(&mut self) -> bool {
+        let daemon = &self.host.daemon;
         self.job
             .as_mut()
             .and_then(|j| j.waiting_mut())
-            .is_some_and(|p| p.reads_input())
+            .is_some_and(|p| p.input_ready(daemon))
     }
 
     /// True when the foreground program's own terminal echoes typed lines (a container attached
