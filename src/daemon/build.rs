@@ -303,8 +303,13 @@ impl Build {
     }
 
     fn fail(&mut self, v: Option<u32>, message: String, locations: &[dockerfile::LineRange]) {
+        self.fail_as(v, message.clone(), message, locations);
+    }
+
+    /// Fails with `vertex_message` on the vertex and `message` as the build's error.
+    fn fail_as(&mut self, v: Option<u32>, vertex_message: String, message: String, locations: &[dockerfile::LineRange]) {
         if let Some(v) = v {
-            self.events.push(Event::End { v, at: self.t, cached: false, error: Some(message.clone()) });
+            self.events.push(Event::End { v, at: self.t, cached: false, error: Some(vertex_message) });
         }
         let name = self.req.dockerfile_name.clone();
         let excerpt: String = locations.iter().map(|l| dockerfile::error_excerpt(&name, &self.src, l)).collect();
@@ -718,7 +723,7 @@ impl Daemon {
         match op {
             Op::Definition => {
                 let v = b.vertex(format!("[internal] load build definition from {}", b.req.dockerfile_name));
-                let size = if b.req.missing_dockerfile { 2 } else { b.src.len() as u64 };
+                let size = if b.req.missing_dockerfile { 2 } else { (b.src.len() as u64).max(2) };
                 let st = b.status(v, "transferring dockerfile:".into(), size, 0, 10);
                 b.events.push(st);
                 let planned = if b.req.missing_dockerfile {
@@ -952,6 +957,7 @@ impl Daemon {
                 let key = key_of(&["from", &image.id]);
                 let now = b.t;
                 let record = self.cache_record_id(&key);
+                let size = self.build_cache.get(&key).map(|e| e.size).unwrap_or(if known { 0 } else { image.size() });
                 self.build_cache.insert(
                     key.clone(),
                     CacheEntry {
@@ -966,7 +972,7 @@ impl Daemon {
                         last_used: now,
                         record,
                         description: format!("pulled from {shown}"),
-                        size: if known { 0 } else { image.size() },
+                        size,
                     },
                 );
                 b.report.steps.push(StepReport { name, line: b.df.stages[i].line, cached: hit, reason });
@@ -994,6 +1000,13 @@ impl Daemon {
         }
     }
 
+    /// The engine's ID (`docker info`), a UUID BuildKit uses as its worker ID.
+    fn engine_id(&self) -> String {
+        let h = sha256_digest(format!("engine {}", self.seed).as_bytes());
+        let x = crate::vfs::hex_of(&h);
+        format!("{}-{}-4{}-a{}-{}", &x[0..8], &x[8..12], &x[13..16], &x[17..20], &x[20..32])
+    }
+
     /// A new record ID for the build cache (`docker builder prune` lists them).
     fn cache_record_id(&mut self, key: &str) -> String {
         match self.build_cache.get(key) {
@@ -1015,14 +1028,11 @@ impl Daemon {
         let mut siblings: Vec<&CacheEntry> = self.build_cache.values().filter(|e| e.parent == parent && e.kind == kind).collect();
         siblings.sort_by_key(|e| std::cmp::Reverse(e.last_used));
         let Some(s) = siblings.iter().find(|e| e.text == text).or(siblings.first()) else {
-            if let Some(r) = &b.stages[stage].rebuilt {
-                return format!("a previous step was rebuilt ({r}), so every step after it runs again");
-            }
-            let any_parent = self.build_cache.values().any(|e| e.kind == kind && e.text == text);
-            return if any_parent {
-                "a previous step changed, so this step runs on a different file system".into()
-            } else {
-                "not in the build cache yet (the first build of this step)".into()
+            let seen = self.build_cache.values().any(|e| e.kind == kind && e.text == text);
+            return match &b.stages[stage].rebuilt {
+                Some(r) if seen => format!("a previous step was rebuilt ({r}), so every step after it runs again"),
+                None if seen => "a previous step changed, so this step runs on a different file system".into(),
+                _ => "not in the build cache yet (the first build of this step)".into(),
             };
         };
         if s.text != text {
@@ -1405,6 +1415,8 @@ impl Daemon {
                 let v = b.vertex(name.clone());
                 let hit = !b.req.no_cache && self.build_cache.contains_key(&key);
                 let st = &b.stages[i];
+                // Cache decisions compare the instruction as written (`RUN echo $V`).
+                let shown = upper_first(&meta.original);
                 if hit {
                     let res = StepResult { kind: StepKind::Run, text: shown.clone(), key, files: BTreeMap::new(), env, tree: st.tree.clone(), before: st.tree.clone(), history };
                     self.commit_step(b, i, v, name, meta.start_line, res, 0, true);
@@ -1538,10 +1550,14 @@ impl Daemon {
                         let rel = p.trim_start_matches('/');
                         format!("{word} failed: file not found in build context or excluded by .dockerignore: stat {rel}: file does not exist")
                     } else {
-                        let (a, c) = (self.cache_record_id(&format!("ref:{p}")), self.cache_record_id(&format!("ref2:{p}")));
-                        format!("failed to compute cache key: failed to calculate checksum of ref {a}::{c}: \"{p}\": not found")
+                        let id = self.cache_record_id(&format!("ref:{p}"));
+                        format!("failed to calculate checksum of ref {}::{id}: \"{p}\": not found", self.engine_id())
                     };
-                    b.fail(vopt, msg, &[loc]);
+                    if legacy {
+                        b.fail(vopt, msg, &[loc]);
+                    } else {
+                        b.fail_as(vopt, msg.clone(), format!("failed to compute cache key: {msg}"), &[loc]);
+                    }
                     return;
                 }
                 Err(CopyError::Other(e)) => {

@@ -1353,7 +1353,9 @@ impl Daemon {
             };
             any("id", &|v| c.id.starts_with(v))
                 && any("name", &|v| {
-                    crate::text::simple_regex(v.trim_start_matches('/'), &c.name)
+                    // The daemon matches against the stored name, which starts with `/`.
+                    crate::regex::Regex::new(v, crate::regex::Syntax::Extended, false)
+                        .is_ok_and(|r| r.is_match(&format!("/{}", c.name)))
                 })
                 && any("status", &|v| c.status.as_str() == v)
                 && any("exited", &|v| {

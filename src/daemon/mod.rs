@@ -41,6 +41,8 @@ use crate::registry::Hub;
 #[derive(Clone, Debug)]
 pub struct Daemon {
     rng: Rng,
+    /// The seed the daemon was made with (the engine's ID derives from it).
+    seed: u64,
     hub: Hub,
     /// Images by ID (`sha256:…`).
     images: VecMap<String, Image>,
@@ -86,6 +88,7 @@ impl Daemon {
             networks: Daemon::predefined_networks(seed, now),
             host_fs,
             rng: Rng::new(seed),
+            seed,
             hub: Hub::builtin(),
             images: VecMap::new(),
             refs: BTreeMap::new(),

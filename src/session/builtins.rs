@@ -16,6 +16,8 @@ Dockling — Docker, simulated. Type docker commands as you would on a real mach
   docker ps -a                list containers
   docker images               list images
   docker --help               everything docker can do
+  dockling why                why each step of the last build was cached or ran again
+                              (Dockling's own command: real Docker has none like it)
 
 This host also has: cd, pwd, ls, cat, echo, printf, mkdir, rm, touch, sleep, clear, help, exit.
 Anything Dockling does not simulate says so in one line.
@@ -71,6 +73,7 @@ impl System for Host {
                 return Run::Done(0);
             }
             "curl" => return Run::Done(self.curl(args, &sh.cwd, out)),
+            "dockling" => return Run::Done(self.dockling(args, out)),
             "help" => {
                 out.out(HELP);
                 return Run::Done(0);
@@ -119,7 +122,48 @@ impl System for Host {
     }
 }
 
+/// `dockling why`: the last build's cache decisions, step by step, in words.
+pub fn explain_build(report: &crate::build::BuildReport) -> String {
+    let what = if report.tags.is_empty() {
+        report.image_id.as_deref().map(|i| crate::vfs::short_id(i).to_string()).unwrap_or_else(|| "failed".into())
+    } else {
+        report.tags.join(", ")
+    };
+    let builder = if report.legacy { "the classic builder" } else { "BuildKit" };
+    let mut s = format!(
+        "dockling why: the last build ({what}, {builder}), step by step\n(a Dockling command: real Docker has nothing like it; `docker build` itself prints what Docker prints)\n\n"
+    );
+    if report.steps.is_empty() {
+        s.push_str("  no steps were built\n");
+    }
+    for st in &report.steps {
+        let tag = if st.cached { "CACHED" } else { "RAN   " };
+        s.push_str(&format!("  {tag}  {}\n          {}\n", st.name, st.reason));
+    }
+    s
+}
+
 impl Host {
+    /// Dockling's own commands.
+    fn dockling(&mut self, args: &[String], out: &mut Captured) -> i32 {
+        match args.first().map(String::as_str) {
+            Some("why") => match self.daemon.build_reports().last() {
+                Some(r) => {
+                    out.out(&explain_build(r));
+                    0
+                }
+                None => {
+                    out.err("dockling why: no build yet; run docker build first\n");
+                    1
+                }
+            },
+            _ => {
+                out.out("Usage: dockling why    explain why each step of the last docker build was cached or ran again\n");
+                i32::from(!matches!(args.first().map(String::as_str), None | Some("help" | "--help" | "-h")))
+            }
+        }
+    }
+
     /// `curl` on the host: `localhost` reaches published ports, a container's address reaches
     /// the container directly (as on a Linux host); nothing else is out there.
     fn curl(&mut self, args: &[String], cwd: &str, out: &mut Captured) -> i32 {
