@@ -23,6 +23,7 @@ pub mod daemon;
 pub mod dockerfile;
 pub mod json;
 pub mod proc;
+pub mod regex;
 pub mod registry;
 pub mod session;
 pub mod text;

@@ -233,43 +233,6 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-/// A small regular-expression subset: `^`, `$`, `.`, `.*`, otherwise a substring.
-pub fn simple_regex(pat: &str, line: &str) -> bool {
-    let anchored_start = pat.starts_with('^');
-    let anchored_end = pat.ends_with('$') && !pat.ends_with("\\$");
-    let core = pat.trim_start_matches('^');
-    let core = if anchored_end {
-        &core[..core.len() - 1]
-    } else {
-        core
-    };
-    let p: Vec<char> = core.chars().collect();
-    let l: Vec<char> = line.chars().collect();
-    fn m(p: &[char], l: &[char], end: bool) -> bool {
-        if p.is_empty() {
-            return !end || l.is_empty();
-        }
-        if p.len() >= 2 && p[1] == '*' {
-            let mut k = 0;
-            loop {
-                if m(&p[2..], &l[k..], end) {
-                    return true;
-                }
-                if k < l.len() && (p[0] == '.' || p[0] == l[k]) {
-                    k += 1;
-                } else {
-                    return false;
-                }
-            }
-        }
-        !l.is_empty() && (p[0] == '.' || p[0] == l[0]) && m(&p[1..], &l[1..], end)
-    }
-    if anchored_start {
-        return m(&p, &l, anchored_end);
-    }
-    (0..=l.len()).any(|k| m(&p, &l[k..], anchored_end))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,15 +305,6 @@ mod tests {
         assert_eq!(decimal_scaled("3", 60_000), Some(180_000));
         assert_eq!(decimal_scaled("x", 1), None);
         assert_eq!(decimal_scaled("-1", 1), None);
-    }
-
-    #[test]
-    fn regex_subset() {
-        assert!(simple_regex("hel", "hello"));
-        assert!(simple_regex("^h.l", "hello"));
-        assert!(!simple_regex("^el", "hello"));
-        assert!(simple_regex("lo$", "hello"));
-        assert!(simple_regex("h.*o$", "hello"));
     }
 
     #[test]

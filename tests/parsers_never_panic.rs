@@ -79,3 +79,34 @@ fn references_and_templates_never_panic() {
         let _ = template::render(&g.string(tpl, 16), &value);
     }
 }
+
+#[test]
+fn regular_expressions_and_sed_scripts_never_panic_or_hang() {
+    use dockling::regex::{Regex, Syntax};
+    let mut g = Gen(11);
+    let re = &["a", "b", ".", "*", "+", "?", "\\", "(", ")", "\\(", "\\)", "[", "]", "^", "$", "{", "}", "\\{2,", "|", "\\|", "-", "[:alpha:]", "\\w", "1", ","];
+    let text = "aab ba-b (a)[b] {2} a|b";
+    for _ in 0..5000 {
+        let p = g.string(re, 12);
+        for syntax in [Syntax::Basic, Syntax::Extended] {
+            if let Ok(r) = Regex::new(&p, syntax, false) {
+                let _ = r.is_match(text);
+            }
+        }
+    }
+    // sed scripts through a container's shell.
+    let mut s = Session::new(Config::default());
+    s.run_line("docker run -d --name box busybox sleep 1000", &mut |_| {});
+    let sed = &["s", "/", "a", "b", "\\", "g", "p", "d", "q", "=", ";", "$", "!", "1", ",", "&", "\\1", "\\(", "\\)", "*", "'", " ", "y", "n", "-e "];
+    for _ in 0..300 {
+        let script = g.string(sed, 14).replace('\'', "");
+        s.run_line(&format!("docker exec box sh -c \"printf 'a\\nab\\nb\\n' | sed -n '{script}'\""), &mut |_| {});
+    }
+    let mut out = String::new();
+    s.run_line("docker exec box echo alive", &mut |e| {
+        if let dockling::Event::Output { text, .. } = e {
+            out.push_str(&text);
+        }
+    });
+    assert!(out.contains("alive"), "{out:?}");
+}

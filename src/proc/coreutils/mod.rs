@@ -3,6 +3,7 @@
 
 mod files;
 mod ls;
+mod sed;
 mod sys;
 mod text;
 
@@ -91,7 +92,7 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
         "sort" => text::sort(env, args, out),
         "uniq" => text::uniq(env, args, out),
         "seq" => text::seq(env, args, out),
-        "sed" => text::sed(env, args, out),
+        "sed" => sed::sed(env, args, out),
         "expr" => text::expr(args, out),
         "tr" => text::tr(env, args, out),
         "find" => text::find(env, args, out),

@@ -96,6 +96,7 @@ pub fn head_tail(env: &mut Env, args: &[String], out: &mut Captured, head: bool)
 pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let (mut invert, mut icase, mut count, mut number, mut quiet) =
         (false, false, false, false, false);
+    let (mut syntax, mut fixed, mut word, mut only) = (crate::regex::Syntax::Basic, false, false, false);
     let mut pattern: Option<String> = None;
     let mut files = Vec::new();
     for a in args {
@@ -109,7 +110,10 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                     'c' => count = true,
                     'n' => number = true,
                     'q' => quiet = true,
-                    'E' | 'F' | 'r' | 's' => {}
+                    'E' => syntax = crate::regex::Syntax::Extended,
+                    'F' => fixed = true,
+                    'w' => word = true,
+                    'o' => only = true,
                     _ => {}
                 }
             }
@@ -128,22 +132,40 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     };
     let (ins, status) = inputs(env, "grep", &files, out);
     let many = ins.len() > 1;
-    let pat = if icase {
-        pattern.to_ascii_lowercase()
-    } else {
-        pattern.clone()
+    let escaped: String;
+    let mut source = pattern.as_str();
+    if fixed {
+        escaped = pattern.chars().flat_map(|c| if ".[]*^$\\+?(){}|".contains(c) { vec!['\\', c] } else { vec![c] }).collect();
+        source = &escaped;
+        syntax = crate::regex::Syntax::Extended;
+    }
+    let worded: String;
+    if word {
+        worded = match syntax {
+            crate::regex::Syntax::Basic => format!("\\b\\({source}\\)\\b"),
+            crate::regex::Syntax::Extended => format!("\\b({source})\\b"),
+        };
+        source = &worded;
+    }
+    let re = match crate::regex::Regex::new(source, syntax, icase) {
+        Ok(r) => r,
+        Err(crate::regex::Error::Invalid(m)) => {
+            out.err(&format!("grep: {m}\n"));
+            return 2;
+        }
+        Err(crate::regex::Error::Unsupported(m)) => {
+            out.err(&format!("dockling: grep: {m} are not simulated\n"));
+            return 2;
+        }
     };
     let mut found = false;
     let mut s = String::new();
     for (name, text) in &ins {
         let mut c = 0;
         for (ln, line) in text.lines().enumerate() {
-            let hay = if icase {
-                line.to_ascii_lowercase()
-            } else {
-                line.to_string()
-            };
-            if crate::text::simple_regex(&pat, &hay) != invert {
+            let chars: Vec<char> = line.chars().collect();
+            let first = re.find_at(&chars, 0);
+            if first.is_some() != invert {
                 c += 1;
                 found = true;
                 if !count && !quiet {
@@ -153,8 +175,33 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                     if number {
                         s.push_str(&format!("{}:", ln + 1));
                     }
-                    s.push_str(line);
-                    s.push('\n');
+                    if only && !invert {
+                        // -o: every non-empty match on its own line.
+                        let prefix = s.rfind('\n').map_or(s.clone(), |k| s[k + 1..].to_string());
+                        let mut at = first.as_ref().and_then(|c| c[0]);
+                        let mut firstline = true;
+                        while let Some((a, b)) = at {
+                            if b > a {
+                                if !firstline {
+                                    s.push_str(&prefix);
+                                }
+                                firstline = false;
+                                s.extend(&chars[a..b]);
+                                s.push('\n');
+                            }
+                            let next = if b > a { b } else { b + 1 };
+                            if next > chars.len() {
+                                break;
+                            }
+                            at = re.find_at(&chars, next).and_then(|c| c[0]);
+                        }
+                        if firstline {
+                            s.truncate(s.len() - prefix.len());
+                        }
+                    } else {
+                        s.push_str(line);
+                        s.push('\n');
+                    }
                 }
             }
         }
@@ -426,174 +473,6 @@ pub fn path_part(cmd: &str, args: &[String], out: &mut Captured) -> i32 {
     };
     out.out(&format!("{r}\n"));
     0
-}
-
-/// `sed`: `s/re/repl/[g]` expressions (any delimiter), `-e`, `-n` with `p`, `-i` in place.
-pub fn sed(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let mut exprs: Vec<String> = Vec::new();
-    let mut files: Vec<&String> = Vec::new();
-    let (mut in_place, mut quiet) = (false, false);
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        match a.as_str() {
-            "-e" => {
-                if let Some(e) = args.get(i + 1) {
-                    exprs.push(e.clone());
-                }
-                i += 1;
-            }
-            "-i" => in_place = true,
-            "-n" => quiet = true,
-            "-E" | "-r" => {}
-            _ if a.starts_with('-') && a.len() > 1 => {
-                in_place |= a.contains('i');
-                quiet |= a.contains('n');
-            }
-            _ if exprs.is_empty() => exprs.push(a.clone()),
-            _ => files.push(a),
-        }
-        i += 1;
-    }
-    let Some(first) = exprs.first() else {
-        out.err("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n");
-        return 1;
-    };
-    // Parse s<d>re<d>repl<d>flags.
-    let mut subs = Vec::new();
-    for e in &exprs {
-        let e = e.trim();
-        if e == "p" {
-            subs.push((String::new(), String::new(), false, true));
-            continue;
-        }
-        let mut chars = e.chars();
-        if chars.next() != Some('s') {
-            out.err(&format!(
-                "sed: -e expression #1, char 1: unknown command: `{}'\n",
-                e.chars().next().unwrap_or(' ')
-            ));
-            return 1;
-        }
-        let Some(d) = chars.next() else {
-            out.err("sed: -e expression #1, char 1: unterminated `s' command\n");
-            return 1;
-        };
-        let parts: Vec<&str> = e[1 + d.len_utf8()..].split(d).collect();
-        if parts.len() < 3 {
-            out.err(&format!(
-                "sed: -e expression #1, char {}: unterminated `s' command\n",
-                e.len()
-            ));
-            return 1;
-        }
-        subs.push((
-            parts[0].to_string(),
-            parts[1].to_string(),
-            parts[2].contains('g'),
-            parts[2].contains('p'),
-        ));
-    }
-    let _ = first;
-    let apply = |text: &str| -> String {
-        let mut result = String::new();
-        for line in text.split_inclusive('\n') {
-            let (body, nl) = match line.strip_suffix('\n') {
-                Some(b) => (b, "\n"),
-                None => (line, ""),
-            };
-            let mut l = body.to_string();
-            let mut printed = false;
-            for (re, repl, global, print) in &subs {
-                if re.is_empty() && repl.is_empty() {
-                    result.push_str(&l);
-                    result.push_str(nl);
-                    continue;
-                }
-                let mut changed = false;
-                if let Some(new) = replace(&l, re, repl, *global) {
-                    l = new;
-                    changed = true;
-                }
-                if *print && changed {
-                    printed = true;
-                }
-            }
-            if !quiet {
-                result.push_str(&l);
-                result.push_str(nl);
-            } else if printed {
-                result.push_str(&l);
-                result.push_str(nl);
-            }
-        }
-        result
-    };
-    if files.is_empty() {
-        out.out(&apply(env.stdin));
-        return 0;
-    }
-    let mut status = 0;
-    for f in files {
-        let path = normalize(env.cwd, f);
-        match env.fs.get(&path).map(|n| &n.kind) {
-            Some(NodeKind::File(d)) => {
-                let text = apply(&String::from_utf8_lossy(d));
-                if in_place {
-                    let meta = env.meta(0o644);
-                    let _ = env.fs.write(&path, text.as_bytes(), false, &meta);
-                } else {
-                    out.out(&text);
-                }
-            }
-            _ => {
-                out.err(&format!("sed: can't read {f}: No such file or directory\n"));
-                status = 2;
-            }
-        }
-    }
-    status
-}
-
-/// Replaces matches of a literal pattern (with `^`/`$` anchors and `.` wildcards) in a line.
-fn replace(line: &str, re: &str, repl: &str, global: bool) -> Option<String> {
-    let anchored_start = re.starts_with('^');
-    let anchored_end = re.ends_with('$');
-    let core: Vec<char> = re
-        .trim_start_matches('^')
-        .trim_end_matches('$')
-        .chars()
-        .collect();
-    let l: Vec<char> = line.chars().collect();
-    let matches_at = |k: usize| -> bool {
-        k + core.len() <= l.len()
-            && core.iter().zip(&l[k..]).all(|(p, c)| *p == '.' || p == c)
-            && (!anchored_end || k + core.len() == l.len())
-    };
-    let mut out = String::new();
-    let mut k = 0;
-    let mut changed = false;
-    while k <= l.len() {
-        if (!anchored_start || k == 0) && (!changed || global) && matches_at(k) {
-            let matched: String = l[k..k + core.len()].iter().collect();
-            out.push_str(&repl.replace('&', &matched));
-            changed = true;
-            if core.is_empty() {
-                if k < l.len() {
-                    out.push(l[k]);
-                }
-                k += 1;
-            } else {
-                k += core.len();
-            }
-            continue;
-        }
-        if k < l.len() {
-            out.push(l[k]);
-        }
-        k += 1;
-    }
-    changed.then_some(out)
 }
 
 /// `find [PATH…] [-name PATTERN] [-type f|d|l]`.
