@@ -82,6 +82,8 @@ bench() {
   setup_browser
   say "bench"
   DOCKLING_DIST="$PWD/dist" cargo run -q --release --bin dockling-bench
+  cargo run -q --release --manifest-path bench-parser/Cargo.toml
+  cargo run -q --release --example python_bench
   echo "time to first prompt in headless Chromium (budget: 500 ms after load), 5 page loads:"
   for _ in 1 2 3 4 5; do
     DOCKLING_DIST="$PWD/dist" cargo test -q --test e2e -- --nocapture 2>&1 | grep -E "first prompt" | sed 's/^/  /'

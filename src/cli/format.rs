@@ -7,6 +7,14 @@ use serde_json::Value;
 use super::template;
 use crate::text::tabwrite;
 
+/// Which row fields a format needs: the ones it names (`Labels` also for `.Label`), or every
+/// field when it uses the whole row (`{{json .}}`, `{{.}}`). Lets listings skip the rest.
+pub fn field_filter(format: &str) -> impl Fn(&str) -> bool + '_ {
+    let b = format.as_bytes();
+    let whole = b.iter().enumerate().any(|(i, &c)| c == b'.' && !b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic()));
+    move |k: &str| whole || format.contains(k.trim_end_matches('s'))
+}
+
 /// Renders `items` with a user format. `headers` maps field names to column titles.
 pub fn render(format: &str, items: &[Value], headers: &Value) -> Result<String, String> {
     let table = format.starts_with("table");

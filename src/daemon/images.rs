@@ -2,6 +2,7 @@
 //! refcounts, parent/child links (commits, legacy builds). Wording of every error follows moby
 //! v28 `daemon/images/image_delete.go`, `image_list.go`, `image_prune.go`, `image_history.go`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::Daemon;
@@ -209,10 +210,22 @@ impl Daemon {
                 since = Some(since.map_or(t, |s| s.max(t)));
             }
         }
+        // References and child counts by image, gathered once (not per image).
+        let mut refs_of: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+        for (r, id) in &self.refs {
+            refs_of.entry(id.as_str()).or_default().push(r);
+        }
+        let mut children: BTreeMap<&str, usize> = BTreeMap::new();
+        for i in self.images.values() {
+            if let Some(p) = i.parent() {
+                *children.entry(p).or_default() += 1;
+            }
+        }
+        let children = |id: &str| children.get(id).copied().unwrap_or(0);
         let mut list = Vec::new();
         for img in self.images.values() {
             let id = img.id();
-            if dangling_only && self.children(id) > 0 {
+            if dangling_only && children(id) > 0 {
                 continue;
             }
             let created = img.data.created;
@@ -224,18 +237,18 @@ impl Daemon {
             }
             let mut repo_tags = Vec::new();
             let mut repo_digests = Vec::new();
-            for r in self.image_references(id) {
-                if f.contains("reference") && !f.get("reference").iter().any(|p| familiar_match(p, &r)) {
+            for r in refs_of.get(id).into_iter().flatten() {
+                if f.contains("reference") && !f.get("reference").iter().any(|p| familiar_match(p, r)) {
                     continue;
                 }
                 if r.contains('@') {
-                    repo_digests.push(familiar_of(&r));
+                    repo_digests.push(familiar_of(r));
                 } else {
-                    repo_tags.push(familiar_of(&r));
+                    repo_tags.push(familiar_of(r));
                 }
             }
             if repo_tags.is_empty() && repo_digests.is_empty() {
-                if opts.all || self.children(id) == 0 {
+                if opts.all || children(id) == 0 {
                     if f.contains("dangling") && !dangling_only {
                         continue;
                     }

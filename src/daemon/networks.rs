@@ -313,7 +313,7 @@ impl Daemon {
 
     /// The lowest free address of a network (`.2` upwards; `.1` is the gateway).
     fn allocate_ip(&self, n: &Network) -> String {
-        let used: Vec<String> = self
+        let used: std::collections::BTreeSet<String> = self
             .containers
             .values()
             .flat_map(|c| c.endpoints.iter())

@@ -471,39 +471,6 @@ pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
         Ok(l) => l,
         Err(e) => return daemon_error(ctx, &e),
     };
-    let trunc = !p.bool("no-trunc");
-    let now_s = ctx.now.as_secs() as i64;
-    let items: Vec<serde_json::Value> = list
-        .iter()
-        .map(|c| {
-            let command = if trunc { ellipsis(&c.command, 20) } else { c.command.clone() };
-            let names: Vec<&str> = c.names.iter().map(|n| n.trim_start_matches('/')).collect();
-            let rw = crate::text::size3(c.size_rw.unwrap_or(0) as u64);
-            let size = match c.size_root_fs {
-                Some(v) if v > 0 => format!("{rw} (virtual {})", crate::text::size3(v as u64)),
-                _ => rw,
-            };
-            let mut labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            crate::text::sort(&mut labels);
-            serde_json::json!({
-                "Command": go_quote(&command),
-                "CreatedAt": go_time_string(c.created),
-                "ID": if trunc { c.id[..12].to_string() } else { c.id.clone() },
-                "Image": c.image,
-                "Labels": labels.join(","),
-                "LocalVolumes": "0",
-                "Mounts": c.mounts.iter().map(|m| if m.len() > 15 && !m.starts_with('/') { format!("{}…", &m[..15]) } else { m.clone() }).collect::<Vec<_>>().join(","),
-                "Names": names.join(","),
-                "Networks": c.networks.join(","),
-                "Platform": null,
-                "Ports": crate::api::displayable_ports(&c.ports),
-                "RunningFor": format!("{} ago", human_duration(crate::clock::Millis(((now_s - c.created).max(0) as u64) * 1000))),
-                "Size": size,
-                "State": c.state,
-                "Status": c.status,
-            })
-        })
-        .collect();
     let headers = serde_json::json!({
         "ID": "CONTAINER ID", "Names": "NAMES", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
         "RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE", "Status": "STATUS", "Size": "SIZE",
@@ -516,6 +483,55 @@ pub fn ps(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
         _ if opts.size => "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}\\t{{.Size}}".to_string(),
         _ => "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}".to_string(),
     };
+    // Only the fields the format names are computed (a format over the whole row needs all).
+    let wanted = crate::cli::format::field_filter(&format);
+    let trunc = !p.bool("no-trunc");
+    let now_s = ctx.now.as_secs() as i64;
+    let items: Vec<serde_json::Value> = list
+        .iter()
+        .map(|c| {
+            use serde_json::Value;
+            let mut m = serde_json::Map::new();
+            let mut put = |k: &str, v: &dyn Fn() -> Value| {
+                if wanted(k) {
+                    m.insert(k.to_string(), v());
+                }
+            };
+            put("Command", &|| {
+                let command = if trunc { ellipsis(&c.command, 20) } else { c.command.clone() };
+                Value::from(go_quote(&command))
+            });
+            put("CreatedAt", &|| Value::from(go_time_string(c.created)));
+            put("ID", &|| Value::from(if trunc { c.id[..12].to_string() } else { c.id.clone() }));
+            put("Image", &|| Value::from(c.image.clone()));
+            put("Labels", &|| {
+                let mut labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                crate::text::sort(&mut labels);
+                Value::from(labels.join(","))
+            });
+            put("LocalVolumes", &|| Value::from("0"));
+            put("Mounts", &|| {
+                Value::from(c.mounts.iter().map(|m| if m.len() > 15 && !m.starts_with('/') { format!("{}…", &m[..15]) } else { m.clone() }).collect::<Vec<_>>().join(","))
+            });
+            put("Names", &|| Value::from(c.names.iter().map(|n| n.trim_start_matches('/')).collect::<Vec<_>>().join(",")));
+            put("Networks", &|| Value::from(c.networks.join(",")));
+            put("Platform", &|| Value::Null);
+            put("Ports", &|| Value::from(crate::api::displayable_ports(&c.ports)));
+            put("RunningFor", &|| {
+                Value::from(format!("{} ago", human_duration(crate::clock::Millis(((now_s - c.created).max(0) as u64) * 1000))))
+            });
+            put("Size", &|| {
+                let rw = crate::text::size3(c.size_rw.unwrap_or(0) as u64);
+                Value::from(match c.size_root_fs {
+                    Some(v) if v > 0 => format!("{rw} (virtual {})", crate::text::size3(v as u64)),
+                    _ => rw,
+                })
+            });
+            put("State", &|| Value::from(c.state.clone()));
+            put("Status", &|| Value::from(c.status.clone()));
+            Value::Object(m)
+        })
+        .collect();
     match crate::cli::format::render(&format, &items, &headers) {
         Ok(text) => {
             ctx.out(&text);

@@ -124,6 +124,7 @@ pub fn images(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
         None => "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}".to_string(),
     };
     let need_digest = digests || format.contains("{{.Digest}}");
+    let wanted = crate::cli::format::field_filter(&format);
     let now_s = ctx.now.as_secs() as i64;
     let mut items = Vec::new();
     for img in &list {
@@ -182,19 +183,27 @@ pub fn images(p: &Parsed, ctx: &mut Ctx, inv: &Invocation) -> Outcome {
             }
         }
         for (repo, tag, digest) in rows {
-            items.push(json!({
-                "Containers": if img.containers < 0 { "N/A".to_string() } else { img.containers.to_string() },
-                "CreatedAt": go_time_string(img.created),
-                "CreatedSince": ago(now_s, img.created),
-                "Digest": digest,
-                "ID": if trunc { short_id(&img.id).to_string() } else { img.id.clone() },
-                "Repository": repo,
-                "SharedSize": if img.shared_size < 0 { "N/A".to_string() } else { human_size(img.shared_size as u64) },
-                "Size": size3(img.size as u64),
-                "Tag": tag,
-                "UniqueSize": if img.shared_size < 0 { "N/A".to_string() } else { human_size((img.size - img.shared_size).max(0) as u64) },
-                "VirtualSize": human_size(img.size as u64),
-            }));
+            use serde_json::Value;
+            let mut m = serde_json::Map::new();
+            let mut put = |k: &str, v: &dyn Fn() -> Value| {
+                if wanted(k) {
+                    m.insert(k.to_string(), v());
+                }
+            };
+            put("Containers", &|| Value::from(if img.containers < 0 { "N/A".to_string() } else { img.containers.to_string() }));
+            put("CreatedAt", &|| Value::from(go_time_string(img.created)));
+            put("CreatedSince", &|| Value::from(ago(now_s, img.created)));
+            put("Digest", &|| Value::from(digest.clone()));
+            put("ID", &|| Value::from(if trunc { short_id(&img.id).to_string() } else { img.id.clone() }));
+            put("Repository", &|| Value::from(repo.clone()));
+            put("SharedSize", &|| Value::from(if img.shared_size < 0 { "N/A".to_string() } else { human_size(img.shared_size as u64) }));
+            put("Size", &|| Value::from(size3(img.size as u64)));
+            put("Tag", &|| Value::from(tag.clone()));
+            put("UniqueSize", &|| {
+                Value::from(if img.shared_size < 0 { "N/A".to_string() } else { human_size((img.size - img.shared_size).max(0) as u64) })
+            });
+            put("VirtualSize", &|| Value::from(human_size(img.size as u64)));
+            items.push(Value::Object(m));
         }
     }
     let headers = json!({

@@ -3,7 +3,7 @@
 //! best time per corpus pass of each and their ratio. The rounds alternate between the two
 //! parsers, so both see the same machine load; the best round of each is kept.
 //!
-//! `cargo run --release --example parser_bench [N] [files|ours|theirs|ours-ok|theirs-ok]`
+//! `cargo run --release --manifest-path bench-parser/Cargo.toml -- [N] [files|ours|theirs|ours-ok|theirs-ok]`
 //! (N passes per round; `files`: per-file times; `ours`/`theirs`: one parser only, N passes,
 //! for `valgrind --tool=callgrind` instruction counts; `-ok`: on the files both accept).
 //!
@@ -38,7 +38,7 @@ const ROUNDS: u32 = 15;
 
 fn main() {
     let n: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/buildkit-parser/testfiles");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/buildkit-parser/testfiles");
     let mut named: Vec<(String, String)> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("corpus {} missing: {e}", root.display()))
         .flatten()
