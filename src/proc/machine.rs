@@ -287,7 +287,11 @@ impl Machine<'_> {
         let source = match args.first().map(String::as_str) {
             Some("-c") => match args.get(1) {
                 Some(s) => {
-                    child.args = args[2..].to_vec();
+                    // `sh -c TEXT ARG0 ARGS…`: ARG0 becomes `$0` (and the prefix of errors).
+                    if let Some(arg0) = args.get(2) {
+                        child.name = arg0.clone();
+                    }
+                    child.args = args.get(3..).map(|a| a.to_vec()).unwrap_or_default();
                     s.clone()
                 }
                 None => {

@@ -134,7 +134,11 @@ impl Process {
                 let args = &argv[1..];
                 let source = match args.first().map(String::as_str) {
                     Some("-c") => {
-                        shell.args = args.get(2..).map(|a| a.to_vec()).unwrap_or_default();
+                        // `sh -c TEXT ARG0 ARGS…`: ARG0 becomes `$0` (and the prefix of errors).
+                        if let Some(arg0) = args.get(2) {
+                            shell.name = arg0.clone();
+                        }
+                        shell.args = args.get(3..).map(|a| a.to_vec()).unwrap_or_default();
                         Some(args.get(1).cloned().unwrap_or_default())
                     }
                     Some(f) if !f.starts_with('-') => {

@@ -439,7 +439,13 @@ pub fn call_builtin(vm: &mut Vm, ctx: &mut Ctx, name: &str, args: Vec<Value>, kw
                 return Err(vm.unsupported("input() inside a callback"));
             }
             match ctx.stdin.read_line() {
-                Some(line) => Ok(Value::Str(Rc::from(line))),
+                Some(line) => {
+                    // A terminal echoes what is typed (`docker run -it`).
+                    if ctx.tty {
+                        ctx.write(StdStream::Stdout, &format!("{line}\n"));
+                    }
+                    Ok(Value::Str(Rc::from(line)))
+                }
                 None if ctx.stdin.at_eof() => Err(vm.exc(exc::EOF, "EOF when reading a line")),
                 None => {
                     vm.pending = super::vm::Pending::Input;

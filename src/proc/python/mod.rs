@@ -614,6 +614,10 @@ impl Python {
             Pending::Serve => Some(Status::Waiting(Wait::default())),
             Pending::Input => match ctx.stdin.read_line() {
                 Some(line) => {
+                    // A terminal echoes what is typed (`docker run -it`).
+                    if ctx.tty {
+                        ctx.write(StdStream::Stdout, &format!("{line}\n"));
+                    }
                     self.vm.pending = Pending::None;
                     self.vm.push(Value::str(&line));
                     None
