@@ -8,10 +8,12 @@ use super::template;
 use crate::text::tabwrite;
 
 /// Which row fields a format needs: the ones it names (`Labels` also for `.Label`), or every
-/// field when it uses the whole row (`{{json .}}`, `{{.}}`). Lets listings skip the rest.
+/// field when it uses the whole row (`json`, `{{json .}}`, `{{.}}`). Lets listings skip the rest.
 pub fn field_filter(format: &str) -> impl Fn(&str) -> bool + '_ {
     let b = format.as_bytes();
-    let whole = b.iter().enumerate().any(|(i, &c)| c == b'.' && !b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic()));
+    // `json` (no fields named), or a `.` that is not the start of a field name.
+    let whole = !format.contains('.')
+        || b.iter().enumerate().any(|(i, &c)| c == b'.' && !b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic()));
     move |k: &str| whole || format.contains(k.trim_end_matches('s'))
 }
 

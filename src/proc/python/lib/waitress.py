@@ -48,9 +48,21 @@ def _cli_main():
     kw = {}
     apps = []
     call = False
-    for a in args:
+    # getopt long options: a value follows `=` or comes as the next argument (`--port 5050`).
+    takes_value = ("host", "port", "listen", "threads", "url-scheme", "ident", "unix-socket",
+                   "unix-socket-perms", "backlog", "recv-bytes", "send-bytes", "outbuf-overflow",
+                   "inbuf-overflow", "connection-limit", "cleanup-interval", "channel-timeout",
+                   "url-prefix", "asyncore-loop-timeout", "trusted-proxy",
+                   "trusted-proxy-count", "trusted-proxy-headers")
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
         if a.startswith("--"):
-            k, _, v = a[2:].partition("=")
+            k, eq, v = a[2:].partition("=")
+            if not eq and k in takes_value and i < len(args):
+                v = args[i]
+                i += 1
             if k == "help":
                 raise RuntimeError("dockling: python: waitress-serve --help is not simulated")
             if k == "call":
