@@ -267,6 +267,9 @@ impl Tree {
         append: bool,
         meta: &Meta,
     ) -> Result<(), FsError> {
+        if !append {
+            return self.write_shared(path, Arc::new(data.to_vec()), meta);
+        }
         self.check_writable(path)?;
         let (entries, name) = self.parent_entries(path)?;
         match entries.get_mut(&name) {
@@ -274,11 +277,7 @@ impl Tree {
                 kind: NodeKind::File(existing),
                 meta: m,
             }) => {
-                let existing = Arc::make_mut(existing);
-                if !append {
-                    existing.clear();
-                }
-                existing.extend_from_slice(data);
+                Arc::make_mut(existing).extend_from_slice(data);
                 m.mtime = meta.mtime;
                 Ok(())
             }
@@ -298,6 +297,47 @@ impl Tree {
                 Ok(())
             }
         }
+    }
+
+    /// Replaces a regular file's contents with `data` (shared, not copied), as `write` without
+    /// `append` does: an existing file keeps its metadata but `mtime`; a new one gets `meta`.
+    pub fn write_shared(&mut self, path: &str, data: Arc<Vec<u8>>, meta: &Meta) -> Result<(), FsError> {
+        self.check_writable(path)?;
+        let (entries, name) = self.parent_entries(path)?;
+        match entries.get_mut(&name) {
+            Some(Node {
+                kind: NodeKind::File(existing),
+                meta: m,
+            }) => {
+                *existing = data;
+                m.mtime = meta.mtime;
+                Ok(())
+            }
+            Some(Node {
+                kind: NodeKind::Dir(_),
+                ..
+            }) => Err(FsError::IsADirectory),
+            Some(_) => Err(FsError::Exists),
+            None => {
+                entries.insert(
+                    name,
+                    Node {
+                        kind: NodeKind::File(data),
+                        meta: meta.clone(),
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether `other` is this very tree, sharing its root (a clone nobody has written to since).
+    pub fn same_as(&self, other: &Tree) -> bool {
+        let shared = match (&self.root.kind, &other.root.kind) {
+            (NodeKind::Dir(a), NodeKind::Dir(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        shared && self.root.meta == other.root.meta && self.readonly == other.readonly
     }
 
     /// Puts `node` at `path` (replacing what was there), creating missing parent directories with `dir_meta`.
