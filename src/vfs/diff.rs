@@ -47,7 +47,7 @@ fn walk(a: &Node, b: &Node, path: &str, out: &mut Vec<(char, String)>) -> bool {
             changed
         }
         (NodeKind::File(x), NodeKind::File(y))
-            if Arc::ptr_eq(x, y) || (x == y && a.meta == b.meta) =>
+            if (Arc::ptr_eq(x, y) || x == y) && a.meta == b.meta =>
         {
             false
         }
