@@ -404,4 +404,26 @@ mod tests {
         t.remove("/a", true).unwrap();
         assert!(t.get("/a").is_none());
     }
+
+    #[test]
+    fn overwrite_keeps_metadata_and_clones_share_until_written() {
+        let mut t = Tree::new(meta());
+        t.mkdir("/etc", false, &meta()).unwrap();
+        let file = Meta { mode: 0o600, ..meta() };
+        t.write("/etc/f", b"a long first text", false, &file).unwrap();
+        let c = t.clone();
+        assert!(c.same_as(&t));
+        let later = Meta { mtime: SimTime(5), ..meta() };
+        t.write("/etc/f", b"short", false, &later).unwrap();
+        assert!(!c.same_as(&t));
+        let n = t.get("/etc/f").unwrap();
+        assert_eq!(n.kind, NodeKind::File(Arc::new(b"short".to_vec())));
+        assert_eq!((n.meta.mode, n.meta.mtime), (0o600, SimTime(5)));
+        // The clone still has the first text.
+        assert_eq!(c.get("/etc/f").unwrap().size(), 17);
+        let shared = Arc::new(b"shared".to_vec());
+        t.write_shared("/etc/g", shared.clone(), &meta()).unwrap();
+        assert!(matches!(&t.get("/etc/g").unwrap().kind, NodeKind::File(d) if Arc::ptr_eq(d, &shared)));
+        assert_eq!(t.write_shared("/etc", shared, &meta()), Err(FsError::IsADirectory));
+    }
 }
