@@ -47,7 +47,7 @@ fn walk(a: &Node, b: &Node, path: &str, out: &mut Vec<(char, String)>) -> bool {
             changed
         }
         (NodeKind::File(x), NodeKind::File(y))
-            if Arc::ptr_eq(x, y) || (x == y && a.meta == b.meta) =>
+            if (Arc::ptr_eq(x, y) || x == y) && a.meta == b.meta =>
         {
             false
         }
@@ -114,5 +114,24 @@ mod tests {
             ]
         );
         assert_eq!(tar_size(upper.get("/tmp/new").unwrap()), 2048);
+    }
+
+    #[test]
+    fn a_mode_change_is_a_change_even_with_shared_contents() {
+        let m = Meta {
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            mtime: SimTime(0),
+        };
+        let mut base = Tree::new(m.clone());
+        base.mkdir("/etc", false, &m).unwrap();
+        base.write("/etc/passwd", b"root:x:0:0\n", false, &m).unwrap();
+        let mut upper = base.clone();
+        upper.set_meta("/etc/passwd", |m| m.mode = 0o600).unwrap();
+        assert_eq!(
+            changes(&base, &upper),
+            vec![('C', "/etc".into()), ('C', "/etc/passwd".into())]
+        );
     }
 }

@@ -267,6 +267,9 @@ impl Tree {
         append: bool,
         meta: &Meta,
     ) -> Result<(), FsError> {
+        if !append {
+            return self.write_shared(path, Arc::new(data.to_vec()), meta);
+        }
         self.check_writable(path)?;
         let (entries, name) = self.parent_entries(path)?;
         match entries.get_mut(&name) {
@@ -274,11 +277,7 @@ impl Tree {
                 kind: NodeKind::File(existing),
                 meta: m,
             }) => {
-                let existing = Arc::make_mut(existing);
-                if !append {
-                    existing.clear();
-                }
-                existing.extend_from_slice(data);
+                Arc::make_mut(existing).extend_from_slice(data);
                 m.mtime = meta.mtime;
                 Ok(())
             }
@@ -298,6 +297,47 @@ impl Tree {
                 Ok(())
             }
         }
+    }
+
+    /// Replaces a regular file's contents with `data` (shared, not copied), as `write` without
+    /// `append` does: an existing file keeps its metadata but `mtime`; a new one gets `meta`.
+    pub fn write_shared(&mut self, path: &str, data: Arc<Vec<u8>>, meta: &Meta) -> Result<(), FsError> {
+        self.check_writable(path)?;
+        let (entries, name) = self.parent_entries(path)?;
+        match entries.get_mut(&name) {
+            Some(Node {
+                kind: NodeKind::File(existing),
+                meta: m,
+            }) => {
+                *existing = data;
+                m.mtime = meta.mtime;
+                Ok(())
+            }
+            Some(Node {
+                kind: NodeKind::Dir(_),
+                ..
+            }) => Err(FsError::IsADirectory),
+            Some(_) => Err(FsError::Exists),
+            None => {
+                entries.insert(
+                    name,
+                    Node {
+                        kind: NodeKind::File(data),
+                        meta: meta.clone(),
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether `other` is this very tree, sharing its root (a clone nobody has written to since).
+    pub fn same_as(&self, other: &Tree) -> bool {
+        let shared = match (&self.root.kind, &other.root.kind) {
+            (NodeKind::Dir(a), NodeKind::Dir(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        shared && self.root.meta == other.root.meta && self.readonly == other.readonly
     }
 
     /// Puts `node` at `path` (replacing what was there), creating missing parent directories with `dir_meta`.
@@ -363,5 +403,27 @@ mod tests {
         assert_eq!(t.remove("/a", false).unwrap_err(), FsError::NotEmpty);
         t.remove("/a", true).unwrap();
         assert!(t.get("/a").is_none());
+    }
+
+    #[test]
+    fn overwrite_keeps_metadata_and_clones_share_until_written() {
+        let mut t = Tree::new(meta());
+        t.mkdir("/etc", false, &meta()).unwrap();
+        let file = Meta { mode: 0o600, ..meta() };
+        t.write("/etc/f", b"a long first text", false, &file).unwrap();
+        let c = t.clone();
+        assert!(c.same_as(&t));
+        let later = Meta { mtime: SimTime(5), ..meta() };
+        t.write("/etc/f", b"short", false, &later).unwrap();
+        assert!(!c.same_as(&t));
+        let n = t.get("/etc/f").unwrap();
+        assert_eq!(n.kind, NodeKind::File(Arc::new(b"short".to_vec())));
+        assert_eq!((n.meta.mode, n.meta.mtime), (0o600, SimTime(5)));
+        // The clone still has the first text.
+        assert_eq!(c.get("/etc/f").unwrap().size(), 17);
+        let shared = Arc::new(b"shared".to_vec());
+        t.write_shared("/etc/g", shared.clone(), &meta()).unwrap();
+        assert!(matches!(&t.get("/etc/g").unwrap().kind, NodeKind::File(d) if Arc::ptr_eq(d, &shared)));
+        assert_eq!(t.write_shared("/etc", shared, &meta()), Err(FsError::IsADirectory));
     }
 }

@@ -258,5 +258,8 @@ impl Compiler {
 pub fn compile(n: &Node) -> Code {
     let mut c = Compiler::default();
     c.node(n, true);
+    // A program lives as long as its process: keep no spare capacity.
+    c.code.ops.shrink_to_fit();
+    c.code.pipelines.shrink_to_fit();
     c.code
 }

@@ -11,7 +11,6 @@ pub mod lex;
 pub mod parse;
 mod vm;
 
-use std::collections::BTreeMap;
 
 pub use compile::{compile, Code};
 pub use parse::{parse, ParseResult, PendingHeredoc};
@@ -40,7 +39,7 @@ pub struct Shell {
     pub name: String,
     pub cwd: String,
     pub oldpwd: Option<String>,
-    pub vars: BTreeMap<String, String>,
+    pub vars: crate::vecmap::VecMap<String, String>,
     /// Exported names in the order they entered the environment.
     pub exported: Vec<String>,
     pub args: Vec<String>,
@@ -53,7 +52,7 @@ pub struct Shell {
 
 impl Shell {
     pub fn new(flavor: Flavor, name: &str, cwd: &str, env: &[String]) -> Shell {
-        let mut vars = BTreeMap::new();
+        let mut vars = crate::vecmap::VecMap::new();
         let mut exported: Vec<String> = Vec::new();
         for e in env {
             let (k, v) = e.split_once('=').unwrap_or((e, ""));
