@@ -1,6 +1,7 @@
 //! Coreutils over a file tree, shared by the learner's host (GNU flavour) and the containers
 //! (GNU in Debian/Ubuntu images, BusyBox in busybox/alpine).
 
+mod date;
 mod files;
 mod ls;
 mod sed;
@@ -108,7 +109,7 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
             0
         }
         "uname" => sys::uname(env, args, out),
-        "date" => sys::date(env, args, out),
+        "date" => date::date(env, args, out),
         "which" => sys::which(env, args, out),
         "nproc" => {
             out.out("2\n");
