@@ -326,17 +326,8 @@ impl Machine<'_> {
                 return Run::Done(1);
             }
         };
-        let program = match sh::parse(&source) {
-            sh::ParseResult::Complete { program, .. } => program,
-            sh::ParseResult::Incomplete => {
-                out.err(&format!("{name}: syntax error: unexpected end of file\n"));
-                return Run::Done(2);
-            }
-            sh::ParseResult::Error(m) => {
-                out.err(&format!("{name}: {m}\n"));
-                return Run::Done(2);
-            }
-        };
+        let file = args.first().filter(|a| *a != "-c").map(String::as_str);
+        let program = child.parse_script(&source, file).into_program();
         let mut nested = Box::new(Nested::Shell {
             shell: child,
             vm: Vm::new(sh::compile(&program)),
