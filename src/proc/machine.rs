@@ -269,6 +269,7 @@ impl Machine<'_> {
             hostname: self.hostname,
             environ,
             procs: self.procs,
+            umask: sh.umask,
         }
     }
 
@@ -284,6 +285,7 @@ impl Machine<'_> {
         let mut child = Shell::new(flavor, name, &sh.cwd, &sh.environ());
         child.pid = sh.pid + 1;
         child.script = true;
+        child.umask = sh.umask;
         let source = match args.first().map(String::as_str) {
             Some("-c") => match args.get(1) {
                 Some(s) => {

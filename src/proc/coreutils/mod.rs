@@ -37,6 +37,8 @@ pub struct Env<'a> {
     pub environ: &'a [String],
     /// Processes visible to `ps`: (pid, command line).
     pub procs: &'a [(u32, String)],
+    /// The shell's file-creation mask (`umask`).
+    pub umask: u32,
 }
 
 impl Env<'_> {
@@ -47,6 +49,10 @@ impl Env<'_> {
             gid: self.uid,
             mtime: self.now,
         }
+    }
+    /// Ownership and mode for a new file (0666) or directory (0777), less the umask.
+    pub fn created(&self, dir: bool) -> Meta {
+        self.meta(if dir { 0o777 } else { 0o666 } & !self.umask)
     }
     pub fn user_name(&self, uid: u32) -> String {
         self.users

@@ -49,6 +49,8 @@ pub struct Shell {
     pub pid: u32,
     /// `-c` scripts report errors with a line number in bash and dash.
     pub script: bool,
+    /// The file-creation mask (`umask`): files get 0666 and directories 0777 without these bits.
+    pub umask: u32,
 }
 
 impl Shell {
@@ -74,6 +76,7 @@ impl Shell {
             errexit: false,
             pid: 1,
             script: false,
+            umask: 0o022,
         }
     }
 

@@ -473,7 +473,7 @@ fn run_simple<S: System>(
                     _ => {}
                 }
                 let path = normalize(&sh.cwd, &target);
-                let meta = sys.meta(0o644);
+                let meta = sys.meta(0o666 & !sh.umask);
                 if let Err(e) = sys.fs().write(&path, b"", r.op == ">>", &meta) {
                     return with_exec(fail(sh, term, &target, e.message(), sinks), exec);
                 }
