@@ -391,7 +391,14 @@ impl Process {
                 }
                 sh::ParseResult::Error(msg) => {
                     self.partial.clear();
-                    out.push((StdStream::Stderr, format!("{}: {msg}\n", self.shell.name)));
+                    let token = msg.strip_prefix("syntax error near unexpected token `").and_then(|t| t.strip_suffix('\''));
+                    let text = match (self.shell.flavor, token) {
+                        // BusyBox 1.35 at a terminal (`sh -i`): `sh: syntax error: unexpected "fi"`.
+                        (Flavor::Ash, Some("newline")) => format!("{}: syntax error: unexpected newline\n", self.shell.name),
+                        (Flavor::Ash, Some(t)) => format!("{}: syntax error: unexpected \"{t}\"\n", self.shell.name),
+                        _ => format!("{}: {msg}\n", self.shell.name),
+                    };
+                    out.push((StdStream::Stderr, text));
                     self.shell.status = 2;
                     self.started = false;
                 }
