@@ -275,7 +275,7 @@ fn parse_date(s: &str, now: Moment, gnu: bool) -> Option<Moment> {
             let secs: i64 = int.parse().ok()?;
             let nanos: u32 = format!("{:0<9}", &frac[..frac.len().min(9)]).parse().ok()?;
             if secs < 0 && nanos > 0 {
-                return Some(Moment { secs: secs - 1, nanos: 1_000_000_000 - nanos });
+                return Some(Moment { secs: secs.checked_sub(1)?, nanos: 1_000_000_000 - nanos });
             }
             return Some(Moment { secs, nanos });
         }
@@ -419,7 +419,8 @@ fn strftime(m: Moment, f: &str, gnu: bool) -> String {
         }
         let mut width: Option<usize> = None;
         while let Some(d) = chars.get(i).and_then(|c| c.to_digit(10)) {
-            width = Some(width.unwrap_or(0) * 10 + d as usize);
+            // Wider fields than a terminal line are not worth the memory.
+            width = Some((width.unwrap_or(0) * 10 + d as usize).min(4096));
             i += 1;
         }
         let mut colons = 0;
@@ -568,5 +569,8 @@ mod tests {
         assert_eq!(parse_date("12:30:15", T, false).map(|m| m.secs), Some(1_751_373_015));
         assert_eq!(parse_date("foo", T, true), None);
         assert_eq!(parse_date("2025-02-30", T, true), None);
+        assert_eq!(parse_date("@-9223372036854775808.5", T, true), None);
+        assert_eq!(parse_date("@99999999999999999999", T, true), None);
+        assert_eq!(strftime(T, "%99999999999Y", true).len(), 4096);
     }
 }
