@@ -570,8 +570,8 @@ fn psql_script_matches_the_real_psql_byte_for_byte() {
 #[test]
 fn psql_interactive_prompts_continuations_and_meta_commands() {
     // Checked against psql 15.18 on a terminal (`script`): the banner, `=#`/`-#`/`'#`/`(#`
-    // prompts, help, \c errors keeping the connection, invalid commands. The terminal echoes
-    // what is typed; psql itself prints only prompts and results.
+    // prompts, help, \c errors keeping the connection, invalid commands, with the terminal's
+    // echo of each typed line after its prompt.
     let mut b = Box_::postgres(&["POSTGRES_PASSWORD=secret"]);
     let _pg = pg_up(&mut b);
     let input = "select 1;\n\\c nodb\n\\foo\nhelp\nselect\n1\n;\nselect (1\n+1);\nselect 'a\n';\nCREATE DATABASE mydb;\n\\c mydb\n\\dt\nquit\n";
@@ -580,41 +580,56 @@ fn psql_interactive_prompts_continuations_and_meta_commands() {
     assert_eq!(r.text(), "psql (17.5 (Debian 17.5-1.pgdg120+1))
 Type \"help\" for help.
 
-postgres=#  ?column? 
+postgres=# select 1;
+ ?column? 
 ----------
         1
 (1 row)
 
-postgres=# connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  database \"nodb\" does not exist
+postgres=# \\c nodb
+connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  database \"nodb\" does not exist
 Previous connection kept
-postgres=# invalid command \\foo
+postgres=# \\foo
+invalid command \\foo
 Try \\? for help.
-postgres=# You are using psql, the command-line interface to PostgreSQL.
+postgres=# help
+You are using psql, the command-line interface to PostgreSQL.
 Type:  \\copyright for distribution terms
        \\h for help with SQL commands
        \\? for help with psql commands
        \\g or terminate with semicolon to execute query
        \\q to quit
-postgres=# postgres-# postgres-#  ?column? 
+postgres=# select
+postgres-# 1
+postgres-# ;
+ ?column? 
 ----------
         1
 (1 row)
 
-postgres=# postgres(#  ?column? 
+postgres=# select (1
+postgres(# +1);
+ ?column? 
 ----------
         2
 (1 row)
 
-postgres=# postgres'#  ?column? 
+postgres=# select 'a
+postgres'# ';
+ ?column? 
 ----------
  a       +
  
 (1 row)
 
-postgres=# CREATE DATABASE
-postgres=# You are now connected to database \"mydb\" as user \"postgres\".
-mydb=# Did not find any relations.
-mydb=# ");
+postgres=# CREATE DATABASE mydb;
+CREATE DATABASE
+postgres=# \\c mydb
+You are now connected to database \"mydb\" as user \"postgres\".
+mydb=# \\dt
+Did not find any relations.
+mydb=# quit
+");
 }
 
 #[test]
@@ -757,7 +772,7 @@ fn psql_non_superuser_prompt_and_roles() {
 
 ");
     let r = tty_psql(&mut b, &["-U", "alice", "postgres"], "\\conninfo\n");
-    assert!(r.text().ends_with("postgres=> You are connected to database \"postgres\" as user \"alice\" via socket in \"/var/run/postgresql\" at port \"5432\".\npostgres=> \\q\n"), "{}", r.text());
+    assert!(r.text().ends_with("postgres=> \\conninfo\nYou are connected to database \"postgres\" as user \"alice\" via socket in \"/var/run/postgresql\" at port \"5432\".\npostgres=> \\q\n"), "{}", r.text());
 }
 
 #[test]
@@ -881,7 +896,8 @@ owners.
 
 Type 'help;' or '\\h' for help. Type '\\c' to clear the current input statement.
 
-mysql> +--------------------+
+mysql> SHOW DATABASES;
++--------------------+
 | Database           |
 +--------------------+
 | information_schema |
@@ -892,13 +908,17 @@ mysql> +--------------------+
 +--------------------+
 5 rows in set (0.00 sec)
 
-mysql> Database changed
-mysql> Query OK, 0 rows affected (0.02 sec)
+mysql> USE shop
+Database changed
+mysql> CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100), active BOOLEAN DEFAULT TRUE);
+Query OK, 0 rows affected (0.02 sec)
 
-mysql> Query OK, 2 rows affected (0.01 sec)
+mysql> INSERT INTO users (name, email) VALUES ('Alice', 'a@x.io'), ('Bob', NULL);
+Query OK, 2 rows affected (0.01 sec)
 Records: 2  Duplicates: 0  Warnings: 0
 
-mysql> +----+-------+--------+--------+
+mysql> SELECT * FROM users;
++----+-------+--------+--------+
 | id | name  | email  | active |
 +----+-------+--------+--------+
 |  1 | Alice | a@x.io |      1 |
@@ -906,20 +926,26 @@ mysql> +----+-------+--------+--------+
 +----+-------+--------+--------+
 2 rows in set (0.00 sec)
 
-mysql>     -> +----------+
+mysql> SELECT COUNT(*) FROM users WHERE
+    -> active = 1;
++----------+
 | COUNT(*) |
 +----------+
 |        2 |
 +----------+
 1 row in set (0.00 sec)
 
-mysql> \u{7}ERROR 1146 (42S02): Table 'shop.nope' doesn't exist
-mysql> Empty set (0.00 sec)
+mysql> SELECT * FROM nope;
+\u{7}ERROR 1146 (42S02): Table 'shop.nope' doesn't exist
+mysql> SELECT * FROM users WHERE id = 9;
+Empty set (0.00 sec)
 
-mysql> Query OK, 1 row affected (0.01 sec)
+mysql> UPDATE users SET email = 'b@x.io' WHERE name = 'Bob';
+Query OK, 1 row affected (0.01 sec)
 Rows matched: 1  Changed: 1  Warnings: 0
 
-mysql> Bye
+mysql> exit
+Bye
 ");
     // The next connection gets the next id.
     let r = mysql(&mut b, &["-uroot", "-psecret"], "", true);
@@ -1016,7 +1042,7 @@ fn mysql_describe_and_vertical_output() {
 +-------+-------------+------+-----+-------------------+-------------------+
 3 rows in set (0.00 sec)
 "), "{}", r.text());
-    assert!(r.text().contains("mysql> *************************** 1. row ***************************\n  id: 1\nname: x\n1 row in set (0.00 sec)\n\n"));
+    assert!(r.text().contains("mysql> SELECT id, name FROM t\\G\n*************************** 1. row ***************************\n  id: 1\nname: x\n1 row in set (0.00 sec)\n\n"));
 }
 
 // ---------------------------------------------------------------- redis
@@ -1102,38 +1128,63 @@ fn redis_cli_interactive_session() {
     let cmds = "PING\nSET greeting \"hello world\"\nGET greeting\nGET nope\nINCR hits\nINCR hits\nLPUSH l a b c\nLRANGE l 0 -1\nHSET h f1 v1 f2 v2\nHGETALL h\nKEYS *\nFOO bar baz\nGET\nLPUSH greeting x\nSET n abc\nINCR n\nDEL hits l\nEXISTS hits\nSET q \"a\\\"b\\n\"\nGET q\nTYPE h\nLRANGE empty 0 -1\nSET s \"unbalanced\n\nquit\n";
     let r = cli(&mut b, &[], cmds, true);
     assert_eq!(r.status, Some(0));
-    assert_eq!(r.text(), "127.0.0.1:6379> PONG
-127.0.0.1:6379> OK
-127.0.0.1:6379> \"hello world\"
-127.0.0.1:6379> (nil)
-127.0.0.1:6379> (integer) 1
-127.0.0.1:6379> (integer) 2
-127.0.0.1:6379> (integer) 3
-127.0.0.1:6379> 1) \"c\"
+    assert_eq!(r.text(), "127.0.0.1:6379> PING
+PONG
+127.0.0.1:6379> SET greeting \"hello world\"
+OK
+127.0.0.1:6379> GET greeting
+\"hello world\"
+127.0.0.1:6379> GET nope
+(nil)
+127.0.0.1:6379> INCR hits
+(integer) 1
+127.0.0.1:6379> INCR hits
+(integer) 2
+127.0.0.1:6379> LPUSH l a b c
+(integer) 3
+127.0.0.1:6379> LRANGE l 0 -1
+1) \"c\"
 2) \"b\"
 3) \"a\"
-127.0.0.1:6379> (integer) 2
-127.0.0.1:6379> 1) \"f1\"
+127.0.0.1:6379> HSET h f1 v1 f2 v2
+(integer) 2
+127.0.0.1:6379> HGETALL h
+1) \"f1\"
 2) \"v1\"
 3) \"f2\"
 4) \"v2\"
-127.0.0.1:6379> 1) \"greeting\"
+127.0.0.1:6379> KEYS *
+1) \"greeting\"
 2) \"hits\"
 3) \"l\"
 4) \"h\"
-127.0.0.1:6379> (error) ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' 
-127.0.0.1:6379> (error) ERR wrong number of arguments for 'get' command
-127.0.0.1:6379> (error) WRONGTYPE Operation against a key holding the wrong kind of value
-127.0.0.1:6379> OK
-127.0.0.1:6379> (error) ERR value is not an integer or out of range
-127.0.0.1:6379> (integer) 2
-127.0.0.1:6379> (integer) 0
-127.0.0.1:6379> OK
-127.0.0.1:6379> \"a\\\"b\\n\"
-127.0.0.1:6379> hash
-127.0.0.1:6379> (empty array)
-127.0.0.1:6379> Invalid argument(s)
-127.0.0.1:6379> 127.0.0.1:6379> ");
+127.0.0.1:6379> FOO bar baz
+(error) ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' 
+127.0.0.1:6379> GET
+(error) ERR wrong number of arguments for 'get' command
+127.0.0.1:6379> LPUSH greeting x
+(error) WRONGTYPE Operation against a key holding the wrong kind of value
+127.0.0.1:6379> SET n abc
+OK
+127.0.0.1:6379> INCR n
+(error) ERR value is not an integer or out of range
+127.0.0.1:6379> DEL hits l
+(integer) 2
+127.0.0.1:6379> EXISTS hits
+(integer) 0
+127.0.0.1:6379> SET q \"a\\\"b\\n\"
+OK
+127.0.0.1:6379> GET q
+\"a\\\"b\\n\"
+127.0.0.1:6379> TYPE h
+hash
+127.0.0.1:6379> LRANGE empty 0 -1
+(empty array)
+127.0.0.1:6379> SET s \"unbalanced
+Invalid argument(s)
+127.0.0.1:6379> 
+127.0.0.1:6379> quit
+");
 }
 
 #[test]
@@ -1203,7 +1254,7 @@ fn redis_requirepass_needs_auth() {
     let mut b = redis_box("REDIS_VERSION=7.4.4");
     let _srv = redis_up(&mut b, &["--requirepass", "s3cret"]);
     let r = cli(&mut b, &[], "GET x\nAUTH wrong\nAUTH s3cret\nSET x 1\n", true);
-    assert_eq!(r.text(), "127.0.0.1:6379> (error) NOAUTH Authentication required.\n127.0.0.1:6379> (error) WRONGPASS invalid username-password pair or user is disabled.\n127.0.0.1:6379> OK\n127.0.0.1:6379> OK\n127.0.0.1:6379> ");
+    assert_eq!(r.text(), "127.0.0.1:6379> GET x\n(error) NOAUTH Authentication required.\n127.0.0.1:6379> AUTH wrong\n(error) WRONGPASS invalid username-password pair or user is disabled.\n127.0.0.1:6379> AUTH s3cret\nOK\n127.0.0.1:6379> SET x 1\nOK\n127.0.0.1:6379> ");
     let r = cli(&mut b, &["-a", "s3cret", "get", "x"], "", false);
     assert_eq!(r.text(), "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n1\n");
 }
@@ -1267,22 +1318,27 @@ fn mongosh_session() {
     assert!(banner.ends_with("------\n   The server generated these startup warnings when booting\n   2025-07-01T10:00:00.000+00:00: Using the XFS filesystem is strongly recommended with the WiredTiger storage engine. See http://dochub.mongodb.org/core/prodnotes-filesystem\n   2025-07-01T10:00:00.000+00:00: Access control is not enabled for the database. Read and write access to data and configuration is unrestricted\n------\n\n"));
     let ids: Vec<String> = t.match_indices("ObjectId('").map(|(i, _)| t[i + 10..i + 34].to_string()).collect();
     let (a, bob, carol) = (&ids[0], &ids[1], &ids[2]);
-    let expected = format!("test> admin   40.00 KiB
+    let expected = format!("test> show dbs
+admin   40.00 KiB
 config  12.00 KiB
 local   40.00 KiB
-test> switched to db shop
-shop> {{
+test> use shop
+switched to db shop
+shop> db.users.insertOne({{name: 'Alice', age: 30}})
+{{
   acknowledged: true,
   insertedId: ObjectId('{a}')
 }}
-shop> {{
+shop> db.users.insertMany([{{name: \"Bob\", age: 25, tags: ['a', 'b']}}, {{name: 'Carol', address: {{city: 'Paris', zip: '75001'}}}}])
+{{
   acknowledged: true,
   insertedIds: {{
     '0': ObjectId('{bob}'),
     '1': ObjectId('{carol}')
   }}
 }}
-shop> [
+shop> db.users.find()
+[
   {{ _id: ObjectId('{a}'), name: 'Alice', age: 30 }},
   {{
     _id: ObjectId('{bob}'),
@@ -1296,22 +1352,34 @@ shop> [
     address: {{ city: 'Paris', zip: '75001' }}
   }}
 ]
-shop> [ {{ name: 'Alice', age: 30 }} ]
-shop> 3
-shop> {{
+shop> db.users.find({{age: {{$gt: 26}}}}, {{_id: 0}})
+[ {{ name: 'Alice', age: 30 }} ]
+shop> db.users.countDocuments()
+3
+shop> db.users.updateOne({{name: 'Alice'}}, {{$set: {{age: 31}}}})
+{{
   acknowledged: true,
   insertedId: null,
   matchedCount: 1,
   modifiedCount: 1,
   upsertedCount: 0
 }}
-shop> {{ acknowledged: true, deletedCount: 1 }}
-shop> users
-shop> ... ... [ {{ name: 'Alice' }} ]
-shop> ReferenceError: foo is not defined
-shop> TypeError: db.users.frob is not a function
-shop> dockling: mongosh: aggregate() is not simulated
-shop> ");
+shop> db.users.deleteOne({{name: 'Bob'}})
+{{ acknowledged: true, deletedCount: 1 }}
+shop> show collections
+users
+shop> db.users.find({{
+... name: 'Alice'
+... }}, {{name: 1, _id: 0}})
+[ {{ name: 'Alice' }} ]
+shop> foo()
+ReferenceError: foo is not defined
+shop> db.users.frob()
+TypeError: db.users.frob is not a function
+shop> db.users.aggregate([])
+dockling: mongosh: aggregate() is not simulated
+shop> exit
+");
     assert_eq!(&t[banner_end..], expected);
     // The data is in the volume, and a second mongosh sees it.
     let r = start(&mut b, "mongosh", &["mongosh", "--quiet", "shop", "--eval", "db.users.countDocuments()"], Some(""), false, 0, 7);

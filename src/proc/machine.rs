@@ -269,6 +269,7 @@ impl Machine<'_> {
             hostname: self.hostname,
             environ,
             procs: self.procs,
+            umask: sh.umask,
         }
     }
 
@@ -284,6 +285,7 @@ impl Machine<'_> {
         let mut child = Shell::new(flavor, name, &sh.cwd, &sh.environ());
         child.pid = sh.pid + 1;
         child.script = true;
+        child.umask = sh.umask;
         let source = match args.first().map(String::as_str) {
             Some("-c") => match args.get(1) {
                 Some(s) => {
@@ -326,17 +328,8 @@ impl Machine<'_> {
                 return Run::Done(1);
             }
         };
-        let program = match sh::parse(&source) {
-            sh::ParseResult::Complete { program, .. } => program,
-            sh::ParseResult::Incomplete => {
-                out.err(&format!("{name}: syntax error: unexpected end of file\n"));
-                return Run::Done(2);
-            }
-            sh::ParseResult::Error(m) => {
-                out.err(&format!("{name}: {m}\n"));
-                return Run::Done(2);
-            }
-        };
+        let file = args.first().filter(|a| *a != "-c").map(String::as_str);
+        let program = child.parse_script(&source, file).into_program();
         let mut nested = Box::new(Nested::Shell {
             shell: child,
             vm: Vm::new(sh::compile(&program)),

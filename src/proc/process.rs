@@ -132,6 +132,7 @@ impl Process {
             }
             Some(_) => {
                 let args = &argv[1..];
+                let mut file = None;
                 let source = match args.first().map(String::as_str) {
                     Some("-c") => {
                         // `sh -c TEXT ARG0 ARGS…`: ARG0 becomes `$0` (and the prefix of errors).
@@ -143,6 +144,7 @@ impl Process {
                     }
                     Some(f) if !f.starts_with('-') => {
                         shell.args = args[1..].to_vec();
+                        file = Some(f.to_string());
                         match fs.get(&normalize(cwd, f)).map(|n| &n.kind) {
                             Some(NodeKind::File(d)) => Some(String::from_utf8_lossy(d).into_owned()),
                             _ => Some(format!("echo \"{name}: can't open '{f}': No such file or directory\" >&2; exit 2")),
@@ -153,12 +155,7 @@ impl Process {
                 match source {
                     Some(src) => {
                         shell.script = true;
-                        p.vm = Some(match sh::parse(&src) {
-                            sh::ParseResult::Complete { program, .. } => {
-                                Vm::new(sh::compile(&program))
-                            }
-                            _ => Vm::new(sh::compile(&literal_argv(&["false".to_string()]))),
-                        });
+                        p.vm = Some(Vm::new(sh::compile(&shell.parse_script(&src, file.as_deref()).into_program())));
                     }
                     None => p.mode = Mode::Interactive,
                 }
@@ -394,7 +391,14 @@ impl Process {
                 }
                 sh::ParseResult::Error(msg) => {
                     self.partial.clear();
-                    out.push((StdStream::Stderr, format!("{}: {msg}\n", self.shell.name)));
+                    let token = msg.strip_prefix("syntax error near unexpected token `").and_then(|t| t.strip_suffix('\''));
+                    let text = match (self.shell.flavor, token) {
+                        // BusyBox 1.35 at a terminal (`sh -i`): `sh: syntax error: unexpected "fi"`.
+                        (Flavor::Ash, Some("newline")) => format!("{}: syntax error: unexpected newline\n", self.shell.name),
+                        (Flavor::Ash, Some(t)) => format!("{}: syntax error: unexpected \"{t}\"\n", self.shell.name),
+                        _ => format!("{}: {msg}\n", self.shell.name),
+                    };
+                    out.push((StdStream::Stderr, text));
                     self.shell.status = 2;
                     self.started = false;
                 }

@@ -10,7 +10,9 @@
 //!    and `signal(sig, ctx)` for each signal delivered.
 //!
 //! Programs never read a clock or an RNG: `ctx.now` is the virtual time, and randomness (Python's
-//! `random`, …) comes from `ctx.seed`. Programs do not echo their input: the terminal layer does.
+//! `random`, …) comes from `ctx.seed`. On a TTY (`docker run -it`), a program that reads typed lines
+//! echoes them through `Ctx::read_typed_line`, as the terminal's line discipline would (a password
+//! prompt, which turns echo off, reads `ctx.stdin` directly).
 
 use crate::api::StdStream;
 use crate::clock::SimTime;
@@ -54,6 +56,14 @@ impl Ctx<'_> {
     }
     pub fn write(&mut self, stream: StdStream, text: &str) {
         self.out.write(stream, text);
+    }
+    /// `stdin.read_line`, echoing the line on a TTY.
+    pub fn read_typed_line(&mut self) -> Option<String> {
+        let line = self.stdin.read_line()?;
+        if self.tty {
+            self.out.out(&format!("{line}\n"));
+        }
+        Some(line)
     }
 }
 

@@ -98,6 +98,7 @@ impl System for Host {
             hostname: super::HOSTNAME,
             environ: &environ,
             procs: &[],
+            umask: sh.umask,
         };
         match coreutils::run(name, &mut env, args, out) {
             Some(coreutils::Outcome::Done(code)) => Run::Done(code),

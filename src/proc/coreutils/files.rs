@@ -98,7 +98,7 @@ pub fn mkdir(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let mut status = 0;
     for p in paths {
         let path = normalize(env.cwd, p);
-        let meta = env.meta(0o755);
+        let meta = env.created(true);
         if let Err(e) = env.fs.mkdir(&path, parents, &meta) {
             match env.tools {
                 Tools::Gnu => out.err(&format!(
@@ -176,7 +176,7 @@ pub fn touch(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let mut status = 0;
     for p in args {
         let path = normalize(env.cwd, p);
-        let meta = env.meta(0o644);
+        let meta = env.created(false);
         let now = env.now;
         let r = match env.fs.get(&path) {
             Some(_) => env.fs.set_meta(&path, |m| m.mtime = now),

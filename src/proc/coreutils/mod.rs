@@ -1,6 +1,7 @@
 //! Coreutils over a file tree, shared by the learner's host (GNU flavour) and the containers
 //! (GNU in Debian/Ubuntu images, BusyBox in busybox/alpine).
 
+mod date;
 mod files;
 mod ls;
 mod sed;
@@ -36,6 +37,8 @@ pub struct Env<'a> {
     pub environ: &'a [String],
     /// Processes visible to `ps`: (pid, command line).
     pub procs: &'a [(u32, String)],
+    /// The shell's file-creation mask (`umask`).
+    pub umask: u32,
 }
 
 impl Env<'_> {
@@ -46,6 +49,10 @@ impl Env<'_> {
             gid: self.uid,
             mtime: self.now,
         }
+    }
+    /// Ownership and mode for a new file (0666) or directory (0777), less the umask.
+    pub fn created(&self, dir: bool) -> Meta {
+        self.meta(if dir { 0o777 } else { 0o666 } & !self.umask)
     }
     pub fn user_name(&self, uid: u32) -> String {
         self.users
@@ -108,7 +115,7 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
             0
         }
         "uname" => sys::uname(env, args, out),
-        "date" => sys::date(env, args, out),
+        "date" => date::date(env, args, out),
         "which" => sys::which(env, args, out),
         "nproc" => {
             out.out("2\n");

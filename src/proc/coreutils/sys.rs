@@ -1,4 +1,4 @@
-//! System information: `env`, `whoami`, `id`, `uname`, `date`, `which`.
+//! System information: `env`, `whoami`, `id`, `uname`, `which`.
 
 use super::{Env, Tools};
 use crate::proc::Captured;
@@ -59,21 +59,6 @@ pub fn uname(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         "Linux\n".to_string()
     };
     out.out(&s);
-    0
-}
-
-pub fn date(env: &mut Env, _args: &[String], out: &mut Captured) -> i32 {
-    let c = env.now.civil();
-    out.out(&format!(
-        "{} {} {:>2} {:02}:{:02}:{:02} UTC {}\n",
-        c.weekday_abbr(),
-        c.month_abbr(),
-        c.day,
-        c.hour,
-        c.minute,
-        c.second,
-        c.year
-    ));
     0
 }
 

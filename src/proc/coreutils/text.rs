@@ -417,7 +417,7 @@ pub fn seq(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
 
 pub fn tee(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let append = args.iter().any(|a| a == "-a");
-    let meta = env.meta(0o644);
+    let meta = env.created(false);
     for f in args.iter().filter(|a| !a.starts_with('-')) {
         let _ = env
             .fs

@@ -104,7 +104,7 @@ impl Repl {
                 self.busy = false;
                 self.prompt(ctx);
             }
-            let Some(line) = ctx.stdin.read_line() else {
+            let Some(line) = ctx.read_typed_line() else {
                 if ctx.stdin.at_eof() {
                     return LoopState::Exit(vm.host.exit_code);
                 }

@@ -119,7 +119,7 @@ impl Repl {
     /// Consumes the lines that have arrived.
     pub fn feed(&mut self, vm: &mut Vm, ctx: &mut Ctx) -> Feed {
         loop {
-            let Some(line) = ctx.stdin.read_line() else {
+            let Some(line) = ctx.read_typed_line() else {
                 if ctx.stdin.at_eof() {
                     vm.flush_all(ctx);
                     ctx.write(StdStream::Stdout, "\n");

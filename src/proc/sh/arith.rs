@@ -156,7 +156,11 @@ impl P<'_> {
             return Ok(v);
         }
         let Some(t) = self.peek().map(str::to_string) else {
-            return Err("syntax error: operand expected".into());
+            // bash names the last token it read (`1+` → "+").
+            return Err(match self.pos.checked_sub(1).and_then(|i| self.toks.get(i)) {
+                Some(last) => format!("syntax error: operand expected (error token is \"{last}\")"),
+                None => "syntax error: operand expected".into(),
+            });
         };
         self.pos += 1;
         if let Ok(n) = t.parse::<i64>() {

@@ -1,5 +1,5 @@
 //! Shell builtins: `cd`, `pwd`, `echo`, `printf`, `export`, `unset`, `set`, `exit`, `true`,
-//! `false`, `:`, `test`/`[`.
+//! `false`, `:`, `test`/`[`, `umask`.
 
 use super::{Flavor, Run, Shell, System};
 use crate::proc::Captured;
@@ -79,6 +79,7 @@ pub fn run<S: System>(
             return Some(Run::Exit(code));
         }
         "kill" => kill(sh, sys, args, out),
+        "umask" => umask(sh, args, out),
         "command" => command(sh, sys, args, out),
         "test" => test(sh, sys, args, out),
         "[" => {
@@ -438,7 +439,7 @@ fn kill<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captu
 fn command<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
     const BUILTINS: &[&str] = &[
         "cd", "pwd", "echo", "printf", "true", "false", ":", "export", "unset", "set", "exit", "test",
-        "[", "kill", "command", "exec",
+        "[", "kill", "command", "exec", "umask",
     ];
     let verbose = match args.first().map(String::as_str) {
         Some("-v") => false,
@@ -477,4 +478,125 @@ fn command<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Ca
         }
     }
     status
+}
+
+/// `u=rwx,g=rx,o=rx`: the permissions a mask leaves.
+fn symbolic_mask(mask: u32) -> String {
+    let allowed = !mask & 0o777;
+    let part = |who: &str, shift: u32| {
+        let bits = allowed >> shift & 7;
+        let perms: String = [(4, 'r'), (2, 'w'), (1, 'x')].iter().filter(|(b, _)| bits & b != 0).map(|(_, c)| *c).collect();
+        format!("{who}={perms}")
+    };
+    format!("{},{},{}", part("u", 6), part("g", 3), part("o", 0))
+}
+
+/// A symbolic mode (`u=rwx,g=rx,o=`, `g+w`, `a-x`) applied to a mask; the offending character
+/// and whether it stood where an operator belongs.
+fn apply_symbolic(mask: u32, mode: &str) -> Result<u32, (char, bool)> {
+    let mut allowed = !mask & 0o777;
+    for clause in mode.split(',') {
+        let mut chars = clause.chars().peekable();
+        let mut who = 0;
+        while let Some(&c) = chars.peek() {
+            who |= match c {
+                'u' => 0o700,
+                'g' => 0o070,
+                'o' => 0o007,
+                'a' => 0o777,
+                _ => break,
+            };
+            chars.next();
+        }
+        if who == 0 {
+            who = 0o777;
+        }
+        let op = match chars.next() {
+            Some(op @ ('=' | '+' | '-')) => op,
+            Some(c) => return Err((c, true)),
+            None => return Err((' ', true)),
+        };
+        let mut bits = 0;
+        for c in chars {
+            bits |= match c {
+                'r' => 0o444,
+                'w' => 0o222,
+                'x' => 0o111,
+                _ => return Err((c, false)),
+            };
+        }
+        match op {
+            '=' => allowed = (allowed & !who) | (bits & who),
+            '+' => allowed |= bits & who,
+            _ => allowed &= !(bits & who),
+        }
+    }
+    Ok(!allowed & 0o777)
+}
+
+/// `umask [-S] [MODE]`: prints the file-creation mask (`0022`, or `u=rwx,g=rx,o=rx` with -S) or
+/// sets it from octal or symbolic MODE; bash also knows `-p` and prints the new mask after `-S MODE`.
+/// Messages checked against bash 5.2, dash 0.5.12 and BusyBox 1.35.
+fn umask(sh: &mut Shell, args: &[String], out: &mut Captured) -> i32 {
+    let (mut symbolic, mut reusable) = (false, false);
+    let mut rest = args;
+    while let Some(a) = rest.first().filter(|a| a.starts_with('-') && a.len() > 1) {
+        if a == "--" {
+            rest = &rest[1..];
+            break;
+        }
+        for c in a[1..].chars() {
+            match c {
+                'S' => symbolic = true,
+                'p' if sh.flavor == Flavor::Bash => reusable = true,
+                _ => {
+                    let msg = match sh.flavor {
+                        Flavor::Bash => format!("{}umask: usage: umask [-p] [-S] [mode]\n", sh.builtin_error("umask", &format!("-{c}: invalid option"))),
+                        Flavor::Dash => sh.builtin_error("umask", &format!("Illegal option -{c}")),
+                        Flavor::Ash => sh.builtin_error("umask", &format!("illegal option -{c}")),
+                    };
+                    out.err(&msg);
+                    return 2;
+                }
+            }
+        }
+        rest = &rest[1..];
+    }
+    let Some(mode) = rest.first() else {
+        let shown = if symbolic { symbolic_mask(sh.umask) } else { format!("{:04o}", sh.umask) };
+        out.out(&if reusable { format!("umask {}{shown}\n", if symbolic { "-S " } else { "" }) } else { format!("{shown}\n") });
+        return 0;
+    };
+    let parsed = if mode.is_empty() && sh.flavor != Flavor::Bash {
+        Ok(sh.umask)
+    } else if mode.starts_with(|c: char| c.is_ascii_digit()) {
+        match (sh.flavor, u32::from_str_radix(mode, 8)) {
+            (Flavor::Bash, Ok(m)) if m <= 0o7777 => Ok(m & 0o777),
+            (Flavor::Ash, Ok(m)) if m <= 0o777 => Ok(m),
+            (Flavor::Dash, Ok(m)) => Ok(m & 0o777),
+            (Flavor::Bash, _) => Err(format!("{mode}: octal number out of range")),
+            (Flavor::Dash, Err(_)) => Err(format!("Illegal number: {mode}")),
+            (Flavor::Ash, _) => Err(format!("illegal mode: {mode}")),
+        }
+    } else {
+        apply_symbolic(sh.umask, mode).map_err(|(c, at_op)| match sh.flavor {
+            Flavor::Bash if at_op => format!("`{c}': invalid symbolic mode operator"),
+            Flavor::Bash => format!("`{c}': invalid symbolic mode character"),
+            Flavor::Dash => format!("Illegal mode: {mode}"),
+            Flavor::Ash => format!("illegal mode: {mode}"),
+        })
+    };
+    match parsed {
+        Ok(m) => {
+            sh.umask = m;
+            if symbolic && sh.flavor == Flavor::Bash {
+                out.out(&format!("{}\n", symbolic_mask(m)));
+            }
+            0
+        }
+        Err(msg) => {
+            out.err(&sh.builtin_error("umask", &msg));
+            if sh.flavor == Flavor::Bash { 1 } else { 2 }
+        }
+    }
 }

@@ -105,6 +105,31 @@ pub fn arith(sh: &Shell, expr: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The first `$((…))` in `words` that cannot be evaluated, as this shell reports it (bash 5.2,
+/// dash 0.5.12, BusyBox 1.35): the message without a trailing newline.
+pub fn arith_error(sh: &Shell, words: &[&Word]) -> Option<String> {
+    let (expr, msg) = words.iter().flat_map(|w| w.iter()).find_map(|p| match p {
+        Part::Arith { expr, .. } => super::arith::eval(expr, &|n| var(sh, n)).err().map(|m| (expr.as_str(), m)),
+        _ => None,
+    })?;
+    let division = msg.starts_with("division by 0");
+    Some(match sh.flavor {
+        super::Flavor::Bash => sh.builtin_error(expr.trim(), &msg).trim_end().to_string(),
+        super::Flavor::Dash => {
+            let what = if division {
+                "division by zero"
+            } else if msg.starts_with("syntax error in expression") {
+                "expecting EOF"
+            } else {
+                "expecting primary"
+            };
+            format!("{}: 1: arithmetic expression: {what}: \"{expr}\"", sh.name)
+        }
+        super::Flavor::Ash if division => format!("{}: divide by zero", sh.name),
+        super::Flavor::Ash => format!("{}: arithmetic syntax error", sh.name),
+    })
+}
+
 /// Expands words into argument fields.
 pub fn expand_words(sh: &Shell, fs: &Tree, words: &[Word], subst: &mut SubstFn) -> Vec<String> {
     let mut out = Vec::new();

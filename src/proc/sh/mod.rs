@@ -13,7 +13,7 @@ mod vm;
 
 
 pub use compile::{compile, Code};
-pub use parse::{parse, ParseResult, PendingHeredoc};
+pub use parse::{missing, parse, Missing, ParseResult, PendingHeredoc};
 pub use vm::{attach_bodies, heredoc_bodies, Vm, VmState};
 
 use crate::clock::SimTime;
@@ -48,6 +48,8 @@ pub struct Shell {
     pub pid: u32,
     /// `-c` scripts report errors with a line number in bash and dash.
     pub script: bool,
+    /// The file-creation mask (`umask`): files get 0666 and directories 0777 without these bits.
+    pub umask: u32,
 }
 
 impl Shell {
@@ -73,6 +75,7 @@ impl Shell {
             errexit: false,
             pid: 1,
             script: false,
+            umask: 0o022,
         }
     }
 
@@ -111,6 +114,99 @@ impl Shell {
             Flavor::Dash => format!("{}: 1: {builtin}: {msg}\n", self.name),
             Flavor::Ash => format!("{}: {builtin}: {msg}\n", self.name),
         }
+    }
+}
+
+/// A script (`sh -c TEXT`) read as a shell reads one: a top-level command at a time, so the
+/// complete commands before a syntax error still run; then the error, and exit status 2.
+#[derive(Debug)]
+pub struct Script {
+    pub program: ast::Node,
+    /// The syntax error to print after `program`, in this shell's words.
+    pub error: Option<String>,
+}
+
+impl Script {
+    /// The program to run: the commands before the error, then the error on stderr and exit 2.
+    pub fn into_program(self) -> ast::Node {
+        let Some(msg) = self.error else { return self.program };
+        let report = format!("printf '%s' '{}' >&2\nexit 2", msg.replace('\'', "'\\''"));
+        match parse(&report) {
+            ParseResult::Complete { program, .. } => ast::Node::List(vec![self.program, program]),
+            _ => self.program,
+        }
+    }
+}
+
+impl Shell {
+    /// Parses the text of `sh -c` (`file: None`) or of a script file, with the syntax error
+    /// worded as bash (`bash: -c: line 1: …`), dash (`sh: 1: Syntax error: …`) or BusyBox ash
+    /// (`sh: syntax error: …`) word it, each checked against the real shell.
+    pub fn parse_script(&self, src: &str, file: Option<&str>) -> Script {
+        if let ParseResult::Complete { program, .. } = parse(src) {
+            return Script { program, error: None };
+        }
+        let lines: Vec<&str> = src.split('\n').collect();
+        // Lines before `good` hold complete commands; `bad` is the line of an offending token.
+        let (mut good, mut bad) = (0, None);
+        for end in 1..=lines.len() {
+            match parse(&lines[..end].join("\n")) {
+                ParseResult::Complete { .. } => good = end,
+                ParseResult::Error(m) => {
+                    bad = Some((end - 1, m));
+                    break;
+                }
+                ParseResult::Incomplete => {}
+            }
+        }
+        let program = match parse(&lines[..good].join("\n")) {
+            ParseResult::Complete { program, .. } => program,
+            _ => ast::Node::List(Vec::new()),
+        };
+        let name = &self.name;
+        let at = |n: usize| match (self.flavor, file) {
+            (Flavor::Bash, None) => format!("{name}: -c: line {n}: "),
+            (Flavor::Bash | Flavor::Ash, Some(f)) => format!("{f}: line {n}: "),
+            (Flavor::Dash, None) => format!("{name}: {n}: "),
+            (Flavor::Dash, Some(f)) => format!("{f}: {n}: "),
+            (Flavor::Ash, None) => format!("{name}: "),
+        };
+        let error = match bad {
+            Some((line, m)) => {
+                let token = m.strip_prefix("syntax error near unexpected token `").and_then(|t| t.strip_suffix('\'')).unwrap_or(&m);
+                let at = at(line + 1);
+                match self.flavor {
+                    Flavor::Bash => format!("{at}{m}\n{at}`{}'\n", lines[line]),
+                    Flavor::Dash if token == "newline" => format!("{at}Syntax error: newline unexpected\n"),
+                    Flavor::Dash => format!("{at}Syntax error: \"{token}\" unexpected\n"),
+                    Flavor::Ash if token == "newline" => format!("{at}syntax error: unexpected newline\n"),
+                    Flavor::Ash => format!("{at}syntax error: unexpected \"{token}\"\n"),
+                }
+            }
+            None => {
+                // dash and ash count the line after a final newline; bash one more without it.
+                let last = src.matches('\n').count() + 1;
+                let bash_eof = if src.ends_with('\n') { last } else { last + 1 };
+                let last_text = lines.iter().rev().find(|l| !l.is_empty()).copied().unwrap_or("");
+                match (self.flavor, missing(src)) {
+                    (Flavor::Bash, Missing::Quote(q)) => format!("{}unexpected EOF while looking for matching `{q}'\n", at(last)),
+                    (Flavor::Bash, Missing::ForVariable) => {
+                        let at = at(last);
+                        format!("{at}syntax error near unexpected token `newline'\n{at}`{last_text}'\n")
+                    }
+                    (Flavor::Bash, _) => format!("{}syntax error: unexpected end of file\n", at(bash_eof)),
+                    (Flavor::Dash, Missing::Quote(_)) => format!("{}Syntax error: Unterminated quoted string\n", at(last)),
+                    (Flavor::Dash, Missing::ForVariable) => format!("{}Syntax error: Bad for loop variable\n", at(last)),
+                    (Flavor::Dash, Missing::Word(w)) => format!("{}Syntax error: end of file unexpected (expecting \"{w}\")\n", at(last)),
+                    (Flavor::Dash, Missing::Nothing) => format!("{}Syntax error: end of file unexpected\n", at(last)),
+                    (Flavor::Ash, Missing::Quote(_)) => format!("{}syntax error: unterminated quoted string\n", at(last)),
+                    (Flavor::Ash, Missing::ForVariable) => format!("{}syntax error: bad for loop variable\n", at(last)),
+                    (Flavor::Ash, Missing::Word(w)) => format!("{}syntax error: unexpected end of file (expecting \"{w}\")\n", at(last)),
+                    (Flavor::Ash, Missing::Nothing) => format!("{}syntax error: unexpected end of file\n", at(last)),
+                }
+            }
+        };
+        Script { program, error: Some(error) }
     }
 }
 

@@ -35,6 +35,22 @@ struct Parser {
     toks: Vec<Token>,
     pos: usize,
     heredocs: Vec<PendingHeredoc>,
+    /// What the input ended before, when it ended early.
+    missing: Missing,
+}
+
+/// What an unfinished script still needed when it ended, as dash and BusyBox ash report it
+/// (`end of file unexpected (expecting "fi")`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// A closing word or operator: `then`, `fi`, `done`, `}`, `)`, `in`.
+    Word(&'static str),
+    /// `for` with no variable name.
+    ForVariable,
+    /// An open `'` or `"`.
+    Quote(char),
+    /// Nothing in particular (after `&&`, `|`, …).
+    Nothing,
 }
 
 const RESERVED: &[&str] = &[
@@ -139,14 +155,22 @@ impl Parser {
         }
     }
 
-    fn expect_word(&mut self, kw: &str) -> PResult<()> {
+    fn expect_word(&mut self, kw: &'static str) -> PResult<()> {
         self.skip_newlines();
         if self.peek_word() == Some(kw) {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.unexpected())
+            Err(self.unexpected_before(Missing::Word(kw)))
         }
+    }
+
+    /// `unexpected`, noting what was needed if the input has ended.
+    fn unexpected_before(&mut self, missing: Missing) -> Fail {
+        if self.peek().is_none() {
+            self.missing = missing;
+        }
+        self.unexpected()
     }
 
     /// list := and_or ((`;` | `&` | newline) and_or)*, ending at a terminator word or EOF.
@@ -241,7 +265,7 @@ impl Parser {
             let body = self.list(&[")"])?;
             self.skip_newlines();
             if !self.is_op(")") {
-                return Err(self.unexpected());
+                return Err(self.unexpected_before(Missing::Word(")")));
             }
             self.pos += 1;
             return Ok(Node::Group(Box::new(body)));
@@ -323,7 +347,7 @@ impl Parser {
                     self.pos += 1;
                     break;
                 }
-                _ => return Err(self.unexpected()),
+                _ => return Err(self.unexpected_before(Missing::Word("fi"))),
             }
         }
         Ok(Node::If {
@@ -352,7 +376,7 @@ impl Parser {
             Some(Token::Word(w)) => bare(w)
                 .map(str::to_string)
                 .ok_or_else(|| self.unexpected())?,
-            _ => return Err(self.unexpected()),
+            _ => return Err(self.unexpected_before(Missing::ForVariable)),
         };
         self.pos += 1;
         let mut words = None;
@@ -404,7 +428,7 @@ impl Parser {
                         patterns.push(w);
                         self.pos += 1;
                     }
-                    _ => return Err(self.unexpected()),
+                    _ => return Err(self.unexpected_before(Missing::Word(")"))),
                 }
                 if self.is_op("|") {
                     self.pos += 1;
@@ -413,7 +437,7 @@ impl Parser {
                 break;
             }
             if !self.is_op(")") {
-                return Err(self.unexpected());
+                return Err(self.unexpected_before(Missing::Word(")")));
             }
             self.pos += 1;
             let body = self.list(&[";;", "esac"])?;
@@ -438,6 +462,7 @@ pub fn parse(src: &str) -> ParseResult {
         toks,
         pos: 0,
         heredocs: Vec::new(),
+        missing: Missing::Nothing,
     };
     match p.list(&[]) {
         Ok(program) => {
@@ -457,9 +482,59 @@ pub fn parse(src: &str) -> ParseResult {
     }
 }
 
+/// For input that `parse` finds `Incomplete`: what it ended before.
+pub fn missing(src: &str) -> Missing {
+    let toks = match lex(src) {
+        Ok(t) => t,
+        Err(_) => return open_quote(src).map_or(Missing::Nothing, Missing::Quote),
+    };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        heredocs: Vec::new(),
+        missing: Missing::Nothing,
+    };
+    match p.list(&[]) {
+        Err(Fail::Incomplete) => p.missing,
+        _ => Missing::Nothing,
+    }
+}
+
+/// The quote left open at the end of `src`, if any.
+fn open_quote(src: &str) -> Option<char> {
+    let mut open: Option<char> = None;
+    let mut chars = src.chars();
+    while let Some(c) = chars.next() {
+        match (open, c) {
+            (None, '\\') | (Some('"'), '\\') => {
+                chars.next();
+            }
+            (None, '\'' | '"') => open = Some(c),
+            (Some(q), _) if q == c => open = None,
+            _ => {}
+        }
+    }
+    open
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_unfinished_input_needs() {
+        assert_eq!(missing("if"), Missing::Word("then"));
+        assert_eq!(missing("if true; then"), Missing::Word("fi"));
+        assert_eq!(missing("if true; then :; else"), Missing::Word("fi"));
+        assert_eq!(missing("while true; do echo"), Missing::Word("done"));
+        assert_eq!(missing("{ echo"), Missing::Word("}"));
+        assert_eq!(missing("(echo"), Missing::Word(")"));
+        assert_eq!(missing("case x in"), Missing::Word(")"));
+        assert_eq!(missing("for"), Missing::ForVariable);
+        assert_eq!(missing("echo \"it's"), Missing::Quote('"'));
+        assert_eq!(missing("echo 'a\\"), Missing::Quote('\''));
+        assert_eq!(missing("a &&"), Missing::Nothing);
+    }
 
     fn ok(src: &str) -> Node {
         match parse(src) {

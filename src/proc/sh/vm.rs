@@ -6,7 +6,7 @@ use super::compile::{Code, Op};
 use super::expand::{expand_single, expand_words, matches};
 use super::lex::{Part, Word};
 use super::parse::PendingHeredoc;
-use super::{builtins, Exec, Run, Shell, System};
+use super::{builtins, Exec, Flavor, Run, Shell, System};
 use crate::api::StdStream;
 use crate::clock::{Millis, SimTime};
 use crate::proc::{Captured, Chunk};
@@ -404,6 +404,13 @@ fn run_simple<S: System>(
     ];
     let mut input = stdin.to_string();
     let mut redirected = piped;
+    let checked: Vec<&Word> = cmd.words.iter().chain(cmd.assigns.iter().map(|(_, v)| v)).collect();
+    if let Some(msg) = super::expand::arith_error(sh, &checked) {
+        // An expansion error ends a script; at a prompt it fails the command only.
+        term.err(&format!("{msg}\n"));
+        let code = if sh.flavor == Flavor::Bash { 1 } else { 2 };
+        return (if sh.script { Run::Exit(code) } else { Run::Done(code) }, sinks, false);
+    }
     let results = substitutions(sh, sys, &cmd.words, term);
     let mut it = results.into_iter();
     let mut argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| {
@@ -473,7 +480,7 @@ fn run_simple<S: System>(
                     _ => {}
                 }
                 let path = normalize(&sh.cwd, &target);
-                let meta = sys.meta(0o644);
+                let meta = sys.meta(0o666 & !sh.umask);
                 if let Err(e) = sys.fs().write(&path, b"", r.op == ">>", &meta) {
                     return with_exec(fail(sh, term, &target, e.message(), sinks), exec);
                 }

@@ -1108,7 +1108,7 @@ impl Program for Mongosh {
                 ctx.out.out(&p);
                 self.prompted = true;
             }
-            let Some(line) = ctx.stdin.read_line() else {
+            let Some(line) = ctx.read_typed_line() else {
                 if ctx.stdin.at_eof() {
                     return Status::Exited(0);
                 }

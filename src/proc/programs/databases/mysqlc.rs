@@ -502,7 +502,7 @@ impl Program for Mysql {
                 ctx.out.out(&p);
                 self.prompted = true;
             }
-            match ctx.stdin.read_line() {
+            match ctx.read_typed_line() {
                 Some(line) => {
                     self.prompted = false;
                     if let Some(code) = self.feed(ctx, &line) {

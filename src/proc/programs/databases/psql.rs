@@ -977,7 +977,7 @@ impl Program for Psql {
                 ctx.out.out(&p);
                 self.prompted = true;
             }
-            match ctx.stdin.read_line() {
+            match ctx.read_typed_line() {
                 Some(line) => {
                     self.prompted = false;
                     if let Some(code) = self.feed(ctx, &line) {

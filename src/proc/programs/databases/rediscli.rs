@@ -826,7 +826,7 @@ impl Program for RedisCli {
                 ctx.out.out(&p);
                 self.prompted = true;
             }
-            let Some(line) = ctx.stdin.read_line() else {
+            let Some(line) = ctx.read_typed_line() else {
                 if ctx.stdin.at_eof() {
                     return Status::Exited(0);
                 }
