@@ -372,9 +372,18 @@ fn not_root_and_other_distributions() {
     let r = run(&mut fs, "apt-get update");
     assert!(r.out.starts_with("Get:1 http://archive.ubuntu.com/ubuntu noble InRelease [256 kB]\n"), "{}", r.out);
     assert!(r.out.contains("http://security.ubuntu.com/ubuntu noble-security InRelease"));
+    // Ubuntu 24.04's archive is simulated (checked in an Ubuntu 24.04 chroot)
+    let r = run(&mut fs, "apt-get install -y curl");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains(" http://archive.ubuntu.com/ubuntu noble-updates/main amd64 curl amd64 8.5.0-2ubuntu10.16 [226 kB]\n"), "{}", r.out);
+    assert!(r.out.contains("(Reading database ... 4373 files and directories currently installed.)\n"));
+    assert_eq!(file(&fs, "/usr/bin/curl").as_deref(), Some("#!dockling:curl\n"));
+    // 22.04's is not: one line says so
+    let mut fs = image("ubuntu", "22.04");
+    run(&mut fs, "apt-get update");
     let r = run(&mut fs, "apt-get install -y curl");
     assert_eq!(r.code, 100);
-    assert!(r.err.starts_with("dockling: "), "{}", r.err);
+    assert_eq!(r.err, "dockling: apt's package data for ubuntu jammy is not simulated (only Debian bookworm's and Ubuntu noble's are)\n");
 }
 
 #[test]

@@ -142,6 +142,11 @@ fn sleep(env: &Env, args: &[String], out: &mut Captured) -> Outcome {
     }
     let mut total_ms: u64 = 0;
     for a in args {
+        // `inf`/`infinity` (any case) sleep for ever, in GNU's sleep and BusyBox's
+        if a.eq_ignore_ascii_case("inf") || a.eq_ignore_ascii_case("infinity") {
+            total_ms = u64::MAX;
+            continue;
+        }
         let (num, unit_ms) = match a.chars().last() {
             Some('s') => (&a[..a.len() - 1], 1000),
             Some('m') => (&a[..a.len() - 1], 60_000),

@@ -184,6 +184,21 @@ pub struct Python {
     finished: Option<i32>,
 }
 
+/// The site-packages of the interpreter `prog` runs: a conda environment's own
+/// (`PREFIX/bin/python` beside `PREFIX/conda-meta`), else the image's.
+fn site_packages(prog: &str, version: Version, ctx: &Ctx) -> String {
+    let path = if prog.contains('/') {
+        Some(prog.to_string())
+    } else {
+        ctx.var("PATH").unwrap_or("").split(':').map(|d| format!("{d}/{prog}")).find(|p| ctx.fs.get(p).is_some())
+    };
+    let prefix = path.as_deref().and_then(|p| p.rsplit_once('/')).and_then(|(dir, _)| dir.strip_suffix("/bin"));
+    match prefix {
+        Some(pre) if ctx.fs.get(&format!("{pre}/conda-meta")).is_some() => format!("{pre}/lib/python3.{}/site-packages", version.minor),
+        _ => format!("/usr/local/lib/python3.{}/site-packages", version.minor),
+    }
+}
+
 fn env_set(ctx: &Ctx, k: &str) -> bool {
     ctx.var(k).is_some_and(|v| !v.is_empty())
 }
@@ -243,7 +258,7 @@ impl Python {
             pending: Pending::None,
             nested: 0,
             path0: ctx.cwd.to_string(),
-            site_packages: format!("/usr/local/lib/python3.{}/site-packages", version.minor),
+            site_packages: site_packages(prog, version, ctx),
             gen_done: None,
             input_line: None,
             servers: Vec::new(),

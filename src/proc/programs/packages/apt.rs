@@ -1,4 +1,4 @@
-//! `apt-get`, `apt` and `apt-cache` (apt 2.6.1 on Debian bookworm): update, install, remove,
+//! `apt-get`, `apt` and `apt-cache` (apt 2.6.1 on Debian bookworm, 2.8.3 on Ubuntu noble): update, install, remove,
 //! purge, upgrade, list, search, show, policy, with apt's and dpkg's own wording (read from
 //! apt's `apt-private/` and dpkg's `src/main/` sources), on the package data of `archive.rs`.
 
@@ -65,7 +65,8 @@ fn sources(fs: &Tree) -> Vec<(String, String, Vec<String>)> {
     out
 }
 
-/// The size of an index as the archives serve them (InRelease, Packages.xz), in bytes.
+/// The size of an index as the archives serve them (InRelease, Packages.xz), in bytes; 0 for
+/// an index the suite's InRelease does not list (apt skips it without a word).
 fn index_size(suite: &str, comp: &str) -> u64 {
     match (suite, comp) {
         ("bookworm", "") => 151_075,
@@ -76,10 +77,23 @@ fn index_size(suite: &str, comp: &str) -> u64 {
         ("bookworm-security", "main") => 271_893,
         (s, "") if s.ends_with("-security") || s.ends_with("-updates") || s.ends_with("-backports") => 126_381,
         (_, "") => 256_432,
+        // as Ubuntu's archive served them on 2026-12-02
         ("noble", "main") => 1_808_154,
         ("noble", "universe") => 19_271_231,
         ("noble", "restricted") => 117_015,
         ("noble", "multiverse") => 331_453,
+        ("noble-updates", "main") => 1_862_377,
+        ("noble-updates", "universe") => 2_194_210,
+        ("noble-updates", "restricted") => 2_438_102,
+        ("noble-updates", "multiverse") => 61_714,
+        ("noble-security", "main") => 1_544_286,
+        ("noble-security", "universe") => 1_590_031,
+        ("noble-security", "restricted") => 2_316_447,
+        ("noble-security", "multiverse") => 55_612,
+        ("noble-backports", "main") => 49_018,
+        ("noble-backports", "universe") => 36_341,
+        ("noble-backports", "multiverse") => 669,
+        ("noble-backports", "restricted") => 0,
         (_, "main") => 1_105_248,
         (_, "universe") => 1_086_402,
         (_, "restricted") => 1_354_221,
@@ -198,7 +212,7 @@ impl State {
 fn load(ctx: &Ctx, quiet: u32) -> State {
     let os = os(ctx.fs);
     let have_lists = sources(ctx.fs).iter().any(|(u, s, c)| c.first().is_some_and(|c| ctx.fs.get(&list_file(u, s, &format!("{c}_binary-amd64_Packages.lz4"))).is_some()));
-    let arch = (os.id == "debian" && os.codename == "bookworm").then(Archive::bookworm);
+    let arch = Archive::for_os(&os.id, &os.codename);
     let auto = read(ctx.fs, EXT_STATES)
         .unwrap_or_default()
         .split("\n\n")
@@ -259,9 +273,9 @@ fn update(st: &State, ctx: &Ctx, job: &mut Job, prog: &str) -> i32 {
     for (uri, suite, comps) in &srcs {
         for c in comps {
             let f = list_file(uri, suite, &format!("{c}_binary-amd64_Packages.lz4"));
-            if ctx.fs.get(&f).is_none() {
+            let sz = index_size(suite, c);
+            if ctx.fs.get(&f).is_none() && sz > 0 {
                 n += 1;
-                let sz = index_size(suite, c);
                 fetched += sz;
                 lines.push_str(&format!("Get:{n} {uri} {suite}/{c} amd64 Packages [{}B]\n", size_to_str(sz)));
                 files.push(f);
@@ -478,8 +492,10 @@ fn alt_file(g: &Group) -> String {
 /// What a package's maintainer scripts print while it is set up.
 fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], alts: &mut Alts, job: &mut Job) {
     let noninteractive = ctx.var("DEBIAN_FRONTEND") == Some("noninteractive");
-    // debconf's frontends as they fail in a container (Debconf/FrontEnd/*.pm on Debian 12)
-    if p.debconf && !noninteractive {
+    let debian = st.arch.as_ref().is_some_and(|a| a.distro.id == "debian");
+    // debconf's frontends as they fail in a container (Debconf/FrontEnd/*.pm on Debian 12;
+    // Ubuntu 24.04's packages ask nothing at these priorities, so its debconf stays quiet)
+    if p.debconf && !noninteractive && debian {
         let perl = st.installed("perl-modules-5.36") || set.iter().any(|q| q.name == "perl-modules-5.36");
         job.err("debconf: unable to initialize frontend: Dialog\ndebconf: (No usable dialog-like program is installed, so the dialog based frontend cannot be used. at /usr/share/perl5/Debconf/FrontEnd/Dialog.pm line 78.)\ndebconf: falling back to frontend: Readline\n");
         if perl && !st.tty {
@@ -489,8 +505,12 @@ fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], alts: &mut Alts, job: 
         }
     }
     match p.name {
-        "ca-certificates" => {
+        "ca-certificates" if debian => {
             job.out("Updating certificates in /etc/ssl/certs...\n148 added, 0 removed; done.\n");
+        }
+        // Ubuntu's postinst runs the hooks itself; no trigger follows
+        "ca-certificates" => {
+            job.out("Updating certificates in /etc/ssl/certs...\n112 added, 0 removed; done.\nRunning hooks in /etc/ca-certificates/update.d...\ndone.\n");
         }
         "locales" => job.out("Generating locales (this might take a while)...\nGeneration complete.\n"),
         "python3" if !noninteractive => job.out("running python rtupdate hooks for python3.11...\nrunning python post-rtupdate hooks for python3.11...\n"),
@@ -595,24 +615,32 @@ fn db_count(arch: &Archive, entries: &[Entry]) -> u64 {
     u64::from(arch.base_paths) + extra
 }
 
-/// Names learners try that are not real packages of bookworm, with what apt says (checked with
-/// `apt-get -s install NAME` on Debian 12): providers of a virtual package, or the packages
-/// that replaced an obsolete one (`-` none listed). `pip` alone has a single provider, which apt
-/// picks.
-const NOT_PACKAGES: &[(&str, &str, &str)] = &[
-    ("ping", "v", "  iputils-ping 3:20221126-1+deb12u1\n  inetutils-ping 2:2.4-2+deb12u3\n"),
-    ("netcat", "v", "  netcat-openbsd 1.219-1\n  netcat-traditional 1.10-47\n"),
-    ("java-runtime-headless", "v", "  openjdk-17-jre-headless 17.0.21.1+2-1~deb12u1 (= 17)\n  default-jre-headless 2:1.17-74 (= 17)\n"),
-    ("python", "n", "  python-is-python3 2to3\n"),
-    ("python-pip", "n", "  python3-pip\n"),
-    ("python2", "n", "  dh-python\n"),
-    ("mysql-client", "n", ""),
-    ("mysql-server", "n", ""),
+/// Names learners try that are not real packages of the distribution, with what apt says
+/// (checked with `apt-get -s install NAME` on Debian 12 and in an Ubuntu 24.04 chroot):
+/// providers of a virtual package (`v`), or the packages that replaced an obsolete one (`n`;
+/// empty: none listed). `pip` alone has a single provider, which apt picks.
+const NOT_PACKAGES: &[(&str, &str, &str, &str)] = &[
+    ("bookworm", "ping", "v", "  iputils-ping 3:20221126-1+deb12u1\n  inetutils-ping 2:2.4-2+deb12u3\n"),
+    ("bookworm", "netcat", "v", "  netcat-openbsd 1.219-1\n  netcat-traditional 1.10-47\n"),
+    ("bookworm", "java-runtime-headless", "v", "  openjdk-17-jre-headless 17.0.21.1+2-1~deb12u1 (= 17)\n  default-jre-headless 2:1.17-74 (= 17)\n"),
+    ("bookworm", "python", "n", "  python-is-python3 2to3\n"),
+    ("bookworm", "python-pip", "n", "  python3-pip\n"),
+    ("bookworm", "python2", "n", "  dh-python\n"),
+    ("bookworm", "mysql-client", "n", ""),
+    ("bookworm", "mysql-server", "n", ""),
+    ("noble", "ping", "v", "  inetutils-ping 2:2.5-3ubuntu4.2\n  iputils-ping 3:20240117-1ubuntu0.1\n"),
+    ("noble", "netcat", "v", "  netcat-traditional 1.10-48\n  netcat-openbsd 1.226-1ubuntu2\n"),
+    ("noble", "java-runtime-headless", "v", "  openjdk-8-jre-headless 8u514-b01~us1-0ubuntu1~24.04.1 (= 8)\n  openjdk-25-jre-headless 25.0.5.1+2-1~24.04.1 (= 25)\n  openjdk-11-jre-headless 11.0.33.1+1-1ubuntu1~24.04.1 (= 11)\n  openjdk-21-jre-headless 21.0.13.1+2-1~24.04.1 (= 21)\n  openjdk-17-jre-headless 17.0.21.1+2-1~24.04.1 (= 17)\n  default-jre-headless 2:1.21-75+exp1 (= 21)\n"),
+    ("noble", "python", "n", "  2to3 python-is-python3\n"),
+    ("noble", "python-pip", "n", "  python3-pip\n"),
+    ("noble", "python2", "n", ""),
 ];
 
-fn unknown(job: &mut Job, names: &[String], lists: bool) -> i32 {
+fn unknown(st: &State, job: &mut Job, names: &[String]) -> i32 {
+    let lists = st.have_lists;
+    let codename = st.arch.as_ref().map_or("", |a| a.distro.codename);
     for n in names {
-        if let Some((_, kind, list)) = NOT_PACKAGES.iter().find(|(k, _, _)| k == n) {
+        if let Some((_, _, kind, list)) = NOT_PACKAGES.iter().find(|(c, k, _, _)| *c == codename && k == n) {
             if *kind == "v" {
                 job.out(&format!("Package {n} is a virtual package provided by:\n{list}\n"));
             } else {
@@ -628,7 +656,8 @@ fn unknown(job: &mut Job, names: &[String], lists: bool) -> i32 {
         job.err(&format!("E: Unable to locate package {n}\n"));
     }
     if let Some(n) = names.first().filter(|_| lists) {
-        job.err(&format!("dockling: only the Debian packages tutorials use are simulated; if '{n}' is one of Debian's, it is not among them\n"));
+        let d = st.arch.as_ref().map_or("Debian", |a| a.distro.name);
+        job.err(&format!("dockling: only the {d} packages tutorials use are simulated; if '{n}' is one of {d}'s, it is not among them\n"));
     }
     100
 }
@@ -670,10 +699,10 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     }
     if !missing.is_empty() {
         if st.arch.is_none() && st.have_lists {
-            job.err(&format!("dockling: apt's package data for {} {} is not simulated (only Debian bookworm's is)\n", st.os.id, st.os.codename));
+            job.err(&format!("dockling: apt's package data for {} {} is not simulated (only Debian bookworm's and Ubuntu noble's are)\n", st.os.id, st.os.codename));
             return 100;
         }
-        return unknown(job, &missing, st.have_lists);
+        return unknown(st, job, &missing);
     }
     st.say(job, &newest);
     let Some(arch) = st.arch.as_ref() else {
@@ -723,11 +752,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
         Stage::Configure(_) => Vec::new(),
     }).collect();
     if o.simulate {
-        let origin = |p: &Pkg| match p.suite {
-            "bookworm-security" => "Debian-Security:12/stable-security",
-            "bookworm-updates" => "Debian:12/stable-updates",
-            _ => "Debian:12.11/stable",
-        };
+        let origin = |p: &Pkg| arch.origin(p);
         let mut s = String::new();
         let mut conf_done: Vec<usize> = Vec::new();
         for stg in &stages {
@@ -758,12 +783,18 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
     let ms = 200 + deb / 25_000;
     for (n, &i) in order.iter().enumerate() {
         let p = arch.get(i);
-        let uri = if p.suite == "bookworm-security" { "http://deb.debian.org/debian-security" } else { "http://deb.debian.org/debian" };
-        st.say(job, &format!("Get:{} {uri} {}/main amd64 {} {} {} [{}B]\n", n + 1, p.suite, p.name, p.arch, p.version, size_to_str(p.size)));
+        st.say(job, &format!("Get:{} {} amd64 {} {} {} [{}B]\n", n + 1, arch.source(p), p.name, p.arch, p.version, size_to_str(p.size)));
         job.sleep(ms / order.len() as u64);
     }
+    // apt's stdout is line-buffered on a terminal only: elsewhere debconf's stderr line comes first
+    let fetched = format!("Fetched {}B in {} ({}B/s)\n", size_to_str(deb), secs(ms), size_to_str(deb * 1000 / ms.max(1)));
+    if st.tty {
+        st.say(job, &fetched);
+    }
     job.err("debconf: delaying package configuration, since apt-utils is not installed\n");
-    st.say(job, &format!("Fetched {}B in {} ({}B/s)\n", size_to_str(deb), secs(ms), size_to_str(deb * 1000 / ms.max(1))));
+    if !st.tty {
+        st.say(job, &fetched);
+    }
     // dpkg
     let mut count = db_count(arch, &st.entries);
     let mut unpacked: Vec<usize> = Vec::new();
@@ -814,7 +845,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
         let v = st.entry("libc-bin").map(|e| e.version().to_string()).unwrap_or_default();
         job.out(&format!("Processing triggers for libc-bin ({v}) ...\n"));
     }
-    if let Some(ca) = pk.iter().find(|p| p.name == "ca-certificates") {
+    if let Some(ca) = pk.iter().find(|p| p.name == "ca-certificates" && arch.distro.id == "debian") {
         job.out(&format!("Processing triggers for ca-certificates ({}) ...\nUpdating certificates in /etc/ssl/certs...\n0 added, 0 removed; done.\nRunning hooks in /etc/ca-certificates/update.d...\ndone.\n", ca.version));
     }
     // the files
@@ -869,7 +900,7 @@ fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
     st.header(job);
     let purge = o.purge || o.cmd == "purge";
     let Some(arch) = st.arch.as_ref() else {
-        job.err(&format!("dockling: apt's package data for {} {} is not simulated (only Debian bookworm's is)\n", st.os.id, st.os.codename));
+        job.err(&format!("dockling: apt's package data for {} {} is not simulated (only Debian bookworm's and Ubuntu noble's are)\n", st.os.id, st.os.codename));
         return 100;
     };
     let mut names: Vec<String> = Vec::new();
@@ -892,7 +923,7 @@ fn remove(st: &State, o: &Opts, fs: &Tree, job: &mut Job) -> i32 {
         } else if arch.find(n).is_some() && st.have_lists {
             notes.push_str(&format!("Package '{n}' is not installed, so not removed\n"));
         } else {
-            return unknown(job, &[n.to_string()], st.have_lists);
+            return unknown(st, job, &[n.to_string()]);
         }
     }
     if let Some(e) = names.iter().find_map(|n| st.entry(n).filter(|e| e.get("Essential") == Some("yes") || e.get("Priority") == Some("required"))) {
@@ -1012,8 +1043,8 @@ fn list(st: &State, o: &Opts, job: &mut Job) -> i32 {
     let mut rows: Vec<(String, String)> = Vec::new();
     for e in st.entries.iter().filter(|e| e.installed() && ok(e.name())) {
         let known = st.arch.as_ref().and_then(|a| a.find(e.name()).map(|i| a.get(i).clone()));
-        let origin = match &known {
-            Some(p) if st.have_lists => format!("{},now", if p.suite == "bookworm-security" { "stable-security" } else { "stable" }),
+        let origin = match (&known, &st.arch) {
+            (Some(p), Some(a)) if st.have_lists => format!("{},now", a.archives(p)),
             _ => "now".to_string(),
         };
         let status = if !st.have_lists || known.is_none() {
@@ -1028,8 +1059,7 @@ fn list(st: &State, o: &Opts, job: &mut Job) -> i32 {
     if !o.installed && st.have_lists {
         if let Some(a) = &st.arch {
             for p in a.pkgs.iter().filter(|p| !p.base && !st.installed(p.name) && ok(p.name)) {
-                let suite = if p.suite == "bookworm-security" { "stable-security" } else { "stable" };
-                rows.push((p.name.to_string(), format!("{hi}{}{ne}/{suite} {} {}\n", p.name, p.version, p.arch)));
+                rows.push((p.name.to_string(), format!("{hi}{}{ne}/{} {} {}\n", p.name, a.archives(p), p.version, p.arch)));
             }
         }
     }
@@ -1059,7 +1089,7 @@ fn cache(st: &State, o: &Opts, prog: &str, job: &mut Job) -> i32 {
                     continue;
                 }
                 if prog == "apt" {
-                    let suite = if p.suite == "bookworm-security" { "stable-security" } else { "stable" };
+                    let suite = st.arch.as_ref().map(|a| a.archives(p)).unwrap_or_default();
                     let inst = if st.installed(p.name) { " [installed]" } else { "" };
                     job.out(&format!("{}/{suite} {} {}{inst}\n  {}\n\n", p.name, p.version, p.arch, p.description));
                 } else {
@@ -1085,9 +1115,9 @@ fn cache(st: &State, o: &Opts, prog: &str, job: &mut Job) -> i32 {
                                 s.push_str(&format!("{k}: {}\n", dep(v)));
                             }
                         }
-                        let (u, su) = if p.suite == "bookworm-security" { ("debian-security", p.suite) } else { ("debian", p.suite) };
+                        let src = st.arch.as_ref().map(|a| a.source(p)).unwrap_or_default();
                         if prog == "apt" {
-                            s.push_str(&format!("Download-Size: {}B\nAPT-Sources: http://deb.debian.org/{u} {su}/main amd64 Packages\nDescription: {}\n\n", size_to_str(p.size), p.description));
+                            s.push_str(&format!("Download-Size: {}B\nAPT-Sources: {src} amd64 Packages\nDescription: {}\n\n", size_to_str(p.size), p.description));
                         } else {
                             s.push_str(&format!("Description: {}\nSection: {}\nPriority: {}\nSize: {}\n\n", p.description, p.section, p.priority, p.size));
                         }
@@ -1118,8 +1148,11 @@ fn cache(st: &State, o: &Opts, prog: &str, job: &mut Job) -> i32 {
                 let mut s = format!("{n}:\n  Installed: {i}\n  Candidate: {c}\n  Version table:\n");
                 if let Some(p) = cand {
                     let star = if inst.as_deref() == Some(p.version) { "***" } else { "   " };
-                    let (u, su) = if p.suite == "bookworm-security" { ("http://deb.debian.org/debian-security", "bookworm-security") } else { ("http://deb.debian.org/debian", p.suite) };
-                    s.push_str(&format!(" {star} {} 500\n        500 {u} {su}/main amd64 Packages\n", p.version));
+                    let src = st.arch.as_ref().map(|a| a.source(p)).unwrap_or_default();
+                    s.push_str(&format!(" {star} {} 500\n        500 {src} amd64 Packages\n", p.version));
+                    if let Some(also) = st.arch.as_ref().and_then(|a| a.also_source(p)) {
+                        s.push_str(&format!("        500 {also} amd64 Packages\n"));
+                    }
                     if inst.is_some() {
                         s.push_str("        100 /var/lib/dpkg/status\n");
                     }

@@ -1,11 +1,56 @@
-//! The Debian bookworm archive as apt sees it: the packages tutorials install and their
-//! dependency trees (`debian-bookworm.txt`, generated from Debian's own indexes and .debs by
-//! `gen_debian.py`), and the resolver that turns `apt-get install PKG…` into the set of new
-//! packages and the order apt unpacks them in.
+//! The Debian bookworm and Ubuntu noble archives as apt sees them: the packages tutorials
+//! install and their dependency trees (`debian-bookworm.txt`, `ubuntu-noble.txt`, generated
+//! from the distributions' own indexes and .debs by `gen_debian.py`), and the resolver that
+//! turns `apt-get install PKG…` into the set of new packages and the order apt unpacks them in.
 
 use std::collections::BTreeMap;
 
-const DATA: &str = include_str!("debian-bookworm.txt");
+/// A distribution whose archive is simulated: where its packages come from and how apt names
+/// its suites.
+#[derive(Debug)]
+pub struct Distro {
+    /// `ID` and `VERSION_CODENAME` of `/etc/os-release`.
+    pub id: &'static str,
+    pub codename: &'static str,
+    /// Its name in Dockling's own messages.
+    pub name: &'static str,
+    data: &'static str,
+    /// The suites of the data's `m`, `s`, `u` codes.
+    pub suites: [&'static str; 3],
+    /// The mirror of the release and updates suites, and of the security suite.
+    pub mirror: &'static str,
+    pub security_mirror: &'static str,
+    /// The origin `apt-get -s` prints for each suite.
+    pub origins: [&'static str; 3],
+    /// The archive name `apt list` prints for each suite.
+    pub archives: [&'static str; 3],
+}
+
+pub const BOOKWORM: Distro = Distro {
+    id: "debian",
+    codename: "bookworm",
+    name: "Debian",
+    data: include_str!("debian-bookworm.txt"),
+    suites: ["bookworm", "bookworm-security", "bookworm-updates"],
+    mirror: "http://deb.debian.org/debian",
+    security_mirror: "http://deb.debian.org/debian-security",
+    origins: ["Debian:12.11/stable", "Debian-Security:12/stable-security", "Debian:12/stable-updates"],
+    archives: ["stable", "stable-security", "stable-updates"],
+};
+
+pub const NOBLE: Distro = Distro {
+    id: "ubuntu",
+    codename: "noble",
+    name: "Ubuntu",
+    data: include_str!("ubuntu-noble.txt"),
+    suites: ["noble", "noble-security", "noble-updates"],
+    mirror: "http://archive.ubuntu.com/ubuntu",
+    security_mirror: "http://security.ubuntu.com/ubuntu",
+    origins: ["Ubuntu:24.04/noble", "Ubuntu:24.04/noble-security", "Ubuntu:24.04/noble-updates"],
+    archives: ["noble", "noble-security", "noble-updates"],
+};
+
+const DISTROS: [&Distro; 2] = [&BOOKWORM, &NOBLE];
 
 /// One binary package of the archive.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,8 +76,12 @@ pub struct Pkg {
     pub installed_size: u64,
     /// Bytes of the .deb.
     pub size: u64,
-    /// `bookworm`, `bookworm-security`, `bookworm-updates`.
+    /// The suite apt fetches it from (`bookworm`, `noble-updates`…).
     pub suite: &'static str,
+    /// Another suite with the same version (Ubuntu's `noble-security` beside `noble-updates`).
+    pub also: Option<&'static str>,
+    /// `main`, `universe`…
+    pub component: &'static str,
     pub pre_depends: &'static str,
     pub depends: &'static str,
     pub recommends: &'static str,
@@ -65,8 +114,9 @@ impl Pkg {
 }
 
 /// The package table and apt's plans for the tutorial packages.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Archive {
+    pub distro: &'static Distro,
     pub pkgs: Vec<Pkg>,
     /// Paths in dpkg's database of the base image.
     pub base_paths: u32,
@@ -81,7 +131,7 @@ pub enum Stage {
     Configure(Vec<usize>),
 }
 
-fn parse_pkg(line: &'static str) -> Option<Pkg> {
+fn parse_pkg(line: &'static str, d: &Distro) -> Option<Pkg> {
     let f: Vec<&'static str> = line.split('\t').collect();
     if f.len() < 17 {
         return None;
@@ -107,11 +157,9 @@ fn parse_pkg(line: &'static str) -> Option<Pkg> {
         section: f[5],
         installed_size: f[6].parse().unwrap_or(0),
         size: f[7].parse().unwrap_or(0),
-        suite: match f[8] {
-            "s" => "bookworm-security",
-            "u" => "bookworm-updates",
-            _ => "bookworm",
-        },
+        suite: suite(d, f[8].chars().next()),
+        also: f[8].split(':').next().and_then(|c| c.chars().nth(1)).map(|c| suite(d, Some(c))),
+        component: f[8].split_once(':').map_or("main", |(_, c)| c),
         pre_depends: f[9],
         depends: f[10],
         recommends: f[11],
@@ -123,10 +171,27 @@ fn parse_pkg(line: &'static str) -> Option<Pkg> {
     })
 }
 
+fn suite(d: &Distro, code: Option<char>) -> &'static str {
+    match code {
+        Some('s') => d.suites[1],
+        Some('u') => d.suites[2],
+        _ => d.suites[0],
+    }
+}
+
 impl Archive {
     pub fn bookworm() -> Archive {
-        let mut a = Archive::default();
-        for line in DATA.lines() {
+        Archive::load(&BOOKWORM)
+    }
+
+    /// The archive of the distribution `/etc/os-release` names, when it is simulated.
+    pub fn for_os(id: &str, codename: &str) -> Option<Archive> {
+        DISTROS.iter().find(|d| d.id == id && d.codename == codename).map(|d| Archive::load(d))
+    }
+
+    fn load(d: &'static Distro) -> Archive {
+        let mut a = Archive { distro: d, pkgs: Vec::new(), base_paths: 0, plans: Vec::new() };
+        for line in d.data.lines() {
             if let Some(n) = line.strip_prefix("# base\t") {
                 a.base_paths = n.trim().parse().unwrap_or(0);
             } else if let Some(p) = line.strip_prefix('@') {
@@ -135,7 +200,7 @@ impl Archive {
                     a.plans.push((n, r == "rec", s));
                 }
             } else if !line.starts_with('#') {
-                if let Some(p) = parse_pkg(line) {
+                if let Some(p) = parse_pkg(line, d) {
                     a.pkgs.push(p);
                 }
             }
@@ -149,6 +214,46 @@ impl Archive {
 
     pub fn get(&self, i: usize) -> &Pkg {
         &self.pkgs[i]
+    }
+
+    /// The index of `p`'s .debs: `http://deb.debian.org/debian bookworm/main`.
+    pub fn source(&self, p: &Pkg) -> String {
+        self.index(p.suite, p.component)
+    }
+
+    /// The other index that has the same version (`noble-security` beside `noble-updates`).
+    pub fn also_source(&self, p: &Pkg) -> Option<String> {
+        p.also.map(|s| self.index(s, p.component))
+    }
+
+    fn index(&self, suite: &str, component: &str) -> String {
+        let mirror = if suite == self.distro.suites[1] { self.distro.security_mirror } else { self.distro.mirror };
+        format!("{mirror} {suite}/{component}")
+    }
+
+    fn suite_index(&self, suite: &str) -> usize {
+        self.distro.suites.iter().position(|s| *s == suite).unwrap_or(0)
+    }
+
+    /// What `apt-get -s` says a package comes from: `Debian:12.11/stable`,
+    /// `Ubuntu:24.04/noble-updates, Ubuntu:24.04/noble-security`.
+    pub fn origin(&self, p: &Pkg) -> String {
+        let mut s = self.distro.origins[self.suite_index(p.suite)].to_string();
+        if let Some(a) = p.also {
+            s.push_str(", ");
+            s.push_str(self.distro.origins[self.suite_index(a)]);
+        }
+        s
+    }
+
+    /// The archives `apt list` names for a package: `stable`, `noble-updates,noble-security`.
+    pub fn archives(&self, p: &Pkg) -> String {
+        let mut s = self.distro.archives[self.suite_index(p.suite)].to_string();
+        if let Some(a) = p.also {
+            s.push(',');
+            s.push_str(self.distro.archives[self.suite_index(a)]);
+        }
+        s
     }
 
     /// Packages providing the virtual package `name`.

@@ -179,7 +179,28 @@ fn transaction(job: &mut Job, env: &str, new: &[usize]) {
     for &i in new {
         let p = PKGS[i];
         job.write(&format!("{env}/conda-meta/{}-{}-{}.json", p.0, p.1, p.2), &record(&p));
+        if let Some(m) = import_name(p.0, p.2) {
+            // what `import m` finds: a package the simulated Python names as not simulated
+            job.write(&format!("{env}/lib/python3.13/site-packages/{m}/__init__.py"), &format!("# dockling: simulated package {} {}\n", p.0, p.1));
+        }
     }
+}
+
+/// The module a conda package of Python code installs (`py…` builds), when it has one.
+fn import_name(name: &str, build: &str) -> Option<String> {
+    if !build.starts_with("py") || name.ends_with("-base") || name == "python" {
+        return None;
+    }
+    Some(match name {
+        "mkl-service" => "mkl".into(),
+        "python-dateutil" => "dateutil".into(),
+        "scikit-learn" => "sklearn".into(),
+        "pyyaml" => "yaml".into(),
+        "beautifulsoup4" => "bs4".into(),
+        "pillow" => "PIL".into(),
+        "charset-normalizer" => "charset_normalizer".into(),
+        n => n.replace('-', "_"),
+    })
 }
 
 fn specs(args: &[String]) -> Vec<(String, Option<String>)> {

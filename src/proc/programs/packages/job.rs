@@ -174,7 +174,7 @@ impl Program for Job {
                     self.until = Some(t);
                     return Status::Waiting(Wait { until: Some(t), stdin: false });
                 }
-                Act::Ask { answer, question, no, eof, code } => match ctx.stdin.read_line() {
+                Act::Ask { answer, question, no, eof, code } => match ctx.read_typed_line() {
                     Some(line) => match yes(&answer, &line) {
                         Some(true) => {}
                         Some(false) => {
