@@ -48,10 +48,10 @@ setup_browser() {
 build_web() {
   setup_wasm
   say "building the web app (release wasm)"
-  cargo build -q --release --lib --target wasm32-unknown-unknown
+  cargo build -q --profile wasm --lib --target wasm32-unknown-unknown
   rm -rf dist && mkdir -p dist
   wasm-bindgen --target web --no-typescript --out-dir dist --out-name dockling \
-    target/wasm32-unknown-unknown/release/dockling.wasm
+    target/wasm32-unknown-unknown/wasm/dockling.wasm
   wasm-opt --converge -Oz --low-memory-unused --zero-filled-memory \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
