@@ -59,8 +59,13 @@ fn gzip_size(bytes: &[u8]) -> Option<usize> {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .ok()?;
-    child.stdin.take()?.write_all(bytes).ok()?;
-    Some(child.wait_with_output().ok()?.stdout.len())
+    // Feed gzip from another thread: its output must be drained while it reads, or both block
+    // once the pipes fill.
+    let mut stdin = child.stdin.take()?;
+    let input = bytes.to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&input).is_ok());
+    let out = child.wait_with_output().ok()?;
+    feeder.join().ok()?.then_some(out.stdout.len())
 }
 
 fn kb(n: usize) -> String {

@@ -393,6 +393,7 @@ impl Process {
                     self.partial.clear();
                     let token = msg.strip_prefix("syntax error near unexpected token `").and_then(|t| t.strip_suffix('\''));
                     let text = match (self.shell.flavor, token) {
+                        _ if msg.starts_with("dockling:") => format!("{msg}\n"),
                         // BusyBox 1.35 at a terminal (`sh -i`): `sh: syntax error: unexpected "fi"`.
                         (Flavor::Ash, Some("newline")) => format!("{}: syntax error: unexpected newline\n", self.shell.name),
                         (Flavor::Ash, Some(t)) => format!("{}: syntax error: unexpected \"{t}\"\n", self.shell.name),

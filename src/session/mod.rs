@@ -271,7 +271,11 @@ impl Session {
             ParseResult::Incomplete => {}
             ParseResult::Error(msg) => {
                 self.partial.clear();
-                self.emit_err(&format!("bash: {msg}\n"));
+                if msg.starts_with("dockling:") {
+                    self.emit_err(&format!("{msg}\n"));
+                } else {
+                    self.emit_err(&format!("bash: {msg}\n"));
+                }
                 self.shell.status = 2;
             }
             ParseResult::Complete {

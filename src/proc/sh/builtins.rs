@@ -1,5 +1,5 @@
 //! Shell builtins: `cd`, `pwd`, `echo`, `printf`, `export`, `unset`, `set`, `exit`, `true`,
-//! `false`, `:`, `test`/`[`, `umask`.
+//! `false`, `:`, `test`/`[`, `umask`, `shift`.
 
 use super::{Flavor, Run, Shell, System};
 use crate::proc::Captured;
@@ -79,6 +79,7 @@ pub fn run<S: System>(
             return Some(Run::Exit(code));
         }
         "kill" => kill(sh, sys, args, out),
+        "shift" => return Some(shift(sh, args, out)),
         "umask" => umask(sh, args, out),
         "command" => command(sh, sys, args, out),
         "test" => test(sh, sys, args, out),
@@ -93,6 +94,36 @@ pub fn run<S: System>(
         _ => return None,
     };
     Some(Run::Done(code))
+}
+
+/// `shift [N]`, checked against bash 5.2, dash 0.5.12 and BusyBox 1.35: shifting more than
+/// `$#` is a quiet status 1 in bash and ash, an error that ends a dash script; a count that is
+/// not a number is an error (ending dash and ash scripts).
+fn shift<W>(sh: &mut Shell, args: &[String], out: &mut Captured) -> Run<W> {
+    let n = match args.first() {
+        None => Ok(1),
+        Some(a) => a.parse::<usize>().map_err(|_| a.clone()),
+    };
+    let fatal = |sh: &Shell, code: i32| if sh.script && sh.flavor != Flavor::Bash { Run::Exit(code) } else { Run::Done(code) };
+    match n {
+        Ok(n) if n <= sh.args.len() => {
+            sh.args.drain(..n);
+            Run::Done(0)
+        }
+        Ok(_) if sh.flavor == Flavor::Dash => {
+            out.err(&sh.builtin_error("shift", "can't shift that many"));
+            fatal(sh, 2)
+        }
+        Ok(_) => Run::Done(1),
+        Err(a) if sh.flavor == Flavor::Bash => {
+            out.err(&sh.builtin_error("shift", &format!("{a}: numeric argument required")));
+            Run::Done(1)
+        }
+        Err(a) => {
+            out.err(&sh.builtin_error("shift", &format!("Illegal number: {a}")));
+            fatal(sh, 2)
+        }
+    }
 }
 
 fn cd<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
@@ -133,7 +164,7 @@ fn cd<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Capture
             let msg = match sh.flavor {
                 Flavor::Bash => sh.builtin_error("cd", &format!("{target}: {why}")),
                 Flavor::Dash => format!("{}: 1: cd: can't cd to {target}\n", sh.name),
-                Flavor::Ash => format!("{}: cd: can't cd to {target}: {why}\n", sh.name),
+                Flavor::Ash => sh.builtin_error("cd", &format!("can't cd to {target}: {why}")),
             };
             out.err(&msg);
             if sh.flavor == Flavor::Bash {
@@ -439,7 +470,7 @@ fn kill<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captu
 fn command<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
     const BUILTINS: &[&str] = &[
         "cd", "pwd", "echo", "printf", "true", "false", ":", "export", "unset", "set", "exit", "test",
-        "[", "kill", "command", "exec", "umask",
+        "[", "kill", "command", "exec", "umask", "shift",
     ];
     let verbose = match args.first().map(String::as_str) {
         Some("-v") => false,

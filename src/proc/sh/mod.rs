@@ -112,6 +112,8 @@ impl Shell {
             Flavor::Bash if self.script => format!("{}: line 1: {builtin}: {msg}\n", self.name),
             Flavor::Bash => format!("{}: {builtin}: {msg}\n", self.name),
             Flavor::Dash => format!("{}: 1: {builtin}: {msg}\n", self.name),
+            // BusyBox 1.35's ash (the real engine's busybox) numbers `-c` lines from 0
+            Flavor::Ash if self.script => format!("{}: {builtin}: line 0: {msg}\n", self.name),
             Flavor::Ash => format!("{}: {builtin}: {msg}\n", self.name),
         }
     }
@@ -172,6 +174,7 @@ impl Shell {
             (Flavor::Ash, None) => format!("{name}: "),
         };
         let error = match bad {
+            Some((_, m)) if m.starts_with("dockling:") => format!("{m}\n"),
             Some((line, m)) => {
                 let token = m.strip_prefix("syntax error near unexpected token `").and_then(|t| t.strip_suffix('\'')).unwrap_or(&m);
                 let at = at(line + 1);

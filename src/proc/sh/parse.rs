@@ -31,6 +31,10 @@ enum Fail {
 
 type PResult<T> = Result<T, Fail>;
 
+/// What a function definition (`name() { …; }`) gives: the shell does not simulate functions.
+/// Messages starting `dockling:` are printed as they are, without a shell's syntax-error words.
+pub const FUNCTIONS: &str = "dockling: shell functions (`name() { …; }`) are not simulated";
+
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
@@ -133,6 +137,13 @@ impl Parser {
     }
 
     fn unexpected(&self) -> Fail {
+        let defines_function = self.is_op("(")
+            && self.pos > 0
+            && matches!(self.toks.get(self.pos - 1), Some(Token::Word(_)))
+            && matches!(self.toks.get(self.pos + 1), Some(Token::Op(o)) if *o == ")");
+        if defines_function {
+            return Fail::Error(FUNCTIONS.into());
+        }
         match self.peek() {
             None => Fail::Incomplete,
             Some(Token::Op(o)) => Fail::Error(format!("syntax error near unexpected token `{o}'")),
