@@ -29,20 +29,7 @@ impl SimTime {
     }
     /// Calendar fields in UTC.
     pub fn civil(self) -> Civil {
-        let secs = self.0 / 1000;
-        let days = (secs / 86_400) as i64;
-        let rem = secs % 86_400;
-        let (year, month, day) = civil_from_days(days);
-        Civil {
-            year,
-            month,
-            day,
-            hour: (rem / 3600) as u32,
-            minute: (rem % 3600 / 60) as u32,
-            second: (rem % 60) as u32,
-            nanos: (self.0 % 1000) as u32 * 1_000_000,
-            weekday: ((days + 4).rem_euclid(7)) as u32,
-        }
+        Civil::at((self.0 / 1000) as i64, (self.0 % 1000) as u32 * 1_000_000)
     }
     /// RFC 3339 with nanoseconds, as Go's `time.RFC3339Nano` prints a UTC time (trailing zeros trimmed).
     pub fn rfc3339_nano(self) -> String {
@@ -100,6 +87,26 @@ pub struct Civil {
     pub nanos: u32,
     /// 0 = Sunday.
     pub weekday: u32,
+}
+
+impl Civil {
+    /// The UTC calendar fields of `secs` seconds (negative: before 1970) and `nanos` after the
+    /// Unix epoch.
+    pub fn at(secs: i64, nanos: u32) -> Civil {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        Civil {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u32,
+            minute: (rem % 3600 / 60) as u32,
+            second: (rem % 60) as u32,
+            nanos,
+            weekday: (days + 4).rem_euclid(7) as u32,
+        }
+    }
 }
 
 pub const MONTHS: [&str; 12] = [

@@ -3,6 +3,8 @@
 //! behaviour is the same across versions, and Node's, npm's and Express's sources and
 //! published traces for version-specific text (noted per test).
 
+mod common;
+
 use dockling::api::StdStream;
 use dockling::clock::SimTime;
 use dockling::proc::program::{Ctx, HttpRequest, HttpResponse, Input, Program, Status};
@@ -2492,36 +2494,9 @@ fn mutated_programs_never_panic_or_hang() {
         "function f(a, b = 2, ...c) { return [a, b, ...c].map(x => x * 2); }\nclass A extends Error { constructor(m) { super(m); this.k = { a: [1, 2] }; } }\ntry { console.log(f(1), `t${1 + 2}`, JSON.stringify({ a: null })); throw new A('x'); }\ncatch (e) { console.log(e.message, typeof e, 0.1 + 0.2); }\nfinally { console.log('done'); }\n",
         "let n = 0;\nconst t = setInterval(() => { n++; console.log('tick', n); if (n > 3) clearInterval(t); }, 1000);\nfor (let i = 0; i < 3; i++) { if (i % 2) continue; console.log(i); }\nwhile (true) { n--; if (n < -5) break; }\n",
     ];
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut m = common::Mutator::new(0x2545_f491_4f6c_dd1d);
     for round in 0..300 {
-        let mut b = seeds[round % seeds.len()].as_bytes().to_vec();
-        for _ in 0..(1 + next() % 6) {
-            if b.is_empty() {
-                break;
-            }
-            let i = (next() % b.len() as u64) as usize;
-            match next() % 4 {
-                0 => {
-                    b.remove(i);
-                }
-                1 => {
-                    let c = b[i];
-                    b.insert(i, c);
-                }
-                2 => {
-                    let j = (next() % b.len() as u64) as usize;
-                    b.swap(i, j);
-                }
-                _ => b[i] = b"()[]{}=>;.,'\"`\n $\\/0af"[(next() % 21) as usize],
-            }
-        }
-        let src = String::from_utf8_lossy(&b).to_string();
+        let src = m.mutate(seeds[round % seeds.len()].as_bytes(), b"()[]{}=>;.,'\"`\n $\\/0af");
         let mut e = Env::new(&[("/app/main.js", &src)], "20.19.2");
         let mut p = dockling::proc::js::start(&argv(&["node", "main.js"]), &mut e.ctx());
         for _ in 0..50 {

@@ -2,6 +2,8 @@
 //! container. Expectations come from real CPython 3.11 (run with the same files under
 //! `PYTHON_VERSION=3.11.7`) or from CPython's sources for the 3.13 behaviour.
 
+mod common;
+
 use dockling::api::StdStream;
 use dockling::clock::SimTime;
 use dockling::proc::program::{Ctx, HttpRequest, Input, Program, Status};
@@ -2028,37 +2030,9 @@ fn mutated_programs_never_panic_or_hang() {
         "def f(a, b=2, *c, **d):\n    return [x * a for x in range(b)] + list(c)\nclass A(Exception):\n    def __init__(self, m):\n        super().__init__(m)\ntry:\n    print(f(1, 3, 4), {'k': (1, 2)}['k'][1:])\n    raise A('x')\nexcept A as e:\n    print(f'{e!r:>10}', 1 / 3, 2 ** 70)\nfinally:\n    print('%s-%d' % ('a', 5))\n".into(),
         "import json, math, random, time\nrandom.seed(1)\nd = json.loads('{\"a\": [1, 2.5, null]}')\nwhile d['a']:\n    x = d['a'].pop()\n    print(x, math.sqrt(4), random.choice('ab'))\nwith open('f.txt', 'w') as fh:\n    fh.write(str(time.time()))\ngen = (i for i in range(5) if i % 2)\nprint(sum(gen), sorted({3, 1, 2}, reverse=True), 'x'.join(map(str, range(3))))\n".into(),
     ];
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut m = common::Mutator::new(0x9e37_79b9_7f4a_7c15);
     for round in 0..300 {
-        let base = seeds[round % seeds.len()].as_bytes().to_vec();
-        let mut b = base.clone();
-        for _ in 0..(1 + next() % 6) {
-            if b.is_empty() {
-                break;
-            }
-            let i = (next() % b.len() as u64) as usize;
-            match next() % 4 {
-                0 => {
-                    b.remove(i);
-                }
-                1 => {
-                    let c = b[i];
-                    b.insert(i, c);
-                }
-                2 => {
-                    let j = (next() % b.len() as u64) as usize;
-                    b.swap(i, j);
-                }
-                _ => b[i] = b"()[]{}:.,=*'\"\n \\#0af"[(next() % 20) as usize],
-            }
-        }
-        let src = String::from_utf8_lossy(&b).to_string();
+        let src = m.mutate(seeds[round % seeds.len()].as_bytes(), b"()[]{}:.,=*'\"\n \\#0af");
         let mut s = Sim::new(&[("main.py", &src)], &[]);
         s.stdin = Input::complete("line\n");
         s.start("python3 main.py");

@@ -270,38 +270,36 @@ impl Tree {
         if !append {
             return self.write_shared(path, Arc::new(data.to_vec()), meta);
         }
-        self.check_writable(path)?;
-        let (entries, name) = self.parent_entries(path)?;
-        match entries.get_mut(&name) {
-            Some(Node {
-                kind: NodeKind::File(existing),
-                meta: m,
-            }) => {
-                Arc::make_mut(existing).extend_from_slice(data);
-                m.mtime = meta.mtime;
-                Ok(())
+        self.put_file(path, meta, |existing| match existing {
+            Some(e) => {
+                Arc::make_mut(e).extend_from_slice(data);
+                None
             }
-            Some(Node {
-                kind: NodeKind::Dir(_),
-                ..
-            }) => Err(FsError::IsADirectory),
-            Some(_) => Err(FsError::Exists),
-            None => {
-                entries.insert(
-                    name,
-                    Node {
-                        kind: NodeKind::File(Arc::new(data.to_vec())),
-                        meta: meta.clone(),
-                    },
-                );
-                Ok(())
-            }
-        }
+            None => Some(Arc::new(data.to_vec())),
+        })
     }
 
     /// Replaces a regular file's contents with `data` (shared, not copied), as `write` without
     /// `append` does: an existing file keeps its metadata but `mtime`; a new one gets `meta`.
     pub fn write_shared(&mut self, path: &str, data: Arc<Vec<u8>>, meta: &Meta) -> Result<(), FsError> {
+        self.put_file(path, meta, |existing| match existing {
+            Some(e) => {
+                *e = data;
+                None
+            }
+            None => Some(data),
+        })
+    }
+
+    /// The one place a regular file is written: `edit` changes an existing file's contents in
+    /// place (returning `None`; its `mtime` follows `meta`) or gives a new file's (created
+    /// with `meta`).
+    fn put_file(
+        &mut self,
+        path: &str,
+        meta: &Meta,
+        edit: impl FnOnce(Option<&mut Arc<Vec<u8>>>) -> Option<Arc<Vec<u8>>>,
+    ) -> Result<(), FsError> {
         self.check_writable(path)?;
         let (entries, name) = self.parent_entries(path)?;
         match entries.get_mut(&name) {
@@ -309,7 +307,7 @@ impl Tree {
                 kind: NodeKind::File(existing),
                 meta: m,
             }) => {
-                *existing = data;
+                edit(Some(existing));
                 m.mtime = meta.mtime;
                 Ok(())
             }
@@ -319,13 +317,9 @@ impl Tree {
             }) => Err(FsError::IsADirectory),
             Some(_) => Err(FsError::Exists),
             None => {
-                entries.insert(
-                    name,
-                    Node {
-                        kind: NodeKind::File(data),
-                        meta: meta.clone(),
-                    },
-                );
+                if let Some(data) = edit(None) {
+                    entries.insert(name, Node { kind: NodeKind::File(data), meta: meta.clone() });
+                }
                 Ok(())
             }
         }

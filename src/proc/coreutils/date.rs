@@ -4,7 +4,7 @@
 //! BusyBox 1.35 (`-d @SECONDS`, every conversion below, -R, -I, the error messages).
 
 use super::{Env, Tools};
-use crate::clock::{civil_from_days, days_from_civil, Civil, SimTime, MONTHS, WEEKDAYS};
+use crate::clock::{days_from_civil, Civil, SimTime, MONTHS, WEEKDAYS};
 use crate::proc::Captured;
 use crate::vfs::join;
 
@@ -49,19 +49,7 @@ impl Moment {
         Moment { secs: (t.as_ms() / 1000) as i64, nanos: (t.as_ms() % 1000) as u32 * 1_000_000 }
     }
     fn civil(self) -> Civil {
-        let days = self.secs.div_euclid(86_400);
-        let rem = self.secs.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        Civil {
-            year,
-            month,
-            day,
-            hour: (rem / 3600) as u32,
-            minute: (rem % 3600 / 60) as u32,
-            second: (rem % 60) as u32,
-            nanos: self.nanos,
-            weekday: (days + 4).rem_euclid(7) as u32,
-        }
+        Civil::at(self.secs, self.nanos)
     }
 }
 

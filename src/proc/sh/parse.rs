@@ -121,6 +121,15 @@ fn assignment(w: &Word) -> Option<(String, Word)> {
 }
 
 impl Parser {
+    fn new(toks: Vec<Token>) -> Parser {
+        Parser {
+            toks,
+            pos: 0,
+            heredocs: Vec::new(),
+            missing: Missing::Nothing,
+        }
+    }
+
     fn peek(&self) -> Option<&Token> {
         self.toks.get(self.pos)
     }
@@ -469,12 +478,7 @@ pub fn parse(src: &str) -> ParseResult {
         Err(LexError::Incomplete) => return ParseResult::Incomplete,
         Err(LexError::Syntax(m)) => return ParseResult::Error(m),
     };
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        heredocs: Vec::new(),
-        missing: Missing::Nothing,
-    };
+    let mut p = Parser::new(toks);
     match p.list(&[]) {
         Ok(program) => {
             if p.pos < p.toks.len() {
@@ -499,12 +503,7 @@ pub fn missing(src: &str) -> Missing {
         Ok(t) => t,
         Err(_) => return open_quote(src).map_or(Missing::Nothing, Missing::Quote),
     };
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        heredocs: Vec::new(),
-        missing: Missing::Nothing,
-    };
+    let mut p = Parser::new(toks);
     match p.list(&[]) {
         Err(Fail::Incomplete) => p.missing,
         _ => Missing::Nothing,
