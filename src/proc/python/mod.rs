@@ -184,14 +184,30 @@ pub struct Python {
     finished: Option<i32>,
 }
 
+/// The file `prog` names: itself with a `/`, else the first match on `$PATH`.
+fn resolve(prog: &str, ctx: &Ctx) -> Option<String> {
+    if prog.contains('/') {
+        return Some(prog.to_string());
+    }
+    ctx.var("PATH").unwrap_or("").split(':').map(|d| format!("{d}/{prog}")).find(|p| ctx.fs.get(p).is_some())
+}
+
+/// The version of a distribution's Python (`/usr/bin/python3` → `python3.11`, which apt
+/// installed): its dpkg package's upstream version, e.g. `3.11.2` of `3.11.2-6+deb12u6`.
+fn distro_version(prog: &str, ctx: &Ctx) -> Option<Version> {
+    let real = ctx.fs.canonical(&resolve(prog, ctx)?)?;
+    let minor: u8 = real.strip_prefix("/usr/bin/python3.")?.parse().ok()?;
+    let entries = crate::proc::programs::packages::dpkg::status(ctx.fs);
+    let e = entries.iter().find(|e| e.name() == format!("python3.{minor}") && e.installed())?;
+    let upstream = e.version().split('-').next()?;
+    let patch = upstream.split('.').nth(2)?.parse().ok()?;
+    Some(Version { minor, patch })
+}
+
 /// The site-packages of the interpreter `prog` runs: a conda environment's own
 /// (`PREFIX/bin/python` beside `PREFIX/conda-meta`), else the image's.
 fn site_packages(prog: &str, version: Version, ctx: &Ctx) -> String {
-    let path = if prog.contains('/') {
-        Some(prog.to_string())
-    } else {
-        ctx.var("PATH").unwrap_or("").split(':').map(|d| format!("{d}/{prog}")).find(|p| ctx.fs.get(p).is_some())
-    };
+    let path = resolve(prog, ctx);
     let prefix = path.as_deref().and_then(|p| p.rsplit_once('/')).and_then(|(dir, _)| dir.strip_suffix("/bin"));
     match prefix {
         Some(pre) if ctx.fs.get(&format!("{pre}/conda-meta")).is_some() => format!("{pre}/lib/python3.{}/site-packages", version.minor),
@@ -208,7 +224,7 @@ fn env_set(ctx: &Ctx, k: &str) -> bool {
 pub fn start(argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     let prog = argv.first().cloned().unwrap_or_else(|| "python3".into());
     let base = prog.rsplit('/').next().unwrap_or(&prog).to_string();
-    let version = version_of(ctx);
+    let version = distro_version(&prog, ctx).unwrap_or_else(|| version_of(ctx));
     if base.starts_with("pip") {
         return Box::new(pip::Pip::new(argv[1..].to_vec(), ctx, None));
     }

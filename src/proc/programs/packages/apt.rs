@@ -359,7 +359,7 @@ fn short_path(path: &str) -> String {
 /// Programs, by the name of their file, that run as a simulated program of another name.
 fn marker(base: &str) -> String {
     match base {
-        "python3.11" => "python",
+        b if b.starts_with("python3.") => "python",
         "vim.basic" => "vim",
         "nodejs" => "node",
         "pip3" => "pip",
@@ -513,7 +513,11 @@ fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], alts: &mut Alts, job: 
             job.out("Updating certificates in /etc/ssl/certs...\n112 added, 0 removed; done.\nRunning hooks in /etc/ca-certificates/update.d...\ndone.\n");
         }
         "locales" => job.out("Generating locales (this might take a while)...\nGeneration complete.\n"),
-        "python3" if !noninteractive => job.out("running python rtupdate hooks for python3.11...\nrunning python post-rtupdate hooks for python3.11...\n"),
+        "python3" if !noninteractive => {
+            // the distribution's python3.N, which python3 depends on
+            let py = Pkg::groups(p.depends).flatten().find(|d| d.starts_with("python3.") && !d.contains('-')).unwrap_or("python3");
+            job.out(&format!("running python rtupdate hooks for {py}...\nrunning python post-rtupdate hooks for {py}...\n"));
+        }
         _ => {}
     }
     for a in alternatives().filter(|a| a.pkg == p.name) {
