@@ -492,10 +492,9 @@ fn alt_file(g: &Group) -> String {
 /// What a package's maintainer scripts print while it is set up.
 fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], alts: &mut Alts, job: &mut Job) {
     let noninteractive = ctx.var("DEBIAN_FRONTEND") == Some("noninteractive");
-    let debian = st.arch.as_ref().is_some_and(|a| a.distro.id == "debian");
-    // debconf's frontends as they fail in a container (Debconf/FrontEnd/*.pm on Debian 12;
-    // Ubuntu 24.04's packages ask nothing at these priorities, so its debconf stays quiet)
-    if p.debconf && !noninteractive && debian {
+    let Some(distro) = st.arch.as_ref().map(|a| a.distro) else { return };
+    // debconf's frontends as they fail in a container (Debconf/FrontEnd/*.pm on Debian 12)
+    if p.debconf && !noninteractive && distro.debconf_fallbacks {
         let perl = st.installed("perl-modules-5.36") || set.iter().any(|q| q.name == "perl-modules-5.36");
         job.err("debconf: unable to initialize frontend: Dialog\ndebconf: (No usable dialog-like program is installed, so the dialog based frontend cannot be used. at /usr/share/perl5/Debconf/FrontEnd/Dialog.pm line 78.)\ndebconf: falling back to frontend: Readline\n");
         if perl && !st.tty {
@@ -505,12 +504,11 @@ fn postinst(st: &State, p: &Pkg, ctx: &Ctx, set: &[&Pkg], alts: &mut Alts, job: 
         }
     }
     match p.name {
-        "ca-certificates" if debian => {
-            job.out("Updating certificates in /etc/ssl/certs...\n148 added, 0 removed; done.\n");
-        }
-        // Ubuntu's postinst runs the hooks itself; no trigger follows
         "ca-certificates" => {
-            job.out("Updating certificates in /etc/ssl/certs...\n112 added, 0 removed; done.\nRunning hooks in /etc/ca-certificates/update.d...\ndone.\n");
+            job.out(&format!("Updating certificates in /etc/ssl/certs...\n{} added, 0 removed; done.\n", distro.ca_added));
+            if distro.ca_hooks_in_postinst {
+                job.out("Running hooks in /etc/ca-certificates/update.d...\ndone.\n");
+            }
         }
         "locales" => job.out("Generating locales (this might take a while)...\nGeneration complete.\n"),
         "python3" if !noninteractive => {
@@ -849,7 +847,7 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
         let v = st.entry("libc-bin").map(|e| e.version().to_string()).unwrap_or_default();
         job.out(&format!("Processing triggers for libc-bin ({v}) ...\n"));
     }
-    if let Some(ca) = pk.iter().find(|p| p.name == "ca-certificates" && arch.distro.id == "debian") {
+    if let Some(ca) = pk.iter().find(|p| p.name == "ca-certificates" && !arch.distro.ca_hooks_in_postinst) {
         job.out(&format!("Processing triggers for ca-certificates ({}) ...\nUpdating certificates in /etc/ssl/certs...\n0 added, 0 removed; done.\nRunning hooks in /etc/ca-certificates/update.d...\ndone.\n", ca.version));
     }
     // the files

@@ -24,6 +24,14 @@ pub struct Distro {
     pub origins: [&'static str; 3],
     /// The archive name `apt list` prints for each suite.
     pub archives: [&'static str; 3],
+    /// debconf's frontends fail aloud when a package using it is set up (Debian 12); Ubuntu
+    /// 24.04's tutorial packages ask nothing at these priorities, so its debconf stays quiet.
+    pub debconf_fallbacks: bool,
+    /// Certificates `update-ca-certificates` adds on ca-certificates' first set-up.
+    pub ca_added: u32,
+    /// ca-certificates' own postinst runs the hooks (Ubuntu) rather than a trigger after it
+    /// (Debian).
+    pub ca_hooks_in_postinst: bool,
 }
 
 pub const BOOKWORM: Distro = Distro {
@@ -36,6 +44,9 @@ pub const BOOKWORM: Distro = Distro {
     security_mirror: "http://deb.debian.org/debian-security",
     origins: ["Debian:12.11/stable", "Debian-Security:12/stable-security", "Debian:12/stable-updates"],
     archives: ["stable", "stable-security", "stable-updates"],
+    debconf_fallbacks: true,
+    ca_added: 148,
+    ca_hooks_in_postinst: false,
 };
 
 pub const NOBLE: Distro = Distro {
@@ -48,6 +59,9 @@ pub const NOBLE: Distro = Distro {
     security_mirror: "http://security.ubuntu.com/ubuntu",
     origins: ["Ubuntu:24.04/noble", "Ubuntu:24.04/noble-security", "Ubuntu:24.04/noble-updates"],
     archives: ["noble", "noble-security", "noble-updates"],
+    debconf_fallbacks: false,
+    ca_added: 112,
+    ca_hooks_in_postinst: true,
 };
 
 const DISTROS: [&Distro; 2] = [&BOOKWORM, &NOBLE];
