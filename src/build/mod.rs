@@ -42,6 +42,10 @@ pub struct BuildRequest {
     /// The context directory on the host (BuildKit sends only what changed since the last
     /// build of the same directory).
     pub context_dir: String,
+    /// `--secret`: each secret's ID and value, for `RUN --mount=type=secret`.
+    pub secrets: Vec<(String, String)>,
+    /// `--no-cache-filter`: stages that do not use the cache.
+    pub no_cache_filter: Vec<String>,
 }
 
 /// One thing a build reports, in the order it happens.

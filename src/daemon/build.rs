@@ -5,6 +5,10 @@
 //! BuildKit reports it ([`Event`]). Every step's result is kept in the build cache under a key
 //! made of its parent's key and its own inputs; a miss records why, in words.
 
+mod mounts;
+
+pub use mounts::CacheMount;
+
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -135,6 +139,10 @@ struct RunState {
     reason: String,
     legacy_container: String,
     locations: Vec<dockerfile::LineRange>,
+    /// Files bind mounts show (for the cache's reasons).
+    files: BTreeMap<String, String>,
+    /// `RUN --mount`s in place on `tree` while it runs.
+    mounts: Vec<mounts::Mounted>,
 }
 
 #[derive(Clone, Debug)]
@@ -349,6 +357,11 @@ impl Build {
         }
         out.push_str(text);
         out
+    }
+
+    /// `--no-cache`, or `--no-cache-filter` naming stage `i`.
+    fn no_cache(&self, i: usize) -> bool {
+        self.req.no_cache || self.df.stages.get(i).and_then(|s| s.name.as_deref()).is_some_and(|n| self.req.no_cache_filter.iter().any(|f| f.eq_ignore_ascii_case(n)))
     }
 
     fn legacy_step(&mut self, text: &str) {
@@ -629,6 +642,13 @@ impl Daemon {
         };
         let meta = b.meta_args.clone();
         let env = |name: &str| meta.iter().rev().find(|(k, _)| k == name).and_then(|(_, v)| v.clone());
+        // BuildKit counts what RUN mounts and `COPY --from` images read as stages of their own
+        // (a mount without `from` reads `scratch`): then even one stage is named `stage-0`.
+        let extra_sources = b.df.stages.iter().flat_map(|s| s.commands.iter()).any(|c| match c {
+            Command::Run(r) => !r.mount_specs.is_empty(),
+            Command::Copy(cp) => cp.from.as_deref().is_some_and(|f| f.parse::<usize>().is_err() && !b.df.stages.iter().any(|s| s.name.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(f)))),
+            _ => false,
+        });
         let mut stages = Vec::new();
         for (i, st) in b.df.stages.iter().enumerate() {
             let name = dockerfile::process_word(&st.base, b.escape, &env).map_err(|e| st.meta.diagnostic(e))?;
@@ -643,7 +663,7 @@ impl Daemon {
                 let r = Reference::parse(&name).map_err(|e| st.meta.diagnostic(format!("failed to parse stage name \"{name}\": {e}")))?;
                 Base::Pending(r.with_default_tag().full())
             };
-            let display = if n == 1 {
+            let display = if n == 1 && !extra_sources {
                 String::new()
             } else {
                 st.name.clone().unwrap_or_else(|| format!("stage-{i}"))
@@ -680,11 +700,12 @@ impl Daemon {
                     todo.push(j);
                 }
                 for c in &b.df.stages[i].commands {
-                    let from = match c {
-                        Command::Copy(cp) => cp.from.clone(),
-                        _ => None,
+                    let froms = match c {
+                        Command::Copy(cp) => cp.from.iter().cloned().collect(),
+                        Command::Run(r) => r.mounts.iter().filter_map(|m| m.from.clone()).collect(),
+                        _ => Vec::new(),
                     };
-                    if let Some(f) = from {
+                    for f in froms {
                         if let Some(j) = stage_ref(&b.df, &f, i) {
                             todo.push(j);
                         }
@@ -1025,6 +1046,9 @@ impl Daemon {
         if b.req.no_cache {
             return "--no-cache: every step runs again".into();
         }
+        if b.no_cache(stage) {
+            return format!("--no-cache-filter: stage {} does not use the cache", b.df.stages[stage].name.clone().unwrap_or_default());
+        }
         let mut siblings: Vec<&CacheEntry> = self.build_cache.values().filter(|e| e.parent == parent && e.kind == kind).collect();
         siblings.sort_by_key(|e| std::cmp::Reverse(e.last_used));
         let Some(s) = siblings.iter().find(|e| e.text == text).or(siblings.first()) else {
@@ -1048,6 +1072,12 @@ impl Daemon {
                 }
             }
             StepKind::Run => {
+                let changed = files_changed(&s.files, files);
+                if !changed.is_empty() {
+                    let shown: Vec<String> = changed.iter().take(5).cloned().collect();
+                    let more = if changed.len() > 5 { format!(" and {} more", changed.len() - 5) } else { String::new() };
+                    return format!("{}{more} (a bind mount of this RUN shows it)", shown.join(", "));
+                }
                 let args: Vec<&str> = b.stages[stage].args.iter().map(|(k, _)| k.as_str()).collect();
                 for e in env {
                     let k = e.split('=').next().unwrap_or("");
@@ -1089,6 +1119,7 @@ fn reads_context(cmd: &Command) -> bool {
     match cmd {
         Command::Copy(c) => c.from.is_none() && !c.sources.is_empty(),
         Command::Add(a) => a.sources.iter().any(|s| !is_url(s)),
+        Command::Run(r) => r.mounts.iter().any(|m| m.kind == "bind" && m.from.is_none()),
         _ => false,
     }
 }
@@ -1404,8 +1435,24 @@ impl Daemon {
                     b.fail(None, format!("dockerfile parse error on line {}: RUN requires at least one argument", meta.start_line), &[loc]);
                     return;
                 }
+                if legacy {
+                    if let Some(f) = r.flags_used.first() {
+                        let msg = format!("the --{f} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled");
+                        b.fail(None, msg, &[loc]);
+                        return;
+                    }
+                }
                 let env = run_env(st);
-                let key = key_of(&[&st.key, "run", &argv.join("\0"), &env.join("\0"), &workdir, &st.config.user, &r.network]);
+                let prep = if legacy { Ok(mounts::Prepared::default()) } else { self.prepare_mounts(b, i, &r, &workdir, &argv) };
+                let prep = match prep {
+                    Ok(p) => p,
+                    Err(e) => {
+                        b.fail(None, e, &[loc]);
+                        return;
+                    }
+                };
+                let st = &b.stages[i];
+                let key = key_of(&[&st.key, "run", &argv.join("\0"), &env.join("\0"), &workdir, &st.config.user, &r.network, &prep.key]);
                 let history = format!("RUN {}", run_history(&argv, st, &env));
                 if legacy {
                     self.legacy_run(b, i, argv, env, key, history, workdir, loc, now);
@@ -1413,14 +1460,30 @@ impl Daemon {
                 }
                 let name = b.prefix(i, onbuild, &shown);
                 let v = b.vertex(name.clone());
-                let hit = !b.req.no_cache && self.build_cache.contains_key(&key);
+                if let Some((vertex_msg, msg)) = prep.key_error.clone() {
+                    b.fail_as(Some(v), vertex_msg, msg, &[loc]);
+                    return;
+                }
+                let hit = !b.no_cache(i) && self.build_cache.contains_key(&key);
                 let st = &b.stages[i];
                 // Cache decisions compare the instruction as written (`RUN echo $V`).
                 let shown = upper_first(&meta.original);
                 if hit {
-                    let res = StepResult { kind: StepKind::Run, text: shown.clone(), key, files: BTreeMap::new(), env, tree: st.tree.clone(), before: st.tree.clone(), history };
+                    let res = StepResult { kind: StepKind::Run, text: shown.clone(), key, files: prep.files, env, tree: st.tree.clone(), before: st.tree.clone(), history };
                     self.commit_step(b, i, v, name, meta.start_line, res, 0, true);
                     return;
+                }
+                if let Some(e) = prep.run_error.clone() {
+                    b.t = b.t + Millis(30);
+                    b.fail(Some(v), e, &[loc]);
+                    return;
+                }
+                let mut tree = st.tree.clone();
+                let mounted = Daemon::mount_all(&prep, &mut tree);
+                let mut run_env = env.clone();
+                for e in &prep.env {
+                    let (k, val) = e.split_once('=').unwrap_or((e, ""));
+                    set_env(&mut run_env, k, val);
                 }
                 let path = env_get(&env, "PATH").unwrap_or_default();
                 let who = lookup_user(&st.tree, &st.config.user);
@@ -1429,7 +1492,7 @@ impl Daemon {
                     b.fail(Some(v), e, &[loc]);
                     return;
                 };
-                let Some((_, program)) = resolve(&st.tree, &workdir, &path, &argv[0]) else {
+                let Some((_, program)) = resolve(&tree, &workdir, &path, &argv[0]) else {
                     let e = if argv[0].contains('/') {
                         format!("exec: \"{0}\": stat {0}: no such file or directory", argv[0])
                     } else {
@@ -1440,9 +1503,9 @@ impl Daemon {
                     b.fail(Some(v), msg, &[loc]);
                     return;
                 };
-                let mut process = Process::start(&argv, &program, &env, &workdir, false, false, false, &st.tree);
+                let mut process = Process::start(&argv, &program, &run_env, &workdir, false, false, false, &tree);
                 process.user = who.name.clone();
-                let reason = self.miss_reason(b, i, StepKind::Run, &b.stages[i].key.clone(), &shown, &BTreeMap::new(), &env);
+                let reason = self.miss_reason(b, i, StepKind::Run, &b.stages[i].key.clone(), &shown, &prep.files, &env);
                 b.wait = Wait::Run(Box::new(RunState {
                     v,
                     stage: i,
@@ -1454,13 +1517,15 @@ impl Daemon {
                     text: shown,
                     name,
                     before: b.stages[i].tree.clone(),
-                    tree: b.stages[i].tree.clone(),
+                    tree,
                     history,
                     line: meta.start_line,
                     reason,
                     legacy_container: String::new(),
                     locations: vec![loc],
                     uid: who.uid,
+                    files: prep.files,
+                    mounts: mounted,
                 }));
             }
             Command::Copy(_) | Command::Add(_) => self.op_copy(b, i, &cmd, &shown, onbuild, &workdir, loc, now),
@@ -1609,7 +1674,7 @@ impl Daemon {
     #[allow(clippy::too_many_arguments)]
     fn commit_step(&mut self, b: &mut Build, i: usize, v: u32, name: String, line: u32, res: StepResult, ms: u64, allow_hit: bool) {
         let parent = b.stages[i].key.clone();
-        let hit = allow_hit && !b.req.no_cache && self.build_cache.contains_key(&res.key);
+        let hit = allow_hit && !b.no_cache(i) && self.build_cache.contains_key(&res.key);
         let end = b.t + Millis(if hit { 0 } else { ms });
         let (tree, layer, created, reason) = if hit {
             let e = self.build_cache.get_mut(&res.key).map(|e| {
@@ -1660,8 +1725,10 @@ impl Daemon {
     }
 
     /// A RUN's process ended.
-    fn run_finished(&mut self, b: &mut Build, r: RunState, code: i32, now: SimTime) {
+    fn run_finished(&mut self, b: &mut Build, mut r: RunState, code: i32, now: SimTime) {
         let exit_at = r.wake;
+        let mounted = std::mem::take(&mut r.mounts);
+        self.unmount_all(mounted, &mut r.tree, exit_at);
         if !r.legacy_container.is_empty() {
             self.legacy_run_finished(b, r, code, now);
             return;
@@ -1675,7 +1742,7 @@ impl Daemon {
         }
         // The step's result goes in the cache as `commit_step` does, timed from the start.
         let started = b.t;
-        let res = StepResult { kind: StepKind::Run, text: r.text.clone(), key: r.key.clone(), files: BTreeMap::new(), env: r.env.clone(), tree: r.tree, before: r.before, history: r.history };
+        let res = StepResult { kind: StepKind::Run, text: r.text.clone(), key: r.key.clone(), files: r.files, env: r.env.clone(), tree: r.tree, before: r.before, history: r.history };
         b.t = started;
         self.commit_step(b, r.stage, r.v, r.name, r.line, res, 0, false);
         if let Some(s) = b.report.steps.last_mut() {
@@ -1967,6 +2034,8 @@ impl Daemon {
             legacy_container: cid,
             locations: vec![loc],
             uid: who.uid,
+            files: BTreeMap::new(),
+            mounts: Vec::new(),
         }));
     }
 

@@ -114,6 +114,19 @@ impl Daemon {
                 }
             })
             .collect();
+        for c in self.cache_mounts.values() {
+            out.push(CacheRecord {
+                id: c.record.clone(),
+                kind: "exec.cachemount".into(),
+                size: crate::daemon::content_size(&c.root),
+                created: c.created,
+                last_used: c.last_used,
+                usage: 1,
+                shared: false,
+                in_use: false,
+                description: c.description.clone(),
+            });
+        }
         out.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
         out
     }
@@ -125,6 +138,7 @@ impl Daemon {
         let ids: Vec<String> = gone.iter().map(|r| r.id.clone()).collect();
         let bytes = gone.iter().map(|r| r.size).sum();
         let keys: Vec<String> = self.build_cache.iter().filter(|(_, e)| ids.contains(&e.record)).map(|(k, _)| k.clone()).collect();
+        self.cache_mounts.retain(|_, c| !ids.contains(&c.record));
         for k in keys {
             if let Some(e) = self.build_cache.remove(&k) {
                 if e.kind == super::StepKind::From {

@@ -81,6 +81,8 @@ pub struct Daemon {
     legacy_cache: BTreeMap<String, String>,
     /// Per context directory, the checksums of the files BuildKit last received.
     context_seen: BTreeMap<String, BTreeMap<String, String>>,
+    /// `RUN --mount=type=cache` directories, by cache ID: they outlive builds.
+    cache_mounts: BTreeMap<String, build::CacheMount>,
     /// The file system of the machine the daemon runs on (the learner's host): bind mounts see
     /// it directly, as dockerd sees its machine's disk. The session's shell works on it too.
     pub host_fs: crate::vfs::Tree,
@@ -115,6 +117,7 @@ impl Daemon {
             build_bases: Vec::new(),
             legacy_cache: BTreeMap::new(),
             context_seen: BTreeMap::new(),
+            cache_mounts: BTreeMap::new(),
             resolv_conf: (
                 std::sync::Arc::new(RESOLV_DNS.as_bytes().to_vec()),
                 std::sync::Arc::new(RESOLV_LEGACY.as_bytes().to_vec()),

@@ -32,6 +32,7 @@ use nom::error::{ContextError, ErrorKind, ParseError};
 
 pub use directives::{find_directive, Directive};
 pub use dump::dump;
+pub(crate) use mount::csv_fields;
 pub use expand::{process_word, process_words, referenced_vars};
 pub use gostr::quote;
 pub use heredoc::Heredoc;

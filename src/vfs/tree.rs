@@ -102,6 +102,11 @@ impl Tree {
         }
     }
 
+    /// Undoes [`Tree::set_readonly`] for exactly `path` (an unmount).
+    pub fn set_writable(&mut self, path: &str) {
+        self.readonly.retain(|p| p != path);
+    }
+
     fn check_writable(&self, path: &str) -> Result<(), FsError> {
         let hit = self.readonly.iter().any(|ro| {
             path == ro || path.strip_prefix(ro.as_str()).is_some_and(|r| r.starts_with('/')) || ro == "/"

@@ -106,6 +106,31 @@ pub fn build(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
             return Outcome::Done(1);
         }
     }
+    // Flags whose effect is not simulated say so rather than being ignored.
+    const NOT_SIMULATED: [&str; 19] = [
+        "add-host", "allow", "annotation", "attest", "build-context", "cache-from", "cache-to", "call", "cgroup-parent", "check",
+        "metadata-file", "network", "output", "provenance", "push", "sbom", "shm-size", "ulimit", "debug",
+    ];
+    let default_value = |f: &str| match f {
+        "network" => p.string(f) == Some("default"),
+        "call" => p.string(f) == Some("build"),
+        _ => false,
+    };
+    if let Some(f) = NOT_SIMULATED.iter().find(|f| p.has(f) && !default_value(f)) {
+        ctx.err(&format!("dockling: docker build --{f} is not simulated\n"));
+        return Outcome::Done(1);
+    }
+    if p.has("ssh") {
+        ctx.err("dockling: docker build --ssh is not simulated: there is no SSH agent in the simulation\n");
+        return Outcome::Done(1);
+    }
+    let mut secrets = Vec::new();
+    for spec in p.list("secret") {
+        match secret_source(spec, ctx) {
+            Ok(s) => secrets.push(s),
+            Err(e) => return err(ctx, legacy, &e),
+        }
+    }
     let quiet = p.bool("quiet");
     let progress = p.string("progress").unwrap_or("auto").to_string();
     let mode = if quiet {
@@ -158,6 +183,8 @@ pub fn build(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         platform: p.string("platform").map(str::to_string),
         legacy,
         quiet,
+        secrets,
+        no_cache_filter: p.list("no-cache-filter").to_vec(),
     };
     let handle = ctx.daemon.build_start(req, ctx.now);
     let mut pending = Pending {
@@ -172,6 +199,47 @@ pub fn build(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
 /// Go's text/tabwriter with padchar '\t' (minwidth 1, tabwidth 8, padding 1), as buildx writes
 /// its tables: a column is its widest cell plus one, rounded up to 8; cells are followed by the
 /// tabs that reach it; the last cell of a line is not padded.
+/// One `--secret` (buildx's `parseSecret`, then the secret store's rules): its ID and value.
+/// Without `src` or `env`, an environment variable named like the ID wins over a file.
+fn secret_source(spec: &str, ctx: &mut Ctx) -> Result<(String, String), String> {
+    let fields = crate::dockerfile::csv_fields(spec).map_err(|e| format!("failed to parse csv secret: {e}"))?;
+    let (mut id, mut src, mut env, mut typ) = (String::new(), String::new(), String::new(), "");
+    for field in &fields {
+        let Some((k, v)) = field.split_once('=') else {
+            return Err(format!("invalid field '{field}' must be a key=value pair"));
+        };
+        match k.to_lowercase().as_str() {
+            "type" if v == "file" || v == "env" => typ = if v == "env" { "env" } else { "file" },
+            "type" => return Err(format!("unsupported secret type {}", crate::text::go_quote(v))),
+            "id" => id = v.to_string(),
+            "source" | "src" => src = v.to_string(),
+            "env" => env = v.to_string(),
+            key => return Err(format!("unexpected key '{key}' in '{field}'")),
+        }
+    }
+    if typ == "env" && env.is_empty() {
+        env = std::mem::take(&mut src);
+    }
+    if id.is_empty() {
+        return Err("secret missing ID".into());
+    }
+    if env.is_empty() && src.is_empty() {
+        if ctx.var(&id).is_some() {
+            env = id.clone();
+        } else {
+            src = id.clone();
+        }
+    }
+    if !env.is_empty() {
+        return Ok((id, ctx.var(&env).unwrap_or_default().to_string()));
+    }
+    let path = normalize(ctx.cwd, &src);
+    match read_file(ctx, &path) {
+        Some(text) => Ok((id, text)),
+        None => Err(format!("failed to stat {src}: stat {src}: no such file or directory")),
+    }
+}
+
 pub(crate) fn tab_block(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];

@@ -215,11 +215,18 @@ fn mode_string(n: &Node) -> String {
         NodeKind::File(_) => '-',
     };
     let mut s = String::from(t);
-    for shift in [6, 3, 0] {
+    // setuid, setgid and sticky show in the x column: s/t over x, S/T without it.
+    for (shift, special, mark) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
         let bits = (n.meta.mode >> shift) & 7;
         s.push(if bits & 4 != 0 { 'r' } else { '-' });
         s.push(if bits & 2 != 0 { 'w' } else { '-' });
-        s.push(if bits & 1 != 0 { 'x' } else { '-' });
+        let x = bits & 1 != 0;
+        s.push(match (n.meta.mode & special != 0, x) {
+            (true, true) => mark,
+            (true, false) => mark.to_ascii_uppercase(),
+            (false, true) => 'x',
+            (false, false) => '-',
+        });
     }
     s
 }

@@ -93,129 +93,343 @@ pub fn head_tail(env: &mut Env, args: &[String], out: &mut Captured, head: bool)
     status
 }
 
-pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
-    let (mut invert, mut icase, mut count, mut number, mut quiet) =
-        (false, false, false, false, false);
-    let (mut syntax, mut fixed, mut word, mut only) = (crate::regex::Syntax::Basic, false, false, false);
-    let mut pattern: Option<String> = None;
-    let mut files = Vec::new();
-    for a in args {
-        if a.len() > 1 && a.starts_with('-') && pattern.is_none()
-            || (a.len() > 1 && a.starts_with('-') && !files.is_empty())
-        {
-            for c in a[1..].chars() {
-                match c {
-                    'v' => invert = true,
-                    'i' => icase = true,
-                    'c' => count = true,
-                    'n' => number = true,
-                    'q' => quiet = true,
-                    'E' => syntax = crate::regex::Syntax::Extended,
-                    'F' => fixed = true,
-                    'w' => word = true,
-                    'o' => only = true,
-                    _ => {}
+/// grep's options (GNU grep 3.x and BusyBox spell the common ones alike).
+#[derive(Default)]
+struct GrepOpts {
+    invert: bool,
+    icase: bool,
+    count: bool,
+    number: bool,
+    quiet: bool,
+    extended: bool,
+    fixed: bool,
+    word: bool,
+    line: bool,
+    only: bool,
+    list: Option<bool>,
+    names: Option<bool>,
+    silent: bool,
+    after: usize,
+    before: usize,
+    max: Option<usize>,
+    patterns: Vec<String>,
+}
+
+fn grep_usage(env: &Env, out: &mut Captured) -> i32 {
+    match env.tools {
+        Tools::Gnu => out.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"),
+        Tools::Busybox => out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n"),
+    }
+    2
+}
+
+/// Parses grep's arguments (options anywhere before `--`, as getopt permutes them); the
+/// operands, or the exit status of a usage error.
+fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured) -> Result<Vec<String>, i32> {
+    let mut operands = Vec::new();
+    let mut i = 0;
+    let number = |v: &str, what: &str, out: &mut Captured| -> Result<usize, i32> {
+        v.parse::<usize>().map_err(|_| {
+            out.err(&format!("grep: {v}: invalid {what} argument\n"));
+            2
+        })
+    };
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--" {
+            operands.extend(args[i..].iter().cloned());
+            break;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            let (name, val) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            let value = |i: &mut usize| -> Option<String> {
+                val.clone().or_else(|| {
+                    let v = args.get(*i).cloned();
+                    *i += 1;
+                    v
+                })
+            };
+            match name {
+                "invert-match" => o.invert = true,
+                "ignore-case" => o.icase = true,
+                "count" => o.count = true,
+                "line-number" => o.number = true,
+                "quiet" | "silent" => o.quiet = true,
+                "extended-regexp" => o.extended = true,
+                "fixed-strings" => o.fixed = true,
+                "word-regexp" => o.word = true,
+                "line-regexp" => o.line = true,
+                "only-matching" => o.only = true,
+                "files-with-matches" => o.list = Some(true),
+                "files-without-match" => o.list = Some(false),
+                "no-filename" => o.names = Some(false),
+                "with-filename" => o.names = Some(true),
+                "no-messages" => o.silent = true,
+                "color" | "colour" | "text" | "binary" => {}
+                "after-context" | "before-context" | "context" | "max-count" | "regexp" => {
+                    let Some(v) = value(&mut i) else {
+                        out.err(&format!("grep: option '--{name}' requires an argument\n"));
+                        return Err(grep_usage(env, out));
+                    };
+                    match name {
+                        "regexp" => o.patterns.push(v),
+                        "max-count" => o.max = Some(number(&v, "max count", out)?),
+                        _ => {
+                            let n = number(&v, "context length", out)?;
+                            if name != "before-context" {
+                                o.after = n;
+                            }
+                            if name != "after-context" {
+                                o.before = n;
+                            }
+                        }
+                    }
+                }
+                "recursive" | "dereference-recursive" => {
+                    out.err("dockling: grep -r is not simulated (name the files instead)\n");
+                    return Err(2);
+                }
+                _ => {
+                    out.err(&format!("grep: unrecognized option '{a}'\n"));
+                    return Err(grep_usage(env, out));
                 }
             }
-        } else if pattern.is_none() {
-            pattern = Some(a.clone());
+            continue;
+        }
+        if a.len() < 2 || !a.starts_with('-') {
+            operands.push(a.clone());
+            continue;
+        }
+        let chars: Vec<char> = a[1..].chars().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let c = chars[k];
+            k += 1;
+            match c {
+                'v' => o.invert = true,
+                'i' | 'y' => o.icase = true,
+                'c' => o.count = true,
+                'n' => o.number = true,
+                'q' => o.quiet = true,
+                'E' => o.extended = true,
+                'G' => o.extended = false,
+                'F' => o.fixed = true,
+                'w' => o.word = true,
+                'x' => o.line = true,
+                'o' => o.only = true,
+                'l' => o.list = Some(true),
+                'L' => o.list = Some(false),
+                'h' => o.names = Some(false),
+                'H' => o.names = Some(true),
+                's' => o.silent = true,
+                'a' | 'I' | 'U' => {}
+                'r' | 'R' => {
+                    out.err("dockling: grep -r is not simulated (name the files instead)\n");
+                    return Err(2);
+                }
+                'A' | 'B' | 'C' | 'e' | 'm' => {
+                    let rest: String = chars[k..].iter().collect();
+                    k = chars.len();
+                    let v = if !rest.is_empty() {
+                        rest
+                    } else if let Some(v) = args.get(i) {
+                        i += 1;
+                        v.clone()
+                    } else {
+                        out.err(&format!("grep: option requires an argument -- '{c}'\n"));
+                        return Err(grep_usage(env, out));
+                    };
+                    match c {
+                        'e' => o.patterns.push(v),
+                        'm' => o.max = Some(number(&v, "max count", out)?),
+                        _ => {
+                            let n = number(&v, "context length", out)?;
+                            if c != 'B' {
+                                o.after = n;
+                            }
+                            if c != 'A' {
+                                o.before = n;
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    out.err(&format!("grep: invalid option -- '{c}'\n"));
+                    return Err(grep_usage(env, out));
+                }
+            }
+        }
+    }
+    Ok(operands)
+}
+
+pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let mut o = GrepOpts::default();
+    let mut operands = match grep_options(env, args, &mut o, out) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    if o.patterns.is_empty() {
+        if operands.is_empty() {
+            return grep_usage(env, out);
+        }
+        o.patterns.push(operands.remove(0));
+    }
+    let files: Vec<&String> = operands.iter().collect();
+    let mut ins_out = Captured::default();
+    let (ins, status) = inputs(env, "grep", &files, if o.silent { &mut ins_out } else { out });
+    let many = o.names.unwrap_or(files.len() > 1);
+    let syntax = if o.extended || o.fixed { crate::regex::Syntax::Extended } else { crate::regex::Syntax::Basic };
+    // A pattern with newlines is several patterns.
+    let patterns: Vec<String> = o.patterns.iter().flat_map(|p| p.split('\n').map(str::to_string).collect::<Vec<_>>()).collect();
+    let mut res = Vec::new();
+    for pattern in &patterns {
+        let mut source: String = if o.fixed {
+            pattern.chars().flat_map(|c| if ".[]*^$\\+?(){}|".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
         } else {
-            files.push(a);
-        }
-    }
-    let Some(pattern) = pattern else {
-        match env.tools {
-            Tools::Gnu => out.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"),
-            Tools::Busybox => out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n"),
-        }
-        return 2;
-    };
-    let (ins, status) = inputs(env, "grep", &files, out);
-    let many = ins.len() > 1;
-    let escaped: String;
-    let mut source = pattern.as_str();
-    if fixed {
-        escaped = pattern.chars().flat_map(|c| if ".[]*^$\\+?(){}|".contains(c) { vec!['\\', c] } else { vec![c] }).collect();
-        source = &escaped;
-        syntax = crate::regex::Syntax::Extended;
-    }
-    let worded: String;
-    if word {
-        worded = match syntax {
-            crate::regex::Syntax::Basic => format!("\\b\\({source}\\)\\b"),
-            crate::regex::Syntax::Extended => format!("\\b({source})\\b"),
+            pattern.clone()
         };
-        source = &worded;
+        let ere = matches!(syntax, crate::regex::Syntax::Extended);
+        if o.word {
+            source = if ere { format!("\\b({source})\\b") } else { format!("\\b\\({source}\\)\\b") };
+        }
+        if o.line {
+            source = if ere { format!("^({source})$") } else { format!("^\\({source}\\)$") };
+        }
+        match crate::regex::Regex::new(&source, syntax, o.icase) {
+            Ok(r) => res.push(r),
+            Err(crate::regex::Error::Invalid(m)) => {
+                out.err(&format!("grep: {m}\n"));
+                return 2;
+            }
+            Err(crate::regex::Error::Unsupported(m)) => {
+                out.err(&format!("dockling: grep: {m} are not simulated\n"));
+                return 2;
+            }
+        }
     }
-    let re = match crate::regex::Regex::new(source, syntax, icase) {
-        Ok(r) => r,
-        Err(crate::regex::Error::Invalid(m)) => {
-            out.err(&format!("grep: {m}\n"));
-            return 2;
-        }
-        Err(crate::regex::Error::Unsupported(m)) => {
-            out.err(&format!("dockling: grep: {m} are not simulated\n"));
-            return 2;
-        }
+    // The leftmost match of any pattern at or after `from`.
+    let find = |chars: &[char], from: usize| -> Option<(usize, usize)> {
+        res.iter().filter_map(|r| r.find_at(chars, from).and_then(|c| c[0])).min_by_key(|(a, b)| (*a, std::cmp::Reverse(*b)))
     };
+    let context = !o.count && !o.quiet && o.list.is_none() && (o.after > 0 || o.before > 0);
     let mut found = false;
     let mut s = String::new();
+    let mut printed_any = false;
     for (name, text) in &ins {
-        let mut c = 0;
-        for (ln, line) in text.lines().enumerate() {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut c = 0usize;
+        // The last line printed (for `--` between groups), and how many context lines are due.
+        let mut last: Option<usize> = None;
+        let mut due_after = 0usize;
+        let prefix = |ln: usize, sep: char| -> String {
+            let mut p = String::new();
+            if many {
+                p.push_str(name);
+                p.push(sep);
+            }
+            if o.number {
+                p.push_str(&format!("{}{sep}", ln + 1));
+            }
+            p
+        };
+        for (ln, line) in lines.iter().enumerate() {
+            if o.max.is_some_and(|m| c >= m) {
+                // After the last counted match only its trailing context is printed.
+                if context && due_after > 0 && !(find(&line.chars().collect::<Vec<_>>(), 0).is_some() != o.invert) {
+                    s.push_str(&prefix(ln, '-'));
+                    s.push_str(line);
+                    s.push('\n');
+                    last = Some(ln);
+                    due_after -= 1;
+                    continue;
+                }
+                break;
+            }
             let chars: Vec<char> = line.chars().collect();
-            let first = re.find_at(&chars, 0);
-            if first.is_some() != invert {
-                c += 1;
-                found = true;
-                if !count && !quiet {
-                    if many {
-                        s.push_str(&format!("{name}:"));
-                    }
-                    if number {
-                        s.push_str(&format!("{}:", ln + 1));
-                    }
-                    if only && !invert {
-                        // -o: every non-empty match on its own line.
-                        let prefix = s.rfind('\n').map_or(s.clone(), |k| s[k + 1..].to_string());
-                        let mut at = first.as_ref().and_then(|c| c[0]);
-                        let mut firstline = true;
-                        while let Some((a, b)) = at {
-                            if b > a {
-                                if !firstline {
-                                    s.push_str(&prefix);
-                                }
-                                firstline = false;
-                                s.extend(&chars[a..b]);
-                                s.push('\n');
-                            }
-                            let next = if b > a { b } else { b + 1 };
-                            if next > chars.len() {
-                                break;
-                            }
-                            at = re.find_at(&chars, next).and_then(|c| c[0]);
-                        }
-                        if firstline {
-                            s.truncate(s.len() - prefix.len());
-                        }
-                    } else {
-                        s.push_str(line);
+            let first = find(&chars, 0);
+            let hit = first.is_some() != o.invert;
+            if !hit {
+                if context && due_after > 0 {
+                    s.push_str(&prefix(ln, '-'));
+                    s.push_str(line);
+                    s.push('\n');
+                    last = Some(ln);
+                    due_after -= 1;
+                }
+                continue;
+            }
+            c += 1;
+            found = true;
+            if o.count || o.quiet || o.list.is_some() {
+                continue;
+            }
+            if context {
+                let from = ln.saturating_sub(o.before).max(last.map_or(0, |l| l + 1));
+                if printed_any && last.is_none_or(|l| from > l + 1) {
+                    s.push_str("--\n");
+                }
+                for (k, l) in lines.iter().enumerate().take(ln).skip(from) {
+                    s.push_str(&prefix(k, '-'));
+                    s.push_str(l);
+                    s.push('\n');
+                }
+                due_after = o.after;
+                last = Some(ln);
+                printed_any = true;
+            }
+            if o.only && !o.invert {
+                // -o: every non-empty match on its own line.
+                let mut at = first;
+                while let Some((a, b)) = at {
+                    if b > a {
+                        s.push_str(&prefix(ln, ':'));
+                        s.extend(&chars[a..b]);
                         s.push('\n');
                     }
+                    let next = if b > a { b } else { b + 1 };
+                    if next > chars.len() {
+                        break;
+                    }
+                    at = find(&chars, next);
+                }
+            } else {
+                s.push_str(&prefix(ln, ':'));
+                s.push_str(line);
+                s.push('\n');
+            }
+        }
+        match o.list {
+            Some(want) if !o.quiet => {
+                if (c > 0) == want {
+                    s.push_str(&format!("{name}\n"));
                 }
             }
-        }
-        if count {
-            if many {
-                s.push_str(&format!("{name}:"));
+            _ if o.count && !o.quiet => {
+                if many {
+                    s.push_str(&format!("{name}:"));
+                }
+                s.push_str(&format!("{c}\n"));
             }
-            s.push_str(&format!("{c}\n"));
+            _ => {}
+        }
+        if context && last.is_some() {
+            printed_any = true;
         }
     }
-    if !quiet {
+    if o.list == Some(false) {
+        found = ins.iter().any(|_| !s.is_empty());
+    }
+    if !o.quiet {
         out.out(&s);
     }
-    if status != 0 {
+    if o.quiet && found {
+        0
+    } else if status != 0 {
         status
     } else if found {
         0
