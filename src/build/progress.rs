@@ -14,6 +14,11 @@ pub const DESCRIPTION: &str = "building with \"default\" instance using docker d
 /// How many log lines the plain printer keeps per step for the error summary.
 const LOGS_BUFFER: usize = 10;
 
+/// A vertex stopped because the build was (`context canceled`), not because it failed.
+fn canceled(error: &str) -> bool {
+    error.ends_with("context canceled")
+}
+
 fn secs(from: SimTime, to: SimTime) -> f64 {
     to.since(from).0 as f64 / 1000.0
 }
@@ -153,6 +158,7 @@ impl Plain {
                 }
                 let started = self.vertex(*v).started.unwrap_or(*at);
                 match (error, cached) {
+                    (Some(e), _) if canceled(e) => out.push_str(&format!("#{v} CANCELED\n")),
                     (Some(e), _) => out.push_str(&format!("#{v} ERROR: {e}\n")),
                     (None, true) => out.push_str(&format!("#{v} CACHED\n")),
                     (None, false) => out.push_str(&format!("#{v} DONE {:.1}s\n", secs(started, *at))),
@@ -171,7 +177,7 @@ impl Plain {
     pub fn error_logs(&self) -> String {
         let mut out = String::new();
         for vx in &self.vertices {
-            if vx.error.is_some() {
+            if vx.error.as_deref().is_some_and(|e| !canceled(e)) {
                 out.push_str(&format!("------\n > {}:\n", vx.name));
                 for l in &vx.ring {
                     out.push_str(l);
@@ -305,8 +311,10 @@ impl Tty {
         let mut lines = vec![cut(&align(&head, "docker:default", WIDTH - 1), WIDTH).to_string()];
         for vx in &self.vertices {
             let mut name = vx.name.clone();
-            if vx.error.is_some() {
-                name = format!("ERROR {name}");
+            match vx.error.as_deref() {
+                Some(e) if canceled(e) => name = format!("CANCELED {name}"),
+                Some(_) => name = format!("ERROR {name}"),
+                None => {}
             }
             if vx.cached {
                 name = format!("CACHED {name}");
@@ -341,7 +349,7 @@ impl Tty {
     pub fn error_logs(&self) -> String {
         let mut out = String::new();
         for vx in &self.vertices {
-            if vx.error.is_some() {
+            if vx.error.as_deref().is_some_and(|e| !canceled(e)) {
                 out.push_str(&format!("------\n > {}:\n", vx.name));
                 for l in &vx.logs {
                     out.push_str(l);

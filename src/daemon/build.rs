@@ -94,16 +94,34 @@ pub struct Build {
     build_args: BTreeMap<String, String>,
     stages: Vec<StageRun>,
     target: usize,
+    /// The lane being stepped: its operations, its clock (when its current step started or
+    /// its next one starts) and what it waits for. Between steps they are parked in `lanes`.
     ops: VecDeque<Op>,
-    /// The build's own clock: when the current step started or the next one starts.
     t: SimTime,
     wait: Wait,
+    /// BuildKit runs stages side by side: lane 0 is the build's own work (definition,
+    /// metadata, export), then one lane per stage to build. The legacy builder has one lane.
+    lanes: Vec<Lane>,
     events: Vec<Event>,
     next_v: u32,
     known: u32,
     outcome: Option<Outcome>,
     report: BuildReport,
     legacy: Legacy,
+    /// The lane that builds each stage (BuildKit), by stage index.
+    stage_lanes: Vec<Option<usize>>,
+    /// FROM vertices so far: (image ID, when it ends, whether it was cached).
+    from_seen: Vec<(String, SimTime, bool)>,
+}
+
+/// One line of work that runs side by side with the others.
+#[derive(Clone, Debug)]
+struct Lane {
+    ops: VecDeque<Op>,
+    t: SimTime,
+    wait: Wait,
+    /// When it ran out of work.
+    done_at: Option<SimTime>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -187,6 +205,8 @@ enum Op {
     Context,
     Cmd { stage: usize, index: usize, onbuild: bool },
     Export,
+    /// BuildKit: the stages start, each in a lane of its own.
+    Fork,
     /// The build's outcome, once the last step's events are out.
     Finish(Outcome),
     /// Legacy builder: an ARG before the first FROM.
@@ -364,6 +384,30 @@ impl Build {
         self.req.no_cache || self.df.stages.get(i).and_then(|s| s.name.as_deref()).is_some_and(|n| self.req.no_cache_filter.iter().any(|f| f.eq_ignore_ascii_case(n)))
     }
 
+    /// Stops every lane: the vertices still running end as canceled. The first of them.
+    fn cancel_lanes(&mut self, t: SimTime) -> Option<u32> {
+        let mut first = None;
+        for l in &mut self.lanes {
+            let mut running = Vec::new();
+            match std::mem::replace(&mut l.wait, Wait::None) {
+                Wait::Run(r) => running.push(r.v),
+                Wait::Until(_, evs) => running.extend(evs.iter().filter_map(|e| match e {
+                    Event::End { v, .. } => Some(*v),
+                    _ => None,
+                })),
+                Wait::None => {}
+            }
+            l.ops.clear();
+            for v in running {
+                first.get_or_insert(v);
+                if !self.req.legacy {
+                    self.events.push(Event::End { v, at: t, cached: false, error: Some("context canceled".into()) });
+                }
+            }
+        }
+        first
+    }
+
     fn legacy_step(&mut self, text: &str) {
         self.legacy.step += 1;
         let s = format!("Step {}/{} : {text}\n", self.legacy.step, self.legacy.total);
@@ -379,11 +423,61 @@ impl Build {
         if self.outcome.is_some() {
             return None;
         }
-        Some(match &self.wait {
-            Wait::None => self.t,
-            Wait::Until(t, _) => *t,
-            Wait::Run(r) => r.wake,
-        })
+        (0..self.lanes.len()).filter_map(|k| self.ready(k)).min()
+    }
+
+    /// Swaps lane `k` with the current one (entering it, or parking it again).
+    fn swap_lane(&mut self, k: usize) {
+        let l = &mut self.lanes[k];
+        std::mem::swap(&mut self.ops, &mut l.ops);
+        std::mem::swap(&mut self.t, &mut l.t);
+        std::mem::swap(&mut self.wait, &mut l.wait);
+    }
+
+    fn finished(&self, k: usize) -> bool {
+        let l = &self.lanes[k];
+        matches!(l.wait, Wait::None) && l.ops.is_empty()
+    }
+
+    /// The lanes that must have finished before `op` runs.
+    fn depends_on(&self, op: &Op) -> Vec<usize> {
+        match op {
+            Op::Export => (1..self.lanes.len()).collect(),
+            Op::From(i) => match self.stages.get(*i).map(|s| &s.base) {
+                Some(Base::Stage(j)) => self.stage_lanes.get(*j).copied().flatten().into_iter().collect(),
+                _ => Vec::new(),
+            },
+            Op::Cmd { stage, index, onbuild } => {
+                let cmd = if *onbuild { self.stages[*stage].onbuild.get(*index) } else { self.df.stages[*stage].commands.get(*index) };
+                let froms: Vec<String> = match cmd {
+                    Some(Command::Copy(c)) => c.from.iter().cloned().collect(),
+                    Some(Command::Run(r)) => r.mounts.iter().filter_map(|m| m.from.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                froms.iter().filter_map(|f| stage_ref(&self.df, f, *stage)).filter_map(|j| self.stage_lanes.get(j).copied().flatten()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// When parked lane `k` can next run: `None` when it has finished or waits for another.
+    fn ready(&self, k: usize) -> Option<SimTime> {
+        let l = &self.lanes[k];
+        match &l.wait {
+            Wait::Until(t, _) => Some(*t),
+            Wait::Run(r) => Some(r.wake),
+            Wait::None => {
+                let op = l.ops.front()?;
+                let mut t = l.t;
+                for d in self.depends_on(op) {
+                    if d == k {
+                        continue;
+                    }
+                    t = t.max(self.lanes[d].done_at.filter(|_| self.finished(d))?);
+                }
+                Some(t)
+            }
+        }
     }
 }
 
@@ -404,6 +498,9 @@ impl Daemon {
             ops: VecDeque::new(),
             t: now,
             wait: Wait::None,
+            lanes: Vec::new(),
+            stage_lanes: Vec::new(),
+            from_seen: Vec::new(),
             events: Vec::new(),
             next_v: 1,
             known: 0,
@@ -423,6 +520,8 @@ impl Daemon {
         } else {
             b.ops.push_back(Op::Definition);
         }
+        let ops = std::mem::take(&mut b.ops);
+        b.lanes.push(Lane { ops, t: now, wait: Wait::None, done_at: None });
         let id = self.next_build;
         self.next_build += 1;
         self.builds.insert(id, b);
@@ -457,16 +556,8 @@ impl Daemon {
         if b.outcome.is_some() {
             return;
         }
-        let running = match &b.wait {
-            Wait::Run(r) => Some(r.v),
-            _ => None,
-        };
-        let t = now.max(b.t);
-        if let (Some(v), false) = (running, b.req.legacy) {
-            b.events.push(Event::End { v, at: t, cached: false, error: Some("context canceled".into()) });
-        }
-        b.wait = Wait::None;
-        b.ops.clear();
+        let t = b.lanes.iter().map(|l| l.t).fold(now, SimTime::max);
+        let running = b.cancel_lanes(t);
         let message = if b.req.legacy { String::new() } else { "Canceled: context canceled".into() };
         b.outcome = Some(Outcome::Failed(Failure { message, excerpt: String::new(), vertex: running, status: if b.req.legacy { 130 } else { 1 }, bare: b.req.legacy }));
     }
@@ -495,20 +586,23 @@ impl Daemon {
             if b.outcome.is_some() {
                 break;
             }
+            // The lane that can run earliest (the first of them on a tie) takes one step.
+            let mut best: Option<(SimTime, usize)> = None;
+            for k in 0..b.lanes.len() {
+                if let Some(t) = b.ready(k) {
+                    if t <= now && best.is_none_or(|(bt, _)| t < bt) {
+                        best = Some((t, k));
+                    }
+                }
+            }
+            let Some((at, k)) = best else { break };
+            b.swap_lane(k);
             match std::mem::replace(&mut b.wait, Wait::None) {
                 Wait::Until(t, evs) => {
-                    if t > now {
-                        b.wait = Wait::Until(t, evs);
-                        break;
-                    }
                     b.t = t;
                     b.events.extend(evs);
                 }
                 Wait::Run(mut r) => {
-                    if r.wake > now {
-                        b.wait = Wait::Run(r);
-                        break;
-                    }
                     let mut evs = Vec::new();
                     let done = self.step_run(&mut r, &mut evs);
                     b.events.extend(evs);
@@ -518,18 +612,24 @@ impl Daemon {
                     }
                 }
                 Wait::None => {
-                    if b.t > now {
-                        break;
-                    }
-                    let Some(op) = b.ops.pop_front() else {
-                        break;
-                    };
-                    if b.req.legacy {
-                        self.legacy_op(&mut b, op, now);
-                    } else {
-                        self.op(&mut b, op, now);
+                    b.t = b.t.max(at);
+                    if let Some(op) = b.ops.pop_front() {
+                        if b.req.legacy {
+                            self.legacy_op(&mut b, op, now);
+                        } else {
+                            self.op(&mut b, op, now);
+                        }
                     }
                 }
+            }
+            b.swap_lane(k);
+            if b.finished(k) && b.lanes[k].done_at.is_none() {
+                b.lanes[k].done_at = Some(b.lanes[k].t);
+            }
+            if matches!(b.outcome, Some(Outcome::Failed(_))) {
+                // A failed step cancels what runs beside it.
+                let t = b.lanes[k].t;
+                b.cancel_lanes(t);
             }
         }
         self.builds.insert(id, b);
@@ -713,6 +813,23 @@ impl Daemon {
                 }
             }
         }
+        // Mounts from a stage defined later fail when BuildKit converts the Dockerfile.
+        for (i, st) in b.df.stages.iter().enumerate() {
+            if !b.stages[i].needed {
+                continue;
+            }
+            for c in &st.commands {
+                let Command::Run(r) = c else { continue };
+                for m in &r.mounts {
+                    let Some(f) = &m.from else { continue };
+                    if b.df.stages[i..].iter().any(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(f))) {
+                        let target = m.target.clone().unwrap_or_default();
+                        let msg = format!("cannot mount from stage {} to {}, stage needs to be defined before current command", crate::text::go_quote(f), crate::text::go_quote(&target));
+                        return Err(r.meta.diagnostic(msg));
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
@@ -776,15 +893,7 @@ impl Daemon {
                     }
                 }
                 ops.push(Op::Ignore);
-                for (i, st) in b.stages.iter().enumerate() {
-                    if !st.needed {
-                        continue;
-                    }
-                    ops.push(Op::From(i));
-                    for k in 0..b.df.stages[i].commands.len() {
-                        ops.push(Op::Cmd { stage: i, index: k, onbuild: false });
-                    }
-                }
+                ops.push(Op::Fork);
                 ops.push(Op::Export);
                 b.ops = ops.into();
                 b.known = b.known.max(1 + seen.len() as u32 + 2);
@@ -822,7 +931,6 @@ impl Daemon {
                 b.later(20, vec![Build::end(v, false)]);
             }
             Op::Context => {
-                b.context_loaded = true;
                 let v = b.vertex("[internal] load build context".into());
                 let size = b.context.as_ref().map(|c| self.context_transfer(c, &b.req.context_dir)).unwrap_or(2);
                 let st = b.status(v, "transferring context:".into(), size, 0, 10);
@@ -832,6 +940,20 @@ impl Daemon {
             Op::From(i) => self.op_from(b, i),
             Op::Cmd { stage, index, onbuild } => self.op_cmd(b, stage, index, onbuild, now),
             Op::Export => self.op_export(b),
+            Op::Fork => {
+                b.stage_lanes = vec![None; b.stages.len()];
+                for i in 0..b.stages.len() {
+                    if !b.stages[i].needed {
+                        continue;
+                    }
+                    let mut ops = VecDeque::from([Op::From(i)]);
+                    for k in 0..b.df.stages[i].commands.len() {
+                        ops.push_back(Op::Cmd { stage: i, index: k, onbuild: false });
+                    }
+                    b.stage_lanes[i] = Some(b.lanes.len());
+                    b.lanes.push(Lane { ops, t: b.t, wait: Wait::None, done_at: None });
+                }
+            }
             Op::Finish(o) => b.outcome = Some(o),
             Op::MetaArg(_) => {}
         }
@@ -927,6 +1049,14 @@ impl Daemon {
                 };
                 b.stages[i].total = 1 + counted + onbuild.len() as u32;
                 let name = b.prefix(i, false, &format!("FROM {shown}"));
+                // Stages on the same image share one vertex, as BuildKit merges identical ones:
+                // this stage starts once that one is done.
+                if let Some((_, end, hit)) = b.from_seen.iter().find(|(id, _, _)| *id == image.id).cloned() {
+                    self.stage_from_image(b, i, &image, hit, onbuild);
+                    let ms = end.since(b.t).0;
+                    b.later(ms, Vec::new());
+                    return;
+                }
                 let v = b.vertex(name.clone());
                 let known = local || self.build_bases.contains(&image.id);
                 let cached = known && !b.req.pull;
@@ -997,28 +1127,34 @@ impl Daemon {
                     },
                 );
                 b.report.steps.push(StepReport { name, line: b.df.stages[i].line, cached: hit, reason });
-                let st = &mut b.stages[i];
-                st.tree = image.rootfs();
-                st.config = image.config.clone();
-                st.config.on_build.clear();
-                if !st.config.env.iter().any(|e| e.starts_with("PATH=")) {
-                    st.config.env.insert(0, format!("PATH={DEFAULT_PATH}"));
-                }
-                st.author = image.author.clone();
-                st.history = image.history.clone();
-                st.layers = image.layers.clone();
-                st.key = key;
-                st.onbuild = onbuild.clone();
-                if !hit {
-                    st.rebuilt = None;
-                }
                 evs.push(Build::end(v, hit));
+                b.from_seen.push((image.id.clone(), b.t + Millis(ms), hit));
+                self.stage_from_image(b, i, &image, hit, onbuild);
                 b.later(ms, evs);
-                for k in (0..onbuild.len()).rev() {
-                    b.ops.push_front(Op::Cmd { stage: i, index: k, onbuild: true });
-                }
             }
         }
+    }
+
+    /// Stage `i` starts from `image`: its files, config, history and layers.
+    fn stage_from_image(&mut self, b: &mut Build, i: usize, image: &ImageData, hit: bool, onbuild: Vec<Command>) {
+        let st = &mut b.stages[i];
+        st.tree = image.rootfs();
+        st.config = image.config.clone();
+        st.config.on_build.clear();
+        if !st.config.env.iter().any(|e| e.starts_with("PATH=")) {
+            st.config.env.insert(0, format!("PATH={DEFAULT_PATH}"));
+        }
+        st.author = image.author.clone();
+        st.history = image.history.clone();
+        st.layers = image.layers.clone();
+        st.key = key_of(&["from", &image.id]);
+        if !hit {
+            st.rebuilt = None;
+        }
+        for k in (0..onbuild.len()).rev() {
+            b.ops.push_front(Op::Cmd { stage: i, index: k, onbuild: true });
+        }
+        b.stages[i].onbuild = onbuild;
     }
 
     /// The engine's ID (`docker info`), a UUID BuildKit uses as its worker ID.
@@ -1334,6 +1470,8 @@ impl Daemon {
         let cmd = if onbuild { b.stages[i].onbuild.get(k).cloned() } else { b.df.stages[i].commands.get(k).cloned() };
         let Some(cmd) = cmd else { return };
         if reads_context(&cmd) && !b.context_loaded && !b.req.legacy {
+            // One transfer serves every stage.
+            b.context_loaded = true;
             b.ops.push_front(Op::Cmd { stage: i, index: k, onbuild });
             b.ops.push_front(Op::Context);
             return;

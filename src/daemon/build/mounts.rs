@@ -146,7 +146,7 @@ impl Daemon {
                     let from_tree = match &m.from {
                         None if kind == "cache" => None,
                         None => Some(b.context.as_ref().map(|c| c.tree.clone()).unwrap_or_else(|| Tree::new(super::root_meta(SimTime(0))))),
-                        Some(f) => Some(self.mount_source(b, i, f, &target)?),
+                        Some(f) => Some(self.mount_source(b, i, f, m.target.as_deref().unwrap_or(""))?),
                     };
                     if kind == "cache" {
                         let id = m.cache_id.clone().unwrap_or_else(|| clean(m.target.as_deref().unwrap_or("")));

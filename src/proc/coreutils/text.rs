@@ -340,7 +340,7 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         for (ln, line) in lines.iter().enumerate() {
             if o.max.is_some_and(|m| c >= m) {
                 // After the last counted match only its trailing context is printed.
-                if context && due_after > 0 && !(find(&line.chars().collect::<Vec<_>>(), 0).is_some() != o.invert) {
+                if context && due_after > 0 && find(&line.chars().collect::<Vec<_>>(), 0).is_some() == o.invert {
                     s.push_str(&prefix(ln, '-'));
                     s.push_str(line);
                     s.push('\n');
@@ -404,11 +404,8 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
             }
         }
         match o.list {
-            Some(want) if !o.quiet => {
-                if (c > 0) == want {
-                    s.push_str(&format!("{name}\n"));
-                }
-            }
+            Some(want) if !o.quiet && (c > 0) == want => s.push_str(&format!("{name}\n")),
+            Some(_) => {}
             _ if o.count && !o.quiet => {
                 if many {
                     s.push_str(&format!("{name}:"));
