@@ -162,7 +162,7 @@ fn drain(s: &mut dockling::Session) -> String {
                 out.push_str(&line);
                 out.push('\n');
             }
-            dockling::Event::Clear => {}
+            dockling::Event::ProgressRemove { .. } | dockling::Event::Clear => {}
         }
     }
     out

@@ -75,7 +75,7 @@ mod native {
                 Event::Progress { line, .. } => {
                     let _ = writeln!(out, "{line}");
                 }
-                Event::Clear => {}
+                Event::ProgressRemove { .. } | Event::Clear => {}
             });
             let _ = out.flush();
             if session.exited().is_some() {
@@ -175,6 +175,17 @@ mod native {
                     let _ = writeln!(out, "{line}");
                 }
             },
+            // Delete the line (those under it move up), then back to below the block.
+            Event::ProgressRemove { key, .. } => {
+                if let Some(i) = progress.iter().position(|k| *k == key) {
+                    let up = progress.len() - i;
+                    let _ = write!(out, "\x1b[{up}A\r\x1b[M");
+                    if up > 1 {
+                        let _ = write!(out, "\x1b[{}B\r", up - 1);
+                    }
+                    progress.remove(i);
+                }
+            }
             Event::Clear => {
                 let _ = write!(out, "\x1b[H\x1b[2J");
             }

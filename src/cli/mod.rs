@@ -25,6 +25,9 @@ pub trait Io {
     fn write(&mut self, stream: StdStream, text: &str);
     /// A line that a terminal rewrites in place while `key` stays the same (pull progress).
     fn progress(&mut self, stream: StdStream, key: &str, line: &str);
+    /// Removes the progress line `key`: the lines under it move up (a redrawn view that got
+    /// shorter; a terminal blanks the rest and writes on over it).
+    fn progress_remove(&mut self, stream: StdStream, key: &str);
     /// Clears the screen (`docker stats` redraws).
     fn clear(&mut self);
 }
@@ -42,6 +45,9 @@ impl Io for crate::proc::Captured {
             key.to_string(),
             line.to_string(),
         ));
+    }
+    fn progress_remove(&mut self, stream: StdStream, key: &str) {
+        self.chunks.push(crate::proc::Chunk::ProgressRemove(stream, key.to_string()));
     }
 }
 

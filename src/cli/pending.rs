@@ -133,6 +133,10 @@ impl BuildView {
                 io.progress(StdStream::Stderr, &format!("build{}-{i}", self.handle), line);
             }
         }
+        // A shorter frame (a step's output lines gone with it) leaves no stale lines under it.
+        for i in (frame.len()..self.frame.len()).rev() {
+            io.progress_remove(StdStream::Stderr, &format!("build{}-{i}", self.handle));
+        }
         self.frame = frame;
     }
 

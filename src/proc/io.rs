@@ -8,6 +8,8 @@ pub enum Chunk {
     Text(StdStream, String),
     /// A line a terminal rewrites in place while `key` stays the same.
     Progress(StdStream, String, String),
+    /// The progress line `key` goes away (a redrawn view got shorter).
+    ProgressRemove(StdStream, String),
     /// Clear the screen.
     Clear,
 }

@@ -62,6 +62,9 @@ pub enum Event {
         key: String,
         line: String,
     },
+    /// The progress line with `key` goes away, and the lines under it move up (a redrawn view,
+    /// like `docker build`'s, got shorter).
+    ProgressRemove { stream: Stream, key: String },
     /// `clear` / Ctrl+L.
     Clear,
 }
@@ -373,6 +376,9 @@ impl Session {
                 }
                 Chunk::Progress(stream, key, line) => {
                     self.events.push_back(Event::Progress { stream, key, line })
+                }
+                Chunk::ProgressRemove(stream, key) => {
+                    self.events.push_back(Event::ProgressRemove { stream, key })
                 }
                 Chunk::Clear => {
                     if self.host.tty {

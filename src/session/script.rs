@@ -88,6 +88,17 @@ pub fn run_script(config: Config, script: &str) -> Transcript {
                     t.merged.push('\n');
                 }
             },
+            Event::ProgressRemove { key, .. } => {
+                if let Some(i) = block.iter().position(|(k, _, _)| *k == key) {
+                    let (_, start, end) = block.remove(i);
+                    // The line and its newline.
+                    t.merged.replace_range(start..end + 1, "");
+                    for b in block.iter_mut().skip(i) {
+                        b.1 -= end + 1 - start;
+                        b.2 -= end + 1 - start;
+                    }
+                }
+            }
             Event::Clear => {}
         });
     }

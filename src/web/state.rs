@@ -131,6 +131,16 @@ impl View {
         });
     }
 
+    fn progress_remove(&mut self, key: &str) {
+        let from = self.block_start.min(self.lines.len());
+        if let Some(i) = self.lines[from..]
+            .iter()
+            .position(|l| l.key.as_deref() == Some(key))
+        {
+            self.lines.remove(from + i);
+        }
+    }
+
     /// The text of the whole scrollback, for tests.
     pub fn text(&self) -> String {
         let mut s = String::new();
@@ -164,6 +174,7 @@ impl Reducible for View {
                         Event::Progress { stream, key, line } => {
                             v.progress(style_of(stream), key, line)
                         }
+                        Event::ProgressRemove { key, .. } => v.progress_remove(&key),
                         Event::Clear => {
                             v.lines.clear();
                             v.open = Line::default();
@@ -249,5 +260,14 @@ mod tests {
             "$ docker pull x\na: Pull complete \nb: Pulling fs layer \n\n"
         );
         assert_eq!(v.history, vec!["docker pull x".to_string()]);
+        // A redrawn view that got shorter removes its last lines.
+        v = reduce(
+            v,
+            Action::Events(vec![Event::ProgressRemove {
+                stream: Stream::Stdout,
+                key: "b".into(),
+            }]),
+        );
+        assert_eq!(v.text(), "$ docker pull x\na: Pull complete \n\n");
     }
 }

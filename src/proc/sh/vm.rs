@@ -555,6 +555,13 @@ fn route<S: System>(
                 term.chunks.push(Chunk::Clear);
                 continue;
             }
+            // Only a terminal shows progress lines in place; a pipe or a file got them as text.
+            Chunk::ProgressRemove(s, key) => {
+                if let Sink::Terminal(to) = &sinks[if s == StdStream::Stdout { 0 } else { 1 }] {
+                    term.chunks.push(Chunk::ProgressRemove(*to, key));
+                }
+                continue;
+            }
             Chunk::Text(s, t) => (s, t, None),
             Chunk::Progress(s, k, l) => (s, l, Some(k)),
         };
