@@ -1740,7 +1740,7 @@ impl Daemon {
                 };
                 let fname = src.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or("index.html").to_string();
                 let target = if dest_abs.ends_with('/') { format!("{dest_abs}{fname}") } else { dest_abs.clone() };
-                let m = Meta { mode: chmod_bits.unwrap_or(0o600), uid: chown_ids.map(|c| c.0).unwrap_or(0), gid: chown_ids.map(|c| c.1).unwrap_or(0), mtime: b.t };
+                let m = Meta { mode: opts.chmod.as_ref().map_or(0o600, |c| c.apply(0o600, false)), uid: chown_ids.map(|c| c.0).unwrap_or(0), gid: chown_ids.map(|c| c.1).unwrap_or(0), mtime: b.t };
                 let _ = tree.mkdir(crate::vfs::parent(&target), true, &root_meta(b.t));
                 let _ = tree.write(&target, &dl.body, false, &m);
                 read.insert(src.clone(), sha256_digest(&dl.body));
@@ -1771,7 +1771,7 @@ impl Daemon {
         }
         for c in &contents {
             let target = if dest_abs.ends_with('/') { format!("{dest_abs}{}", c.path) } else { dest_abs.clone() };
-            let m = Meta { mode: chmod_bits.unwrap_or(0o644), uid: chown_ids.map(|c| c.0).unwrap_or(0), gid: chown_ids.map(|c| c.1).unwrap_or(0), mtime: b.t };
+            let m = Meta { mode: opts.chmod.as_ref().map_or(0o644, |c| c.apply(0o644, false)), uid: chown_ids.map(|c| c.0).unwrap_or(0), gid: chown_ids.map(|c| c.1).unwrap_or(0), mtime: b.t };
             let _ = tree.mkdir(crate::vfs::parent(&target), true, &root_meta(b.t));
             let _ = tree.write(&target, c.data.as_bytes(), false, &m);
             read.insert(format!("<<{}", c.path), sha256_digest(c.data.as_bytes()));
