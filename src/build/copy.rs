@@ -156,11 +156,13 @@ pub fn copy(
         if o.unpack {
             if let NodeKind::File(data) = &node.kind {
                 if data.len() >= 512 {
-                    if let Some(tree) = crate::vfs::read_tar(data, &dm) {
-                        if let Some(mut root) = tree.get("/").cloned() {
-                            restamp(&mut root, &CopyOptions { keep_owner: true, ..o.clone() });
+                    // BuildKit's `unpack`: the destination is made 0755 (with --chown); the
+                    // archive's entries keep their own owners and modes, --chmod or not.
+                    let unpack_dir = Meta { mode: 0o755, ..dm.clone() };
+                    if let Some(tree) = crate::vfs::read_tar(data, &unpack_dir) {
+                        if let Some(root) = tree.get("/").cloned() {
                             if to.get(&dest_clean).is_none() {
-                                let _ = to.mkdir(&dest_clean, true, &dm);
+                                let _ = to.mkdir(&dest_clean, true, &unpack_dir);
                             }
                             place(to, &dest_clean, root, o)?;
                             continue;
@@ -647,5 +649,21 @@ mod tests {
         let o = CopyOptions { chmod: parse_chmod("700").ok(), ..CopyOptions::default() };
         copy(&ctx, "bin/README", &mut to, "/srv/new/", &o, &mut BTreeMap::new()).unwrap();
         assert_eq!((mode(&to, "/srv/new"), mode(&to, "/srv/new/README")), (Some(0o700), Some(0o700)));
+    }
+
+    #[test]
+    fn unpacked_archive_keeps_its_modes_and_owners() {
+        let files = tree(&[("/pkg/bin/tool", "t"), ("/pkg/README", "r")]);
+        let mut tar = Vec::new();
+        crate::vfs::write_tar(files.get("/").unwrap(), &mut tar);
+        let mut ctx = Tree::new(Meta { mode: 0o755, uid: 0, gid: 0, mtime: SimTime(5) });
+        let _ = ctx.write("/pkg.tar", &tar, false, &Meta { mode: 0o644, uid: 0, gid: 0, mtime: SimTime(5) });
+        let mut to = tree(&[("/etc/passwd", "root:x:0:0::/root:/bin/sh\n")]);
+        let o = CopyOptions { chmod: parse_chmod("u+x").ok(), chown: Some((7, 7)), unpack: true, ..CopyOptions::default() };
+        copy(&ctx, "pkg.tar", &mut to, "/opt/", &o, &mut BTreeMap::new()).unwrap();
+        let meta = |p: &str| to.get(p).map(|n| (n.meta.mode, n.meta.uid));
+        assert_eq!(meta("/opt/pkg/README"), Some((0o644, 1000)));
+        assert_eq!(meta("/opt/pkg/bin/tool"), Some((0o644, 1000)));
+        assert_eq!(meta("/opt/pkg/bin"), Some((0o755, 1000)));
     }
 }
