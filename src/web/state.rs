@@ -20,10 +20,82 @@ pub enum Style {
     Note,
 }
 
+/// The colour an SGR escape (`ESC[34m`) selected: what buildx's terminal view and other
+/// programs colour their output with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Color {
+    #[default]
+    Plain,
+    Faint,
+    Red,
+    Green,
+    Yellow,
+    Blue,
+    Cyan,
+}
+
+impl Color {
+    /// The CSS class (`www/style.css`), if any.
+    pub fn class(self) -> Option<&'static str> {
+        match self {
+            Color::Plain => None,
+            Color::Faint => Some("ansi-faint"),
+            Color::Red => Some("ansi-red"),
+            Color::Green => Some("ansi-green"),
+            Color::Yellow => Some("ansi-yellow"),
+            Color::Blue => Some("ansi-blue"),
+            Color::Cyan => Some("ansi-cyan"),
+        }
+    }
+
+    /// The colour after the parameters of one `ESC[…m`.
+    fn apply(self, params: &str) -> Color {
+        let mut c = self;
+        for p in params.split(';') {
+            c = match p {
+                "" | "0" | "39" | "22" => Color::Plain,
+                "2" => Color::Faint,
+                "31" | "91" => Color::Red,
+                "32" | "92" => Color::Green,
+                "33" | "93" => Color::Yellow,
+                "34" | "94" => Color::Blue,
+                "36" | "96" => Color::Cyan,
+                _ => c,
+            };
+        }
+        c
+    }
+}
+
+/// Splits `text` at its escape sequences: the pieces with the colour each is drawn in. SGR
+/// sequences change `color`; other control sequences (cursor moves, erases) are dropped.
+fn colored(text: &str, color: &mut Color) -> Vec<(Color, String)> {
+    let mut out: Vec<(Color, String)> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('\x1b') {
+        if i > 0 {
+            out.push((*color, rest[..i].to_string()));
+        }
+        rest = &rest[i + 1..];
+        if let Some(csi) = rest.strip_prefix('[') {
+            let end = csi.find(|c: char| c.is_ascii_alphabetic() || c == '~').unwrap_or(csi.len());
+            if csi[end..].starts_with('m') {
+                *color = color.apply(&csi[..end]);
+            }
+            rest = csi.get(end + 1..).unwrap_or("");
+        }
+    }
+    if !rest.is_empty() {
+        out.push((*color, rest.to_string()));
+    }
+    out
+}
+
 /// A piece of text on a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
     pub style: Style,
+    pub color: Color,
     pub text: String,
 }
 
@@ -49,6 +121,8 @@ pub struct View {
     pub cursor: usize,
     /// A prompt is shown at the end of `open`.
     pub prompt_shown: bool,
+    /// The colour the last escape sequence selected (it lasts, as on a terminal).
+    pub color: Color,
 }
 
 /// What can happen to the view.
@@ -102,23 +176,24 @@ impl View {
 
     fn append(&mut self, style: Style, text: &str) {
         let text = text.replace('\r', "");
-        if text.is_empty() {
-            return;
-        }
-        match self.open.spans.last_mut() {
-            Some(s) if s.style == style => s.text.push_str(&text),
-            _ => self.open.spans.push(Span { style, text }),
+        for (color, text) in colored(&text, &mut self.color) {
+            match self.open.spans.last_mut() {
+                Some(s) if s.style == style && s.color == color => s.text.push_str(&text),
+                _ => self.open.spans.push(Span { style, color, text }),
+            }
         }
     }
 
     fn progress(&mut self, style: Style, key: String, line: String) {
-        let span = Span { style, text: line };
+        // A progress line is drawn whole: its colours start and end with it.
+        let mut color = Color::Plain;
+        let spans: Vec<Span> = colored(&line, &mut color).into_iter().map(|(color, text)| Span { style, color, text }).collect();
         let from = self.block_start.min(self.lines.len());
         if let Some(existing) = self.lines[from..]
             .iter_mut()
             .find(|l| l.key.as_deref() == Some(&key))
         {
-            existing.spans = vec![span];
+            existing.spans = spans;
             return;
         }
         if !self.open.spans.is_empty() {
@@ -126,7 +201,7 @@ impl View {
             self.lines.push(line);
         }
         self.lines.push(Line {
-            spans: vec![span],
+            spans,
             key: Some(key),
         });
     }
@@ -269,5 +344,21 @@ mod tests {
             }]),
         );
         assert_eq!(v.text(), "$ docker pull x\na: Pull complete \n\n");
+    }
+
+    #[test]
+    fn escape_sequences_become_colours() {
+        let mut v = View::default();
+        v = reduce(
+            v,
+            Action::Events(vec![
+                Event::Progress { stream: Stream::Stderr, key: "b".into(), line: "\x1b[34m => [1/2] FROM x  0.1s\x1b[0m".into() },
+                Event::Output { stream: Stream::Stdout, text: "plain \x1b[31mred\x1b[0m\x1b[K end\n".into() },
+            ]),
+        );
+        assert_eq!(v.text(), " => [1/2] FROM x  0.1s\nplain red end\n\n");
+        assert_eq!(v.lines[0].spans[0].color, Color::Blue);
+        let colors: Vec<Color> = v.lines[1].spans.iter().map(|s| s.color).collect();
+        assert_eq!(colors, vec![Color::Plain, Color::Red, Color::Plain]);
     }
 }

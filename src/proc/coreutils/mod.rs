@@ -76,7 +76,7 @@ pub const NAMES: &[&str] = &[
     "ls", "cat", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "ln", "chmod", "sleep", "head",
     "tail", "grep", "wc", "sort", "uniq", "seq", "tee", "basename", "dirname", "env", "printenv",
     "whoami", "id", "hostname", "uname", "date", "which", "nproc", "yes", "clear", "sed", "find",
-    "ps", "expr", "tr",
+    "ps", "expr", "tr", "cut",
 ];
 
 /// Runs utility `name`; `None` if it is not one of ours.
@@ -102,6 +102,7 @@ pub fn run(name: &str, env: &mut Env, args: &[String], out: &mut Captured) -> Op
         "sed" => sed::sed(env, args, out),
         "expr" => text::expr(args, out),
         "tr" => text::tr(env, args, out),
+        "cut" => text::cut(env, args, out),
         "find" => text::find(env, args, out),
         "ps" => sys::ps(env, args, out),
         "tee" => text::tee(env, args, out),

@@ -554,6 +554,129 @@ pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     status
 }
 
+/// `cut -b|-c|-f LIST [-d DELIM] [-s] [FILE]...`.
+pub fn cut(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
+    let gnu = matches!(env.tools, Tools::Gnu);
+    let usage = |out: &mut Captured| {
+        if gnu {
+            out.err("Try 'cut --help' for more information.\n");
+        }
+    };
+    let (mut list, mut fields, mut delim, mut only_delimited) = (None::<String>, false, '\t', false);
+    let mut files: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a.len() < 2 || !a.starts_with('-') {
+            files.push(a.clone());
+            continue;
+        }
+        let flag = a.chars().nth(1).unwrap_or('-');
+        match flag {
+            'b' | 'c' | 'f' | 'd' => {
+                let v = if a.len() > 2 {
+                    a[2..].to_string()
+                } else if let Some(v) = args.get(i) {
+                    i += 1;
+                    v.clone()
+                } else {
+                    out.err(&format!("cut: option requires an argument -- '{flag}'\n"));
+                    usage(out);
+                    return 1;
+                };
+                match flag {
+                    'd' => {
+                        let mut cs = v.chars();
+                        match (cs.next(), cs.next()) {
+                            (Some(c), None) => delim = c,
+                            _ => {
+                                out.err("cut: the delimiter must be a single character\n");
+                                usage(out);
+                                return 1;
+                            }
+                        }
+                    }
+                    'f' => {
+                        fields = true;
+                        list = Some(v);
+                    }
+                    _ => list = Some(v),
+                }
+            }
+            's' => only_delimited = true,
+            'n' => {}
+            _ => {
+                let c = a.chars().nth(1).unwrap_or('-');
+                out.err(&format!("cut: invalid option -- '{c}'\n"));
+                if gnu {
+                    usage(out);
+                } else {
+                    out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: cut [OPTIONS] [FILE]...\n");
+                }
+                return 1;
+            }
+        }
+    }
+    let Some(list) = list else {
+        if gnu {
+            out.err("cut: you must specify a list of bytes, characters, or fields\n");
+        } else {
+            out.err("cut: expected a list of bytes, characters, or fields\n");
+        }
+        usage(out);
+        return 1;
+    };
+    // The ranges, 1-based and inclusive (`N`, `N-`, `-M`, `N-M`).
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for part in list.split(',') {
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a, b),
+            None => (part, part),
+        };
+        let lo = if a.is_empty() { Some(1) } else { a.parse::<usize>().ok() };
+        let hi = if b.is_empty() { Some(usize::MAX) } else { b.parse::<usize>().ok() };
+        match (lo, hi) {
+            (Some(0), _) | (_, Some(0)) if gnu => {
+                let what = if fields { "fields" } else { "byte/character positions" };
+                out.err(&format!("cut: {what} are numbered from 1\n"));
+                usage(out);
+                return 1;
+            }
+            (Some(lo), Some(hi)) if lo <= hi => ranges.push((lo.max(1), hi)),
+            _ => {
+                out.err(&format!("cut: invalid {} list\n", if fields { "field" } else { "byte/character" }));
+                usage(out);
+                return 1;
+            }
+        }
+    }
+    let wanted = |n: usize| ranges.iter().any(|(lo, hi)| n >= *lo && n <= *hi);
+    let refs: Vec<&String> = files.iter().collect();
+    let (ins, status) = inputs(env, "cut", &refs, out);
+    let mut s = String::new();
+    for (_, text) in &ins {
+        for line in text.lines() {
+            if fields {
+                if !line.contains(delim) {
+                    if !only_delimited {
+                        s.push_str(line);
+                        s.push('\n');
+                    }
+                    continue;
+                }
+                let picked: Vec<&str> = line.split(delim).enumerate().filter(|(k, _)| wanted(k + 1)).map(|(_, f)| f).collect();
+                s.push_str(&picked.join(&delim.to_string()));
+            } else {
+                s.extend(line.chars().enumerate().filter(|(k, _)| wanted(k + 1)).map(|(_, c)| c));
+            }
+            s.push('\n');
+        }
+    }
+    out.out(&s);
+    status
+}
+
 pub fn uniq(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let count = args.iter().any(|a| a == "-c");
     let files: Vec<&String> = args

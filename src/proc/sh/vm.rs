@@ -29,6 +29,29 @@ enum Sink {
 enum Waiting<W> {
     Until(SimTime),
     System(W),
+    /// A command substitution of the stage about to run waits (`$(docker build -q .)`).
+    Subst(Box<Substs<W>>),
+}
+
+/// The command substitutions of a pipeline stage, run one after another; one of them waits.
+#[derive(Clone, Debug)]
+struct Substs<W> {
+    sources: Vec<String>,
+    /// The outputs of those done.
+    results: Vec<String>,
+    /// The one running: its machine, shell and stdout so far.
+    vm: Vm<W>,
+    inner: Shell,
+    out: String,
+    /// The stage's stdin and the status before it.
+    stdin: String,
+    status: i32,
+}
+
+/// How running a stage's substitutions went.
+enum SubstRun<W> {
+    Done(Vec<String>),
+    Blocked(Box<Substs<W>>),
 }
 
 #[derive(Clone, Debug)]
@@ -97,6 +120,10 @@ impl<W: std::fmt::Debug> Vm<W> {
                 waiting: Waiting::System(w),
                 ..
             }) => system(w),
+            Some(Blocked {
+                waiting: Waiting::Subst(s),
+                ..
+            }) => s.vm.wake_time_by(system),
             None => None,
         }
     }
@@ -108,12 +135,40 @@ impl<W: std::fmt::Debug> Vm<W> {
                 waiting: Waiting::System(w),
                 ..
             }) => Some(w),
+            Some(Blocked {
+                waiting: Waiting::Subst(s),
+                ..
+            }) => s.vm.waiting_mut(),
             _ => None,
         }
     }
 
     pub fn is_blocked(&self) -> bool {
         self.blocked.is_some() || self.spin_until.is_some()
+    }
+
+    /// Runs the substitutions `state` has left; the stage's stdout substitutions in order.
+    fn run_substs<S: System<Wait = W>>(sh: &mut Shell, sys: &mut S, term: &mut Captured, mut state: Box<Substs<W>>) -> SubstRun<W> {
+        loop {
+            let mut cap = Captured::default();
+            let st = state.vm.run(&mut state.inner, sys, &mut cap);
+            term.err(&cap.text(StdStream::Stderr));
+            state.out.push_str(&cap.text(StdStream::Stdout));
+            if st == VmState::Blocked {
+                return SubstRun::Blocked(state);
+            }
+            sh.status = state.inner.status;
+            state.results.push(std::mem::take(&mut state.out));
+            let Some(next) = state.sources.get(state.results.len()) else {
+                return SubstRun::Done(std::mem::take(&mut state.results));
+            };
+            let code = match super::parse(next) {
+                super::ParseResult::Complete { program, .. } => super::compile(&program),
+                _ => super::compile::Code::default(),
+            };
+            state.vm = Vm::new(code);
+            state.inner = sh.clone();
+        }
     }
 
     /// Runs until a command waits or the script ends. Output for the terminal goes to `term`.
@@ -131,6 +186,24 @@ impl<W: std::fmt::Debug> Vm<W> {
             self.spin = 0;
         }
         if let Some(mut b) = self.blocked.take() {
+            if let Waiting::Subst(_) = &b.waiting {
+                let Waiting::Subst(state) = std::mem::replace(&mut b.waiting, Waiting::Until(SimTime(0))) else { unreachable!() };
+                let (stdin, status) = (state.stdin.clone(), state.status);
+                match Self::run_substs(sh, sys, term, state) {
+                    SubstRun::Blocked(state) => {
+                        b.waiting = Waiting::Subst(state);
+                        self.blocked = Some(b);
+                        return VmState::Blocked;
+                    }
+                    SubstRun::Done(results) => {
+                        self.spin = 0;
+                        if let Some(state) = self.continue_pipeline_from(sh, sys, term, b.pipeline, b.stage, status, stdin, b.checked, b.negate_after, Some(results)) {
+                            return state;
+                        }
+                    }
+                }
+                return self.run(sh, sys, term);
+            }
             let done = match &mut b.waiting {
                 Waiting::Until(t) => (*t <= sys.now()).then_some(0),
                 Waiting::System(w) => {
@@ -139,6 +212,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                     route(sys, term, cap, &b.sinks, &mut b.pipe);
                     r
                 }
+                Waiting::Subst(_) => None,
             };
             let Some(status) = done else {
                 self.blocked = Some(b);
@@ -249,18 +323,69 @@ impl<W: std::fmt::Debug> Vm<W> {
         term: &mut Captured,
         pipeline: usize,
         from: usize,
+        status: i32,
+        stdin: String,
+        checked: bool,
+        negate_after: bool,
+    ) -> Option<VmState> {
+        self.continue_pipeline_from(sh, sys, term, pipeline, from, status, stdin, checked, negate_after, None)
+    }
+
+    /// [`Vm::continue_pipeline`], with the outputs of stage `from`'s substitutions when they
+    /// have already run.
+    #[allow(clippy::too_many_arguments)]
+    fn continue_pipeline_from<S: System<Wait = W>>(
+        &mut self,
+        sh: &mut Shell,
+        sys: &mut S,
+        term: &mut Captured,
+        pipeline: usize,
+        from: usize,
         mut status: i32,
         mut stdin: String,
         checked: bool,
         negate_after: bool,
+        mut ready: Option<Vec<String>>,
     ) -> Option<VmState> {
         let n = self.code.pipelines[pipeline].stages.len();
         for stage in from..n {
             let cmd = self.code.pipelines[pipeline].stages[stage].clone();
             let last = stage + 1 == n;
             let mut pipe = String::new();
+            // The stage's command substitutions run first; one that waits stops the machine.
+            let pre = match ready.take() {
+                Some(r) => Some(r),
+                None => {
+                    let sources = subst_sources(&cmd);
+                    if sources.is_empty() {
+                        None
+                    } else {
+                        let code = match super::parse(&sources[0]) {
+                            super::ParseResult::Complete { program, .. } => super::compile(&program),
+                            _ => super::compile::Code::default(),
+                        };
+                        let state = Box::new(Substs { sources, results: Vec::new(), vm: Vm::new(code), inner: sh.clone(), out: String::new(), stdin: stdin.clone(), status });
+                        match Self::run_substs(sh, sys, term, state) {
+                            SubstRun::Done(r) => Some(r),
+                            SubstRun::Blocked(state) => {
+                                self.blocked = Some(Blocked {
+                                    pipeline,
+                                    stage,
+                                    checked,
+                                    negate_after,
+                                    waiting: Waiting::Subst(state),
+                                    sinks: [Sink::Null, Sink::Null],
+                                    pipe: String::new(),
+                                    exec: false,
+                                });
+                                return Some(VmState::Blocked);
+                            }
+                        }
+                    }
+                }
+            };
             let (result, sinks, exec) =
-                run_simple(sh, sys, term, &cmd, last, &stdin, stage > 0, &mut pipe);
+                run_simple(sh, sys, term, &cmd, last, &stdin, stage > 0, &mut pipe, pre);
             match result {
                 Run::Done(code) if exec => {
                     sh.status = code;
@@ -343,6 +468,24 @@ fn substitutions<S: System>(
     out
 }
 
+/// The command substitutions of a simple command, in the order `run_simple` expands them.
+fn subst_sources(cmd: &Simple) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in cmd.words.iter().chain(cmd.assigns.iter().map(|(_, v)| v)) {
+        for p in w {
+            if let Part::Subst { source, .. } = p {
+                out.push(source.clone());
+            }
+        }
+    }
+    out
+}
+
+/// How many command substitutions `words` have.
+fn subst_count(words: &[Word]) -> usize {
+    words.iter().map(|w| w.iter().filter(|p| matches!(p, Part::Subst { .. })).count()).sum()
+}
+
 /// Runs `$(source)` to completion (a command that would wait is abandoned) and returns its stdout.
 fn substitute<S: System>(sh: &mut Shell, sys: &mut S, source: &str, term: &mut Captured) -> String {
     let super::ParseResult::Complete { program, .. } = super::parse(source) else {
@@ -393,7 +536,10 @@ fn run_simple<S: System>(
     stdin: &str,
     piped: bool,
     pipe: &mut String,
+    pre: Option<Vec<String>>,
 ) -> (Run<S::Wait>, [Sink; 2], bool) {
+    // Substitutions that already ran (in `subst_sources` order), else run here.
+    let mut pre = pre.map(|v| v.into_iter());
     let mut sinks = [
         if last {
             Sink::Terminal(StdStream::Stdout)
@@ -411,7 +557,10 @@ fn run_simple<S: System>(
         let code = if sh.flavor == Flavor::Bash { 1 } else { 2 };
         return (if sh.script { Run::Exit(code) } else { Run::Done(code) }, sinks, false);
     }
-    let results = substitutions(sh, sys, &cmd.words, term);
+    let results = match pre.as_mut() {
+        Some(p) => p.by_ref().take(subst_count(&cmd.words)).collect(),
+        None => substitutions(sh, sys, &cmd.words, term),
+    };
     let mut it = results.into_iter();
     let mut argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| {
         it.next().unwrap_or_default()
@@ -432,7 +581,10 @@ fn run_simple<S: System>(
     }
     let mut assigns = Vec::new();
     for (name, value) in &cmd.assigns {
-        let results = substitutions(sh, sys, std::slice::from_ref(value), term);
+        let results = match pre.as_mut() {
+            Some(p) => p.by_ref().take(subst_count(std::slice::from_ref(value))).collect(),
+            None => substitutions(sh, sys, std::slice::from_ref(value), term),
+        };
         let mut it = results.into_iter();
         assigns.push((
             name.clone(),

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::web::state::{Line, Style};
+use crate::web::state::{Line, Span, Style};
 
 #[derive(Properties, PartialEq)]
 pub struct LineProps {
@@ -19,17 +19,25 @@ fn class(style: Style) -> &'static str {
     }
 }
 
+/// A span's classes: its stream, and the colour an escape sequence gave it.
+fn classes(s: &Span) -> String {
+    match s.color.class() {
+        Some(c) => format!("{} {c}", class(s.style)),
+        None => class(s.style).to_string(),
+    }
+}
+
 /// Renders a line's spans; an empty line keeps its height.
 #[function_component(LineView)]
 pub fn line_view(props: &LineProps) -> Html {
     html! {
         <div class="line">
-            { for props.line.spans.iter().map(|s| html! { <span class={class(s.style)}>{ s.text.clone() }</span> }) }
+            { for props.line.spans.iter().map(|s| html! { <span class={classes(s)}>{ s.text.clone() }</span> }) }
         </div>
     }
 }
 
 /// Renders the spans of the open line inline (the input follows them).
 pub fn spans(line: &Line) -> Html {
-    html! { <>{ for line.spans.iter().map(|s| html! { <span class={class(s.style)}>{ s.text.clone() }</span> }) }</> }
+    html! { <>{ for line.spans.iter().map(|s| html! { <span class={classes(s)}>{ s.text.clone() }</span> }) }</> }
 }
