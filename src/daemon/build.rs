@@ -941,6 +941,11 @@ impl Daemon {
             Op::Cmd { stage, index, onbuild } => self.op_cmd(b, stage, index, onbuild, now),
             Op::Export => self.op_export(b),
             Op::Fork => {
+                // What BuildKit rejects while converting the Dockerfile, before any step runs.
+                if let Some((msg, loc)) = dispatch_error(b) {
+                    b.fail(None, msg, &[loc]);
+                    return;
+                }
                 b.stage_lanes = vec![None; b.stages.len()];
                 for i in 0..b.stages.len() {
                     if !b.stages[i].needed {
@@ -977,6 +982,37 @@ impl Daemon {
         self.context_seen.insert(key, files);
         size.max(2)
     }
+}
+
+/// The first error of the stages to build that BuildKit finds while it converts the Dockerfile
+/// (a bad `--chmod`, a mount on `/`), with its location. What depends on variables is left to
+/// the step.
+fn dispatch_error(b: &Build) -> Option<(String, dockerfile::LineRange)> {
+    for (i, st) in b.df.stages.iter().enumerate() {
+        if !b.stages[i].needed {
+            continue;
+        }
+        for c in &st.commands {
+            let loc = dockerfile::instructions::location(c.meta());
+            let chmod = match c {
+                Command::Copy(cp) => cp.chmod.as_deref(),
+                Command::Add(a) => a.chmod.as_deref(),
+                _ => None,
+            };
+            if let Some(Err(e)) = chmod.filter(|m| !m.contains('$')).map(copy::parse_chmod) {
+                return Some((e, loc));
+            }
+            if let Command::Run(r) = c {
+                for m in &r.mounts {
+                    let target = m.target.as_deref().unwrap_or("");
+                    if m.kind != "secret" && m.kind != "ssh" && target.starts_with('/') && !target.contains('$') && crate::vfs::normalize("/", target) == "/" {
+                        return Some(("invalid mount target \"/\"".into(), loc));
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The stage a `--from` names: a stage name (any case) or index before stage `before`.
@@ -1681,6 +1717,11 @@ impl Daemon {
             Command::Add(a) => (true, a.sources.clone(), a.contents.clone(), a.dest.clone(), None, a.chown.clone(), a.chmod.clone()),
             _ => return,
         };
+        if legacy && chmod.is_some() {
+            let msg = "the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled";
+            b.fail(None, msg.into(), &[loc]);
+            return;
+        }
         let word = if is_add { "ADD" } else { "COPY" };
         let line = cmd.meta().start_line;
         let name = if legacy { String::new() } else { b.prefix(i, onbuild, shown) };
