@@ -118,3 +118,61 @@ fn same_transcript_as_native() {
     let expected = include_str!("transcripts/containers-lifecycle/expected");
     assert_eq!(run_script(Config::default(), script).merged, expected);
 }
+
+/// The view model's reducer (`web::state`), here because only the wasm build has it.
+mod view {
+    use std::rc::Rc;
+
+    use dockling::web::state::{Action, Color, View};
+    use dockling::{Event, Stream};
+    use wasm_bindgen_test::*;
+    use yew::Reducible;
+
+    fn reduce(v: View, a: Action) -> View {
+        (*Rc::new(v).reduce(a)).clone()
+    }
+
+    #[wasm_bindgen_test]
+    fn progress_lines_update_in_place() {
+        let mut v = View::default();
+        v = reduce(v, Action::Prompt("$ ".into()));
+        v = reduce(v, Action::Entered { line: "docker pull x".into(), echo: true });
+        let p = |k: &str, l: &str| Event::Progress { stream: Stream::Stdout, key: k.into(), line: l.into() };
+        v = reduce(v, Action::Events(vec![p("a", "a: Pulling fs layer "), p("b", "b: Pulling fs layer "), p("a", "a: Pull complete ")]));
+        assert_eq!(v.text(), "$ docker pull x\na: Pull complete \nb: Pulling fs layer \n\n");
+        assert_eq!(v.history, vec!["docker pull x".to_string()]);
+        // A redrawn view that got shorter removes its last lines.
+        v = reduce(v, Action::Events(vec![Event::ProgressRemove { stream: Stream::Stdout, key: "b".into() }]));
+        assert_eq!(v.text(), "$ docker pull x\na: Pull complete \n\n");
+    }
+
+    #[wasm_bindgen_test]
+    fn escape_sequences_become_colours() {
+        let mut v = View::default();
+        v = reduce(
+            v,
+            Action::Events(vec![
+                Event::Progress { stream: Stream::Stderr, key: "b".into(), line: "\x1b[34m => [1/2] FROM x  0.1s\x1b[0m".into() },
+                Event::Output { stream: Stream::Stdout, text: "plain \x1b[31mred\x1b[0m\x1b[K end\n".into() },
+            ]),
+        );
+        assert_eq!(v.text(), " => [1/2] FROM x  0.1s\nplain red end\n\n");
+        assert_eq!(v.lines[0].spans[0].color, Color::Blue);
+        let colors: Vec<Color> = v.lines[1].spans.iter().map(|s| s.color).collect();
+        assert_eq!(colors, vec![Color::Plain, Color::Red, Color::Plain]);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn build_view_is_coloured_not_escaped() {
+    let root = mount().await;
+    type_line(&root, "mkdir app && cd app && printf 'FROM busybox\\nRUN echo hi\\n' > Dockerfile").await;
+    type_line(&root, "docker build -t app .").await;
+    // The build takes a second or two of (real = virtual) time in the browser.
+    TimeoutFuture::new(3000).await;
+    let t = text(&root);
+    assert!(t.contains("FINISHED"), "{t}");
+    assert!(!t.contains("[34m") && !t.contains('\u{1b}'), "{t}");
+    assert!(root.query_selector(".ansi-blue").ok().flatten().is_some(), "no blue span: {}", root.inner_html());
+    root.remove();
+}

@@ -22,6 +22,16 @@ fn tokenize(s: &str) -> Result<Vec<String>, String> {
     while i < c.len() {
         if c[i].is_whitespace() {
             i += 1;
+        } else if c[i] == '$' && c.get(i + 1).is_some_and(|d| d.is_ascii_digit() || *d == '#' || *d == '?') {
+            // `$1`, `$#`, `$?`: a parameter, kept as `$…` so it is not read as a number.
+            let st = i;
+            i += 2;
+            if c[st + 1].is_ascii_digit() {
+                while i < c.len() && c[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            out.push(c[st..i].iter().collect());
         } else if c[i].is_ascii_alphanumeric() || c[i] == '_' || c[i] == '$' {
             let st = i;
             i += 1;
@@ -166,6 +176,10 @@ impl P<'_> {
         if let Ok(n) = t.parse::<i64>() {
             return Ok(n);
         }
+        if let Some(param) = t.strip_prefix('$') {
+            let v = (self.var)(param);
+            return Ok(v.trim().parse::<i64>().unwrap_or(0));
+        }
         if t.chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
@@ -194,6 +208,12 @@ mod tests {
         assert_eq!(super::eval("(2 + 3) * $i % 7", &var), Ok(6));
         assert_eq!(super::eval("i > 3 && !0", &var), Ok(1));
         assert_eq!(super::eval("nope * 2", &var), Ok(0));
+        let params = |n: &str| match n {
+            "1" => "3".to_string(),
+            "#" => "2".to_string(),
+            _ => String::new(),
+        };
+        assert_eq!(super::eval("$1 * 5 + $#", &params), Ok(17));
         assert!(super::eval("1/0", &var).is_err());
     }
 }

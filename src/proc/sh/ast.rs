@@ -66,4 +66,9 @@ pub enum Node {
     },
     /// `{ …; }` or `( … )` (a subshell runs in the same shell here).
     Group(Box<Node>),
+    /// `name() compound-command` (or bash's `function name { …; }`).
+    Function {
+        name: String,
+        body: Box<Node>,
+    },
 }

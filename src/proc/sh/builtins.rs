@@ -80,6 +80,8 @@ pub fn run<S: System>(
         }
         "kill" => kill(sh, sys, args, out),
         "shift" => return Some(shift(sh, args, out)),
+        "return" => return Some(ret(sh, args, out)),
+        "local" => return Some(local(sh, args, out)),
         "umask" => umask(sh, args, out),
         "command" => command(sh, sys, args, out),
         "test" => test(sh, sys, args, out),
@@ -94,6 +96,70 @@ pub fn run<S: System>(
         _ => return None,
     };
     Some(Run::Done(code))
+}
+
+/// `return [N]`: the status of a function (the jump out of it is compiled in). Outside a
+/// function bash complains and goes on; dash and BusyBox end a script with it.
+fn ret<W>(sh: &mut Shell, args: &[String], out: &mut Captured) -> Run<W> {
+    let code = match args.first() {
+        None => sh.status,
+        Some(a) => match a.parse::<i64>() {
+            Ok(n) => (n & 255) as i32,
+            Err(_) if sh.flavor == Flavor::Bash => {
+                out.err(&sh.builtin_error("return", &format!("{a}: numeric argument required")));
+                2
+            }
+            Err(_) => {
+                out.err(&sh.builtin_error("return", &format!("Illegal number: {a}")));
+                return if sh.script { Run::Exit(2) } else { Run::Done(2) };
+            }
+        },
+    };
+    if sh.frames.is_empty() {
+        if sh.flavor == Flavor::Bash {
+            out.err(&format!("{}: return: can only `return' from a function or sourced script\n", sh.name));
+            return Run::Done(2);
+        }
+        if sh.script {
+            return Run::Exit(code);
+        }
+    }
+    Run::Done(code)
+}
+
+/// `local NAME[=VALUE]...`: the variable gets its old value back when the function returns.
+/// bash starts a bare `local NAME` unset; dash and BusyBox keep the value it had.
+fn local<W>(sh: &mut Shell, args: &[String], out: &mut Captured) -> Run<W> {
+    if sh.frames.is_empty() {
+        if sh.flavor == Flavor::Bash {
+            out.err(&format!("{}: local: can only be used in a function\n", sh.name));
+            return Run::Done(1);
+        }
+        out.err(&sh.builtin_error("local", "not in a function"));
+        return if sh.script { Run::Exit(2) } else { Run::Done(2) };
+    }
+    for a in args {
+        let (name, value) = match a.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (a.clone(), None),
+        };
+        let before = sh.vars.get(&name).cloned();
+        if let Some(frame) = sh.frames.last_mut() {
+            if !frame.iter().any(|(n, _)| *n == name) {
+                frame.push((name.clone(), before));
+            }
+        }
+        match value {
+            Some(v) => {
+                sh.vars.insert(name, v);
+            }
+            None if sh.flavor == Flavor::Bash => {
+                sh.vars.remove(&name);
+            }
+            None => {}
+        }
+    }
+    Run::Done(0)
 }
 
 /// `shift [N]`, checked against bash 5.2, dash 0.5.12 and BusyBox 1.35: shifting more than

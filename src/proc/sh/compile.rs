@@ -33,6 +33,11 @@ pub enum Op {
     },
     Negate,
     SetStatus(i32),
+    /// Defines (or redefines) a function: its body, compiled on its own.
+    Define {
+        name: String,
+        body: Box<Code>,
+    },
 }
 
 /// A pipeline of simple commands.
@@ -57,6 +62,9 @@ struct Loop {
 struct Compiler {
     code: Code,
     loops: Vec<Loop>,
+    /// Compiling a function's body: `return` jumps to its end.
+    in_function: bool,
+    returns: Vec<usize>,
 }
 
 fn bare_word(w: &Word) -> Option<&str> {
@@ -118,6 +126,11 @@ impl Compiler {
                     return;
                 }
                 self.run(vec![s.clone()], checked);
+                // `return [N]` sets the status (the builtin), then leaves the function.
+                if self.in_function && first == Some("return") {
+                    let j = self.emit(Op::Jump(0));
+                    self.returns.push(j);
+                }
             }
             Node::Pipeline { stages, negate } => {
                 let mut simple = Vec::new();
@@ -155,6 +168,15 @@ impl Compiler {
                 }
             }
             Node::Group(inner) => self.node(inner, checked),
+            Node::Function { name, body } => {
+                let mut c = Compiler { in_function: true, ..Compiler::default() };
+                c.node(body, checked);
+                let end = c.here();
+                for j in std::mem::take(&mut c.returns) {
+                    c.patch(j, end);
+                }
+                self.emit(Op::Define { name: name.clone(), body: Box::new(c.code) });
+            }
             Node::If {
                 branches,
                 otherwise,

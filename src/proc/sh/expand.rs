@@ -105,10 +105,77 @@ pub fn arith(sh: &Shell, expr: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The command substitutions inside `$((…))` text (`$(( $1 * $(fact 4) ))`): each `$(…)`'s
+/// source, in order, with where it starts and ends.
+fn arith_substs(expr: &str) -> Vec<(usize, usize, String)> {
+    let b = expr.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'$' && b[i + 1] == b'(' && b.get(i + 2) != Some(&b'(') {
+            let mut depth = 0;
+            let mut j = i + 1;
+            while j < b.len() {
+                match b[j] {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j >= b.len() {
+                break;
+            }
+            out.push((i, j + 1, expr[i + 2..j].to_string()));
+            i = j + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The command substitutions of `words`, in the order expanding them runs them.
+pub fn subst_sources(words: &[&Word]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in words.iter().flat_map(|w| w.iter()) {
+        match p {
+            Part::Subst { source, .. } => out.push(source.clone()),
+            Part::Arith { expr, .. } => out.extend(arith_substs(expr).into_iter().map(|(_, _, s)| s)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `$((…))` text with its command substitutions replaced by their output.
+fn arith_text(expr: &str, subst: &mut SubstFn) -> String {
+    let subs = arith_substs(expr);
+    if subs.is_empty() {
+        return expr.to_string();
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for (a, b, source) in subs {
+        out.push_str(&expr[at..a]);
+        out.push_str(subst(&source).trim_end_matches('\n'));
+        at = b;
+    }
+    out.push_str(&expr[at..]);
+    out
+}
+
 /// The first `$((…))` in `words` that cannot be evaluated, as this shell reports it (bash 5.2,
 /// dash 0.5.12, BusyBox 1.35): the message without a trailing newline.
 pub fn arith_error(sh: &Shell, words: &[&Word]) -> Option<String> {
     let (expr, msg) = words.iter().flat_map(|w| w.iter()).find_map(|p| match p {
+        // One with command substitutions is evaluated once they have run.
+        Part::Arith { expr, .. } if !arith_substs(expr).is_empty() => None,
         Part::Arith { expr, .. } => super::arith::eval(expr, &|n| var(sh, n)).err().map(|m| (expr.as_str(), m)),
         _ => None,
     })?;
@@ -148,7 +215,7 @@ pub fn expand_single(sh: &Shell, w: &Word, subst: &mut SubstFn) -> String {
             Part::Lit(t) | Part::Quoted(t) => s.push_str(t),
             Part::Var { name, .. } => s.push_str(&var(sh, name)),
             Part::Subst { source, .. } => s.push_str(subst(source).trim_end_matches('\n')),
-            Part::Arith { expr, .. } => s.push_str(&arith(sh, expr)),
+            Part::Arith { expr, .. } => s.push_str(&arith(sh, &arith_text(expr, subst))),
         }
     }
     s
@@ -177,7 +244,7 @@ fn expand_into(sh: &Shell, fs: &Tree, w: &Word, subst: &mut SubstFn, out: &mut V
             }
             Part::Quoted(t) => fields[cur].push(t, false),
             Part::Arith { expr, .. } => {
-                let v = arith(sh, expr);
+                let v = arith(sh, &arith_text(expr, subst));
                 fields[cur].push(&v, false);
             }
             Part::Var { name, quoted: true } if name == "@" => {

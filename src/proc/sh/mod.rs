@@ -50,6 +50,10 @@ pub struct Shell {
     pub script: bool,
     /// The file-creation mask (`umask`): files get 0666 and directories 0777 without these bits.
     pub umask: u32,
+    /// Functions defined so far, compiled.
+    pub functions: crate::vecmap::VecMap<String, compile::Code>,
+    /// One frame per function running: the variables `local` saved (name, value before).
+    pub frames: Vec<Vec<(String, Option<String>)>>,
 }
 
 impl Shell {
@@ -76,6 +80,8 @@ impl Shell {
             pid: 1,
             script: false,
             umask: 0o022,
+            functions: crate::vecmap::VecMap::new(),
+            frames: Vec::new(),
         }
     }
 

@@ -31,9 +31,6 @@ enum Fail {
 
 type PResult<T> = Result<T, Fail>;
 
-/// What a function definition (`name() { …; }`) gives: the shell does not simulate functions.
-/// Messages starting `dockling:` are printed as they are, without a shell's syntax-error words.
-pub const FUNCTIONS: &str = "dockling: shell functions (`name() { …; }`) are not simulated";
 
 struct Parser {
     toks: Vec<Token>,
@@ -146,13 +143,6 @@ impl Parser {
     }
 
     fn unexpected(&self) -> Fail {
-        let defines_function = self.is_op("(")
-            && self.pos > 0
-            && matches!(self.toks.get(self.pos - 1), Some(Token::Word(_)))
-            && matches!(self.toks.get(self.pos + 1), Some(Token::Op(o)) if *o == ")");
-        if defines_function {
-            return Fail::Error(FUNCTIONS.into());
-        }
         match self.peek() {
             None => Fail::Incomplete,
             Some(Token::Op(o)) => Fail::Error(format!("syntax error near unexpected token `{o}'")),
@@ -265,7 +255,35 @@ impl Parser {
         })
     }
 
+    /// `name()` (or `function name`, `function name()`) then the body, a compound command.
+    fn function(&mut self) -> PResult<Option<Node>> {
+        let op_at = |p: &Parser, k: usize, op: &str| matches!(p.toks.get(p.pos + k), Some(Token::Op(o)) if *o == op);
+        let valid = |n: &str| n.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let (name, skip) = match self.peek_word() {
+            Some("function") => match self.toks.get(self.pos + 1) {
+                Some(Token::Word(w)) => match bare(w) {
+                    Some(n) if valid(n) => (n.to_string(), if op_at(self, 2, "(") && op_at(self, 3, ")") { 4 } else { 2 }),
+                    _ => return Ok(None),
+                },
+                _ => return Ok(None),
+            },
+            Some(n) if valid(n) && !RESERVED.contains(&n) && op_at(self, 1, "(") && op_at(self, 2, ")") => (n.to_string(), 3),
+            _ => return Ok(None),
+        };
+        self.pos += skip;
+        self.skip_newlines();
+        let compound = matches!(self.peek_word(), Some("{" | "if" | "while" | "until" | "for" | "case")) || self.is_op("(");
+        if !compound {
+            return Err(self.unexpected_before(Missing::Word("}")));
+        }
+        let body = self.command()?;
+        Ok(Some(Node::Function { name, body: Box::new(body) }))
+    }
+
     fn command(&mut self) -> PResult<Node> {
+        if let Some(f) = self.function()? {
+            return Ok(f);
+        }
         match self.peek_word() {
             Some("if") => return self.if_clause(),
             Some("while") | Some("until") => return self.while_clause(),

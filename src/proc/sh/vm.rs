@@ -31,6 +31,25 @@ enum Waiting<W> {
     System(W),
     /// A command substitution of the stage about to run waits (`$(docker build -q .)`).
     Subst(Box<Substs<W>>),
+    /// A function the stage called waits.
+    Call(Box<Call<W>>),
+}
+
+/// Functions calling functions deeper than this say so instead of exhausting the stack.
+const MAX_CALL_DEPTH: usize = 100;
+
+/// A function running: its body's machine, and the caller's positional parameters.
+#[derive(Clone, Debug)]
+struct Call<W> {
+    vm: Vm<W>,
+    args: Vec<String>,
+}
+
+/// How far a function call got.
+enum CallRun<W> {
+    Done(i32),
+    Exit(i32),
+    Blocked(Box<Call<W>>),
 }
 
 /// The command substitutions of a pipeline stage, run one after another; one of them waits.
@@ -124,6 +143,10 @@ impl<W: std::fmt::Debug> Vm<W> {
                 waiting: Waiting::Subst(s),
                 ..
             }) => s.vm.wake_time_by(system),
+            Some(Blocked {
+                waiting: Waiting::Call(c),
+                ..
+            }) => c.vm.wake_time_by(system),
             None => None,
         }
     }
@@ -139,12 +162,44 @@ impl<W: std::fmt::Debug> Vm<W> {
                 waiting: Waiting::Subst(s),
                 ..
             }) => s.vm.waiting_mut(),
+            Some(Blocked {
+                waiting: Waiting::Call(c),
+                ..
+            }) => c.vm.waiting_mut(),
             _ => None,
         }
     }
 
     pub fn is_blocked(&self) -> bool {
         self.blocked.is_some() || self.spin_until.is_some()
+    }
+
+    /// Runs a called function's body until it ends or waits; its output goes where the calling
+    /// command's redirections say. Its end restores the caller's parameters and `local`s.
+    fn run_call<S: System<Wait = W>>(sh: &mut Shell, sys: &mut S, term: &mut Captured, mut call: Box<Call<W>>, sinks: &[Sink; 2], pipe: &mut String) -> CallRun<W> {
+        let mut cap = Captured::default();
+        let st = call.vm.run(sh, sys, &mut cap);
+        route(sys, term, cap, sinks, pipe);
+        if st == VmState::Blocked {
+            return CallRun::Blocked(call);
+        }
+        sh.args = std::mem::take(&mut call.args);
+        if let Some(frame) = sh.frames.pop() {
+            for (name, before) in frame.into_iter().rev() {
+                match before {
+                    Some(v) => {
+                        sh.vars.insert(name, v);
+                    }
+                    None => {
+                        sh.vars.remove(&name);
+                    }
+                }
+            }
+        }
+        match st {
+            VmState::Exit(code) => CallRun::Exit(code),
+            _ => CallRun::Done(sh.status),
+        }
     }
 
     /// Runs the substitutions `state` has left; the stage's stdout substitutions in order.
@@ -186,6 +241,24 @@ impl<W: std::fmt::Debug> Vm<W> {
             self.spin = 0;
         }
         if let Some(mut b) = self.blocked.take() {
+            if let Waiting::Call(_) = &b.waiting {
+                let Waiting::Call(call) = std::mem::replace(&mut b.waiting, Waiting::Until(SimTime(0))) else { unreachable!() };
+                match Self::run_call(sh, sys, term, call, &b.sinks, &mut b.pipe) {
+                    CallRun::Blocked(call) => {
+                        b.waiting = Waiting::Call(call);
+                        self.blocked = Some(b);
+                        return VmState::Blocked;
+                    }
+                    CallRun::Exit(code) => return VmState::Exit(code),
+                    CallRun::Done(status) => {
+                        self.spin = 0;
+                        if let Some(state) = self.continue_pipeline(sh, sys, term, b.pipeline, b.stage + 1, status, b.pipe, b.checked, b.negate_after) {
+                            return state;
+                        }
+                    }
+                }
+                return self.run(sh, sys, term);
+            }
             if let Waiting::Subst(_) = &b.waiting {
                 let Waiting::Subst(state) = std::mem::replace(&mut b.waiting, Waiting::Until(SimTime(0))) else { unreachable!() };
                 let (stdin, status) = (state.stdin.clone(), state.status);
@@ -212,7 +285,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                     route(sys, term, cap, &b.sinks, &mut b.pipe);
                     r
                 }
-                Waiting::Subst(_) => None,
+                Waiting::Subst(_) | Waiting::Call(_) => None,
             };
             let Some(status) = done else {
                 self.blocked = Some(b);
@@ -307,6 +380,10 @@ impl<W: std::fmt::Debug> Vm<W> {
                     });
                     self.pc = target.map(|(_, t)| *t).unwrap_or(end);
                 }
+                Op::Define { name, body } => {
+                    sh.functions.insert(name, *body);
+                    sh.status = 0;
+                }
                 Op::Negate => sh.status = if sh.status == 0 { 1 } else { 0 },
                 Op::SetStatus(s) => sh.status = s,
             }
@@ -384,8 +461,36 @@ impl<W: std::fmt::Debug> Vm<W> {
                     }
                 }
             };
-            let (result, sinks, exec) =
-                run_simple(sh, sys, term, &cmd, last, &stdin, stage > 0, &mut pipe, pre);
+            let mut call = None;
+            let (mut result, sinks, exec) =
+                run_simple(sh, sys, term, &cmd, last, &stdin, stage > 0, &mut pipe, pre, &mut call);
+            if let Some((body, args)) = call {
+                if sh.frames.len() >= MAX_CALL_DEPTH {
+                    term.err(&format!("dockling: functions calling functions more than {MAX_CALL_DEPTH} deep are not simulated\n"));
+                    result = Run::Done(1);
+                } else {
+                    sh.frames.push(Vec::new());
+                    let saved = std::mem::replace(&mut sh.args, args);
+                    let call = Box::new(Call { vm: Vm::new(body), args: saved });
+                    result = match Self::run_call(sh, sys, term, call, &sinks, &mut pipe) {
+                        CallRun::Done(code) => Run::Done(code),
+                        CallRun::Exit(code) => Run::Exit(code),
+                        CallRun::Blocked(call) => {
+                            self.blocked = Some(Blocked {
+                                pipeline,
+                                stage,
+                                checked,
+                                negate_after,
+                                waiting: Waiting::Call(call),
+                                sinks,
+                                pipe,
+                                exec: false,
+                            });
+                            return Some(VmState::Blocked);
+                        }
+                    };
+                }
+            }
             match result {
                 Run::Done(code) if exec => {
                     sh.status = code;
@@ -457,33 +562,20 @@ fn substitutions<S: System>(
     words: &[Word],
     term: &mut Captured,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    for w in words {
-        for p in w {
-            if let Part::Subst { source, .. } = p {
-                out.push(substitute(sh, sys, source, term));
-            }
-        }
-    }
-    out
+    let refs: Vec<&Word> = words.iter().collect();
+    super::expand::subst_sources(&refs).iter().map(|source| substitute(sh, sys, source, term)).collect()
 }
 
 /// The command substitutions of a simple command, in the order `run_simple` expands them.
 fn subst_sources(cmd: &Simple) -> Vec<String> {
-    let mut out = Vec::new();
-    for w in cmd.words.iter().chain(cmd.assigns.iter().map(|(_, v)| v)) {
-        for p in w {
-            if let Part::Subst { source, .. } = p {
-                out.push(source.clone());
-            }
-        }
-    }
-    out
+    let words: Vec<&Word> = cmd.words.iter().chain(cmd.assigns.iter().map(|(_, v)| v)).collect();
+    super::expand::subst_sources(&words)
 }
 
 /// How many command substitutions `words` have.
 fn subst_count(words: &[Word]) -> usize {
-    words.iter().map(|w| w.iter().filter(|p| matches!(p, Part::Subst { .. })).count()).sum()
+    let refs: Vec<&Word> = words.iter().collect();
+    super::expand::subst_sources(&refs).len()
 }
 
 /// Runs `$(source)` to completion (a command that would wait is abandoned) and returns its stdout.
@@ -526,7 +618,9 @@ fn heredoc_text(sh: &Shell, body: &str, quoted: bool) -> String {
     out
 }
 
-/// Runs one simple command: expansions, redirections, then a builtin or the system's program.
+/// Runs one simple command: expansions, redirections, then a function, a builtin or the
+/// system's program. A function call is handed back in `call` for the machine to run.
+#[allow(clippy::too_many_arguments)]
 fn run_simple<S: System>(
     sh: &mut Shell,
     sys: &mut S,
@@ -537,6 +631,7 @@ fn run_simple<S: System>(
     piped: bool,
     pipe: &mut String,
     pre: Option<Vec<String>>,
+    call: &mut Option<(super::compile::Code, Vec<String>)>,
 ) -> (Run<S::Wait>, [Sink; 2], bool) {
     // Substitutions that already ran (in `subst_sources` order), else run here.
     let mut pre = pre.map(|v| v.into_iter());
@@ -567,6 +662,7 @@ fn run_simple<S: System>(
     });
     // `exec CMD` runs CMD in place of the shell; `command CMD` runs it bypassing functions.
     let mut exec = false;
+    let mut bypass = false;
     loop {
         match argv.first().map(String::as_str) {
             Some("exec") if argv.len() > 1 => {
@@ -575,6 +671,7 @@ fn run_simple<S: System>(
             }
             Some("command") if argv.get(1).is_some_and(|a| !a.starts_with('-')) => {
                 argv.remove(0);
+                bypass = true;
             }
             _ => break,
         }
@@ -644,6 +741,11 @@ fn run_simple<S: System>(
         for (k, v) in assigns {
             sh.vars.insert(k, v);
         }
+        return (Run::Done(0), sinks, exec);
+    }
+    // A function runs in this shell, with the arguments as its positional parameters.
+    if let Some(body) = sh.functions.get(&argv[0]).filter(|_| !bypass && !exec) {
+        *call = Some((body.clone(), argv[1..].to_vec()));
         return (Run::Done(0), sinks, exec);
     }
     let tty = sinks[0] == Sink::Terminal(StdStream::Stdout);
@@ -803,7 +905,7 @@ pub fn attach_bodies(program: &mut super::ast::Node, bodies: Vec<String>) {
             }
             Node::For { body, .. } => walk(body, it),
             Node::Case { arms, .. } => arms.iter_mut().for_each(|(_, b)| walk(b, it)),
-            Node::Group(b) => walk(b, it),
+            Node::Group(b) | Node::Function { body: b, .. } => walk(b, it),
         }
     }
     walk(program, &mut bodies.into_iter());
