@@ -17,6 +17,10 @@ pub struct CacheRecord {
     pub shared: bool,
     pub in_use: bool,
     pub description: String,
+    /// A cache mount's directory, which steps write to.
+    pub mutable: bool,
+    /// The records it was built on (`Parent:` in `docker builder du --verbose`).
+    pub parents: Vec<String>,
 }
 
 /// What `GET /system/df` answers.
@@ -111,6 +115,8 @@ impl Daemon {
                     shared: in_images(e),
                     in_use: false,
                     description: e.description.clone(),
+                    mutable: false,
+                    parents: self.build_cache.get(&e.parent).map(|p| p.record.clone()).into_iter().collect(),
                 }
             })
             .collect();
@@ -125,6 +131,8 @@ impl Daemon {
                 shared: false,
                 in_use: false,
                 description: c.description.clone(),
+                mutable: true,
+                parents: Vec::new(),
             });
         }
         out.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));

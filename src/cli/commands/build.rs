@@ -271,8 +271,52 @@ fn record_row(r: &crate::daemon::CacheRecord, now: crate::clock::SimTime) -> Vec
     if r.shared {
         size.push('*');
     }
-    let last = if r.last_used.0 == 0 { String::new() } else { format!("{} ago", crate::text::human_duration(now.since(r.last_used))) };
-    vec![format!("{:<40}", r.id), format!("{:<5}", !r.in_use), format!("{size:<10}"), last]
+    let id = if r.mutable { format!("{}*", r.id) } else { r.id.clone() };
+    vec![format!("{id:<40}"), format!("{:<5}", !r.in_use), format!("{size:<10}"), last_used(r, now)]
+}
+
+fn last_used(r: &crate::daemon::CacheRecord, now: crate::clock::SimTime) -> String {
+    if r.last_used.0 == 0 {
+        String::new()
+    } else {
+        format!("{} ago", crate::text::human_duration(now.since(r.last_used)))
+    }
+}
+
+/// A time as Go's `time.Time.String()` prints a UTC one: `2026-07-01 10:00:00.06 +0000 UTC`.
+fn go_time_string(t: crate::clock::SimTime) -> String {
+    let c = t.civil();
+    let mut s = format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
+    if c.nanos != 0 {
+        let frac = format!("{:09}", c.nanos);
+        s.push('.');
+        s.push_str(frac.trim_end_matches('0'));
+    }
+    s.push_str(" +0000 UTC");
+    s
+}
+
+/// One record as buildx v0.24's `du --verbose` prints it (`printVerbose`).
+fn record_verbose(r: &crate::daemon::CacheRecord, now: crate::clock::SimTime) -> String {
+    let kv = |k: &str, v: String| vec![format!("{k}:"), v];
+    let mut rows = vec![kv("ID", r.id.clone())];
+    if !r.parents.is_empty() {
+        rows.push(kv("Parent", r.parents.join(",")));
+    }
+    rows.push(kv("Created at", go_time_string(r.created)));
+    rows.push(kv("Mutable", r.mutable.to_string()));
+    rows.push(kv("Reclaimable", (!r.in_use).to_string()));
+    rows.push(kv("Shared", r.shared.to_string()));
+    rows.push(kv("Size", crate::text::human_size(r.size)));
+    if !r.description.is_empty() {
+        rows.push(kv("Description", r.description.clone()));
+    }
+    rows.push(kv("Usage count", r.usage.to_string()));
+    if r.last_used.0 != 0 {
+        rows.push(kv("Last used", last_used(r, now)));
+    }
+    rows.push(kv("Type", r.kind.clone()));
+    format!("{}\n", tab_block(&rows))
 }
 
 fn header() -> Vec<String> {
@@ -316,14 +360,18 @@ pub fn builder_prune(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
 
 /// `docker builder du` (buildx du).
 pub fn builder_du(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
-    if p.has("filter") || p.has("verbose") {
-        ctx.err("dockling: docker builder du --filter/--verbose are not simulated\n");
+    if p.has("filter") {
+        ctx.err("dockling: docker builder du --filter is not simulated\n");
         return Outcome::Done(1);
     }
     let mut records = ctx.daemon.build_cache_records();
     records.sort_by(|a, b| a.size.cmp(&b.size).then_with(|| a.id.cmp(&b.id)));
     let mut out = String::new();
-    if !records.is_empty() {
+    if p.bool("verbose") {
+        for r in &records {
+            out.push_str(&record_verbose(r, ctx.now));
+        }
+    } else if !records.is_empty() {
         let mut rows = vec![header()];
         rows.extend(records.iter().map(|r| record_row(r, ctx.now)));
         out.push_str(&tab_block(&rows));
