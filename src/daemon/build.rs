@@ -199,7 +199,8 @@ struct StageRun {
 #[derive(Clone, Debug)]
 enum Op {
     Definition,
-    Metadata(usize),
+    /// Resolving the base images.
+    Metadata,
     Ignore,
     From(usize),
     Context,
@@ -881,16 +882,15 @@ impl Daemon {
                 }
                 let mut seen: Vec<String> = Vec::new();
                 let mut ops = Vec::new();
-                for (i, st) in b.stages.iter().enumerate() {
-                    if !st.needed {
-                        continue;
-                    }
+                for st in b.stages.iter().filter(|s| s.needed) {
                     if let Base::Pending(r) = &st.base {
                         if !seen.contains(r) {
                             seen.push(r.clone());
                         }
-                        ops.push(Op::Metadata(i));
                     }
+                }
+                if !seen.is_empty() {
+                    ops.push(Op::Metadata);
                 }
                 ops.push(Op::Ignore);
                 ops.push(Op::Fork);
@@ -898,30 +898,47 @@ impl Daemon {
                 b.ops = ops.into();
                 b.known = b.known.max(1 + seen.len() as u32 + 2);
             }
-            Op::Metadata(i) => {
-                let Base::Pending(r) = b.stages[i].base.clone() else { return };
-                // One vertex per image, however many stages use it.
-                let first = !b.stages[..i].iter().any(|s| matches!(&s.base, Base::Image { reference, .. } if *reference == r));
-                let resolved = self.resolve_base(&r, b.req.pull);
-                if !first {
+            Op::Metadata => {
+                // BuildKit resolves every base image at once: one vertex per image, however
+                // many stages use it, all started together.
+                let mut ends = Vec::new();
+                let mut longest = 0;
+                let mut started: Vec<(String, u32)> = Vec::new();
+                let mut failure = None;
+                for i in 0..b.stages.len() {
+                    let Base::Pending(r) = b.stages[i].base.clone() else { continue };
+                    if !b.stages[i].needed {
+                        continue;
+                    }
+                    let resolved = self.resolve_base(&r, b.req.pull);
+                    if !started.iter().any(|(x, _)| *x == r) {
+                        let v = b.vertex(format!("[internal] load metadata for {r}"));
+                        started.push((r.clone(), v));
+                        match &resolved {
+                            Ok(base) => {
+                                let ms = if matches!(base, Base::Image { local: true, .. }) { 0 } else { 500 };
+                                longest = longest.max(ms);
+                                ends.push(Event::End { v, at: b.t + Millis(ms), cached: false, error: None });
+                            }
+                            Err(e) if failure.is_none() => failure = Some((v, e.clone(), i)),
+                            Err(_) => {}
+                        }
+                    }
                     if let Ok(base) = resolved {
                         b.stages[i].base = base;
                     }
+                }
+                if let Some((v, e, i)) = failure {
+                    b.t = b.t + Millis(400);
+                    let loc = dockerfile::instructions::location(&b.df.stages[i].meta);
+                    b.fail(Some(v), e, &[loc]);
+                    // The others were still resolving.
+                    for (_, other) in started.iter().filter(|(_, o)| *o != v) {
+                        b.events.push(Event::End { v: *other, at: b.t, cached: false, error: Some("context canceled".into()) });
+                    }
                     return;
                 }
-                let v = b.vertex(format!("[internal] load metadata for {r}"));
-                match resolved {
-                    Ok(base) => {
-                        let ms = if matches!(base, Base::Image { local: true, .. }) { 0 } else { 500 };
-                        b.stages[i].base = base;
-                        b.later(ms, vec![Build::end(v, false)]);
-                    }
-                    Err(e) => {
-                        b.t = b.t + Millis(400);
-                        let loc = dockerfile::instructions::location(&b.df.stages[i].meta);
-                        b.fail(Some(v), e, &[loc]);
-                    }
-                }
+                b.wait = Wait::Until(b.t + Millis(longest), ends);
             }
             Op::Ignore => {
                 let v = b.vertex("[internal] load .dockerignore".into());
