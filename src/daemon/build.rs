@@ -1697,6 +1697,10 @@ impl Daemon {
                 let mut process = Process::start(&argv, &program, &run_env, &workdir, false, false, false, &tree);
                 process.user = who.name.clone();
                 let reason = self.miss_reason(b, i, StepKind::Run, &b.stages[i].key.clone(), &shown, &prep.files, &env);
+                if r.network == "none" {
+                    let text = "dockling: RUN --network=none is not simulated: this step still reaches the simulated network\n".to_string();
+                    b.events.push(Event::Log { v, at: b.t, text });
+                }
                 b.wait = Wait::Run(Box::new(RunState {
                     v,
                     stage: i,
