@@ -107,10 +107,13 @@ pub fn build(p: &Parsed, ctx: &mut Ctx, _inv: &Invocation) -> Outcome {
         }
     }
     // Flags whose effect is not simulated say so rather than being ignored.
-    const NOT_SIMULATED: [&str; 19] = [
+    const NOT_SIMULATED: [&str; 20] = [
         "add-host", "allow", "annotation", "attest", "build-context", "cache-from", "cache-to", "call", "cgroup-parent", "check",
-        "metadata-file", "network", "output", "provenance", "push", "sbom", "shm-size", "ulimit", "debug",
+        "metadata-file", "network", "output", "provenance", "push", "sbom", "shm-size", "ulimit", "debug", "iidfile",
     ];
+    if let Some(b) = p.string("builder").filter(|b| *b != "default") {
+        return err(ctx, legacy, &format!("no builder {} found", crate::text::go_quote(b)));
+    }
     let default_value = |f: &str| match f {
         "network" => p.string(f) == Some("default"),
         "call" => p.string(f) == Some("build"),
