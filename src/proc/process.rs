@@ -226,12 +226,14 @@ impl Process {
         }
         if self.mode == Mode::Interactive {
             self.vm = None;
+            self.shell.unwind_calls();
             self.partial.clear();
             self.shell.status = 130;
             out.push((StdStream::Stdout, "^C\n".into()));
             self.started = false;
         } else if self.init {
             self.vm = None;
+            self.shell.unwind_calls();
             self.shell.status = 130;
         }
     }

@@ -313,6 +313,8 @@ impl Session {
         }
         if self.job.take().is_some() {
             self.shell.status = 130;
+            // The functions the command was running end with it.
+            self.shell.unwind_calls();
         }
     }
 

@@ -145,8 +145,8 @@ fn local<W>(sh: &mut Shell, args: &[String], out: &mut Captured) -> Run<W> {
         };
         let before = sh.vars.get(&name).cloned();
         if let Some(frame) = sh.frames.last_mut() {
-            if !frame.iter().any(|(n, _)| *n == name) {
-                frame.push((name.clone(), before));
+            if !frame.locals.iter().any(|(n, _)| *n == name) {
+                frame.locals.push((name.clone(), before));
             }
         }
         match value {

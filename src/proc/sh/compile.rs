@@ -125,12 +125,15 @@ impl Compiler {
                     }
                     return;
                 }
-                self.run(vec![s.clone()], checked);
-                // `return [N]` sets the status (the builtin), then leaves the function.
+                // `return [N]` sets the status (the builtin, never an error for `set -e`), then
+                // leaves the function.
                 if self.in_function && first == Some("return") {
+                    self.run(vec![s.clone()], false);
                     let j = self.emit(Op::Jump(0));
                     self.returns.push(j);
+                    return;
                 }
+                self.run(vec![s.clone()], checked);
             }
             Node::Pipeline { stages, negate } => {
                 let mut simple = Vec::new();
@@ -169,8 +172,10 @@ impl Compiler {
             }
             Node::Group(inner) => self.node(inner, checked),
             Node::Function { name, body } => {
+                // Whether `set -e` applies inside depends on where it is called from (a frame
+                // called in a condition turns it off), not on where it is defined.
                 let mut c = Compiler { in_function: true, ..Compiler::default() };
-                c.node(body, checked);
+                c.node(body, true);
                 let end = c.here();
                 for j in std::mem::take(&mut c.returns) {
                     c.patch(j, end);

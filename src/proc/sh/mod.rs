@@ -52,8 +52,19 @@ pub struct Shell {
     pub umask: u32,
     /// Functions defined so far, compiled.
     pub functions: crate::vecmap::VecMap<String, compile::Code>,
-    /// One frame per function running: the variables `local` saved (name, value before).
-    pub frames: Vec<Vec<(String, Option<String>)>>,
+    /// One frame per function running.
+    pub frames: Vec<Frame>,
+}
+
+/// A function call in progress: what its end gives back to the caller.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frame {
+    /// The caller's positional parameters.
+    pub args: Vec<String>,
+    /// The variables `local` saved: name, value before.
+    pub locals: Vec<(String, Option<String>)>,
+    /// Called where `set -e` does not apply (a condition, `f || …`): not inside it either.
+    pub unchecked: bool,
 }
 
 impl Shell {
@@ -83,6 +94,35 @@ impl Shell {
             functions: crate::vecmap::VecMap::new(),
             frames: Vec::new(),
         }
+    }
+
+    /// Ends the innermost function call: its parameters and `local`s go back to the caller's.
+    pub fn pop_frame(&mut self) {
+        if let Some(f) = self.frames.pop() {
+            self.args = f.args;
+            for (name, before) in f.locals.into_iter().rev() {
+                match before {
+                    Some(v) => {
+                        self.vars.insert(name, v);
+                    }
+                    None => {
+                        self.vars.remove(&name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends every function call (the command running them was interrupted).
+    pub fn unwind_calls(&mut self) {
+        while !self.frames.is_empty() {
+            self.pop_frame();
+        }
+    }
+
+    /// `set -e` is off inside a function called where it does not apply.
+    pub fn errexit_applies(&self) -> bool {
+        self.errexit && !self.frames.iter().any(|f| f.unchecked)
     }
 
     /// The environment passed to programs: exported variables, `KEY=value`, in order.

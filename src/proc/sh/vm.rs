@@ -39,11 +39,10 @@ enum Waiting<W> {
 /// level is a nested `Vm::run`; 25 levels fit a 1 MB wasm stack with room to spare).
 const MAX_CALL_DEPTH: usize = 25;
 
-/// A function running: its body's machine, and the caller's positional parameters.
+/// A function running: its body's machine (the caller's parameters are in the shell's frame).
 #[derive(Clone, Debug)]
 struct Call<W> {
     vm: Vm<W>,
-    args: Vec<String>,
 }
 
 /// How far a function call got.
@@ -107,6 +106,9 @@ pub struct Vm<W> {
     /// Operations since the last wait.
     spin: u32,
     spin_until: Option<SimTime>,
+    /// What the script's commands read when nothing else is their input: a function's stdin
+    /// when it was a pipe, a file or a here-document.
+    input: Option<String>,
 }
 
 impl<W: std::fmt::Debug> Vm<W> {
@@ -118,6 +120,7 @@ impl<W: std::fmt::Debug> Vm<W> {
             blocked: None,
             spin: 0,
             spin_until: None,
+            input: None,
         }
     }
 
@@ -184,19 +187,7 @@ impl<W: std::fmt::Debug> Vm<W> {
         if st == VmState::Blocked {
             return CallRun::Blocked(call);
         }
-        sh.args = std::mem::take(&mut call.args);
-        if let Some(frame) = sh.frames.pop() {
-            for (name, before) in frame.into_iter().rev() {
-                match before {
-                    Some(v) => {
-                        sh.vars.insert(name, v);
-                    }
-                    None => {
-                        sh.vars.remove(&name);
-                    }
-                }
-            }
-        }
+        sh.pop_frame();
         match st {
             VmState::Exit(code) => CallRun::Exit(code),
             _ => CallRun::Done(sh.status),
@@ -322,6 +313,7 @@ impl<W: std::fmt::Debug> Vm<W> {
             match op {
                 Op::Run { pipeline, checked } => {
                     let negate = matches!(self.code.ops.get(self.pc), Some(Op::Negate));
+                    let stdin = self.input.clone().unwrap_or_default();
                     if let Some(state) = self.continue_pipeline(
                         sh,
                         sys,
@@ -329,7 +321,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                         pipeline,
                         0,
                         0,
-                        String::new(),
+                        stdin,
                         checked,
                         negate,
                     ) {
@@ -463,16 +455,19 @@ impl<W: std::fmt::Debug> Vm<W> {
                 }
             };
             let mut call = None;
+            let piped = stage > 0 || self.input.is_some();
             let (mut result, sinks, exec) =
-                run_simple(sh, sys, term, &cmd, last, &stdin, stage > 0, &mut pipe, pre, &mut call);
-            if let Some((body, args)) = call {
+                run_simple(sh, sys, term, &cmd, last, &stdin, piped, &mut pipe, pre, &mut call);
+            if let Some((body, args, input)) = call {
                 if sh.frames.len() >= MAX_CALL_DEPTH {
                     term.err(&format!("dockling: functions calling functions more than {MAX_CALL_DEPTH} deep are not simulated\n"));
                     result = Run::Done(1);
                 } else {
-                    sh.frames.push(Vec::new());
-                    let saved = std::mem::replace(&mut sh.args, args);
-                    let call = Box::new(Call { vm: Vm::new(body), args: saved });
+                    let caller = std::mem::replace(&mut sh.args, args);
+                    sh.frames.push(super::Frame { args: caller, locals: Vec::new(), unchecked: !checked || negate_after });
+                    let mut vm = Vm::new(body);
+                    vm.input = input;
+                    let call = Box::new(Call { vm });
                     result = match Self::run_call(sh, sys, term, call, &sinks, &mut pipe) {
                         CallRun::Done(code) => Run::Done(code),
                         CallRun::Exit(code) => Run::Exit(code),
@@ -529,7 +524,7 @@ impl<W: std::fmt::Debug> Vm<W> {
             stdin = pipe;
         }
         sh.status = status;
-        if checked && sh.errexit && status != 0 && !negate_after {
+        if checked && sh.errexit_applies() && status != 0 && !negate_after {
             return Some(VmState::Exit(status));
         }
         None
@@ -632,7 +627,7 @@ fn run_simple<S: System>(
     piped: bool,
     pipe: &mut String,
     pre: Option<Vec<String>>,
-    call: &mut Option<(super::compile::Code, Vec<String>)>,
+    call: &mut Option<(super::compile::Code, Vec<String>, Option<String>)>,
 ) -> (Run<S::Wait>, [Sink; 2], bool) {
     // Substitutions that already ran (in `subst_sources` order), else run here.
     let mut pre = pre.map(|v| v.into_iter());
@@ -746,7 +741,7 @@ fn run_simple<S: System>(
     }
     // A function runs in this shell, with the arguments as its positional parameters.
     if let Some(body) = sh.functions.get(&argv[0]).filter(|_| !bypass && !exec) {
-        *call = Some((body.clone(), argv[1..].to_vec()));
+        *call = Some((body.clone(), argv[1..].to_vec(), redirected.then_some(input)));
         return (Run::Done(0), sinks, exec);
     }
     let tty = sinks[0] == Sink::Terminal(StdStream::Stdout);
