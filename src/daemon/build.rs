@@ -110,8 +110,14 @@ pub struct Build {
     legacy: Legacy,
     /// The lane that builds each stage (BuildKit), by stage index.
     stage_lanes: Vec<Option<usize>>,
-    /// FROM vertices so far: (image ID, when it ends, whether it was cached).
+    /// FROM vertices so far: (the image as shown, `ref@digest`; when it ends; whether it was
+    /// cached).
     from_seen: Vec<(String, SimTime, bool)>,
+    /// When the build context has arrived (steps of every lane that read it wait for it).
+    context_ready: Option<SimTime>,
+    /// When each cache mount was last given back: a step of another lane that mounts the same
+    /// ID waits for it, so their writes do not overwrite each other.
+    cache_free: Vec<(String, SimTime)>,
 }
 
 /// One line of work that runs side by side with the others.
@@ -386,12 +392,17 @@ impl Build {
     }
 
     /// Stops every lane: the vertices still running end as canceled. The first of them.
-    fn cancel_lanes(&mut self, t: SimTime) -> Option<u32> {
+    /// The RUN steps stopped are handed back (their mounts are still in place).
+    fn cancel_lanes(&mut self, t: SimTime) -> (Option<u32>, Vec<RunState>) {
         let mut first = None;
+        let mut runs = Vec::new();
         for l in &mut self.lanes {
             let mut running = Vec::new();
             match std::mem::replace(&mut l.wait, Wait::None) {
-                Wait::Run(r) => running.push(r.v),
+                Wait::Run(r) => {
+                    running.push(r.v);
+                    runs.push(*r);
+                }
                 Wait::Until(_, evs) => running.extend(evs.iter().filter_map(|e| match e {
                     Event::End { v, .. } => Some(*v),
                     _ => None,
@@ -406,7 +417,7 @@ impl Build {
                 }
             }
         }
-        first
+        (first, runs)
     }
 
     fn legacy_step(&mut self, text: &str) {
@@ -476,6 +487,26 @@ impl Build {
                     }
                     t = t.max(self.lanes[d].done_at.filter(|_| self.finished(d))?);
                 }
+                if let Op::Cmd { stage, index, onbuild } = op {
+                    let cmd = if *onbuild { self.stages[*stage].onbuild.get(*index) } else { self.df.stages[*stage].commands.get(*index) };
+                    if let Some(cmd) = cmd {
+                        // The context another lane asked for arrives for everyone at once.
+                        if !self.req.legacy && self.context_loaded && reads_context(cmd) {
+                            t = t.max(self.context_ready?);
+                        }
+                        if let Command::Run(r) = cmd {
+                            for id in r.mounts.iter().filter(|m| m.kind == "cache").map(mounts::cache_id) {
+                                let busy = self.lanes.iter().enumerate().any(|(j, o)| j != k && matches!(&o.wait, Wait::Run(rs) if rs.mounts.iter().any(|m| m.cache_id() == Some(id.as_str()))));
+                                if busy {
+                                    return None;
+                                }
+                                if let Some((_, free)) = self.cache_free.iter().find(|(x, _)| *x == id) {
+                                    t = t.max(*free);
+                                }
+                            }
+                        }
+                    }
+                }
                 Some(t)
             }
         }
@@ -502,6 +533,8 @@ impl Daemon {
             lanes: Vec::new(),
             stage_lanes: Vec::new(),
             from_seen: Vec::new(),
+            context_ready: None,
+            cache_free: Vec::new(),
             events: Vec::new(),
             next_v: 1,
             known: 0,
@@ -558,7 +591,13 @@ impl Daemon {
             return;
         }
         let t = b.lanes.iter().map(|l| l.t).fold(now, SimTime::max);
-        let running = b.cancel_lanes(t);
+        let (running, runs) = b.cancel_lanes(t);
+        // What canceled steps wrote to their cache mounts stays there, as in BuildKit.
+        for mut r in runs {
+            let mounted = std::mem::take(&mut r.mounts);
+            self.unmount_all(mounted, &mut r.tree, t);
+        }
+        let Some(b) = self.builds.get_mut(&handle) else { return };
         let message = if b.req.legacy { String::new() } else { "Canceled: context canceled".into() };
         b.outcome = Some(Outcome::Failed(Failure { message, excerpt: String::new(), vertex: running, status: if b.req.legacy { 130 } else { 1 }, bare: b.req.legacy }));
     }
@@ -630,7 +669,11 @@ impl Daemon {
             if matches!(b.outcome, Some(Outcome::Failed(_))) {
                 // A failed step cancels what runs beside it.
                 let t = b.lanes[k].t;
-                b.cancel_lanes(t);
+                let (_, runs) = b.cancel_lanes(t);
+                for mut r in runs {
+                    let mounted = std::mem::take(&mut r.mounts);
+                    self.unmount_all(mounted, &mut r.tree, t);
+                }
             }
         }
         self.builds.insert(id, b);
@@ -948,6 +991,7 @@ impl Daemon {
                 b.later(20, vec![Build::end(v, false)]);
             }
             Op::Context => {
+                b.context_ready = Some(b.t + Millis(20));
                 let v = b.vertex("[internal] load build context".into());
                 let size = b.context.as_ref().map(|c| self.context_transfer(c, &b.req.context_dir)).unwrap_or(2);
                 let st = b.status(v, "transferring context:".into(), size, 0, 10);
@@ -1104,7 +1148,9 @@ impl Daemon {
                 let name = b.prefix(i, false, &format!("FROM {shown}"));
                 // Stages on the same image share one vertex, as BuildKit merges identical ones:
                 // this stage starts once that one is done.
-                if let Some((_, end, hit)) = b.from_seen.iter().find(|(id, _, _)| *id == image.id).cloned() {
+                if let Some((_, end, hit)) = b.from_seen.iter().find(|(x, _, _)| *x == shown).cloned() {
+                    let reason = "the same base image as an earlier stage: BuildKit runs the two FROM steps once, as one".to_string();
+                    b.report.steps.push(StepReport { name, line: b.df.stages[i].line, cached: hit, reason });
                     self.stage_from_image(b, i, &image, hit, onbuild);
                     let ms = end.since(b.t).0;
                     b.later(ms, Vec::new());
@@ -1181,7 +1227,7 @@ impl Daemon {
                 );
                 b.report.steps.push(StepReport { name, line: b.df.stages[i].line, cached: hit, reason });
                 evs.push(Build::end(v, hit));
-                b.from_seen.push((image.id.clone(), b.t + Millis(ms), hit));
+                b.from_seen.push((shown.clone(), b.t + Millis(ms), hit));
                 self.stage_from_image(b, i, &image, hit, onbuild);
                 b.later(ms, evs);
             }
@@ -1928,6 +1974,10 @@ impl Daemon {
     fn run_finished(&mut self, b: &mut Build, mut r: RunState, code: i32, now: SimTime) {
         let exit_at = r.wake;
         let mounted = std::mem::take(&mut r.mounts);
+        for id in mounted.iter().filter_map(|m| m.cache_id()) {
+            b.cache_free.retain(|(x, _)| x != id);
+            b.cache_free.push((id.to_string(), exit_at));
+        }
         self.unmount_all(mounted, &mut r.tree, exit_at);
         if !r.legacy_container.is_empty() {
             self.legacy_run_finished(b, r, code, now);

@@ -54,6 +54,13 @@ pub(super) struct Prepared {
     pub run_error: Option<String>,
 }
 
+impl Mounted {
+    /// The cache ID, for a cache mount.
+    pub(super) fn cache_id(&self) -> Option<&str> {
+        self.cache.as_ref().map(|(id, _)| id.as_str())
+    }
+}
+
 /// A mount in place while the step runs: how to take it away again.
 #[derive(Clone, Debug)]
 pub(super) struct Mounted {
@@ -76,6 +83,20 @@ fn owned_by_root(n: &Node) -> Node {
         other => other.clone(),
     };
     Node { kind, meta: Meta { uid: 0, gid: 0, ..n.meta.clone() } }
+}
+
+/// The ID a cache mount keeps its content under: BuildKit's `"/" + id`, the ID defaulting to
+/// `path.Clean(target)` (so `target=/c` is `//c` and `target=cache` is `/cache`).
+pub(super) fn cache_id(m: &crate::dockerfile::instructions::Mount) -> String {
+    let id = m.cache_id.clone().unwrap_or_else(|| {
+        let t = m.target.as_deref().unwrap_or("");
+        if t.starts_with('/') {
+            clean(t)
+        } else {
+            clean(t).trim_start_matches('/').to_string()
+        }
+    });
+    format!("/{id}")
 }
 
 /// `path.Clean` of an absolute path.
@@ -149,8 +170,7 @@ impl Daemon {
                         Some(f) => Some(self.mount_source(b, i, f, m.target.as_deref().unwrap_or(""))?),
                     };
                     if kind == "cache" {
-                        let id = m.cache_id.clone().unwrap_or_else(|| clean(m.target.as_deref().unwrap_or("")));
-                        let id = format!("/{id}");
+                        let id = cache_id(m);
                         let mut desc = format!("cached mount {target} from exec {}", argv.join(" "));
                         if id != target {
                             desc.push_str(&format!(" with id {}", go_quote(&id)));
