@@ -160,6 +160,14 @@ mod view {
         assert_eq!(v.lines[0].spans[0].color, Color::Blue);
         let colors: Vec<Color> = v.lines[1].spans.iter().map(|s| s.color).collect();
         assert_eq!(colors, vec![Color::Plain, Color::Red, Color::Plain]);
+        // Faint and colour are separate; a broken or foreign sequence does not eat the text.
+        v = reduce(
+            View::default(),
+            Action::Events(vec![Event::Output { stream: Stream::Stdout, text: "\x1b[34m\x1b[2mfaint blue\x1b[22m blue\x1b(B\x1b]0;title\x07 \x1b[\nnext\n".into() }]),
+        );
+        assert_eq!(v.text(), "faint blue blue \nnext\n\n");
+        let s = &v.lines[0].spans;
+        assert_eq!((s[0].color, s[0].faint, s[1].color, s[1].faint), (Color::Blue, true, Color::Blue, false));
     }
 }
 

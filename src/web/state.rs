@@ -20,73 +20,115 @@ pub enum Style {
     Note,
 }
 
-/// The colour an SGR escape (`ESC[34m`) selected: what buildx's terminal view and other
-/// programs colour their output with.
+/// The foreground colour an SGR escape (`ESC[34m`) selected: what buildx's terminal view and
+/// other programs colour their output with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Color {
     #[default]
     Plain,
-    Faint,
     Red,
     Green,
     Yellow,
     Blue,
+    Magenta,
     Cyan,
 }
 
-impl Color {
-    /// The CSS class (`www/style.css`), if any.
-    pub fn class(self) -> Option<&'static str> {
-        match self {
-            Color::Plain => None,
-            Color::Faint => Some("ansi-faint"),
-            Color::Red => Some("ansi-red"),
-            Color::Green => Some("ansi-green"),
-            Color::Yellow => Some("ansi-yellow"),
-            Color::Blue => Some("ansi-blue"),
-            Color::Cyan => Some("ansi-cyan"),
+/// The graphic rendition in effect: a colour, and faint (`ESC[2m`) or not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sgr {
+    pub color: Color,
+    pub faint: bool,
+}
+
+impl Sgr {
+    /// The CSS classes (`www/style.css`).
+    pub fn classes(self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        match self.color {
+            Color::Plain => {}
+            Color::Red => v.push("ansi-red"),
+            Color::Green => v.push("ansi-green"),
+            Color::Yellow => v.push("ansi-yellow"),
+            Color::Blue => v.push("ansi-blue"),
+            Color::Magenta => v.push("ansi-magenta"),
+            Color::Cyan => v.push("ansi-cyan"),
         }
+        if self.faint {
+            v.push("ansi-faint");
+        }
+        v
     }
 
-    /// The colour after the parameters of one `ESC[…m`.
-    fn apply(self, params: &str) -> Color {
-        let mut c = self;
+    /// The rendition after the parameters of one `ESC[…m` (30–37 and 90–97 colours; black,
+    /// white and grey are drawn in the terminal's own colours).
+    fn apply(self, params: &str) -> Sgr {
+        let mut r = self;
         for p in params.split(';') {
-            c = match p {
-                "" | "0" | "39" | "22" => Color::Plain,
-                "2" => Color::Faint,
-                "31" | "91" => Color::Red,
-                "32" | "92" => Color::Green,
-                "33" | "93" => Color::Yellow,
-                "34" | "94" => Color::Blue,
-                "36" | "96" => Color::Cyan,
-                _ => c,
-            };
+            match p {
+                "" | "0" => r = Sgr::default(),
+                "2" => r.faint = true,
+                "22" => r.faint = false,
+                "39" | "30" | "37" | "90" | "97" => r.color = Color::Plain,
+                "31" | "91" => r.color = Color::Red,
+                "32" | "92" => r.color = Color::Green,
+                "33" | "93" => r.color = Color::Yellow,
+                "34" | "94" => r.color = Color::Blue,
+                "35" | "95" => r.color = Color::Magenta,
+                "36" | "96" => r.color = Color::Cyan,
+                _ => {}
+            }
         }
-        c
+        r
     }
 }
 
-/// Splits `text` at its escape sequences: the pieces with the colour each is drawn in. SGR
-/// sequences change `color`; other control sequences (cursor moves, erases) are dropped.
-fn colored(text: &str, color: &mut Color) -> Vec<(Color, String)> {
-    let mut out: Vec<(Color, String)> = Vec::new();
+/// Splits `text` at its escape sequences: the pieces with the rendition each is drawn in. SGR
+/// sequences change `sgr`; other control sequences (cursor moves, erases, character sets,
+/// window titles) are dropped.
+fn colored(text: &str, sgr: &mut Sgr) -> Vec<(Sgr, String)> {
+    let mut out: Vec<(Sgr, String)> = Vec::new();
     let mut rest = text;
     while let Some(i) = rest.find('\x1b') {
         if i > 0 {
-            out.push((*color, rest[..i].to_string()));
+            out.push((*sgr, rest[..i].to_string()));
         }
         rest = &rest[i + 1..];
-        if let Some(csi) = rest.strip_prefix('[') {
-            let end = csi.find(|c: char| c.is_ascii_alphabetic() || c == '~').unwrap_or(csi.len());
-            if csi[end..].starts_with('m') {
-                *color = color.apply(&csi[..end]);
+        let b = rest.as_bytes();
+        match b.first() {
+            // CSI: parameter and intermediate bytes (0x20–0x3F), then a final byte.
+            Some(b'[') => {
+                let end = b[1..].iter().position(|c| !(0x20..=0x3f).contains(c)).map_or(b.len(), |p| p + 1);
+                match b.get(end) {
+                    Some(f) if (0x40..=0x7e).contains(f) => {
+                        if *f == b'm' {
+                            *sgr = sgr.apply(&rest[1..end]);
+                        }
+                        rest = &rest[end + 1..];
+                    }
+                    // Not a sequence after all: only the ESC [ goes.
+                    _ => rest = &rest[1..],
+                }
             }
-            rest = csi.get(end + 1..).unwrap_or("");
+            // OSC (a window title): up to BEL or ESC \.
+            Some(b']') => {
+                let bel = rest.find('\x07').map(|p| p + 1);
+                let st = rest.find("\x1b\\").map(|p| p + 2);
+                let end = match (bel, st) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (Some(a), None) | (None, Some(a)) => a,
+                    (None, None) => rest.len(),
+                };
+                rest = &rest[end..];
+            }
+            // A character set (`ESC ( B` from `tput sgr0`).
+            Some(b'(' | b')') => rest = rest.get(2..).unwrap_or(""),
+            Some(c) if c.is_ascii() => rest = &rest[1..],
+            _ => {}
         }
     }
     if !rest.is_empty() {
-        out.push((*color, rest.to_string()));
+        out.push((*sgr, rest.to_string()));
     }
     out
 }
@@ -96,6 +138,7 @@ fn colored(text: &str, color: &mut Color) -> Vec<(Color, String)> {
 pub struct Span {
     pub style: Style,
     pub color: Color,
+    pub faint: bool,
     pub text: String,
 }
 
@@ -121,8 +164,8 @@ pub struct View {
     pub cursor: usize,
     /// A prompt is shown at the end of `open`.
     pub prompt_shown: bool,
-    /// The colour the last escape sequence selected (it lasts, as on a terminal).
-    pub color: Color,
+    /// The rendition the last escape sequence selected (it lasts, as on a terminal).
+    pub sgr: Sgr,
 }
 
 /// What can happen to the view.
@@ -176,18 +219,18 @@ impl View {
 
     fn append(&mut self, style: Style, text: &str) {
         let text = text.replace('\r', "");
-        for (color, text) in colored(&text, &mut self.color) {
+        for (sgr, text) in colored(&text, &mut self.sgr) {
             match self.open.spans.last_mut() {
-                Some(s) if s.style == style && s.color == color => s.text.push_str(&text),
-                _ => self.open.spans.push(Span { style, color, text }),
+                Some(s) if s.style == style && s.color == sgr.color && s.faint == sgr.faint => s.text.push_str(&text),
+                _ => self.open.spans.push(Span { style, color: sgr.color, faint: sgr.faint, text }),
             }
         }
     }
 
     fn progress(&mut self, style: Style, key: String, line: String) {
         // A progress line is drawn whole: its colours start and end with it.
-        let mut color = Color::Plain;
-        let spans: Vec<Span> = colored(&line, &mut color).into_iter().map(|(color, text)| Span { style, color, text }).collect();
+        let mut sgr = Sgr::default();
+        let spans: Vec<Span> = colored(&line, &mut sgr).into_iter().map(|(r, text)| Span { style, color: r.color, faint: r.faint, text }).collect();
         let from = self.block_start.min(self.lines.len());
         if let Some(existing) = self.lines[from..]
             .iter_mut()

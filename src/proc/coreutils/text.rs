@@ -109,8 +109,10 @@ struct GrepOpts {
     list: Option<bool>,
     names: Option<bool>,
     silent: bool,
-    after: usize,
-    before: usize,
+    /// `-A`, `-B`: they win over `-C` wherever it comes.
+    after: Option<usize>,
+    before: Option<usize>,
+    context: usize,
     max: Option<usize>,
     patterns: Vec<String>,
 }
@@ -180,17 +182,22 @@ fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured
                         "max-count" => o.max = Some(number(&v, "max count", out)?),
                         _ => {
                             let n = number(&v, "context length", out)?;
-                            if name != "before-context" {
-                                o.after = n;
-                            }
-                            if name != "after-context" {
-                                o.before = n;
+                            match name {
+                                "after-context" => o.after = Some(n),
+                                "before-context" => o.before = Some(n),
+                                _ => o.context = n,
                             }
                         }
                     }
                 }
                 "recursive" | "dereference-recursive" => {
                     out.err("dockling: grep -r is not simulated (name the files instead)\n");
+                    return Err(2);
+                }
+                "perl-regexp" | "file" | "null-data" | "byte-offset" | "label" | "line-buffered" | "null" | "initial-tab"
+                | "include" | "exclude" | "exclude-dir" | "exclude-from" | "devices" | "directories" | "binary-files"
+                | "basic-regexp" | "no-ignore-case" | "only-matching-count" | "version" | "help" => {
+                    out.err(&format!("dockling: grep --{name} is not simulated\n"));
                     return Err(2);
                 }
                 _ => {
@@ -231,6 +238,11 @@ fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured
                     out.err("dockling: grep -r is not simulated (name the files instead)\n");
                     return Err(2);
                 }
+                // Real options of GNU grep (and -f, -z of BusyBox's) that are not simulated.
+                'P' | 'f' | 'z' | 'Z' | 'b' | 'D' | 'd' | 'T' | 'V' | 'u' if env.tools == Tools::Gnu || matches!(c, 'f' | 'z') => {
+                    out.err(&format!("dockling: grep -{c} is not simulated\n"));
+                    return Err(2);
+                }
                 'A' | 'B' | 'C' | 'e' | 'm' => {
                     let rest: String = chars[k..].iter().collect();
                     k = chars.len();
@@ -248,11 +260,10 @@ fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured
                         'm' => o.max = Some(number(&v, "max count", out)?),
                         _ => {
                             let n = number(&v, "context length", out)?;
-                            if c != 'B' {
-                                o.after = n;
-                            }
-                            if c != 'A' {
-                                o.before = n;
+                            match c {
+                                'A' => o.after = Some(n),
+                                'B' => o.before = Some(n),
+                                _ => o.context = n,
                             }
                         }
                     }
@@ -316,7 +327,8 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let find = |chars: &[char], from: usize| -> Option<(usize, usize)> {
         res.iter().filter_map(|r| r.find_at(chars, from).and_then(|c| c[0])).min_by_key(|(a, b)| (*a, std::cmp::Reverse(*b)))
     };
-    let context = !o.count && !o.quiet && o.list.is_none() && (o.after > 0 || o.before > 0);
+    let (after, before) = (o.after.unwrap_or(o.context), o.before.unwrap_or(o.context));
+    let context = !o.count && !o.quiet && o.list.is_none() && (after > 0 || before > 0);
     let mut found = false;
     let mut s = String::new();
     let mut printed_any = false;
@@ -369,7 +381,7 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                 continue;
             }
             if context {
-                let from = ln.saturating_sub(o.before).max(last.map_or(0, |l| l + 1));
+                let from = ln.saturating_sub(before).max(last.map_or(0, |l| l + 1));
                 if printed_any && last.is_none_or(|l| from > l + 1) {
                     s.push_str("--\n");
                 }
@@ -378,7 +390,7 @@ pub fn grep(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                     s.push_str(l);
                     s.push('\n');
                 }
-                due_after = o.after;
+                due_after = after;
                 last = Some(ln);
                 printed_any = true;
             }
@@ -554,7 +566,8 @@ pub fn sort(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     status
 }
 
-/// `cut -b|-c|-f LIST [-d DELIM] [-s] [FILE]...`.
+/// `cut -b|-c|-f LIST [-d DELIM] [-s] [--complement] [--output-delimiter=S] [FILE]...`, as GNU
+/// coreutils 9.1 cuts (`-c` counts bytes, as GNU's does) with BusyBox's wording where it differs.
 pub fn cut(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
     let gnu = matches!(env.tools, Tools::Gnu);
     let usage = |out: &mut Captured| {
@@ -563,58 +576,122 @@ pub fn cut(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         }
     };
     let (mut list, mut fields, mut delim, mut only_delimited) = (None::<String>, false, '\t', false);
+    let (mut complement, mut out_delim) = (false, None::<String>);
     let mut files: Vec<String> = Vec::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if a.len() < 2 || !a.starts_with('-') {
-            files.push(a.clone());
-            continue;
-        }
-        let flag = a.chars().nth(1).unwrap_or('-');
+    let mut operands_only = false;
+    // One option with its value (from the rest of its word or the next argument).
+    let mut set = |flag: char, v: String, out: &mut Captured| -> Result<(), i32> {
         match flag {
-            'b' | 'c' | 'f' | 'd' => {
-                let v = if a.len() > 2 {
-                    a[2..].to_string()
-                } else if let Some(v) = args.get(i) {
-                    i += 1;
-                    v.clone()
-                } else {
-                    out.err(&format!("cut: option requires an argument -- '{flag}'\n"));
-                    usage(out);
-                    return 1;
-                };
-                match flag {
-                    'd' => {
-                        let mut cs = v.chars();
-                        match (cs.next(), cs.next()) {
-                            (Some(c), None) => delim = c,
-                            _ => {
-                                out.err("cut: the delimiter must be a single character\n");
-                                usage(out);
-                                return 1;
-                            }
-                        }
+            'd' => {
+                let mut cs = v.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => delim = c,
+                    _ => {
+                        out.err("cut: the delimiter must be a single character\n");
+                        usage(out);
+                        return Err(1);
                     }
-                    'f' => {
-                        fields = true;
-                        list = Some(v);
-                    }
-                    _ => list = Some(v),
                 }
             }
-            's' => only_delimited = true,
-            'n' => {}
-            _ => {
-                let c = a.chars().nth(1).unwrap_or('-');
-                out.err(&format!("cut: invalid option -- '{c}'\n"));
-                if gnu {
-                    usage(out);
-                } else {
-                    out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: cut [OPTIONS] [FILE]...\n");
+            'f' => {
+                fields = true;
+                list = Some(v);
+            }
+            _ => list = Some(v),
+        }
+        Ok(())
+    };
+    while i < args.len() {
+        let a = args[i].clone();
+        i += 1;
+        if operands_only || a.len() < 2 || !a.starts_with('-') {
+            files.push(a);
+            continue;
+        }
+        if a == "--" {
+            operands_only = true;
+            continue;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            let (name, val) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            let flag = match name {
+                "bytes" => Some('b'),
+                "characters" => Some('c'),
+                "fields" => Some('f'),
+                "delimiter" => Some('d'),
+                "output-delimiter" => Some('O'),
+                "only-delimited" => {
+                    only_delimited = true;
+                    None
                 }
-                return 1;
+                "complement" => {
+                    complement = true;
+                    None
+                }
+                _ => {
+                    out.err(&format!("cut: unrecognized option '{a}'\n"));
+                    usage(out);
+                    return 1;
+                }
+            };
+            if let Some(flag) = flag {
+                let v = match val.or_else(|| {
+                    i += 1;
+                    args.get(i - 1).cloned()
+                }) {
+                    Some(v) => v,
+                    None => {
+                        out.err(&format!("cut: option '--{name}' requires an argument\n"));
+                        usage(out);
+                        return 1;
+                    }
+                };
+                if flag == 'O' {
+                    out_delim = Some(v);
+                } else if let Err(code) = set(flag, v, out) {
+                    return code;
+                }
+            }
+            continue;
+        }
+        let chars: Vec<char> = a[1..].chars().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let c = chars[k];
+            k += 1;
+            match c {
+                'b' | 'c' | 'f' | 'd' => {
+                    let rest: String = chars[k..].iter().collect();
+                    k = chars.len();
+                    let v = if !rest.is_empty() {
+                        rest
+                    } else if let Some(v) = args.get(i) {
+                        i += 1;
+                        v.clone()
+                    } else {
+                        out.err(&format!("cut: option requires an argument -- '{c}'\n"));
+                        usage(out);
+                        return 1;
+                    };
+                    if let Err(code) = set(c, v, out) {
+                        return code;
+                    }
+                }
+                's' => only_delimited = true,
+                'n' => {}
+                _ => {
+                    out.err(&format!("cut: invalid option -- '{c}'\n"));
+                    if gnu {
+                        usage(out);
+                    } else {
+                        out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: cut [OPTIONS] [FILE]...\n");
+                    }
+                    return 1;
+                }
             }
         }
     }
@@ -628,30 +705,38 @@ pub fn cut(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
         return 1;
     };
     // The ranges, 1-based and inclusive (`N`, `N-`, `-M`, `N-M`).
+    let what = if fields { "fields" } else { "byte/character positions" };
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     for part in list.split(',') {
-        let (a, b) = match part.split_once('-') {
-            Some((a, b)) => (a, b),
-            None => (part, part),
-        };
-        let lo = if a.is_empty() { Some(1) } else { a.parse::<usize>().ok() };
-        let hi = if b.is_empty() { Some(usize::MAX) } else { b.parse::<usize>().ok() };
+        if part == "-" {
+            out.err("cut: invalid range with no endpoint: -\n");
+            usage(out);
+            return 1;
+        }
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let lo = if a.is_empty() && !part.is_empty() { Some(1) } else { a.parse::<usize>().ok() };
+        let hi = if b.is_empty() && !part.is_empty() { Some(usize::MAX) } else { b.parse::<usize>().ok() };
         match (lo, hi) {
-            (Some(0), _) | (_, Some(0)) if gnu => {
-                let what = if fields { "fields" } else { "byte/character positions" };
+            (Some(lo), Some(hi)) if lo > 0 && lo <= hi => ranges.push((lo, hi)),
+            (Some(0), _) | (_, Some(0)) | (None, None) if part.bytes().all(|c| c.is_ascii_digit() || c == b'-') => {
                 out.err(&format!("cut: {what} are numbered from 1\n"));
                 usage(out);
                 return 1;
             }
-            (Some(lo), Some(hi)) if lo <= hi => ranges.push((lo.max(1), hi)),
+            (Some(_), Some(_)) => {
+                out.err("cut: invalid decreasing range\n");
+                usage(out);
+                return 1;
+            }
             _ => {
-                out.err(&format!("cut: invalid {} list\n", if fields { "field" } else { "byte/character" }));
+                let kind = if fields { "field" } else { "byte/character position" };
+                out.err(&format!("cut: invalid {kind} value '{part}'\n"));
                 usage(out);
                 return 1;
             }
         }
     }
-    let wanted = |n: usize| ranges.iter().any(|(lo, hi)| n >= *lo && n <= *hi);
+    let wanted = |n: usize| ranges.iter().any(|(lo, hi)| n >= *lo && n <= *hi) != complement;
     let refs: Vec<&String> = files.iter().collect();
     let (ins, status) = inputs(env, "cut", &refs, out);
     let mut s = String::new();
@@ -666,9 +751,10 @@ pub fn cut(env: &mut Env, args: &[String], out: &mut Captured) -> i32 {
                     continue;
                 }
                 let picked: Vec<&str> = line.split(delim).enumerate().filter(|(k, _)| wanted(k + 1)).map(|(_, f)| f).collect();
-                s.push_str(&picked.join(&delim.to_string()));
+                s.push_str(&picked.join(&out_delim.clone().unwrap_or_else(|| delim.to_string())));
             } else {
-                s.extend(line.chars().enumerate().filter(|(k, _)| wanted(k + 1)).map(|(_, c)| c));
+                let bytes: Vec<u8> = line.bytes().enumerate().filter(|(k, _)| wanted(k + 1)).map(|(_, b)| b).collect();
+                s.push_str(&String::from_utf8_lossy(&bytes));
             }
             s.push('\n');
         }

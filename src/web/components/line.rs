@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::web::state::{Line, Span, Style};
+use crate::web::state::{Line, Sgr, Span, Style};
 
 #[derive(Properties, PartialEq)]
 pub struct LineProps {
@@ -21,10 +21,12 @@ fn class(style: Style) -> &'static str {
 
 /// A span's classes: its stream, and the colour an escape sequence gave it.
 fn classes(s: &Span) -> String {
-    match s.color.class() {
-        Some(c) => format!("{} {c}", class(s.style)),
-        None => class(s.style).to_string(),
+    let mut c = class(s.style).to_string();
+    for extra in (Sgr { color: s.color, faint: s.faint }).classes() {
+        c.push(' ');
+        c.push_str(extra);
     }
+    c
 }
 
 /// Renders a line's spans; an empty line keeps its height.
