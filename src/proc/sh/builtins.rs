@@ -536,7 +536,7 @@ fn kill<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captu
 fn command<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Captured) -> i32 {
     const BUILTINS: &[&str] = &[
         "cd", "pwd", "echo", "printf", "true", "false", ":", "export", "unset", "set", "exit", "test",
-        "[", "kill", "command", "exec", "umask", "shift",
+        "[", "kill", "command", "exec", "umask", "shift", "return", "local",
     ];
     let verbose = match args.first().map(String::as_str) {
         Some("-v") => false,
@@ -546,6 +546,19 @@ fn command<S: System>(sh: &mut Shell, sys: &mut S, args: &[String], out: &mut Ca
     let path = sh.vars.get("PATH").cloned().unwrap_or_default();
     let mut status = 0;
     for name in &args[1..] {
+        if sh.functions.contains_key(name.as_str()) {
+            if verbose {
+                match sh.flavor {
+                    Flavor::Dash => out.out(&format!("{name} is a shell function\n")),
+                    Flavor::Ash => out.out(&format!("{name} is a function\n")),
+                    // bash prints the body after this line; Dockling keeps no source text of it.
+                    Flavor::Bash => out.out(&format!("{name} is a function\ndockling: the function's body is not shown\n")),
+                }
+            } else {
+                out.out(&format!("{name}\n"));
+            }
+            continue;
+        }
         if BUILTINS.contains(&name.as_str()) {
             if verbose {
                 out.out(&format!("{name} is a shell builtin\n"));
