@@ -194,6 +194,45 @@ impl<W: std::fmt::Debug> Vm<W> {
         }
     }
 
+    /// Goes on with a function call the machine was stopped at, then with the script.
+    fn resume_call<S: System<Wait = W>>(&mut self, sh: &mut Shell, sys: &mut S, term: &mut Captured, mut b: Blocked<W>, call: Box<Call<W>>) -> VmState {
+        match Self::run_call(sh, sys, term, call, &b.sinks, &mut b.pipe) {
+            CallRun::Blocked(call) => {
+                b.waiting = Waiting::Call(call);
+                self.blocked = Some(b);
+                VmState::Blocked
+            }
+            CallRun::Exit(code) => VmState::Exit(code),
+            CallRun::Done(status) => {
+                self.spin = 0;
+                match self.continue_pipeline(sh, sys, term, b.pipeline, b.stage + 1, status, b.pipe, b.checked, b.negate_after) {
+                    Some(state) => state,
+                    None => self.run(sh, sys, term),
+                }
+            }
+        }
+    }
+
+    /// Goes on with the command substitutions of the stage the machine was stopped at, then
+    /// runs the stage and the rest of the script.
+    fn resume_substs<S: System<Wait = W>>(&mut self, sh: &mut Shell, sys: &mut S, term: &mut Captured, mut b: Blocked<W>, state: Box<Substs<W>>) -> VmState {
+        let (stdin, status) = (state.stdin.clone(), state.status);
+        match Self::run_substs(sh, sys, term, state) {
+            SubstRun::Blocked(state) => {
+                b.waiting = Waiting::Subst(state);
+                self.blocked = Some(b);
+                VmState::Blocked
+            }
+            SubstRun::Done(results) => {
+                self.spin = 0;
+                match self.continue_pipeline_from(sh, sys, term, b.pipeline, b.stage, status, stdin, b.checked, b.negate_after, Some(results)) {
+                    Some(state) => state,
+                    None => self.run(sh, sys, term),
+                }
+            }
+        }
+    }
+
     /// Runs the substitutions `state` has left; the stage's stdout substitutions in order.
     fn run_substs<S: System<Wait = W>>(sh: &mut Shell, sys: &mut S, term: &mut Captured, mut state: Box<Substs<W>>) -> SubstRun<W> {
         loop {
@@ -233,41 +272,11 @@ impl<W: std::fmt::Debug> Vm<W> {
             self.spin = 0;
         }
         if let Some(mut b) = self.blocked.take() {
-            if let Waiting::Call(_) = &b.waiting {
-                let Waiting::Call(call) = std::mem::replace(&mut b.waiting, Waiting::Until(SimTime(0))) else { unreachable!() };
-                match Self::run_call(sh, sys, term, call, &b.sinks, &mut b.pipe) {
-                    CallRun::Blocked(call) => {
-                        b.waiting = Waiting::Call(call);
-                        self.blocked = Some(b);
-                        return VmState::Blocked;
-                    }
-                    CallRun::Exit(code) => return VmState::Exit(code),
-                    CallRun::Done(status) => {
-                        self.spin = 0;
-                        if let Some(state) = self.continue_pipeline(sh, sys, term, b.pipeline, b.stage + 1, status, b.pipe, b.checked, b.negate_after) {
-                            return state;
-                        }
-                    }
-                }
-                return self.run(sh, sys, term);
-            }
-            if let Waiting::Subst(_) = &b.waiting {
-                let Waiting::Subst(state) = std::mem::replace(&mut b.waiting, Waiting::Until(SimTime(0))) else { unreachable!() };
-                let (stdin, status) = (state.stdin.clone(), state.status);
-                match Self::run_substs(sh, sys, term, state) {
-                    SubstRun::Blocked(state) => {
-                        b.waiting = Waiting::Subst(state);
-                        self.blocked = Some(b);
-                        return VmState::Blocked;
-                    }
-                    SubstRun::Done(results) => {
-                        self.spin = 0;
-                        if let Some(state) = self.continue_pipeline_from(sh, sys, term, b.pipeline, b.stage, status, stdin, b.checked, b.negate_after, Some(results)) {
-                            return state;
-                        }
-                    }
-                }
-                return self.run(sh, sys, term);
+            // A waiting function call or command substitution resumes its own machine.
+            match std::mem::replace(&mut b.waiting, Waiting::Until(SimTime(0))) {
+                Waiting::Call(call) => return self.resume_call(sh, sys, term, b, call),
+                Waiting::Subst(state) => return self.resume_substs(sh, sys, term, b, state),
+                other => b.waiting = other,
             }
             let done = match &mut b.waiting {
                 Waiting::Until(t) => (*t <= sys.now()).then_some(0),
