@@ -947,6 +947,7 @@ impl Daemon {
                 let mut ends = Vec::new();
                 let mut longest = 0;
                 let mut started: Vec<(String, u32)> = Vec::new();
+                let mut answered: Vec<u32> = Vec::new();
                 let mut failure = None;
                 for i in 0..b.stages.len() {
                     let Base::Pending(r) = b.stages[i].base.clone() else { continue };
@@ -958,10 +959,14 @@ impl Daemon {
                         let v = b.vertex(format!("[internal] load metadata for {r}"));
                         started.push((r.clone(), v));
                         match &resolved {
-                            Ok(base) => {
-                                let ms = if matches!(base, Base::Image { local: true, .. }) { 0 } else { 500 };
-                                longest = longest.max(ms);
-                                ends.push(Event::End { v, at: b.t + Millis(ms), cached: false, error: None });
+                            // A local image answers at once; a registry takes a moment.
+                            Ok(Base::Image { local: true, .. }) => {
+                                b.events.push(Event::End { v, at: b.t, cached: false, error: None });
+                                answered.push(v);
+                            }
+                            Ok(_) => {
+                                longest = 500;
+                                ends.push(Event::End { v, at: b.t + Millis(500), cached: false, error: None });
                             }
                             Err(e) if failure.is_none() => failure = Some((v, e.clone(), i)),
                             Err(_) => {}
@@ -976,7 +981,7 @@ impl Daemon {
                     let loc = dockerfile::instructions::location(&b.df.stages[i].meta);
                     b.fail(Some(v), e, &[loc]);
                     // The others were still resolving.
-                    for (_, other) in started.iter().filter(|(_, o)| *o != v) {
+                    for (_, other) in started.iter().filter(|(_, o)| *o != v && !answered.contains(o)) {
                         b.events.push(Event::End { v: *other, at: b.t, cached: false, error: Some("context canceled".into()) });
                     }
                     return;
