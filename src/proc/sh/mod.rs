@@ -65,6 +65,8 @@ pub struct Frame {
     pub locals: Vec<(String, Option<String>)>,
     /// Called where `set -e` does not apply (a condition, `f || …`): not inside it either.
     pub unchecked: bool,
+    /// Variables exported only for the call (`X=1 f`).
+    pub unexport: Vec<String>,
 }
 
 impl Shell {
@@ -100,6 +102,7 @@ impl Shell {
     pub fn pop_frame(&mut self) {
         if let Some(f) = self.frames.pop() {
             self.args = f.args;
+            self.exported.retain(|e| !f.unexport.contains(e));
             for (name, before) in f.locals.into_iter().rev() {
                 match before {
                     Some(v) => {

@@ -35,6 +35,16 @@ enum Waiting<W> {
     Call(Box<Call<W>>),
 }
 
+/// A function call that `run_simple` hands back to the machine.
+struct Invocation {
+    body: super::compile::Code,
+    args: Vec<String>,
+    /// Its stdin, when that was a pipe, a file or a here-document.
+    input: Option<String>,
+    /// `NAME=value` words before the name.
+    assigns: Vec<(String, String)>,
+}
+
 /// Functions calling functions deeper than this say so instead of exhausting the stack (each
 /// level is a nested `Vm::run`; 25 levels fit a 1 MB wasm stack with room to spare).
 const MAX_CALL_DEPTH: usize = 25;
@@ -467,13 +477,23 @@ impl<W: std::fmt::Debug> Vm<W> {
             let piped = stage > 0 || self.input.is_some();
             let (mut result, sinks, exec) =
                 run_simple(sh, sys, term, &cmd, last, &stdin, piped, &mut pipe, pre, &mut call);
-            if let Some((body, args, input)) = call {
+            if let Some(Invocation { body, args, input, assigns }) = call {
                 if sh.frames.len() >= MAX_CALL_DEPTH {
                     term.err(&format!("dockling: functions calling functions more than {MAX_CALL_DEPTH} deep are not simulated\n"));
                     result = Run::Done(1);
                 } else {
                     let caller = std::mem::replace(&mut sh.args, args);
-                    sh.frames.push(super::Frame { args: caller, locals: Vec::new(), unchecked: !checked || negate_after });
+                    let mut frame = super::Frame { args: caller, unchecked: !checked || negate_after, ..Default::default() };
+                    // `X=1 f`: X is set and exported while f runs (bash, dash and BusyBox alike).
+                    for (k, v) in assigns {
+                        frame.locals.push((k.clone(), sh.vars.get(&k).cloned()));
+                        if !sh.exported.contains(&k) {
+                            frame.unexport.push(k.clone());
+                            sh.export(&k);
+                        }
+                        sh.vars.insert(k, v);
+                    }
+                    sh.frames.push(frame);
                     let mut vm = Vm::new(body);
                     vm.input = input;
                     let call = Box::new(Call { vm });
@@ -636,7 +656,7 @@ fn run_simple<S: System>(
     piped: bool,
     pipe: &mut String,
     pre: Option<Vec<String>>,
-    call: &mut Option<(super::compile::Code, Vec<String>, Option<String>)>,
+    call: &mut Option<Invocation>,
 ) -> (Run<S::Wait>, [Sink; 2], bool) {
     // Substitutions that already ran (in `subst_sources` order), else run here.
     let mut pre = pre.map(|v| v.into_iter());
@@ -750,7 +770,7 @@ fn run_simple<S: System>(
     }
     // A function runs in this shell, with the arguments as its positional parameters.
     if let Some(body) = sh.functions.get(&argv[0]).filter(|_| !bypass && !exec) {
-        *call = Some((body.clone(), argv[1..].to_vec(), redirected.then_some(input)));
+        *call = Some(Invocation { body: body.clone(), args: argv[1..].to_vec(), input: redirected.then_some(input), assigns });
         return (Run::Done(0), sinks, exec);
     }
     let tty = sinks[0] == Sink::Terminal(StdStream::Stdout);
