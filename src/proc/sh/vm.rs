@@ -119,6 +119,10 @@ pub struct Vm<W> {
     /// What the script's commands read when nothing else is their input: a function's stdin
     /// when it was a pipe, a file or a here-document.
     input: Option<String>,
+    /// The substitutions of a `for … in` or `case` word that wait; and, once they are done,
+    /// their outputs for the operation to use when it runs again.
+    op_substs: Option<Box<Substs<W>>>,
+    op_ready: Option<Vec<String>>,
 }
 
 impl<W: std::fmt::Debug> Vm<W> {
@@ -131,6 +135,8 @@ impl<W: std::fmt::Debug> Vm<W> {
             spin: 0,
             spin_until: None,
             input: None,
+            op_substs: None,
+            op_ready: None,
         }
     }
 
@@ -143,6 +149,9 @@ impl<W: std::fmt::Debug> Vm<W> {
     pub fn wake_time_by(&self, system: impl Fn(&W) -> Option<SimTime>) -> Option<SimTime> {
         if let Some(t) = self.spin_until {
             return Some(t);
+        }
+        if let Some(s) = &self.op_substs {
+            return s.vm.wake_time_by(system);
         }
         match &self.blocked {
             Some(Blocked {
@@ -167,6 +176,9 @@ impl<W: std::fmt::Debug> Vm<W> {
 
     /// The system-specific wait the machine is stopped at, if any.
     pub fn waiting_mut(&mut self) -> Option<&mut W> {
+        if let Some(s) = &mut self.op_substs {
+            return s.vm.waiting_mut();
+        }
         match &mut self.blocked {
             Some(Blocked {
                 waiting: Waiting::System(w),
@@ -185,7 +197,29 @@ impl<W: std::fmt::Debug> Vm<W> {
     }
 
     pub fn is_blocked(&self) -> bool {
-        self.blocked.is_some() || self.spin_until.is_some()
+        self.blocked.is_some() || self.spin_until.is_some() || self.op_substs.is_some()
+    }
+
+    /// The outputs of the substitutions in `words` for the operation about to run: already
+    /// computed when it runs again after they waited, else run now; `Err` when one waits.
+    fn op_substitutions<S: System<Wait = W>>(&mut self, sh: &mut Shell, sys: &mut S, term: &mut Captured, words: &[Word]) -> Result<Vec<String>, Box<Substs<W>>> {
+        if let Some(r) = self.op_ready.take() {
+            return Ok(r);
+        }
+        let refs: Vec<&Word> = words.iter().collect();
+        let sources = super::expand::subst_sources(&refs);
+        if sources.is_empty() {
+            return Ok(Vec::new());
+        }
+        let code = match super::parse(&sources[0]) {
+            super::ParseResult::Complete { program, .. } => super::compile(&program),
+            _ => super::compile::Code::default(),
+        };
+        let state = Box::new(Substs { sources, results: Vec::new(), vm: Vm::new(code), inner: sh.clone(), out: String::new(), stdin: String::new(), status: sh.status });
+        match Self::run_substs(sh, sys, term, state) {
+            SubstRun::Done(r) => Ok(r),
+            SubstRun::Blocked(state) => Err(state),
+        }
     }
 
     /// Runs a called function's body until it ends or waits; its output goes where the calling
@@ -281,6 +315,18 @@ impl<W: std::fmt::Debug> Vm<W> {
             self.spin_until = None;
             self.spin = 0;
         }
+        if let Some(state) = self.op_substs.take() {
+            match Self::run_substs(sh, sys, term, state) {
+                SubstRun::Blocked(state) => {
+                    self.op_substs = Some(state);
+                    return VmState::Blocked;
+                }
+                SubstRun::Done(results) => {
+                    self.spin = 0;
+                    self.op_ready = Some(results);
+                }
+            }
+        }
         if let Some(mut b) = self.blocked.take() {
             // A waiting function call or command substitution resumes its own machine.
             match std::mem::replace(&mut b.waiting, Waiting::Until(SimTime(0))) {
@@ -361,7 +407,15 @@ impl<W: std::fmt::Debug> Vm<W> {
                 Op::ForStart(words) => {
                     let items = match words {
                         Some(ws) => {
-                            let results = substitutions(sh, sys, &ws, term);
+                            let results = match self.op_substitutions(sh, sys, term, &ws) {
+                                Ok(r) => r,
+                                Err(state) => {
+                                    // Run the operation again once the substitution is done.
+                                    self.pc -= 1;
+                                    self.op_substs = Some(state);
+                                    return VmState::Blocked;
+                                }
+                            };
                             let mut it = results.into_iter();
                             expand_words(sh, sys.fs(), &ws, &mut |_| it.next().unwrap_or_default())
                         }
@@ -380,7 +434,14 @@ impl<W: std::fmt::Debug> Vm<W> {
                     self.iters.pop();
                 }
                 Op::Case { word, arms, end } => {
-                    let results = substitutions(sh, sys, std::slice::from_ref(&word), term);
+                    let results = match self.op_substitutions(sh, sys, term, std::slice::from_ref(&word)) {
+                        Ok(r) => r,
+                        Err(state) => {
+                            self.pc -= 1;
+                            self.op_substs = Some(state);
+                            return VmState::Blocked;
+                        }
+                    };
                     let mut it = results.into_iter();
                     let value = expand_single(sh, &word, &mut |_| it.next().unwrap_or_default());
                     let chars: Vec<char> = value.chars().collect();
