@@ -71,6 +71,7 @@ impl Run {
             tty: self.tty,
             out: &mut self.out,
             seed: 42,
+            online: true,
         }
     }
 

@@ -64,6 +64,7 @@ impl Env {
             tty: self.tty,
             out: &mut self.out,
             seed: 42,
+            online: true,
         }
     }
     /// Steps until exit, waiting on timers (virtual time jumps); stops at `max_ms` of virtual time.

@@ -58,6 +58,7 @@ fn run_with(fs: &mut Tree, cmd: &str, o: &Opts) -> Run {
         tty: o.tty,
         out: &mut cap,
         seed: 1,
+        online: true,
     };
     let mut prog = packages::start(&name, &argv, &mut ctx).expect("known program");
     let mut code = None;

@@ -45,6 +45,7 @@ macro_rules! ctx {
             tty: $s.tty,
             out: &mut $s.out,
             seed: 7,
+            online: true,
         }
     };
 }

@@ -167,6 +167,8 @@ struct RunState {
     files: BTreeMap<String, String>,
     /// `RUN --mount`s in place on `tree` while it runs.
     mounts: Vec<mounts::Mounted>,
+    /// Not `RUN --network=none`.
+    online: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -703,6 +705,7 @@ impl Daemon {
                 hosts: &hosts,
                 requests: Vec::new(),
                 direct: false,
+                online: r.online,
             };
             let step = r.process.step(&mut m, &mut out);
             let requests = std::mem::take(&mut m.requests);
@@ -1748,10 +1751,6 @@ impl Daemon {
                 let mut process = Process::start(&argv, &program, &run_env, &workdir, false, false, false, &tree);
                 process.user = who.name.clone();
                 let reason = self.miss_reason(b, i, StepKind::Run, &b.stages[i].key.clone(), &shown, &prep.files, &env);
-                if r.network == "none" {
-                    let text = "dockling: RUN --network=none is not simulated: this step still reaches the simulated network\n".to_string();
-                    b.events.push(Event::Log { v, at: b.t, text });
-                }
                 b.wait = Wait::Run(Box::new(RunState {
                     v,
                     stage: i,
@@ -1772,6 +1771,7 @@ impl Daemon {
                     uid: who.uid,
                     files: prep.files,
                     mounts: mounted,
+                    online: r.network != "none",
                 }));
             }
             Command::Copy(_) | Command::Add(_) => self.op_copy(b, i, &cmd, &shown, onbuild, &workdir, loc, now),
@@ -2291,6 +2291,7 @@ impl Daemon {
             uid: who.uid,
             files: BTreeMap::new(),
             mounts: Vec::new(),
+            online: true,
         }));
     }
 

@@ -17,6 +17,8 @@ pub(super) struct View {
     pub hosts: Vec<(String, String)>,
     pub ip: String,
     pub seed: u64,
+    /// Not on `--network none`.
+    pub online: bool,
 }
 
 /// A machine for a container's process.
@@ -41,6 +43,7 @@ pub(super) fn machine<'a>(
         hosts: &v.hosts,
         requests: Vec::new(),
         direct: false,
+        online: v.online,
     }
 }
 
@@ -95,6 +98,7 @@ impl Daemon {
             hosts,
             ip,
             seed,
+            online: c.network_mode != "none",
         }
     }
 

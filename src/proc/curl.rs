@@ -397,7 +397,8 @@ impl Fetch {
             }
         };
         let resolved = resolve(m, &a.host);
-        if resolved.is_none() {
+        // The simulated internet's downloads, for a machine with a network.
+        if resolved.is_none() && m.online {
             if let Some(dl) = crate::proc::programs::packages::download(&a.url) {
                 return Err(Fetch::download(a, dl, tools, cwd, m, out));
             }

@@ -34,6 +34,8 @@ pub struct Machine<'a> {
     /// The process runs one command directly (not through a shell): a program it starts is
     /// PID 1.
     pub direct: bool,
+    /// The machine has a network (see `Ctx::online`).
+    pub online: bool,
 }
 
 /// An HTTP request a program inside a container sends (curl, wget), answered later with
@@ -137,6 +139,7 @@ impl Machine<'_> {
             tty: r.tty,
             out,
             seed: self.seed ^ u64::from(r.pid),
+            online: self.online,
         };
         f(&mut *r.prog, &mut ctx)
     }

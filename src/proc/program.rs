@@ -44,6 +44,9 @@ pub struct Ctx<'a> {
     pub out: &'a mut Captured,
     /// A seed for the program's own deterministic PRNG, fixed for the life of the process.
     pub seed: u64,
+    /// The container has a network (not `--network none`, not `RUN --network=none`): package
+    /// managers and downloads reach the simulated internet.
+    pub online: bool,
 }
 
 impl Ctx<'_> {

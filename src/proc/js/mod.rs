@@ -96,7 +96,10 @@ pub struct Node {
 pub fn start(argv: &[String], ctx: &mut Ctx) -> Box<dyn Program> {
     let name = argv.first().map(|a| crate::vfs::basename(a).to_string()).unwrap_or_default();
     match name.as_str() {
-        "npm" => Box::new(npm::Npm::new(argv, ctx)),
+        "npm" => {
+            crate::proc::programs::packages::offline_note("npm", argv, ctx, &["install", "i", "ci", "add", "update"]);
+            Box::new(npm::Npm::new(argv, ctx))
+        }
         "npx" => Box::new(npm::Npm::npx(argv, ctx)),
         "nodemon" => Box::new(npm::Npm::nodemon(argv, ctx)),
         _ => Box::new(Node::new(argv, ctx)),

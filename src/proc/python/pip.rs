@@ -460,6 +460,25 @@ impl Pip {
                     continue;
                 }
             }
+            // Without a network the index cannot be reached: urllib3 retries five times
+            // (backing off 0.5 s, 1 s, 2 s, 4 s), then pip finds no versions.
+            if !ctx.online {
+                let mut addr = ctx.seed | 0x7f00_0000_0000;
+                for (k, wait) in [0u64, 500, 1000, 2000, 4000].iter().enumerate() {
+                    addr = (addr & 0x7fff_ffff_ff00) + 0xc40 * (k as u64 + 1);
+                    ev.delay(*wait + 30);
+                    ev.err(&format!(
+                        "WARNING: Retrying (Retry(total={}, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x{addr:x}>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution')': /simple/{key}/\n",
+                        4 - k
+                    ));
+                }
+                ev.delay(500);
+                ev.err(&format!(
+                    "ERROR: Could not find a version that satisfies the requirement {}{from_txt} (from versions: none)\nERROR: No matching distribution found for {}\n",
+                    req.text, req.text
+                ));
+                return ev.finish(1);
+            }
             let Some(pkg) = cat.packages.get(&key).cloned() else {
                 if key == "pip" || key == "setuptools" || key == "wheel" {
                     return play_err(&format!("dockling: pip: upgrading {key} is not simulated\n"), 1);

@@ -175,6 +175,8 @@ struct State {
     quiet: u32,
     /// Packages the image has without a status entry (its programs are there).
     present: Vec<String>,
+    /// apt keeps an extended-states file (see `header`).
+    ext_states: bool,
 }
 
 impl State {
@@ -197,9 +199,13 @@ impl State {
             ""
         }
     }
+    /// What apt prints as it loads its cache. It reads state information only when
+    /// `/var/lib/apt/extended_states` exists: Debian's images (debootstrap, no apt run) have
+    /// none until apt first installs something (checked in a bookworm chroot); Ubuntu's do.
     fn header(&self, job: &mut Job) {
         let d = self.done();
-        self.say(job, &format!("Reading package lists...{d}\nBuilding dependency tree...{d}\nReading state information...{d}\n"));
+        let state = if self.ext_states { format!("Reading state information...{d}\n") } else { String::new() };
+        self.say(job, &format!("Reading package lists...{d}\nBuilding dependency tree...{d}\n{state}"));
     }
     /// The archive's package `name`, when apt has lists to know it.
     fn candidate(&self, name: &str) -> Option<&Pkg> {
@@ -238,6 +244,7 @@ fn load(ctx: &Ctx, quiet: u32) -> State {
                 .collect()
         })
         .unwrap_or_default();
+    let ext_states = ctx.fs.get(EXT_STATES).is_some() || os.id == "ubuntu";
     State {
         arch,
         present,
@@ -248,12 +255,16 @@ fn load(ctx: &Ctx, quiet: u32) -> State {
         os,
         auto,
         slim_docs: ctx.fs.get("/etc/dpkg/dpkg.cfg.d/docker").is_some(),
+        ext_states,
     }
 }
 
 /// `apt-get update`.
 fn update(st: &State, ctx: &Ctx, job: &mut Job, prog: &str) -> i32 {
     let srcs = sources(ctx.fs);
+    if !ctx.online {
+        return update_offline(st, &srcs, job, prog);
+    }
     let mut n = 0;
     let mut fetched = 0u64;
     let mut lines = String::new();
@@ -300,6 +311,38 @@ fn update(st: &State, ctx: &Ctx, job: &mut Job, prog: &str) -> i32 {
     if prog == "apt" {
         st.say(job, &format!("Building dependency tree...{d}\nReading state information...{d}\nAll packages are up to date.\n"));
     }
+    0
+}
+
+/// The host of a source URI (`http://deb.debian.org/debian` → `deb.debian.org`).
+fn uri_host(uri: &str) -> &str {
+    let rest = uri.split_once("://").map(|(_, r)| r).unwrap_or(uri);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// `apt-get update` without a network, as apt 2.6 prints it (checked in a bookworm chroot
+/// with no network): three rounds of `Ign:` while the resolver retries, then `Err:`, and
+/// warnings that the indexes were ignored. It still succeeds.
+fn update_offline(st: &State, srcs: &[(String, String, Vec<String>)], job: &mut Job, prog: &str) -> i32 {
+    let ign: String = srcs.iter().enumerate().map(|(k, (uri, suite, _))| format!("Ign:{} {uri} {suite} InRelease\n", k + 1)).collect();
+    for _ in 0..3 {
+        job.sleep(1000);
+        st.say(job, &ign);
+    }
+    job.sleep(1000);
+    let err: String = srcs.iter().enumerate().map(|(k, (uri, suite, _))| format!("Err:{} {uri} {suite} InRelease\n  Temporary failure resolving '{}'\n", k + 1, uri_host(uri))).collect();
+    st.say(job, &err);
+    let d = st.done();
+    st.say(job, &format!("Reading package lists...{d}\n"));
+    if prog == "apt" {
+        st.say(job, &format!("Building dependency tree...{d}\nAll packages are up to date.\n"));
+    }
+    let mut w: String = srcs
+        .iter()
+        .map(|(uri, suite, _)| format!("W: Failed to fetch {uri}/dists/{suite}/InRelease  Temporary failure resolving '{}'\n", uri_host(uri)))
+        .collect();
+    w.push_str("W: Some index files failed to download. They have been ignored, or old ones used instead.\n");
+    job.err(&w);
     0
 }
 
@@ -782,6 +825,20 @@ fn install(st: &State, o: &Opts, ctx: &Ctx, job: &mut Job) -> i32 {
         job.ask(Answer::DefaultYes, "", "Abort.\n", "Abort.\n", 1);
     }
     // downloads
+    if !ctx.online {
+        // Each archive fails to resolve its host; apt gives up before installing anything.
+        job.sleep(4000);
+        let mut s = String::new();
+        for (n, &i) in order.iter().enumerate() {
+            let p = arch.get(i);
+            let src = arch.source(p);
+            let host = uri_host(src.split(' ').next().unwrap_or(""));
+            s.push_str(&format!("Err:{} {src} amd64 {} {} {}\n  Temporary failure resolving '{host}'\n", n + 1, p.name, p.arch, p.version));
+        }
+        st.say(job, &s);
+        job.err("dockling: apt's 'E: Failed to fetch' line for each package file is not simulated\nE: Unable to fetch some archives, maybe run apt-get update or try with --fix-missing?\n");
+        return 100;
+    }
     let ms = 200 + deb / 25_000;
     for (n, &i) in order.iter().enumerate() {
         let p = arch.get(i);

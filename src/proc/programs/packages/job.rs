@@ -218,7 +218,7 @@ mod tests {
         let mut input = input;
         let mut out = Captured::default();
         let env: Vec<String> = Vec::new();
-        let mut ctx = Ctx { fs: &mut fs, now: SimTime(0), cwd: "/", env: &env, hostname: "h", ip: "", pid: 1, uid: 0, stdin: &mut input, tty: false, out: &mut out, seed: 0 };
+        let mut ctx = Ctx { fs: &mut fs, now: SimTime(0), cwd: "/", env: &env, hostname: "h", ip: "", pid: 1, uid: 0, stdin: &mut input, tty: false, out: &mut out, seed: 0, online: true };
         let mut j = job;
         let mut st = j.step(&mut ctx);
         for _ in 0..10 {

@@ -25,6 +25,7 @@ pub fn known(name: &str) -> bool {
 
 /// Starts the package-manager program `name`.
 pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Option<Box<dyn Program>> {
+    offline_note(name, argv, ctx, &["add", "update", "upgrade", "install", "create"]);
     Some(match name {
         "apt" | "apt-get" | "apt-cache" => apt::start(name, argv, ctx),
         "dpkg" | "dpkg-query" => dpkg::start(argv, ctx),
@@ -33,6 +34,15 @@ pub fn start(name: &str, argv: &[String], ctx: &mut Ctx) -> Option<Box<dyn Progr
         "miniconda-install" => conda::install(argv, ctx),
         _ => return None,
     })
+}
+
+/// apt and pip fail as they do without a network; the others do not know yet, and say so.
+pub fn offline_note(name: &str, argv: &[String], ctx: &mut Ctx, downloading: &[&str]) {
+    let simulated = matches!(name, "apt" | "apt-get" | "apt-cache" | "dpkg" | "dpkg-query");
+    if ctx.online || simulated || !argv.iter().skip(1).any(|a| downloading.contains(&a.as_str())) {
+        return;
+    }
+    ctx.out.err(&format!("dockling: {name} without a network (--network none) is not simulated: it downloads as if online\n"));
 }
 
 /// A file on the (otherwise absent) internet that tutorials download.
