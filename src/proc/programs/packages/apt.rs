@@ -309,7 +309,8 @@ fn update(st: &State, ctx: &Ctx, job: &mut Job, prog: &str) -> i32 {
     let d = st.done();
     st.say(job, &format!("Reading package lists...{d}\n"));
     if prog == "apt" {
-        st.say(job, &format!("Building dependency tree...{d}\nReading state information...{d}\nAll packages are up to date.\n"));
+        let state = if st.ext_states { format!("Reading state information...{d}\n") } else { String::new() };
+        st.say(job, &format!("Building dependency tree...{d}\n{state}All packages are up to date.\n"));
     }
     0
 }
@@ -321,15 +322,16 @@ fn uri_host(uri: &str) -> &str {
 }
 
 /// `apt-get update` without a network, as apt 2.6 prints it (checked in a bookworm chroot
-/// with no network): three rounds of `Ign:` while the resolver retries, then `Err:`, and
+/// with no network; the timing from a real build log): three rounds of `Ign:` while the resolver retries, then `Err:`, and
 /// warnings that the indexes were ignored. It still succeeds.
 fn update_offline(st: &State, srcs: &[(String, String, Vec<String>)], job: &mut Job, prog: &str) -> i32 {
     let ign: String = srcs.iter().enumerate().map(|(k, (uri, suite, _))| format!("Ign:{} {uri} {suite} InRelease\n", k + 1)).collect();
-    for _ in 0..3 {
-        job.sleep(1000);
+    // The resolver is asked again after 1 s, 2 s and 4 s (as a real bookworm build log shows).
+    for wait in [0, 1000, 2000] {
+        job.sleep(wait);
         st.say(job, &ign);
     }
-    job.sleep(1000);
+    job.sleep(4000);
     let err: String = srcs.iter().enumerate().map(|(k, (uri, suite, _))| format!("Err:{} {uri} {suite} InRelease\n  Temporary failure resolving '{}'\n", k + 1, uri_host(uri))).collect();
     st.say(job, &err);
     let d = st.done();
