@@ -26,11 +26,11 @@ fn main() {
     let mut argv = vec!["node".to_string(), name.clone()];
     if let Ok(a) = std::env::var("ARGV") { argv = a.split(' ').map(|s| s.to_string()).collect(); }
     let tty = std::env::var("TTY").is_ok();
-    let mut p = { let mut ctx = Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "abc123", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty, out: &mut out, seed: 7 }; dockling::proc::js::start(&argv, &mut ctx) };
+    let mut p = { let mut ctx = Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "abc123", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty, out: &mut out, seed: 7, online: true }; dockling::proc::js::start(&argv, &mut ctx) };
     let t0 = std::time::Instant::now();
     let mut code = None;
     for _ in 0..10_000_000 {
-        let mut ctx = Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "abc123", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty, out: &mut out, seed: 7 };
+        let mut ctx = Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "abc123", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty, out: &mut out, seed: 7, online: true };
         match p.step(&mut ctx) {
             Status::Exited(c) => { code = Some(c); break; }
             Status::Waiting(w) => match w.until { Some(t) => { if t > now { now = t; } } None => break },

@@ -22,7 +22,7 @@ fn run(src: &str) -> (u64, String) {
     let argv = vec!["python3".to_string(), "main.py".to_string()];
     macro_rules! ctx {
         () => {
-            Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "bench", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty: false, out: &mut out, seed: 1 }
+            Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "bench", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty: false, out: &mut out, seed: 1, online: true }
         };
     }
     let mut prog = python::start(&argv, &mut ctx!());

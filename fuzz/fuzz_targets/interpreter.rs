@@ -18,7 +18,7 @@ pub fn run(data: &[u8], file: &str, argv: &[&str], start: fn(&[String], &mut Ctx
     let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
     macro_rules! ctx {
         () => {
-            Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "3f4e1a2b9c0d", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty: false, out: &mut out, seed: 7 }
+            Ctx { fs: &mut fs, now, cwd: "/app", env: &env, hostname: "3f4e1a2b9c0d", ip: "172.17.0.2", pid: 1, uid: 0, stdin: &mut stdin, tty: false, out: &mut out, seed: 7, online: true }
         };
     }
     let mut p = start(&argv, &mut ctx!());
