@@ -125,17 +125,74 @@ fn grep_usage(env: &Env, out: &mut Captured) -> i32 {
     2
 }
 
-/// Parses grep's arguments (options anywhere before `--`, as getopt permutes them); the
-/// operands, or the exit status of a usage error.
-fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured) -> Result<Vec<String>, i32> {
-    let mut operands = Vec::new();
-    let mut i = 0;
+/// grep's long options, by the short option each spells.
+const GREP_LONG: &[(&str, char)] = &[
+    ("invert-match", 'v'), ("ignore-case", 'i'), ("count", 'c'), ("line-number", 'n'), ("quiet", 'q'), ("silent", 'q'),
+    ("extended-regexp", 'E'), ("basic-regexp", 'G'), ("fixed-strings", 'F'), ("word-regexp", 'w'), ("line-regexp", 'x'),
+    ("only-matching", 'o'), ("files-with-matches", 'l'), ("files-without-match", 'L'), ("no-filename", 'h'),
+    ("with-filename", 'H'), ("no-messages", 's'), ("text", 'a'), ("recursive", 'r'), ("dereference-recursive", 'R'),
+    ("after-context", 'A'), ("before-context", 'B'), ("context", 'C'), ("regexp", 'e'), ("max-count", 'm'),
+    ("perl-regexp", 'P'), ("file", 'f'), ("null-data", 'z'), ("null", 'Z'), ("byte-offset", 'b'), ("initial-tab", 'T'),
+    ("version", 'V'),
+];
+
+/// The options that take a value.
+const GREP_VALUED: &str = "ABCem";
+
+/// Applies one option (`shown` as the learner wrote it, for messages).
+fn grep_option(env: &Env, o: &mut GrepOpts, c: char, shown: &str, value: Option<String>, out: &mut Captured) -> Result<(), i32> {
     let number = |v: &str, what: &str, out: &mut Captured| -> Result<usize, i32> {
         v.parse::<usize>().map_err(|_| {
             out.err(&format!("grep: {v}: invalid {what} argument\n"));
             2
         })
     };
+    let v = value.unwrap_or_default();
+    match c {
+        'v' => o.invert = true,
+        'i' | 'y' => o.icase = true,
+        'c' => o.count = true,
+        'n' => o.number = true,
+        'q' => o.quiet = true,
+        'E' => o.extended = true,
+        'G' => o.extended = false,
+        'F' => o.fixed = true,
+        'w' => o.word = true,
+        'x' => o.line = true,
+        'o' => o.only = true,
+        'l' => o.list = Some(true),
+        'L' => o.list = Some(false),
+        'h' => o.names = Some(false),
+        'H' => o.names = Some(true),
+        's' => o.silent = true,
+        'a' | 'I' | 'U' => {}
+        'e' => o.patterns.push(v),
+        'm' => o.max = Some(number(&v, "max count", out)?),
+        'A' => o.after = Some(number(&v, "context length", out)?),
+        'B' => o.before = Some(number(&v, "context length", out)?),
+        'C' => o.context = number(&v, "context length", out)?,
+        'r' | 'R' => {
+            out.err("dockling: grep -r is not simulated (name the files instead)\n");
+            return Err(2);
+        }
+        // Real options of GNU grep (and -f, -z of BusyBox's) that are not simulated.
+        'P' | 'f' | 'z' | 'Z' | 'b' | 'D' | 'd' | 'T' | 'V' | 'u' if env.tools == Tools::Gnu || matches!(c, 'f' | 'z') => {
+            out.err(&format!("dockling: grep {shown} is not simulated\n"));
+            return Err(2);
+        }
+        _ => {
+            out.err(&format!("grep: invalid option -- '{c}'\n"));
+            return Err(grep_usage(env, out));
+        }
+    }
+    Ok(())
+}
+
+/// Parses grep's arguments (options anywhere before `--`, as getopt permutes them); the
+/// operands, or the exit status of a usage error.
+fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured) -> Result<Vec<String>, i32> {
+    let mut operands = Vec::new();
+    let mut i = 0;
     while i < args.len() {
         let a = &args[i];
         i += 1;
@@ -148,63 +205,30 @@ fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (long, None),
             };
-            let value = |i: &mut usize| -> Option<String> {
-                val.clone().or_else(|| {
-                    let v = args.get(*i).cloned();
-                    *i += 1;
-                    v
-                })
-            };
-            match name {
-                "invert-match" => o.invert = true,
-                "ignore-case" => o.icase = true,
-                "count" => o.count = true,
-                "line-number" => o.number = true,
-                "quiet" | "silent" => o.quiet = true,
-                "extended-regexp" => o.extended = true,
-                "fixed-strings" => o.fixed = true,
-                "word-regexp" => o.word = true,
-                "line-regexp" => o.line = true,
-                "only-matching" => o.only = true,
-                "files-with-matches" => o.list = Some(true),
-                "files-without-match" => o.list = Some(false),
-                "no-filename" => o.names = Some(false),
-                "with-filename" => o.names = Some(true),
-                "no-messages" => o.silent = true,
-                "color" | "colour" | "text" | "binary" => {}
-                "after-context" | "before-context" | "context" | "max-count" | "regexp" => {
-                    let Some(v) = value(&mut i) else {
-                        out.err(&format!("grep: option '--{name}' requires an argument\n"));
-                        return Err(grep_usage(env, out));
-                    };
-                    match name {
-                        "regexp" => o.patterns.push(v),
-                        "max-count" => o.max = Some(number(&v, "max count", out)?),
-                        _ => {
-                            let n = number(&v, "context length", out)?;
-                            match name {
-                                "after-context" => o.after = Some(n),
-                                "before-context" => o.before = Some(n),
-                                _ => o.context = n,
-                            }
-                        }
-                    }
-                }
-                "recursive" | "dereference-recursive" => {
-                    out.err("dockling: grep -r is not simulated (name the files instead)\n");
-                    return Err(2);
-                }
-                "perl-regexp" | "file" | "null-data" | "byte-offset" | "label" | "line-buffered" | "null" | "initial-tab"
-                | "include" | "exclude" | "exclude-dir" | "exclude-from" | "devices" | "directories" | "binary-files"
-                | "basic-regexp" | "no-ignore-case" | "only-matching-count" | "version" | "help" => {
+            if matches!(name, "color" | "colour" | "binary") {
+                continue;
+            }
+            let Some(&(_, c)) = GREP_LONG.iter().find(|(n, _)| *n == name) else {
+                let unsimulated = ["label", "line-buffered", "include", "exclude", "exclude-dir", "exclude-from", "devices", "directories", "binary-files", "no-ignore-case", "help"];
+                if unsimulated.contains(&name) {
                     out.err(&format!("dockling: grep --{name} is not simulated\n"));
                     return Err(2);
                 }
-                _ => {
-                    out.err(&format!("grep: unrecognized option '{a}'\n"));
-                    return Err(grep_usage(env, out));
+                out.err(&format!("grep: unrecognized option '{a}'\n"));
+                return Err(grep_usage(env, out));
+            };
+            let value = if GREP_VALUED.contains(c) {
+                match val.or_else(|| args.get(i).cloned().inspect(|_| i += 1)) {
+                    Some(v) => Some(v),
+                    None => {
+                        out.err(&format!("grep: option '--{name}' requires an argument\n"));
+                        return Err(grep_usage(env, out));
+                    }
                 }
-            }
+            } else {
+                None
+            };
+            grep_option(env, o, c, &format!("--{name}"), value, out)?;
             continue;
         }
         if a.len() < 2 || !a.starts_with('-') {
@@ -216,63 +240,22 @@ fn grep_options(env: &Env, args: &[String], o: &mut GrepOpts, out: &mut Captured
         while k < chars.len() {
             let c = chars[k];
             k += 1;
-            match c {
-                'v' => o.invert = true,
-                'i' | 'y' => o.icase = true,
-                'c' => o.count = true,
-                'n' => o.number = true,
-                'q' => o.quiet = true,
-                'E' => o.extended = true,
-                'G' => o.extended = false,
-                'F' => o.fixed = true,
-                'w' => o.word = true,
-                'x' => o.line = true,
-                'o' => o.only = true,
-                'l' => o.list = Some(true),
-                'L' => o.list = Some(false),
-                'h' => o.names = Some(false),
-                'H' => o.names = Some(true),
-                's' => o.silent = true,
-                'a' | 'I' | 'U' => {}
-                'r' | 'R' => {
-                    out.err("dockling: grep -r is not simulated (name the files instead)\n");
-                    return Err(2);
-                }
-                // Real options of GNU grep (and -f, -z of BusyBox's) that are not simulated.
-                'P' | 'f' | 'z' | 'Z' | 'b' | 'D' | 'd' | 'T' | 'V' | 'u' if env.tools == Tools::Gnu || matches!(c, 'f' | 'z') => {
-                    out.err(&format!("dockling: grep -{c} is not simulated\n"));
-                    return Err(2);
-                }
-                'A' | 'B' | 'C' | 'e' | 'm' => {
-                    let rest: String = chars[k..].iter().collect();
-                    k = chars.len();
-                    let v = if !rest.is_empty() {
-                        rest
-                    } else if let Some(v) = args.get(i) {
-                        i += 1;
-                        v.clone()
-                    } else {
-                        out.err(&format!("grep: option requires an argument -- '{c}'\n"));
-                        return Err(grep_usage(env, out));
-                    };
-                    match c {
-                        'e' => o.patterns.push(v),
-                        'm' => o.max = Some(number(&v, "max count", out)?),
-                        _ => {
-                            let n = number(&v, "context length", out)?;
-                            match c {
-                                'A' => o.after = Some(n),
-                                'B' => o.before = Some(n),
-                                _ => o.context = n,
-                            }
-                        }
-                    }
-                }
-                _ => {
-                    out.err(&format!("grep: invalid option -- '{c}'\n"));
+            let value = if GREP_VALUED.contains(c) {
+                let rest: String = chars[k..].iter().collect();
+                k = chars.len();
+                if !rest.is_empty() {
+                    Some(rest)
+                } else if let Some(v) = args.get(i) {
+                    i += 1;
+                    Some(v.clone())
+                } else {
+                    out.err(&format!("grep: option requires an argument -- '{c}'\n"));
                     return Err(grep_usage(env, out));
                 }
-            }
+            } else {
+                None
+            };
+            grep_option(env, o, c, &format!("-{c}"), value, out)?;
         }
     }
     Ok(operands)
