@@ -77,6 +77,22 @@ struct Substs<W> {
     status: i32,
 }
 
+/// The program of a `$(…)` (nothing, when it does not parse).
+fn compiled(source: &str) -> super::compile::Code {
+    match super::parse(source) {
+        super::ParseResult::Complete { program, .. } => super::compile(&program),
+        _ => super::compile::Code::default(),
+    }
+}
+
+impl<W: std::fmt::Debug> Substs<W> {
+    /// The substitutions `sources` (at least one), about to run in a copy of `sh`.
+    fn start(sources: Vec<String>, sh: &Shell, stdin: String, status: i32) -> Box<Substs<W>> {
+        let vm = Vm::new(compiled(&sources[0]));
+        Box::new(Substs { sources, results: Vec::new(), vm, inner: sh.clone(), out: String::new(), stdin, status })
+    }
+}
+
 /// How running a stage's substitutions went.
 enum SubstRun<W> {
     Done(Vec<String>),
@@ -211,12 +227,7 @@ impl<W: std::fmt::Debug> Vm<W> {
         if sources.is_empty() {
             return Ok(Vec::new());
         }
-        let code = match super::parse(&sources[0]) {
-            super::ParseResult::Complete { program, .. } => super::compile(&program),
-            _ => super::compile::Code::default(),
-        };
-        let state = Box::new(Substs { sources, results: Vec::new(), vm: Vm::new(code), inner: sh.clone(), out: String::new(), stdin: String::new(), status: sh.status });
-        match Self::run_substs(sh, sys, term, state) {
+        match Self::run_substs(sh, sys, term, Substs::start(sources, sh, String::new(), sh.status)) {
             SubstRun::Done(r) => Ok(r),
             SubstRun::Blocked(state) => Err(state),
         }
@@ -249,7 +260,7 @@ impl<W: std::fmt::Debug> Vm<W> {
             CallRun::Exit(code) => VmState::Exit(code),
             CallRun::Done(status) => {
                 self.spin = 0;
-                match self.continue_pipeline(sh, sys, term, b.pipeline, b.stage + 1, status, b.pipe, b.checked, b.negate_after) {
+                match self.continue_pipeline(sh, sys, term, b.pipeline, b.stage + 1, status, b.pipe, b.checked, b.negate_after, None) {
                     Some(state) => state,
                     None => self.run(sh, sys, term),
                 }
@@ -269,7 +280,7 @@ impl<W: std::fmt::Debug> Vm<W> {
             }
             SubstRun::Done(results) => {
                 self.spin = 0;
-                match self.continue_pipeline_from(sh, sys, term, b.pipeline, b.stage, status, stdin, b.checked, b.negate_after, Some(results)) {
+                match self.continue_pipeline(sh, sys, term, b.pipeline, b.stage, status, stdin, b.checked, b.negate_after, Some(results)) {
                     Some(state) => state,
                     None => self.run(sh, sys, term),
                 }
@@ -292,11 +303,7 @@ impl<W: std::fmt::Debug> Vm<W> {
             let Some(next) = state.sources.get(state.results.len()) else {
                 return SubstRun::Done(std::mem::take(&mut state.results));
             };
-            let code = match super::parse(next) {
-                super::ParseResult::Complete { program, .. } => super::compile(&program),
-                _ => super::compile::Code::default(),
-            };
-            state.vm = Vm::new(code);
+            state.vm = Vm::new(compiled(next));
             state.inner = sh.clone();
         }
     }
@@ -363,6 +370,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                 b.pipe,
                 b.checked,
                 b.negate_after,
+                None,
             ) {
                 return state;
             }
@@ -389,6 +397,7 @@ impl<W: std::fmt::Debug> Vm<W> {
                         stdin,
                         checked,
                         negate,
+                        None,
                     ) {
                         return state;
                     }
@@ -465,26 +474,9 @@ impl<W: std::fmt::Debug> Vm<W> {
     }
 
     /// Runs stages `from..` of a pipeline; `None` when it finished and the script goes on.
+    /// `ready`: the outputs of stage `from`'s substitutions when they have already run.
     #[allow(clippy::too_many_arguments)]
     fn continue_pipeline<S: System<Wait = W>>(
-        &mut self,
-        sh: &mut Shell,
-        sys: &mut S,
-        term: &mut Captured,
-        pipeline: usize,
-        from: usize,
-        status: i32,
-        stdin: String,
-        checked: bool,
-        negate_after: bool,
-    ) -> Option<VmState> {
-        self.continue_pipeline_from(sh, sys, term, pipeline, from, status, stdin, checked, negate_after, None)
-    }
-
-    /// [`Vm::continue_pipeline`], with the outputs of stage `from`'s substitutions when they
-    /// have already run.
-    #[allow(clippy::too_many_arguments)]
-    fn continue_pipeline_from<S: System<Wait = W>>(
         &mut self,
         sh: &mut Shell,
         sys: &mut S,
@@ -503,20 +495,15 @@ impl<W: std::fmt::Debug> Vm<W> {
             let last = stage + 1 == n;
             let mut pipe = String::new();
             // The stage's command substitutions run first; one that waits stops the machine.
-            let pre = match ready.take() {
-                Some(r) => Some(r),
+            let substs = match ready.take() {
+                Some(r) => r,
                 None => {
                     let sources = subst_sources(&cmd);
                     if sources.is_empty() {
-                        None
+                        Vec::new()
                     } else {
-                        let code = match super::parse(&sources[0]) {
-                            super::ParseResult::Complete { program, .. } => super::compile(&program),
-                            _ => super::compile::Code::default(),
-                        };
-                        let state = Box::new(Substs { sources, results: Vec::new(), vm: Vm::new(code), inner: sh.clone(), out: String::new(), stdin: stdin.clone(), status });
-                        match Self::run_substs(sh, sys, term, state) {
-                            SubstRun::Done(r) => Some(r),
+                        match Self::run_substs(sh, sys, term, Substs::start(sources, sh, stdin.clone(), status)) {
+                            SubstRun::Done(r) => r,
                             SubstRun::Blocked(state) => {
                                 self.blocked = Some(Blocked {
                                     pipeline,
@@ -537,7 +524,7 @@ impl<W: std::fmt::Debug> Vm<W> {
             let mut call = None;
             let piped = stage > 0 || self.input.is_some();
             let (mut result, sinks, exec) =
-                run_simple(sh, sys, term, &cmd, last, &stdin, piped, &mut pipe, pre, &mut call);
+                run_simple(sh, sys, term, &cmd, last, &stdin, piped, &mut pipe, substs, &mut call);
             if let Some(Invocation { body, args, input, assigns }) = call {
                 if sh.frames.len() >= MAX_CALL_DEPTH {
                     term.err(&format!("dockling: functions calling functions more than {MAX_CALL_DEPTH} deep are not simulated\n"));
@@ -640,43 +627,10 @@ fn pattern(sh: &Shell, w: &Word) -> (Vec<char>, Vec<bool>) {
     (chars, glob)
 }
 
-/// Runs the command substitutions of `words` in order and returns their outputs; what they write
-/// on stderr goes to the terminal.
-fn substitutions<S: System>(
-    sh: &mut Shell,
-    sys: &mut S,
-    words: &[Word],
-    term: &mut Captured,
-) -> Vec<String> {
-    let refs: Vec<&Word> = words.iter().collect();
-    super::expand::subst_sources(&refs).iter().map(|source| substitute(sh, sys, source, term)).collect()
-}
-
 /// The command substitutions of a simple command, in the order `run_simple` expands them.
 fn subst_sources(cmd: &Simple) -> Vec<String> {
     let words: Vec<&Word> = cmd.words.iter().chain(cmd.assigns.iter().map(|(_, v)| v)).collect();
     super::expand::subst_sources(&words)
-}
-
-/// How many command substitutions `words` have.
-fn subst_count(words: &[Word]) -> usize {
-    let refs: Vec<&Word> = words.iter().collect();
-    super::expand::subst_sources(&refs).len()
-}
-
-/// Runs `$(source)` to completion (a command that would wait is abandoned) and returns its stdout.
-fn substitute<S: System>(sh: &mut Shell, sys: &mut S, source: &str, term: &mut Captured) -> String {
-    let super::ParseResult::Complete { program, .. } = super::parse(source) else {
-        return String::new();
-    };
-    let code = super::compile(&program);
-    let mut vm: Vm<S::Wait> = Vm::new(code);
-    let mut inner = sh.clone();
-    let mut cap = Captured::default();
-    let _ = vm.run(&mut inner, sys, &mut cap);
-    sh.status = inner.status;
-    term.err(&cap.text(StdStream::Stderr));
-    cap.text(StdStream::Stdout)
 }
 
 /// Expands the here-document body (unless its delimiter was quoted).
@@ -716,11 +670,12 @@ fn run_simple<S: System>(
     stdin: &str,
     piped: bool,
     pipe: &mut String,
-    pre: Option<Vec<String>>,
+    substs: Vec<String>,
     call: &mut Option<Invocation>,
 ) -> (Run<S::Wait>, [Sink; 2], bool) {
-    // Substitutions that already ran (in `subst_sources` order), else run here.
-    let mut pre = pre.map(|v| v.into_iter());
+    // The outputs of the command substitutions, which have run (in `subst_sources` order:
+    // the words', then the assignments').
+    let mut substs = substs.into_iter();
     let mut sinks = [
         if last {
             Sink::Terminal(StdStream::Stdout)
@@ -738,13 +693,8 @@ fn run_simple<S: System>(
         let code = if sh.flavor == Flavor::Bash { 1 } else { 2 };
         return (if sh.script { Run::Exit(code) } else { Run::Done(code) }, sinks, false);
     }
-    let results = match pre.as_mut() {
-        Some(p) => p.by_ref().take(subst_count(&cmd.words)).collect(),
-        None => substitutions(sh, sys, &cmd.words, term),
-    };
-    let mut it = results.into_iter();
     let mut argv = expand_words(sh, sys.fs(), &cmd.words, &mut |_| {
-        it.next().unwrap_or_default()
+        substs.next().unwrap_or_default()
     });
     // `exec CMD` runs CMD in place of the shell; `command CMD` runs it bypassing functions.
     let mut exec = false;
@@ -764,14 +714,9 @@ fn run_simple<S: System>(
     }
     let mut assigns = Vec::new();
     for (name, value) in &cmd.assigns {
-        let results = match pre.as_mut() {
-            Some(p) => p.by_ref().take(subst_count(std::slice::from_ref(value))).collect(),
-            None => substitutions(sh, sys, std::slice::from_ref(value), term),
-        };
-        let mut it = results.into_iter();
         assigns.push((
             name.clone(),
-            expand_single(sh, value, &mut |_| it.next().unwrap_or_default()),
+            expand_single(sh, value, &mut |_| substs.next().unwrap_or_default()),
         ));
     }
     for r in &cmd.redirs {
