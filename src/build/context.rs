@@ -8,6 +8,14 @@ use std::sync::Arc;
 use crate::dockerfile::Ignore;
 use crate::vfs::{join, sha256_digest, Meta, Node, NodeKind, Tree};
 
+fn owned_by_root(n: &Node) -> Node {
+    let kind = match &n.kind {
+        NodeKind::Dir(e) => NodeKind::Dir(Arc::new(e.iter().map(|(k, c)| (k.clone(), owned_by_root(c))).collect())),
+        other => other.clone(),
+    };
+    Node { kind, meta: Meta { uid: 0, gid: 0, ..n.meta.clone() } }
+}
+
 /// A context: its files once `.dockerignore` is applied.
 #[derive(Clone, Debug)]
 pub struct Context {
@@ -76,6 +84,11 @@ impl Context {
                 out
             }
             None => files,
+        };
+        // The client sends every file as root's (buildx's `resetUIDAndGID`).
+        let tree = match tree.get("/") {
+            Some(root) => Tree::from_root(owned_by_root(root)),
+            None => tree,
         };
         Context { tree, ignore_text }
     }

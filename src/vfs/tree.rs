@@ -94,6 +94,11 @@ impl Tree {
         }
     }
 
+    /// A tree whose root is `root` (a directory).
+    pub fn from_root(root: Node) -> Tree {
+        Tree { root, readonly: Vec::new() }
+    }
+
     /// Makes `path` and everything below it read-only for `mkdir`, `write`, `insert`,
     /// `set_meta` and `remove` (`graft` still replaces it).
     pub fn set_readonly(&mut self, path: &str) {

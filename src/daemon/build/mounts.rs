@@ -76,15 +76,6 @@ fn dir_node(mode: u32, uid: u32, gid: u32, now: SimTime) -> Node {
     Node { kind: NodeKind::Dir(Default::default()), meta: Meta { mode, uid, gid, mtime: now } }
 }
 
-/// The context as BuildKit receives it: the client resets every file's owner to root.
-fn owned_by_root(n: &Node) -> Node {
-    let kind = match &n.kind {
-        NodeKind::Dir(e) => NodeKind::Dir(std::sync::Arc::new(e.iter().map(|(k, c)| (k.clone(), owned_by_root(c))).collect())),
-        other => other.clone(),
-    };
-    Node { kind, meta: Meta { uid: 0, gid: 0, ..n.meta.clone() } }
-}
-
 /// The ID a cache mount keeps its content under: BuildKit's `"/" + id`, the ID defaulting to
 /// `path.Clean(target)` (so `target=/c` is `//c` and `target=cache` is `/cache`).
 pub(super) fn cache_id(m: &crate::dockerfile::instructions::Mount) -> String {
@@ -198,12 +189,9 @@ impl Daemon {
                     let mut files = BTreeMap::new();
                     digests(&node, &source, &mut files);
                     key.push(combined(&files));
-                    let node = if m.from.is_none() {
+                    if m.from.is_none() {
                         p.files.extend(files);
-                        owned_by_root(&node)
-                    } else {
-                        node
-                    };
+                    }
                     p.mounts.push(Planned { target, node, read_only: m.read_only, cache: None });
                 }
             }
